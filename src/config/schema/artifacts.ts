@@ -1,0 +1,37 @@
+import { z } from "zod";
+
+export const Artifacts = z
+  .strictObject({
+    assets: z
+      .array(z.string().min(1))
+      .min(1)
+      .default(["*.tar.gz"])
+      .describe(
+        'Glob patterns of the release assets to deploy, e.g. ["app-*.tar.gz"]. Each must match at least one asset.',
+      ),
+    checksums: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Name of a release asset in sha256sum format (e.g. SHA256SUMS) covering every deployed asset.",
+      ),
+    digests: z
+      .boolean()
+      .default(true)
+      .describe("Accept GitHub's own asset digests (sha256) when no checksum file covers an asset."),
+    uploaders: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        "Logins allowed to have uploaded the assets, besides GitHub Apps and bots (CI). Empty: only bots/Apps.",
+      ),
+    "max-size": z
+      .number()
+      .int()
+      .positive()
+      .default(4 * 1024 ** 3)
+      .describe("Upper bound in bytes on an asset and on its extracted contents (default 4 GiB)."),
+  })
+  .describe("Which release assets are deployed and how they are verified.");
+export type Artifacts = z.infer<typeof Artifacts>;
