@@ -25,6 +25,12 @@ const Source = {
   datadog: DatadogSource.optional(),
 };
 
+export const CanaryScoring = z.strictObject({
+  pass: z.number().min(0).max(100).default(95),
+  marginal: z.number().min(0).max(100).default(75),
+  confidence: z.number().gt(0).lt(1).default(0.98),
+});
+
 export const Check = z
   .strictObject({
     kind: z
@@ -43,6 +49,9 @@ export const Check = z
     min: z.number().optional(),
     max: z.number().optional(),
     window: Duration.default("5m").describe("Range looked at per measurement."),
+    step: Duration.optional().describe(
+      "Resolution of range queries (derivative, sigma, canary). Default: window / 30, at least 1s.",
+    ),
     "max-rate": z.number().optional().describe("derivative: largest allowed change per minute."),
     sigma: z
       .number()
@@ -50,19 +59,28 @@ export const Check = z
       .default(3)
       .describe("sigma: allowed distance from the past mean, in standard deviations."),
     baseline: z
-      .strictObject({ prometheus: PrometheusSource.partial({ url: true }).optional() })
+      .strictObject({
+        prometheus: PrometheusSource.partial({ url: true }).optional(),
+        datadog: z
+          .strictObject({ query: z.string().min(1) })
+          .optional()
+          .describe("Baseline query on the check's own Datadog site and keys."),
+      })
       .optional()
       .describe("canary: where the baseline (production) samples come from."),
     compare: z.literal("baseline").optional(),
     direction: z
       .enum(["increase", "decrease", "either"])
       .default("increase")
-      .describe("canary: which change is bad."),
+      .describe("canary, derivative, sigma: which change is bad."),
     critical: z
       .boolean()
       .default(false)
       .describe("canary: a High/Low on this metric fails the whole analysis."),
     weight: z.number().positive().default(1),
+    scoring: CanaryScoring.optional().describe(
+      "canary: score thresholds and test confidence; the strictest among a stage's canary checks applies.",
+    ),
     tolerance: z
       .number()
       .min(0)
@@ -76,8 +94,3 @@ export const Check = z
   .describe("A verification check, referenced by name from a stage's `verify`.");
 export type Check = z.infer<typeof Check>;
 
-export const CanaryScoring = z.strictObject({
-  pass: z.number().min(0).max(100).default(95),
-  marginal: z.number().min(0).max(100).default(75),
-  confidence: z.number().gt(0).lt(1).default(0.98),
-});

@@ -1,0 +1,46 @@
+import type { Probot } from "probot";
+import { applyDecision } from "../../github/apply.js";
+import { needsPreviousRelease, onDeploymentStatus, parseRunName } from "../../pipeline/index.js";
+import type { StageEvent } from "../../pipeline/types.js";
+import type { AppDeps } from "../deps.js";
+import { gatewayFor } from "../gateway-for.js";
+import { loadConfig } from "../load-config.js";
+
+/**
+ * deployment_status from a stage's deploy job. The job's run-name (workflow_run.display_title) names the
+ * release, stage and mode; the deployment's ref must be that release's tag, or the event is not ours.
+ */
+export function registerDeploymentStatus(app: Probot, deps: AppDeps): void {
+  app.on("deployment_status.created", async (context) => {
+    const { deployment, deployment_status: status, workflow_run: run } = context.payload;
+    const id = parseRunName(run?.display_title);
+    if (!id) return void context.log.debug(`deployment ${deployment.id}: not a Shipline run`);
+    if (deployment.ref !== id.release) {
+      return void context.log.warn(`deployment ${deployment.id} ref ${deployment.ref} does not match run ${run?.display_title}: ignored`);
+    }
+    const gw = gatewayFor(context, deps);
+    const tag = id.mode === "rollback" && id.from ? id.from : id.release;
+    const config = await loadConfig(gw, tag);
+    if (!config?.ok) return void context.log.warn(`config at ${tag} missing or invalid: deployment_status ignored`);
+    const sha = id.mode === "rollback" && id.from ? await gw.tagCommit(id.from) : deployment.sha;
+    const event: StageEvent = {
+      ...id,
+      state: status.state as StageEvent["state"],
+      environment: deployment.environment,
+      deploymentId: deployment.id,
+      ...(status.log_url ? { logUrl: status.log_url } : {}),
+      ...(run?.html_url ? { runUrl: run.html_url } : {}),
+      ...(status.description ? { description: status.description } : {}),
+    };
+    const release = { id: 0, tag, sha, author: "", draft: false, prerelease: false, htmlUrl: releaseUrl(context.payload.repository.html_url, tag), assets: [] };
+    const snapshot = { release, checkRuns: await gw.shiplineChecks(sha) };
+    const previous = needsPreviousRelease(config.config, event) ? await gw.previousSuccessfulRelease(deployment.environment, id.release) : undefined;
+    const decision = onDeploymentStatus(config.config, snapshot, event, previous);
+    context.log.info(`deployment_status ${status.state} ${tag}/${id.stage} [${id.mode}]: ${decision.reason}`);
+    await applyDecision(gw, snapshot, decision, context.log);
+  });
+}
+
+function releaseUrl(repoUrl: string, tag: string): string {
+  return `${repoUrl}/releases/tag/${encodeURIComponent(tag)}`;
+}

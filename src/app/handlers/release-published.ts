@@ -1,0 +1,23 @@
+import type { Probot } from "probot";
+import { applyDecision } from "../../github/apply.js";
+import { toRelease } from "../../github/gateway.js";
+import { onReleasePublished } from "../../pipeline/index.js";
+import type { AppDeps } from "../deps.js";
+import { loadConfig } from "../load-config.js";
+import { gatewayFor } from "../gateway-for.js";
+
+/** release.published: check the release is deployable, lay out its stage check runs, dispatch stage 1. */
+export function registerReleasePublished(app: Probot, deps: AppDeps): void {
+  app.on("release.published", async (context) => {
+    const gw = gatewayFor(context, deps);
+    const tag = context.payload.release.tag_name;
+    const config = await loadConfig(gw, tag);
+    if (!config) return void context.log.info(`no .github/shipline.yml at ${tag}: ignoring`);
+    const sha = await gw.tagCommit(tag);
+    const release = toRelease(context.payload.release, sha);
+    const snapshot = { release, checkRuns: await gw.shiplineChecks(sha) };
+    const decision = onReleasePublished(config, snapshot);
+    context.log.info(`release.published ${tag}: ${decision.reason}`);
+    await applyDecision(gw, snapshot, decision, context.log);
+  });
+}

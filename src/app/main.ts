@@ -1,0 +1,12 @@
+import type { Probot } from "probot";
+import type { AppDeps } from "./deps.js";
+import { registerConfigPush } from "./handlers/config-push.js";
+import { registerDeploymentStatus } from "./handlers/deployment-status.js";
+import { registerReleasePublished } from "./handlers/release-published.js";
+
+/** Wires the handlers; `deps` (clock, fetch, env) is injected so tests control them. */
+export function appMain(app: Probot, deps: AppDeps): void {
+  registerReleasePublished(app, deps);
+  registerDeploymentStatus(app, deps);
+  registerConfigPush(app, deps);
+}

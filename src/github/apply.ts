@@ -1,0 +1,70 @@
+import { marker } from "../pipeline/summary.js";
+import type { Decision, Effect, Snapshot } from "../pipeline/types.js";
+import { findCheck } from "../pipeline/state.js";
+import type { GitHubGateway } from "./gateway.js";
+
+export interface Log {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/**
+ * Carries out the core's effects in order. A dispatch first claims its ref, so a redelivered event or a
+ * second replica does nothing; a dispatch GitHub refuses leaves a visible error on the stage's check run
+ * and gives the claim back so the transition can be retried.
+ */
+export async function applyDecision(gw: GitHubGateway, snapshot: Snapshot, decision: Decision, log: Log): Promise<void> {
+  const created = new Map<string, number>();
+  const checkId = (name: string) => created.get(name) ?? findCheck(snapshot, name)?.id;
+  for (const effect of decision.effects) {
+    if (effect.kind === "create-check") {
+      created.set(effect.name, await gw.createCheck(snapshot.release.sha, effect));
+    } else if (effect.kind === "update-check") {
+      await gw.updateCheck(effect.id, effect);
+    } else {
+      await dispatch(gw, snapshot, effect, checkId, log);
+    }
+  }
+}
+
+async function dispatch(
+  gw: GitHubGateway,
+  snapshot: Snapshot,
+  effect: Extract<Effect, { kind: "dispatch" }>,
+  checkId: (name: string) => number | undefined,
+  log: Log,
+): Promise<void> {
+  const { inputs } = effect;
+  if (!(await gw.claim(effect.claim, snapshot.release.sha))) {
+    log.info(`${inputs.mode} of ${inputs.release} to ${inputs.stage} was already dispatched (${effect.claim})`);
+    return;
+  }
+  const id = effect.check ? checkId(effect.check.name) : undefined;
+  try {
+    const run = await gw.dispatch(effect.workflow, effect.ref, inputs);
+    log.info(`dispatched ${effect.workflow} on ${effect.ref}: ${inputs.mode} ${inputs.release} to ${inputs.stage}`);
+    if (effect.check && id !== undefined) {
+      await gw.updateCheck(id, {
+        name: effect.check.name,
+        status: "queued",
+        title: `Dispatched: waiting for the deploy job (environment ${inputs.environment})`,
+        summary: `${effect.check.summary}\n\n${run.runUrl ? `[Deploy workflow run](${run.runUrl})` : `Workflow \`${effect.workflow}\` dispatched on \`${effect.ref}\`.`}\n\n${marker("dispatched", { run: run.runId })}`,
+        ...(run.runUrl ? { detailsUrl: run.runUrl } : {}),
+      });
+    }
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log.error(`dispatch of ${effect.workflow} on ${effect.ref} failed: ${message}`);
+    await gw.release(effect.claim);
+    if (effect.check && id !== undefined) {
+      await gw.updateCheck(id, {
+        name: effect.check.name,
+        status: "completed",
+        conclusion: "failure",
+        title: `Could not start the deploy workflow`,
+        summary: `${effect.check.summary}\n\nGitHub refused to dispatch \`.github/workflows/${effect.workflow}\` on \`${effect.ref}\`: **${message}**\n\nCheck that the workflow exists at that tag and has a \`workflow_dispatch\` trigger with the inputs release, stage, mode, pipeline, environment, from and reason, then comment \`/retry\`.`,
+      });
+    }
+  }
+}

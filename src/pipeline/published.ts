@@ -1,0 +1,115 @@
+import { formatProblems, pipelineForTag } from "../config/index.js";
+import type { ConfigResult, Pipeline } from "../config/types.js";
+import { checkDeployable } from "./deployable.js";
+import { claimRef, CONFIG_CHECK, RELEASE_CHECK, stageCheckName } from "./identity.js";
+import { findCheck, stageViews } from "./state.js";
+import { pipelineMarkdown } from "./summary.js";
+import type { Decision, Effect, Snapshot } from "./types.js";
+
+/** Writes a check run: updates the existing one of that name, or creates it. */
+export function upsertCheck(snapshot: Snapshot, effect: Omit<Extract<Effect, { kind: "create-check" }>, "kind">): Effect {
+  const existing = findCheck(snapshot, effect.name);
+  return existing ? { kind: "update-check", id: existing.id, ...effect } : { kind: "create-check", ...effect };
+}
+
+export function configFailure(snapshot: Snapshot, config: Extract<ConfigResult, { ok: false }>): Decision {
+  const list = config.problems.map((p) => `- \`${p.path}\`${p.line ? ` (line ${p.line})` : ""}: ${p.message}`);
+  return {
+    reason: `config invalid (${config.problems.length} problem(s))`,
+    effects: [
+      upsertCheck(snapshot, {
+        name: CONFIG_CHECK,
+        status: "completed",
+        conclusion: "failure",
+        title: `${config.problems.length} problem(s) in .github/shipline.yml`,
+        summary: [
+          "Shipline did not act on this commit because its configuration is invalid. Fix these and push again:",
+          "",
+          ...list,
+          "",
+          "Check a config locally with `npx shipline validate`.",
+          "",
+          "```",
+          formatProblems(config.problems),
+          "```",
+        ].join("\n"),
+      }),
+    ],
+  };
+}
+
+/** release.published: refuse an undeployable release, else lay out the stage check runs and start stage 1. */
+export function onReleasePublished(config: ConfigResult, snapshot: Snapshot): Decision {
+  const { release } = snapshot;
+  if (release.draft) return { effects: [], reason: "draft release: nothing to do" };
+  if (!config.ok) return configFailure(snapshot, config);
+  const pipeline = pipelineForTag(config.config, release.tag);
+  if (!pipeline) return { effects: [], reason: `tag ${release.tag} matches no pipeline's \`tags\`` };
+
+  const deployable = checkDeployable(pipeline, release);
+  if (!deployable.ok) {
+    return {
+      reason: `release ${release.tag} refused: ${deployable.problems.length} problem(s)`,
+      effects: [
+        upsertCheck(snapshot, {
+          name: RELEASE_CHECK,
+          status: "completed",
+          conclusion: "failure",
+          title: `${release.tag} cannot be deployed`,
+          summary: [
+            `Shipline refused to deploy [\`${release.tag}\`](${release.htmlUrl}):`,
+            "",
+            ...deployable.problems.map((p) => `- ${p}`),
+            "",
+            "Nothing was deployed. Publish a new release built by CI once this is fixed.",
+          ].join("\n"),
+        }),
+      ],
+    };
+  }
+  return startPipeline(pipeline, snapshot);
+}
+
+function startPipeline(pipeline: Pipeline, snapshot: Snapshot): Decision {
+  const views = stageViews(pipeline, snapshot);
+  const phases = new Map(views.map((v) => [v.stage.name, v.phase]));
+  const first = pipeline.stages[0]!;
+  const overview = pipelineMarkdown(pipeline, snapshot.release, phases);
+  const effects: Effect[] = [];
+  if (!findCheck(snapshot, RELEASE_CHECK)) {
+    effects.push({
+      kind: "create-check",
+      name: RELEASE_CHECK,
+      status: "in_progress",
+      title: `Releasing ${snapshot.release.tag} through ${pipeline.stages.length} stage(s)`,
+      summary: overview,
+    });
+  }
+  for (const view of views) {
+    if (view.check) continue;
+    effects.push({
+      kind: "create-check",
+      name: stageCheckName(view.stage.name),
+      status: "queued",
+      title: view.index === 0 ? "Starting" : `Waiting for ${pipeline.stages[view.index - 1]!.name}`,
+      summary: overview,
+    });
+  }
+  const firstView = views[0]!;
+  if (firstView.phase === "pending" && first.promote === "auto") {
+    effects.push(dispatchEffect(pipeline, snapshot.release.tag, 0, overview));
+  }
+  return { effects, reason: `release ${snapshot.release.tag}: pipeline ${pipeline.name} started` };
+}
+
+export function dispatchEffect(pipeline: Pipeline, tag: string, index: number, summary: string): Effect {
+  const stage = pipeline.stages[index]!;
+  return {
+    kind: "dispatch",
+    claim: claimRef(tag, stage.name, "rollout"),
+    workflow: pipeline.workflow,
+    ref: tag,
+    check: { name: stageCheckName(stage.name), summary },
+    inputs: { release: tag, stage: stage.name, mode: "rollout", pipeline: pipeline.name, environment: stage.environment },
+  };
+}

@@ -1,0 +1,197 @@
+import { pipelineForTag } from "../config/index.js";
+import type { Config, Pipeline } from "../config/types.js";
+import { claimRef, RELEASE_CHECK, stageCheckName } from "./identity.js";
+import { dispatchEffect, upsertCheck } from "./published.js";
+import { findCheck, type StagePhase, stageViews } from "./state.js";
+import { marker, pipelineMarkdown } from "./summary.js";
+import type { Decision, Effect, Snapshot, StageEvent } from "./types.js";
+
+const FAILED = new Set(["failure", "error"]);
+const ACTIVE = new Set(["queued", "pending", "in_progress"]);
+
+/** Whether the shell must look up the environment's previous successful release before deciding. */
+export function needsPreviousRelease(config: Config, event: StageEvent): boolean {
+  const pipeline = pipelineForTag(config, event.release);
+  return Boolean(pipeline?.rollback.automatic && event.mode === "rollout" && FAILED.has(event.state));
+}
+
+/**
+ * deployment_status for a stage's deploy job. The snapshot is of the release the check runs belong to
+ * (for a rollback, the release rolled back *from*). `previous` is the environment's last successful
+ * release other than this one, when `needsPreviousRelease` asked for it.
+ */
+export function onDeploymentStatus(config: Config, snapshot: Snapshot, event: StageEvent, previous?: string): Decision {
+  const tag = event.mode === "rollback" ? (event.from ?? event.release) : event.release;
+  const pipeline = pipelineForTag(config, tag);
+  const index = pipeline?.stages.findIndex((s) => s.name === event.stage) ?? -1;
+  if (!pipeline || index < 0) return { effects: [], reason: `no stage ${event.stage} for ${tag}` };
+  if (event.mode === "rollback") return onRollbackStatus(pipeline, snapshot, event);
+
+  const views = stageViews(pipeline, snapshot);
+  const view = views[index]!;
+  const phases = new Map<string, StagePhase>(views.map((v) => [v.stage.name, v.phase]));
+  const name = stageCheckName(event.stage);
+  const link = event.logUrl ?? event.runUrl;
+  const links = link ? `\n\n[Deploy job log](${link})` : "";
+
+  if (view.check?.status === "completed") {
+    return { effects: [], reason: `${name} already completed (${view.check.conclusion}); ${event.state} ignored` };
+  }
+
+  if (ACTIVE.has(event.state)) {
+    phases.set(event.stage, "running");
+    return {
+      reason: `${event.stage} is deploying`,
+      effects: [
+        upsertCheck(snapshot, {
+          name,
+          status: "in_progress",
+          title: `Deploying ${tag} to ${event.environment}`,
+          summary: pipelineMarkdown(pipeline, snapshot.release, phases) + links + `\n\n${marker("dispatched")}`,
+          ...(link ? { detailsUrl: link } : {}),
+        }),
+      ],
+    };
+  }
+
+  if (event.state === "success") {
+    phases.set(event.stage, "succeeded");
+    const effects: Effect[] = [];
+    const next = pipeline.stages[index + 1];
+    if (next && next.promote === "auto") phases.set(next.name, "dispatched");
+    const overview = pipelineMarkdown(pipeline, snapshot.release, phases);
+    effects.push(
+      upsertCheck(snapshot, {
+        name,
+        status: "completed",
+        conclusion: "success",
+        title: `${tag} is live in ${event.environment}`,
+        summary: overview + links,
+        ...(link ? { detailsUrl: link } : {}),
+      }),
+    );
+    if (!next) {
+      effects.push(
+        upsertCheck(snapshot, {
+          name: RELEASE_CHECK,
+          status: "completed",
+          conclusion: "success",
+          title: `${tag} is fully deployed`,
+          summary: `${overview}\n\nEvery stage succeeded: **${tag} is fully deployed.**`,
+        }),
+      );
+      return { effects, reason: `${tag} fully deployed` };
+    }
+    if (next.promote === "manual") {
+      effects.push(
+        upsertCheck(snapshot, {
+          name: stageCheckName(next.name),
+          status: "queued",
+          title: "Waiting for /promote",
+          summary: `${overview}\n\n${next.name} starts when someone with write access comments \`/promote\` or presses **Promote** on the ${event.stage} check run.`,
+        }),
+      );
+      return { effects, reason: `${event.stage} succeeded; ${next.name} waits for /promote` };
+    }
+    effects.push(dispatchEffect(pipeline, tag, index + 1, overview));
+    return { effects, reason: `${event.stage} succeeded; dispatching ${next.name}` };
+  }
+
+  if (FAILED.has(event.state)) return onStageFailure(pipeline, snapshot, event, index, phases, previous);
+  return { effects: [], reason: `state ${event.state} ignored` };
+}
+
+function onStageFailure(
+  pipeline: Pipeline,
+  snapshot: Snapshot,
+  event: StageEvent,
+  index: number,
+  phases: Map<string, StagePhase>,
+  previous: string | undefined,
+): Decision {
+  const tag = event.release;
+  const link = event.logUrl ?? event.runUrl;
+  phases.set(event.stage, "failed");
+  const later = pipeline.stages.slice(index + 1);
+  for (const s of later) phases.set(s.name, "skipped");
+  const overview = pipelineMarkdown(pipeline, snapshot.release, phases);
+  const why = event.description ? `\n\n> ${event.description.replace(/\n/g, " ")}` : "";
+  const stage = pipeline.stages[index]!;
+  const rollback = pipeline.rollback.automatic
+    ? previous
+      ? `Rolling ${stage.environment} back to \`${previous}\` automatically.`
+      : `No earlier successful release in ${stage.environment}: nothing to roll back to.`
+    : "Automatic rollback is off: comment `/rollback` to restore the previous release.";
+  const effects: Effect[] = [
+    upsertCheck(snapshot, {
+      name: stageCheckName(event.stage),
+      status: "completed",
+      conclusion: "failure",
+      title: `Deploying ${tag} to ${event.environment} failed`,
+      summary: `${overview}${why}\n\n${link ? `[Deploy job log](${link}) · ` : ""}${rollback}`,
+      ...(link ? { detailsUrl: link } : {}),
+    }),
+  ];
+  for (const s of later) {
+    const check = findCheck(snapshot, stageCheckName(s.name));
+    if (check?.status === "completed") continue;
+    effects.push(
+      upsertCheck(snapshot, {
+        name: stageCheckName(s.name),
+        status: "completed",
+        conclusion: "skipped",
+        title: `Skipped: ${event.stage} failed`,
+        summary: overview,
+      }),
+    );
+  }
+  effects.push(
+    upsertCheck(snapshot, {
+      name: RELEASE_CHECK,
+      status: "completed",
+      conclusion: "failure",
+      title: `${tag} failed in ${event.stage}`,
+      summary: `${overview}\n\n${rollback}`,
+    }),
+  );
+  if (pipeline.rollback.automatic && previous) {
+    effects.push({
+      kind: "dispatch",
+      claim: claimRef(tag, stage.name, "rollback"),
+      workflow: pipeline.workflow,
+      ref: previous,
+      inputs: {
+        release: previous,
+        stage: stage.name,
+        mode: "rollback",
+        pipeline: pipeline.name,
+        environment: stage.environment,
+        from: tag,
+        reason: `automatic: ${event.stage} failed`,
+      },
+    });
+  }
+  return { effects, reason: `${event.stage} failed${pipeline.rollback.automatic && previous ? `; rolling back to ${previous}` : ""}` };
+}
+
+function onRollbackStatus(pipeline: Pipeline, snapshot: Snapshot, event: StageEvent): Decision {
+  if (!FAILED.has(event.state) && event.state !== "success") return { effects: [], reason: `rollback ${event.state}` };
+  const ok = event.state === "success";
+  const line = ok
+    ? `↩️ **Rolled back**: ${event.environment} runs \`${event.release}\` again (stage ${event.stage}).`
+    : `🚨 **Rollback to \`${event.release}\` failed** in ${event.environment}: act now.${event.logUrl ? ` [Log](${event.logUrl})` : ""}`;
+  const current = findCheck(snapshot, RELEASE_CHECK);
+  if (current?.summary?.includes(line)) return { effects: [], reason: "rollback already recorded" };
+  return {
+    reason: `rollback of ${event.stage} to ${event.release}: ${event.state}`,
+    effects: [
+      upsertCheck(snapshot, {
+        name: RELEASE_CHECK,
+        status: "completed",
+        conclusion: "failure",
+        title: ok ? `${event.from ?? "release"} rolled back to ${event.release}` : `Rollback to ${event.release} failed`,
+        summary: `${current?.summary ?? ""}\n\n${line}\n\n${marker(ok ? "rolled-back" : "rollback-failed", { to: event.release, stage: event.stage })}`,
+      }),
+    ],
+  };
+}

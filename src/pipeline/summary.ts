@@ -1,0 +1,57 @@
+import type { Pipeline } from "../config/types.js";
+import type { StagePhase } from "./state.js";
+import type { Release } from "./types.js";
+
+const ICON: Record<StagePhase, string> = {
+  pending: "⏳ pending",
+  dispatched: "🚀 dispatched",
+  running: "🔄 deploying",
+  succeeded: "✅ deployed",
+  failed: "❌ failed",
+  skipped: "⏭️ skipped",
+  "rolled-back": "↩️ rolled back",
+};
+
+const STYLE: Record<StagePhase, string> = {
+  pending: "fill:#eee,stroke:#999",
+  dispatched: "fill:#ddf4ff,stroke:#0969da",
+  running: "fill:#ddf4ff,stroke:#0969da",
+  succeeded: "fill:#dafbe1,stroke:#1a7f37",
+  failed: "fill:#ffebe9,stroke:#cf222e",
+  skipped: "fill:#eee,stroke:#999,stroke-dasharray: 4",
+  "rolled-back": "fill:#fff8c5,stroke:#9a6700",
+};
+
+/** The whole pipeline as a Mermaid flowchart (check run Markdown renders it) plus a table. */
+export function pipelineMarkdown(pipeline: Pipeline, release: Release, phases: ReadonlyMap<string, StagePhase>): string {
+  const nodes = pipeline.stages.map((s, i) => `  s${i}["${s.name}<br/>${ICON[phases.get(s.name) ?? "pending"]}"]`);
+  const edges = pipeline.stages.slice(1).map((_, i) => `  s${i} --> s${i + 1}`);
+  const styles = pipeline.stages.map((s, i) => `  style s${i} ${STYLE[phases.get(s.name) ?? "pending"]}`);
+  const rows = pipeline.stages.map((s) => {
+    const how = s.percent ? `${s.percent}% of hosts` : s.waves ? `waves ${s.waves.join("/")}%` : "all targets";
+    const gates = [s.bake ? `bake ${s.bake}` : "", s.verify.length ? `verify: ${s.verify.join(", ")}` : "", s.promote === "manual" ? "manual promote" : "", s.approvals ? `${s.approvals} approval(s)` : ""]
+      .filter(Boolean)
+      .join("; ");
+    return `| ${s.name} | \`${s.environment}\` | ${how} | ${gates || "—"} | ${ICON[phases.get(s.name) ?? "pending"]} |`;
+  });
+  return [
+    `**Release** [\`${release.tag}\`](${release.htmlUrl}) · pipeline \`${pipeline.name}\` · commit \`${release.sha.slice(0, 7)}\``,
+    "",
+    "```mermaid",
+    "flowchart LR",
+    ...nodes,
+    ...edges,
+    ...styles,
+    "```",
+    "",
+    "| Stage | Environment | Rollout | Gates | State |",
+    "| --- | --- | --- | --- | --- |",
+    ...rows,
+  ].join("\n");
+}
+
+/** A hidden record inside a check run summary, read back by `state.ts` (GitHub is the database). */
+export function marker(kind: string, data: Record<string, string | number | undefined> = {}): string {
+  const json = JSON.stringify(data).replace(/--/g, "- -");
+  return `<!-- shipline:${kind} ${json} -->`;
+}

@@ -1,0 +1,103 @@
+/** Plain data the pipeline core decides from: read from GitHub by the shell, never fetched here. */
+
+export type Mode = "rollout" | "rollback" | "verify";
+
+export interface Uploader {
+  login: string;
+  type: string; // "User" | "Bot" | "Organization"
+}
+
+export interface ReleaseAsset {
+  id: number;
+  name: string;
+  size: number;
+  state: string; // "uploaded" | "open"
+  digest?: string | null; // "sha256:<hex>" (GitHub's asset digest)
+  uploader?: Uploader | null;
+}
+
+export interface Release {
+  id: number;
+  tag: string;
+  /** The commit the tag points at; check runs live here. */
+  sha: string;
+  author: string;
+  draft: boolean;
+  prerelease: boolean;
+  htmlUrl: string;
+  assets: ReleaseAsset[];
+}
+
+export type CheckStatus = "queued" | "in_progress" | "completed";
+export type CheckConclusion = "success" | "failure" | "neutral" | "cancelled" | "skipped" | "timed_out" | "action_required";
+
+/** A Shipline check run already on the release commit. */
+export interface CheckRunState {
+  id: number;
+  name: string;
+  status: CheckStatus;
+  conclusion: CheckConclusion | null;
+  startedAt?: string | null;
+  detailsUrl?: string | null;
+  /** The Markdown summary as last written (carries the stage's record markers). */
+  summary?: string | null;
+}
+
+export interface Snapshot {
+  release: Release;
+  checkRuns: CheckRunState[];
+}
+
+/** What a deploy job tells us through its deployment_status event. */
+export interface StageEvent {
+  release: string;
+  stage: string;
+  mode: Mode;
+  /** For rollbacks: the release that was rolled back. */
+  from?: string;
+  state: "queued" | "pending" | "in_progress" | "success" | "failure" | "error" | "inactive";
+  environment: string;
+  logUrl?: string;
+  runUrl?: string;
+  description?: string;
+  deploymentId: number;
+}
+
+export interface DispatchInputs {
+  release: string;
+  stage: string;
+  mode: Mode;
+  pipeline: string;
+  environment: string;
+  from?: string;
+  reason?: string;
+}
+
+export type Effect =
+  | { kind: "create-check"; name: string; status: CheckStatus; conclusion?: CheckConclusion; title: string; summary: string; detailsUrl?: string }
+  | {
+      kind: "update-check";
+      id: number;
+      name: string;
+      status: CheckStatus;
+      conclusion?: CheckConclusion;
+      title: string;
+      summary: string;
+      detailsUrl?: string;
+    }
+  | {
+      kind: "dispatch";
+      /** Ref created first: only the replica that creates it dispatches. */
+      claim: string;
+      workflow: string;
+      ref: string;
+      inputs: DispatchInputs;
+      /** The stage check run that shows this dispatch (rollouts), with its summary. */
+      check?: { name: string; summary: string };
+    };
+
+export interface Decision {
+  effects: Effect[];
+  /** One line for the log, saying what was decided and why. */
+  reason: string;
+}

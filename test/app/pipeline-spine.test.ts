@@ -1,0 +1,174 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import type { Probot } from "probot";
+import { beforeEach, describe, expect, it } from "vitest";
+import { runName } from "../../src/pipeline/identity.js";
+import { type FakeGitHub, fakeGitHub } from "../support/fake-github.js";
+import { expectValidGitHubTraffic } from "../support/openapi.js";
+import { testProbot } from "../support/probot.js";
+
+const require = createRequire(import.meta.url);
+const examples = require("@octokit/webhooks-examples/api.github.com/index.json") as { name: string; examples: Record<string, unknown>[] }[];
+function example(name: string, action: string): Record<string, any> {
+  const found = examples.find((e) => e.name === name)?.examples.find((x) => x.action === action);
+  if (!found) throw new Error(`no example ${name}.${action}`);
+  return structuredClone(found);
+}
+
+const OWNER = "Codertocat";
+const REPO = "Hello-World";
+const SHA = "a".repeat(40);
+const TAG = "v1.2.0";
+const CONFIG = readFileSync(new URL("../fixtures/shipline.yml", import.meta.url), "utf8");
+const bot = { login: "github-actions[bot]", type: "Bot", id: 41898282 };
+
+function releasePublished(overrides: { uploader?: object; assets?: object[] } = {}) {
+  const payload = example("release", "published");
+  payload.installation = { id: 1, node_id: "x" };
+  Object.assign(payload.release, { tag_name: TAG, draft: false, html_url: `https://github.com/${OWNER}/${REPO}/releases/tag/${TAG}` });
+  payload.release.assets = overrides.assets ?? [
+    { id: 1, name: "app-1.2.0.tar.gz", size: 10, state: "uploaded", uploader: overrides.uploader ?? bot, digest: null },
+    { id: 2, name: "SHA256SUMS", size: 90, state: "uploaded", uploader: overrides.uploader ?? bot, digest: null },
+  ];
+  return payload;
+}
+
+function deploymentStatus(stage: string, state: string, environment: string, mode = "rollout", release = TAG, from?: string) {
+  const payload = example("deployment_status", "created");
+  const withRun = examples.find((e) => e.name === "deployment_status")!.examples.find((x) => x.workflow_run)!;
+  payload.installation = { id: 1, node_id: "x" };
+  payload.workflow_run = structuredClone(withRun.workflow_run);
+  payload.workflow_run.display_title = runName({ release, stage, mode: mode as "rollout", ...(from ? { from } : {}) });
+  payload.workflow_run.html_url = `https://github.com/${OWNER}/${REPO}/actions/runs/77`;
+  Object.assign(payload.deployment, { ref: release, sha: SHA, environment, id: 555 });
+  Object.assign(payload.deployment_status, { state, environment, log_url: `https://github.com/${OWNER}/${REPO}/actions/runs/77/job/1`, description: state === "failure" ? "wave 2 failed on web-3" : "" });
+  return payload;
+}
+
+describe("the pipeline spine: a published release flows through its stages", () => {
+  const traffic = expectValidGitHubTraffic();
+  let gh: FakeGitHub;
+  let probot: Probot;
+  const send = (name: string, payload: object, id = Math.random().toString(16).slice(2)) =>
+    probot.receive({ id, name: name as "release", payload: payload as never });
+
+  beforeEach(() => {
+    gh = fakeGitHub(OWNER, REPO);
+    gh.files.set(`${OWNER}/${REPO}@${TAG}:.github/shipline.yml`, CONFIG);
+    gh.tags.set(TAG, SHA);
+    probot = testProbot();
+  });
+
+  it("drives a release through three stages, one dispatch per stage, then marks it fully deployed", async () => {
+    await send("release", releasePublished());
+    expect(gh.checks.map((c) => [c.name, c.status])).toEqual([
+      ["shipline", "in_progress"],
+      ["shipline / staging", "queued"],
+      ["shipline / canary", "queued"],
+      ["shipline / production", "queued"],
+    ]);
+    expect(gh.check("shipline / staging")!.output.summary).toContain("```mermaid\nflowchart LR");
+    expect(gh.dispatches).toEqual([
+      { workflow: "shipline.yml", ref: TAG, inputs: { release: TAG, stage: "staging", mode: "rollout", pipeline: "default", environment: "staging" } },
+    ]);
+    expect(gh.check("shipline / staging")!.details_url).toBe(`https://github.com/${OWNER}/${REPO}/actions/runs/9001`);
+
+    await send("deployment_status", deploymentStatus("staging", "in_progress", "staging"));
+    expect(gh.check("shipline / staging")).toMatchObject({ status: "in_progress", details_url: expect.stringContaining("/job/1") });
+
+    await send("deployment_status", deploymentStatus("staging", "success", "staging"));
+    expect(gh.check("shipline / staging")).toMatchObject({ status: "completed", conclusion: "success" });
+    expect(gh.dispatches.map((d) => d.inputs.stage)).toEqual(["staging", "canary"]);
+    expect(gh.dispatches[1]!.inputs).toMatchObject({ environment: "production", mode: "rollout" });
+
+    await send("deployment_status", deploymentStatus("canary", "success", "production"));
+    expect(gh.dispatches.map((d) => d.inputs.stage)).toEqual(["staging", "canary", "production"]);
+    expect(gh.check("shipline")!.status).toBe("in_progress");
+
+    await send("deployment_status", deploymentStatus("production", "success", "production"));
+    expect(gh.dispatches).toHaveLength(3);
+    expect(gh.check("shipline")).toMatchObject({ status: "completed", conclusion: "success", output: { title: `${TAG} is fully deployed` } });
+    expect(gh.checks.filter((c) => c.name.startsWith("shipline / ")).map((c) => c.conclusion)).toEqual(["success", "success", "success"]);
+    // Every request was one GitHub documents (checked against its OpenAPI description after each test).
+    await traffic.current().settle();
+    expect(traffic.current().requests.length).toBeGreaterThan(20);
+  });
+
+  it("stops at a failed stage: that stage red, later stages skipped, no further dispatch", async () => {
+    const config = CONFIG.replace("workflow: shipline.yml", "workflow: shipline.yml\nrollback: { automatic: false }");
+    gh.files.set(`${OWNER}/${REPO}@${TAG}:.github/shipline.yml`, config);
+    await send("release", releasePublished());
+    await send("deployment_status", deploymentStatus("staging", "failure", "staging"));
+    expect(gh.check("shipline / staging")).toMatchObject({ conclusion: "failure" });
+    expect(gh.check("shipline / staging")!.output.summary).toContain("wave 2 failed on web-3");
+    expect(gh.check("shipline / canary")).toMatchObject({ status: "completed", conclusion: "skipped" });
+    expect(gh.check("shipline / production")).toMatchObject({ status: "completed", conclusion: "skipped" });
+    expect(gh.check("shipline")).toMatchObject({ conclusion: "failure" });
+    expect(gh.dispatches).toHaveLength(1);
+    // A late in_progress does not reopen the failed stage.
+    await send("deployment_status", deploymentStatus("staging", "in_progress", "staging"));
+    expect(gh.check("shipline / staging")!.conclusion).toBe("failure");
+  });
+
+  it("rolls a failed stage back to the environment's previous successful release", async () => {
+    gh.deployments.push({ id: 10, ref: "v1.1.0", environment: "staging", statuses: ["in_progress", "success"] });
+    gh.deployments.push({ id: 11, ref: TAG, environment: "staging", statuses: ["in_progress", "failure"] });
+    await send("release", releasePublished());
+    await send("deployment_status", deploymentStatus("staging", "failure", "staging"));
+    expect(gh.dispatches[1]).toEqual({
+      workflow: "shipline.yml",
+      ref: "v1.1.0",
+      inputs: { release: "v1.1.0", stage: "staging", mode: "rollback", pipeline: "default", environment: "staging", from: TAG, reason: "automatic: staging failed" },
+    });
+    gh.tags.set("v1.1.0", "b".repeat(40));
+    await send("deployment_status", { ...deploymentStatus("staging", "success", "staging", "rollback", "v1.1.0", TAG) });
+    expect(gh.check("shipline")!.output.summary).toContain("**Rolled back**: staging runs `v1.1.0` again");
+  });
+
+  it("dispatches once when the same delivery arrives twice, or two deliveries race", async () => {
+    const payload = releasePublished();
+    await send("release", payload, "delivery-1");
+    await send("release", payload, "delivery-1");
+    expect(gh.dispatches).toHaveLength(1);
+    expect(gh.checks).toHaveLength(4);
+    const success = deploymentStatus("staging", "success", "staging");
+    await Promise.all([send("deployment_status", success, "d-2"), send("deployment_status", success, "d-2"), send("deployment_status", success, "d-3")]);
+    expect(gh.dispatches.map((d) => d.inputs.stage)).toEqual(["staging", "canary"]);
+  });
+
+  it("posts a failing config check run and does nothing else when the config is invalid", async () => {
+    gh.files.set(`${OWNER}/${REPO}@${TAG}:.github/shipline.yml`, "stages:\n  - { name: staging, waves: [50, 20] }\n  - { name: prod, bake: soon }\n");
+    await send("release", releasePublished());
+    expect(gh.checks.map((c) => c.name)).toEqual(["shipline / config"]);
+    const check = gh.checks[0]!;
+    expect(check).toMatchObject({ status: "completed", conclusion: "failure" });
+    expect(check.output.summary).toContain("`stages[0].waves` (line 2)");
+    expect(check.output.summary).toContain("`stages[1].bake` (line 3)");
+    expect(gh.dispatches).toEqual([]);
+    expect(gh.refs.size).toBe(0);
+  });
+
+  it("refuses a release whose assets a person uploaded", async () => {
+    await send("release", releasePublished({ uploader: { login: "octocat", type: "User", id: 1 } }));
+    expect(gh.checks.map((c) => [c.name, c.conclusion])).toEqual([["shipline", "failure"]]);
+    expect(gh.checks[0]!.output.summary).toContain("`app-1.2.0.tar.gz` was uploaded by octocat (a person)");
+    expect(gh.dispatches).toEqual([]);
+  });
+
+  it("refuses a release with no asset matching the config, or no checksum coverage", async () => {
+    await send("release", releasePublished({ assets: [{ id: 3, name: "app-1.2.0.tar.gz", size: 1, state: "uploaded", uploader: bot, digest: null }] }));
+    expect(gh.checks[0]!.output.summary).toContain("The checksum file `SHA256SUMS` is missing and GitHub has no sha256 digest");
+    gh.checks.length = 0;
+    await send("release", releasePublished({ assets: [{ id: 4, name: "other.zip", size: 1, state: "uploaded", uploader: bot }] }));
+    expect(gh.check("shipline")!.output.summary).toContain("No release asset matches `app-*.tar.gz`");
+    expect(gh.dispatches).toEqual([]);
+  });
+
+  it("shows a dispatch GitHub refuses on the stage check run and gives the claim back", async () => {
+    gh.failDispatch = 422;
+    await send("release", releasePublished());
+    expect(gh.check("shipline / staging")).toMatchObject({ status: "completed", conclusion: "failure", output: { title: "Could not start the deploy workflow" } });
+    expect(gh.check("shipline / staging")!.output.summary).toContain("workflow_dispatch");
+    expect(gh.refs.size).toBe(0);
+  });
+});

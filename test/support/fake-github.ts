@@ -1,0 +1,174 @@
+// A small in-memory GitHub behind nock, for the App's handler tests: it keeps check runs, refs and
+// dispatches as state, so a test can drive several events and assert what a user would see.
+import nock from "nock";
+
+export interface FakeCheck {
+  id: number;
+  head_sha: string;
+  name: string;
+  status: string;
+  conclusion: string | null;
+  details_url: string | null;
+  output: { title: string; summary: string };
+  started_at: string;
+}
+
+export interface FakeDeployment {
+  id: number;
+  ref: string;
+  environment: string;
+  statuses: string[];
+}
+
+export interface Call {
+  method: string;
+  path: string;
+  body: unknown;
+}
+
+export interface FakeGitHub {
+  files: Map<string, string>; // "<owner>/<repo>@<ref>:<path>" or "<owner>/<repo>:<path>" (any ref)
+  tags: Map<string, string>; // tag -> commit sha
+  checks: FakeCheck[];
+  refs: Map<string, string>;
+  dispatches: { workflow: string; ref: string; inputs: Record<string, string> }[];
+  deployments: FakeDeployment[];
+  calls: Call[];
+  /** Make the next dispatch fail with this status. */
+  failDispatch?: number;
+  check(name: string): FakeCheck | undefined;
+}
+
+export const API = "https://api.github.com";
+
+/** nock 15 hands reply functions the fetch Request. */
+async function read(req: Request): Promise<{ uri: string; body: unknown }> {
+  const url = new URL(req.url);
+  const text = await req.text();
+  return { uri: url.pathname + url.search, body: text ? JSON.parse(text) : undefined };
+}
+
+export function fakeGitHub(owner = "Codertocat", repo = "Hello-World"): FakeGitHub {
+  const base = `/repos/${owner}/${repo}`;
+  const state: FakeGitHub = {
+    files: new Map(),
+    tags: new Map(),
+    checks: [],
+    refs: new Map(),
+    dispatches: [],
+    deployments: [],
+    calls: [],
+    check(name) {
+      return state.checks.filter((c) => c.name === name).sort((a, b) => b.id - a.id)[0];
+    },
+  };
+  let nextId = 1000;
+  const scope = nock(API).persist();
+  const record = (method: string, uri: string, body: unknown) => state.calls.push({ method, path: uri.split("?")[0]!, body });
+
+  scope.post(/^\/app\/installations\/\d+\/access_tokens$/).reply(201, { token: "ghs_test", expires_at: "2099-01-01T00:00:00Z", permissions: {} });
+
+  scope.get(/^\/repos\/[^/]+\/[^/]+\/contents\/.+/).reply(async (req: Request) => {
+    const { uri } = await read(req);
+    record("GET", uri, undefined);
+    const url = new URL(uri, API);
+    const [, , o, r, , ...rest] = url.pathname.split("/");
+    const path = decodeURIComponent(rest.join("/"));
+    const ref = url.searchParams.get("ref");
+    const text = state.files.get(`${o}/${r}@${ref}:${path}`) ?? state.files.get(`${o}/${r}:${path}`);
+    if (text === undefined) return [404, { message: "Not Found" }];
+    return [200, { type: "file", size: text.length, name: path.split("/").pop(), path, encoding: "base64", content: Buffer.from(text).toString("base64") }];
+  });
+
+  scope.get(new RegExp(`^${base}/git/ref/tags(/|%2F)(.+)$`)).reply(async (req: Request) => {
+    const { uri } = await read(req);
+    record("GET", uri, undefined);
+    const tag = decodeURIComponent(uri.slice(`${base}/git/ref/`.length)).slice("tags/".length);
+    const sha = state.tags.get(tag);
+    return sha ? [200, { ref: `refs/tags/${tag}`, object: { type: "commit", sha } }] : [404, { message: "Not Found" }];
+  });
+
+  scope.get(new RegExp(`^${base}/commits/([0-9a-f]{40})/check-runs`)).reply(async (req: Request) => {
+    const { uri } = await read(req);
+    record("GET", uri, undefined);
+    const sha = uri.split("/commits/")[1]!.split("/")[0];
+    const runs = state.checks.filter((c) => c.head_sha === sha);
+    return [200, { total_count: runs.length, check_runs: runs }];
+  });
+
+  scope.post(`${base}/check-runs`).reply(async (req: Request) => {
+    const { uri, body } = await read(req);
+    record("POST", uri, body);
+    const b = body as Record<string, unknown> & { output: { title: string; summary: string } };
+    const check: FakeCheck = {
+      id: nextId++,
+      head_sha: String(b.head_sha),
+      name: String(b.name),
+      status: String(b.status ?? "queued"),
+      conclusion: (b.conclusion as string) ?? null,
+      details_url: (b.details_url as string) ?? null,
+      output: b.output,
+      started_at: new Date().toISOString(),
+    };
+    state.checks.push(check);
+    return [201, check];
+  });
+
+  scope.patch(new RegExp(`^${base}/check-runs/(\\d+)$`)).reply(async (req: Request) => {
+    const { uri, body } = await read(req);
+    record("PATCH", uri, body);
+    const check = state.checks.find((c) => c.id === Number(uri.split("/").pop()));
+    if (!check) return [404, { message: "Not Found" }];
+    const b = body as Partial<FakeCheck>;
+    Object.assign(check, { ...b, ...(b.conclusion ? {} : { conclusion: check.conclusion }) });
+    return [200, check];
+  });
+
+  scope.post(`${base}/git/refs`).reply(async (req: Request) => {
+    const { uri, body } = await read(req);
+    record("POST", uri, body);
+    const { ref, sha } = body as { ref: string; sha: string };
+    if (state.refs.has(ref)) return [422, { message: "Reference already exists" }];
+    state.refs.set(ref, sha);
+    return [201, { ref, object: { type: "commit", sha } }];
+  });
+
+  scope.delete(new RegExp(`^${base}/git/refs/(.+)$`)).reply(async (req: Request) => {
+    const { uri } = await read(req);
+    record("DELETE", uri, undefined);
+    const ref = `refs/${decodeURIComponent(uri.slice(`${base}/git/refs/`.length))}`;
+    return state.refs.delete(ref) ? [204] : [422, { message: "Reference does not exist" }];
+  });
+
+  scope.post(new RegExp(`^${base}/actions/workflows/([^/]+)/dispatches$`)).reply(async (req: Request) => {
+    const { uri, body } = await read(req);
+    record("POST", uri, body);
+    if (state.failDispatch) {
+      const status = state.failDispatch;
+      state.failDispatch = undefined;
+      return [status, { message: status === 404 ? "Not Found" : "Workflow does not have 'workflow_dispatch' trigger" }];
+    }
+    const workflow = decodeURIComponent(uri.split("/workflows/")[1]!.split("/")[0]!);
+    const b = body as { ref: string; inputs: Record<string, string> };
+    state.dispatches.push({ workflow, ref: b.ref, inputs: b.inputs });
+    const runId = 9000 + state.dispatches.length;
+    return [200, { workflow_run_id: runId, run_url: `${API}${base}/actions/runs/${runId}`, html_url: `https://github.com/${owner}/${repo}/actions/runs/${runId}` }];
+  });
+
+  scope.get(new RegExp(`^${base}/deployments\\?`)).reply(async (req: Request) => {
+    const { uri } = await read(req);
+    record("GET", uri, undefined);
+    const env = new URL(uri, API).searchParams.get("environment");
+    const list = state.deployments.filter((d) => !env || d.environment === env).sort((a, b) => b.id - a.id);
+    return [200, list.map((d) => ({ id: d.id, ref: d.ref, environment: d.environment, sha: "0".repeat(40), task: "deploy" }))];
+  });
+
+  scope.get(new RegExp(`^${base}/deployments/(\\d+)/statuses`)).reply(async (req: Request) => {
+    const { uri } = await read(req);
+    record("GET", uri, undefined);
+    const d = state.deployments.find((x) => x.id === Number(uri.split("/deployments/")[1]!.split("/")[0]));
+    return [200, (d?.statuses ?? []).slice().reverse().map((s, i) => ({ id: i + 1, state: s }))];
+  });
+
+  return state;
+}

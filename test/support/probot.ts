@@ -1,0 +1,29 @@
+// Builds a real Probot instance running Shipline's handlers, with retries and throttling off so a failing
+// request fails at once (see TOOLCHAIN.md), and a freshly generated private key.
+import { generateKeyPairSync } from "node:crypto";
+import { Probot, ProbotOctokit } from "probot";
+import type { AppDeps } from "../../src/app/deps.js";
+import { appMain } from "../../src/app/main.js";
+
+export const APP_ID = 12345;
+let key: string | undefined;
+
+export function privateKey(): string {
+  key ??= generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+  return key;
+}
+
+export function testProbot(deps: Partial<AppDeps> = {}): Probot {
+  const probot = new Probot({
+    appId: APP_ID,
+    privateKey: privateKey(),
+    Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({
+      ...o,
+      retry: { enabled: false },
+      throttle: { ...(o.throttle as object), enabled: false },
+    })),
+    logLevel: "warn",
+  });
+  probot.load((app) => appMain(app, { now: () => new Date("2026-11-20T10:00:00Z"), fetch: globalThis.fetch, env: { APP_ID: String(APP_ID) }, ...deps }));
+  return probot;
+}
