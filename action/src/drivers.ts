@@ -1,0 +1,31 @@
+import { commandDriver } from "../../src/rollout/drivers/command.js";
+import { directoryDriver } from "../../src/rollout/drivers/directory.js";
+import type { TargetDriver } from "../../src/rollout/drivers/types.js";
+import type { ReleaseSource } from "../../src/rollout/source.js";
+import type { ModeContext } from "./context.js";
+
+/** The pipeline's driver, bound to the release being deployed and the one a failure returns to. */
+export function makeDriver(
+  context: ModeContext,
+  source: ReleaseSource,
+  previous: ReleaseSource | null,
+): TargetDriver<unknown> {
+  const driver = context.pipeline.driver;
+  if (!driver)
+    throw new Error(
+      `pipeline "${context.pipeline.name}" declares no driver; add e.g. driver: { type: directory, path: "/srv/app/{target}" } to ${context.inputs.config}`,
+    );
+  if (driver.type === "directory")
+    return directoryDriver({ path: driver.path, keep: driver.keep, base: context.workspace, source });
+  return commandDriver({
+    run: driver.run,
+    ...(driver.rollback ? { rollback: driver.rollback } : {}),
+    per: driver.per,
+    timeout: driver.timeout,
+    cwd: context.workspace,
+    source,
+    previous,
+    env: context.env,
+    log: (line) => context.log.info(line),
+  }) as TargetDriver<unknown>;
+}

@@ -1,0 +1,25 @@
+/** The Action's interface; a contract test keeps these names in step with action.yml. */
+export const Input = {
+  release: "release",
+  stage: "stage",
+  mode: "mode",
+  token: "token",
+  config: "config",
+  pipeline: "pipeline",
+  from: "from",
+  reason: "reason",
+  workDir: "work-dir",
+} as const;
+
+export const Output = {
+  version: "version",
+  targets: "targets",
+  previousVersion: "previous-version",
+} as const;
+
+export const MODES = ["rollout", "rollback", "verify"] as const;
+export type Mode = (typeof MODES)[number];
+
+export function isMode(value: string): value is Mode {
+  return (MODES as readonly string[]).includes(value);
+}

@@ -1,0 +1,41 @@
+import { planRollback } from "../../../src/rollout/plan.js";
+import { inGroup, type ModeContext, type ModeResult } from "../context.js";
+import { previousRelease } from "../previous.js";
+import { releaseSource } from "../sources.js";
+import { deployWaves } from "./deploy.js";
+
+/**
+ * Redeploys an earlier release from its stored assets (never a rebuild). `release` names it; when it is empty or
+ * is the release being rolled back (`from`), the environment's previous successful release is used. The targets
+ * are those the rollout of `from` chose, so a canary rollback touches exactly the canary's hosts.
+ */
+export async function rollback(context: ModeContext): Promise<ModeResult> {
+  const { inputs, stage, github, log } = context;
+  let from = inputs.from || null;
+  let to = inputs.release && inputs.release !== from ? inputs.release : null;
+  if (!from) {
+    const current = await previousRelease(github, stage.environment, to ? [to] : []);
+    from = current;
+  }
+  to ??= await previousRelease(github, stage.environment, from ? [from] : []);
+  if (!to)
+    throw new Error(
+      `no earlier successful release of ${stage.environment} to roll back to${from ? ` from ${from}` : ""}; name one with the \`release\` input`,
+    );
+  const plan = planRollback(context.pipeline, stage, from ?? to);
+  await inGroup(log, "Plan", async () => {
+    log.info(`rolling ${stage.environment} back from ${from ?? "(unknown)"} to ${to}`);
+    if (inputs.reason) log.info(`reason: ${inputs.reason}`);
+    log.info(
+      `targets: ${plan.waves.flatMap((w) => w.targets.map((t) => `${t.name}@${t.region}`)).join(", ")}`,
+    );
+  });
+  return deployWaves(context, {
+    mode: "rollback",
+    waves: plan.waves,
+    source: releaseSource(context, to),
+    previous: from ? { version: from, artifacts: unavailable, tree: unavailable } : null,
+  });
+}
+
+const unavailable = () => Promise.reject(new Error("a rollback does not redeploy the release it undoes"));

@@ -1,0 +1,40 @@
+import { planStage } from "../../../src/rollout/plan.js";
+import { inGroup, type ModeContext, type ModeResult } from "../context.js";
+import { previousRelease } from "../previous.js";
+import { releaseSource } from "../sources.js";
+import { deployWaves } from "./deploy.js";
+
+/**
+ * Rolls the release out to the stage's targets in waves. Every asset is downloaded and verified (and, for the
+ * directory driver, extracted) before the first target is touched, so a refusal changes nothing.
+ */
+export async function rollout(context: ModeContext): Promise<ModeResult> {
+  const { inputs, stage, github, log } = context;
+  const tag = inputs.release;
+  if (!tag) throw new Error("the `release` input is required: the tag of the release to deploy");
+  const release = await github.getReleaseByTag(tag);
+  if (release.draft) throw new Error(`${tag} is a draft release; publish it before deploying`);
+  let previous: string | null = null;
+  try {
+    previous = await previousRelease(github, stage.environment, [tag]);
+  } catch (error) {
+    log.warning(
+      `cannot tell which release ${stage.environment} ran before (${error instanceof Error ? error.message : error}); a failed command-driver rollout will not be rolled back`,
+    );
+  }
+  const plan = planStage(context.pipeline, stage, tag);
+  await inGroup(log, "Plan", async () => {
+    log.info(`previous release of ${stage.environment}: ${previous ?? "none"}`);
+    for (const w of plan.waves)
+      log.info(`wave ${w.index} (${w.label}): ${w.targets.map((t) => `${t.name}@${t.region}`).join(", ")}`);
+  });
+  const source = releaseSource(context, tag, release);
+  await source.artifacts();
+  if (context.pipeline.driver?.type === "directory") await source.tree();
+  return deployWaves(context, {
+    mode: "rollout",
+    waves: plan.waves,
+    source,
+    previous: previous ? releaseSource(context, previous) : null,
+  });
+}

@@ -1,0 +1,29 @@
+import { planStage } from "../../../src/rollout/plan.js";
+import { verifyStage } from "../../../src/verify/index.js";
+import type { ModeContext, ModeResult } from "../context.js";
+
+/**
+ * Verifies a stage after its rollout: the stage's `verify` checks, every `interval` for the `bake` time, on the
+ * targets the rollout chose (the same seeded plan). Passed succeeds; failed, inconclusive or error fails the step.
+ */
+export async function verify(context: ModeContext): Promise<ModeResult> {
+  const { inputs, pipeline, stage, log } = context;
+  const targets = planStage(pipeline, stage, inputs.release).waves.flatMap((w) => w.targets);
+  const result = await verifyStage({
+    pipeline,
+    stage,
+    release: inputs.release,
+    targets,
+    env: context.env,
+    fetch: (url, init) => context.endpoint.fetch(url, init),
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    onRound: (round) => log.info(`verification round ${round.index}: ${round.results.length} results`),
+  });
+  return {
+    ok: result.outcome === "passed",
+    message: `verification of ${inputs.release} in ${stage.name}: ${result.outcome}: ${result.reason}`,
+    outputs: { version: inputs.release, targets: JSON.stringify(targets.map((t) => t.name)) },
+    summary: result.summaryMarkdown,
+  };
+}

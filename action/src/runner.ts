@@ -1,0 +1,128 @@
+import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { isAbsolute, join, resolve } from "node:path";
+import * as core from "@actions/core";
+import type { Fetch } from "../../src/artifacts/download.js";
+import { pipelineForTag } from "../../src/config/match.js";
+import { CONFIG_PATH, formatProblems, parseConfig } from "../../src/config/parse.js";
+import type { ActionInputs, Log, ModeContext, ModeResult } from "./context.js";
+import { restClient } from "./github.js";
+import { Input, isMode, MODES } from "./io.js";
+import { rollback } from "./modes/rollback.js";
+import { rollout } from "./modes/rollout.js";
+import { verify } from "./modes/verify.js";
+
+const MODE_RUNNERS = { rollout, rollback, verify } as const;
+
+export interface RunnerDeps {
+  env: NodeJS.ProcessEnv;
+  fetch: Fetch;
+}
+
+function readInputs(env: NodeJS.ProcessEnv): ActionInputs {
+  const mode = core.getInput(Input.mode) || "rollout";
+  if (!isMode(mode)) throw new Error(`mode "${mode}" is not one of ${MODES.join(", ")}`);
+  const token = core.getInput(Input.token);
+  if (token) core.setSecret(token);
+  const release = core.getInput(Input.release, { required: mode !== "rollback" });
+  return {
+    release,
+    stage: core.getInput(Input.stage, { required: true }),
+    mode,
+    token,
+    config: core.getInput(Input.config) || CONFIG_PATH,
+    pipeline: core.getInput(Input.pipeline),
+    from: core.getInput(Input.from),
+    reason: core.getInput(Input.reason),
+    workDir: core.getInput(Input.workDir) || join(env.RUNNER_TEMP || tmpdir(), "shipline"),
+  };
+}
+
+const log: Log = {
+  info: (line) => core.info(line),
+  warning: (line) => core.warning(line),
+  startGroup: (name) => core.startGroup(name),
+  endGroup: () => core.endGroup(),
+};
+
+/** Reads inputs and the config (one parser with the App), picks pipeline and stage, and runs the mode. */
+async function execute(deps: RunnerDeps): Promise<ModeResult> {
+  const { env } = deps;
+  const inputs = readInputs(env);
+  const repository = env.GITHUB_REPOSITORY;
+  if (!repository)
+    throw new Error("GITHUB_REPOSITORY is not set; run the Action in a GitHub Actions workflow");
+  const workspace = env.GITHUB_WORKSPACE || process.cwd();
+  const apiUrl = env.GITHUB_API_URL || "https://api.github.com";
+  const configPath = isAbsolute(inputs.config) ? inputs.config : join(workspace, inputs.config);
+  let text: string;
+  try {
+    text = await readFile(configPath, "utf8");
+  } catch {
+    throw new Error(
+      `cannot read ${inputs.config}: check out the repository (actions/checkout) before this step`,
+    );
+  }
+  const parsed = parseConfig(text, { file: inputs.config });
+  if (!parsed.ok) throw new Error(`${inputs.config} is not valid:\n${formatProblems(parsed.problems)}`);
+  const { pipelines } = parsed.config;
+  const tagForMatch = inputs.release || inputs.from;
+  const pipeline = inputs.pipeline
+    ? pipelines.find((p) => p.name === inputs.pipeline)
+    : pipelines.length === 1
+      ? pipelines[0]
+      : pipelineForTag(parsed.config, tagForMatch);
+  if (!pipeline)
+    throw new Error(
+      inputs.pipeline
+        ? `no pipeline named "${inputs.pipeline}" (pipelines: ${pipelines.map((p) => p.name).join(", ")})`
+        : `no pipeline's tags match "${tagForMatch}"; set the pipeline input or fix tags in ${inputs.config}`,
+    );
+  const stage = pipeline.stages.find((s) => s.name === inputs.stage);
+  if (!stage)
+    throw new Error(
+      `pipeline "${pipeline.name}" has no stage "${inputs.stage}" (stages: ${pipeline.stages.map((s) => s.name).join(", ")})`,
+    );
+  const context: ModeContext = {
+    inputs,
+    pipeline,
+    stage,
+    github: restClient(apiUrl, repository, inputs.token, deps.fetch),
+    endpoint: { apiUrl, repository, token: inputs.token, fetch: deps.fetch },
+    workspace: resolve(workspace),
+    workDir: resolve(inputs.workDir),
+    env,
+    log,
+  };
+  return MODE_RUNNERS[inputs.mode](context);
+}
+
+/** The one place the step ends: outputs, job summary, then success or failure (a thrown non-Error fails too). */
+async function finish(result: ModeResult): Promise<void> {
+  for (const [name, value] of Object.entries(result.outputs)) core.setOutput(name, value);
+  if (result.summary) {
+    try {
+      await core.summary.addRaw(result.summary).write();
+    } catch (error) {
+      core.warning(
+        `could not write the job summary: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+  if (result.ok) core.info(result.message);
+  else core.setFailed(result.message);
+}
+
+export async function run(deps: RunnerDeps = { env: process.env, fetch: globalThis.fetch }): Promise<void> {
+  let result: ModeResult;
+  try {
+    result = await execute(deps);
+  } catch (error) {
+    result = { ok: false, message: error instanceof Error ? error.message : String(error), outputs: {} };
+  }
+  try {
+    await finish(result);
+  } catch (error) {
+    core.setFailed(error instanceof Error ? error.message : String(error));
+  }
+}
