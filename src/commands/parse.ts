@@ -1,0 +1,404 @@
+import { formatDuration, parseDuration } from "../config/duration.js";
+import { USAGE } from "./syntax.js";
+import { COMMAND_NAMES, type Command, type CommandName, type ParseResult } from "./types.js";
+
+/** Longest first line we read as a command. */
+export const MAX_COMMAND_LENGTH = 400;
+export const MAX_REASON_LENGTH = 300;
+/** Longest lock Shipline accepts: locks are for maintenance, not for parking an environment. */
+export const MAX_LOCK_MS = 30 * 86_400_000;
+
+const TAG = /^[A-Za-z0-9][A-Za-z0-9._/+-]{0,127}$/;
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+const TOKEN_CHAR = /[A-Za-z0-9._/+-]/;
+const REASON_CHAR = /[\p{L}\p{M}\p{N} .,:!?()[\]#@/_+=%*'-]/u;
+const SLASH_LOOKALIKES = new Set([
+  "\u2044",
+  "\u2215",
+  "\uFF0F",
+  "\u29F8",
+  "\u2571",
+  "\u27CB",
+  "\u3033",
+  "\u2CC6",
+]);
+/** Letters that render like ASCII ones (Cyrillic, Greek, and the like); NFKC handles fullwidth forms. */
+const CONFUSABLE: Record<string, string> = {
+  "\u0430": "a",
+  "\u0435": "e",
+  "\u043E": "o",
+  "\u0440": "p",
+  "\u0441": "c",
+  "\u0443": "y",
+  "\u0445": "x",
+  "\u0456": "i",
+  "\u0455": "s",
+  "\u0501": "d",
+  "\u04CF": "l",
+  "\u0458": "j",
+  "\u043A": "k",
+  "\u043C": "m",
+  "\u0442": "t",
+  "\u0432": "b",
+  "\u043D": "h",
+  "\u03BF": "o",
+  "\u03B1": "a",
+  "\u03BD": "v",
+  "\u03C1": "p",
+  "\u03B9": "i",
+  "\u03BA": "k",
+  "\u03C4": "t",
+  "\u0261": "g",
+  "\u0131": "i",
+};
+
+export interface ParseOptions {
+  /** Stage names of the pipeline: when given, unknown stages are refused with the list. */
+  stages?: readonly string[];
+  /** Environment names of the pipeline: likewise. */
+  environments?: readonly string[];
+}
+
+const isCommandName = (word: string): word is CommandName =>
+  (COMMAND_NAMES as readonly string[]).includes(word);
+
+const codepoint = (ch: string) => `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+
+function fold(word: string): string {
+  return [...word.normalize("NFKC")]
+    .map((c) => CONFUSABLE[c] ?? c)
+    .join("")
+    .toLowerCase();
+}
+
+/** Describes a character that may not appear in a tag or a name. */
+function badChar(ch: string): string {
+  if (ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f) return `the control character ${codepoint(ch)}`;
+  if (ch.charCodeAt(0) > 0x7e) {
+    const looks = CONFUSABLE[ch] ?? ch.normalize("NFKC");
+    const like = /^[\x20-\x7e]$/.test(looks) ? ` (it looks like "${looks}")` : "";
+    return `the non-ASCII character ${codepoint(ch)}${like}`;
+  }
+  if (ch === "`") return "a backtick (`` ` ``)";
+  return `\`${ch}\``;
+}
+
+class CommandError extends Error {}
+
+/**
+ * Parses the first line of a comment. Never throws; anything that is not clearly a well-formed Shipline
+ * command is either ignored (`none`: not addressed to us) or refused with a message saying what is wrong.
+ */
+export function parseCommand(body: string, options: ParseOptions = {}): ParseResult {
+  try {
+    return parse(body, options);
+  } catch (error) {
+    if (error instanceof CommandError) return { kind: "error", message: error.message };
+    return { kind: "error", message: "Shipline could not read this command." };
+  }
+}
+
+function parse(body: string, options: ParseOptions): ParseResult {
+  if (typeof body !== "string") return { kind: "none" };
+  const head = body.slice(0, MAX_COMMAND_LENGTH * 4);
+  const line = (head.split(/\r\n|\r|\n/, 1)[0] ?? "").replace(/^[ \t]+|[ \t]+$/g, "");
+  const first = [...line][0] ?? "";
+
+  if (first !== "/") {
+    if (!SLASH_LOOKALIKES.has(first)) return { kind: "none" };
+    const word = /^\S+/.exec(line.slice(first.length))?.[0] ?? "";
+    const name = fold(word);
+    if (!isCommandName(name)) return { kind: "none" };
+    return refuse(
+      name,
+      `The comment starts with ${codepoint(first)}, which looks like a slash but is not one. Type \`/${name}\` with an ASCII slash.`,
+    );
+  }
+
+  const rawWord = /^\/([^\s]*)/.exec(line)?.[1] ?? "";
+  const letters = /^[A-Za-z]*/.exec(rawWord)![0];
+  const lower = letters.toLowerCase();
+  if (letters.length === rawWord.length) {
+    if (!isCommandName(lower)) return { kind: "none" };
+  } else {
+    // Something other than an ASCII letter in the command word itself.
+    const folded = fold(rawWord);
+    const foldedName = /^[a-z]*/.exec(folded)![0];
+    if (isCommandName(lower)) {
+      const ch = [...rawWord.slice(letters.length)][0]!;
+      return refuse(
+        lower,
+        `${badChar(ch)} right after \`/${lower}\` is not allowed. Usage: \`${USAGE[lower]}\``,
+      );
+    }
+    if (isCommandName(foldedName) && [...rawWord].some((c) => c.charCodeAt(0) > 0x7f)) {
+      const ch = [...rawWord].find((c) => c.charCodeAt(0) > 0x7f)!;
+      return refuse(
+        foldedName,
+        `\`/${foldedName}\` is spelled with ${badChar(ch)}. Type it with ASCII letters.`,
+      );
+    }
+    return { kind: "none" };
+  }
+
+  const name = lower as CommandName;
+  if ([...line].length > MAX_COMMAND_LENGTH)
+    return refuse(name, `The command is longer than ${MAX_COMMAND_LENGTH} characters.`);
+  const rest = line.slice(1 + rawWord.length);
+  const split = splitReason(rest);
+  const tokens = split.args.split(/[ \t]+/).filter((t) => t.length > 0);
+  try {
+    for (const token of tokens) checkToken(token);
+    const reason = split.reason === undefined ? undefined : checkReason(split.reason);
+    return { kind: "command", command: build(name, tokens, reason, options) };
+  } catch (error) {
+    if (error instanceof CommandError) return refuse(name, `${error.message} Usage: \`${USAGE[name]}\``);
+    throw error;
+  }
+}
+
+function refuse(name: CommandName, message: string): ParseResult {
+  return { kind: "error", name, message };
+}
+
+/** " -- " (or a trailing " --") starts the free-text reason. */
+function splitReason(rest: string): { args: string; reason?: string } {
+  const m = /(^|[ \t])--([ \t]|$)/.exec(rest);
+  if (!m) return { args: rest };
+  return { args: rest.slice(0, m.index), reason: rest.slice(m.index + m[0].length).trim() };
+}
+
+function checkToken(token: string): void {
+  for (const ch of token) {
+    if (!TOKEN_CHAR.test(ch))
+      throw new CommandError(
+        `${badChar(ch)} is not allowed in "${printable(token)}": tags and names use only letters, digits and \`. _ / + -\`.`,
+      );
+  }
+}
+
+function checkReason(reason: string): string {
+  if ([...reason].length > MAX_REASON_LENGTH)
+    throw new CommandError(`The reason is longer than ${MAX_REASON_LENGTH} characters.`);
+  for (const ch of reason) {
+    if (!REASON_CHAR.test(ch))
+      throw new CommandError(
+        `${badChar(ch)} is not allowed in a reason; use letters, digits, spaces and \`. , : ! ? ( ) [ ] # @ / _ + = % * ' -\`.`,
+      );
+  }
+  return reason;
+}
+
+function printable(token: string): string {
+  return [...token]
+    .map((c) => (/[\x20-\x7e]/.test(c) && c !== "`" ? c : "?"))
+    .join("")
+    .slice(0, 60);
+}
+
+type Slot = {
+  key: "tag" | "stage" | "environment" | "expires";
+  kind: "tag" | "stage" | "environment" | "duration";
+  keyword?: string;
+};
+
+const GRAMMAR: Record<
+  CommandName,
+  { slots: Slot[]; required: Slot["key"][]; reason: "no" | "optional" | "required" }
+> = {
+  deploy: {
+    slots: [
+      { key: "tag", kind: "tag" },
+      { key: "stage", kind: "stage", keyword: "to" },
+    ],
+    required: ["tag"],
+    reason: "no",
+  },
+  promote: {
+    slots: [
+      { key: "tag", kind: "tag" },
+      { key: "stage", kind: "stage", keyword: "to" },
+    ],
+    required: [],
+    reason: "no",
+  },
+  rollback: {
+    slots: [
+      { key: "environment", kind: "environment" },
+      { key: "tag", kind: "tag", keyword: "to" },
+    ],
+    required: [],
+    reason: "optional",
+  },
+  pause: { slots: [{ key: "stage", kind: "stage" }], required: [], reason: "no" },
+  resume: { slots: [{ key: "stage", kind: "stage" }], required: [], reason: "no" },
+  lock: {
+    slots: [
+      { key: "environment", kind: "environment" },
+      { key: "expires", kind: "duration", keyword: "for" },
+    ],
+    required: ["environment"],
+    reason: "optional",
+  },
+  unlock: { slots: [{ key: "environment", kind: "environment" }], required: ["environment"], reason: "no" },
+  approve: {
+    slots: [
+      { key: "tag", kind: "tag" },
+      { key: "stage", kind: "stage", keyword: "to" },
+    ],
+    required: [],
+    reason: "no",
+  },
+  hotfix: {
+    slots: [
+      { key: "tag", kind: "tag" },
+      { key: "stage", kind: "stage", keyword: "to" },
+    ],
+    required: ["tag"],
+    reason: "required",
+  },
+  status: { slots: [{ key: "tag", kind: "tag" }], required: [], reason: "no" },
+  help: { slots: [], required: [], reason: "no" },
+};
+
+const LABEL: Record<Slot["key"], string> = {
+  tag: "<tag>",
+  stage: "<stage>",
+  environment: "<environment>",
+  expires: "<duration>",
+};
+
+function build(
+  name: CommandName,
+  tokens: string[],
+  reason: string | undefined,
+  options: ParseOptions,
+): Command {
+  const grammar = GRAMMAR[name];
+  const keywords = new Set(grammar.slots.map((s) => s.keyword).filter((k) => k !== undefined));
+  const values: Partial<Record<Slot["key"], string>> = {};
+  let i = 0;
+  for (const slot of grammar.slots) {
+    const token = tokens[i];
+    if (token === undefined) break;
+    if (slot.keyword) {
+      if (token !== slot.keyword) continue;
+      const value = tokens[i + 1];
+      if (value === undefined)
+        throw new CommandError(`\`${slot.keyword}\` needs a ${LABEL[slot.key]} after it.`);
+      values[slot.key] = value;
+      i += 2;
+    } else if (!keywords.has(token)) {
+      values[slot.key] = token;
+      i += 1;
+    }
+  }
+  if (i < tokens.length) throw new CommandError(`Unexpected "${tokens[i]}".`);
+  for (const key of grammar.required)
+    if (values[key] === undefined) throw new CommandError(`\`/${name}\` needs a ${LABEL[key]}.`);
+  if (grammar.reason === "no" && reason !== undefined)
+    throw new CommandError(`\`/${name}\` does not take a reason.`);
+  if (grammar.reason === "required" && !reason)
+    throw new CommandError(
+      `\`/${name}\` needs a reason after \` -- \`, e.g. \`/hotfix v1.2.3 -- checkout is down\`.`,
+    );
+
+  for (const slot of grammar.slots) validate(slot, values[slot.key], options);
+  const v = values;
+  const expiresInMs = v.expires === undefined ? undefined : parseDuration(v.expires);
+  const opt = <K extends string, T>(key: K, value: T | undefined) =>
+    value === undefined ? {} : ({ [key]: value } as Record<K, T>);
+  switch (name) {
+    case "deploy":
+      return { name, tag: v.tag!, ...opt("stage", v.stage) };
+    case "promote":
+    case "approve":
+      return { name, ...opt("tag", v.tag), ...opt("stage", v.stage) };
+    case "rollback":
+      return {
+        name,
+        ...opt("environment", v.environment),
+        ...opt("tag", v.tag),
+        ...opt("reason", reason || undefined),
+      };
+    case "pause":
+    case "resume":
+      return { name, ...opt("stage", v.stage) };
+    case "lock":
+      return {
+        name,
+        environment: v.environment!,
+        ...opt("expiresInMs", expiresInMs),
+        ...opt("reason", reason || undefined),
+      };
+    case "unlock":
+      return { name, environment: v.environment! };
+    case "hotfix":
+      return { name, tag: v.tag!, ...opt("stage", v.stage), reason: reason! };
+    case "status":
+      return { name, ...opt("tag", v.tag) };
+    case "help":
+      return { name };
+  }
+}
+
+function validate(slot: Slot, value: string | undefined, options: ParseOptions): void {
+  if (value === undefined) return;
+  switch (slot.kind) {
+    case "tag":
+      if (
+        !TAG.test(value) ||
+        value.includes("..") ||
+        value.endsWith("/") ||
+        value.endsWith(".") ||
+        value.includes("//")
+      )
+        throw new CommandError(`"${value}" is not a release tag.`);
+      return;
+    case "stage":
+    case "environment": {
+      if (!NAME.test(value)) throw new CommandError(`"${value}" is not a ${slot.kind} name.`);
+      const known = slot.kind === "stage" ? options.stages : options.environments;
+      if (known && !known.includes(value))
+        throw new CommandError(
+          `There is no ${slot.kind} "${value}" (${slot.kind}s: ${known.join(", ") || "none"}).`,
+        );
+      return;
+    }
+    case "duration": {
+      const ms = parseDuration(value);
+      if (ms === undefined || ms <= 0)
+        throw new CommandError(`"${value}" is not a duration such as 30m, 2h or 1d.`);
+      if (ms > MAX_LOCK_MS) throw new CommandError(`A lock may last at most ${formatDuration(MAX_LOCK_MS)}.`);
+      return;
+    }
+  }
+}
+
+/** The canonical text of a command (for replies and the audit trail); parsing it gives the command back. */
+export function formatCommand(command: Command): string {
+  const parts: string[] = [`/${command.name}`];
+  const c = command as Partial<Record<string, string | number>> & { name: CommandName };
+  switch (command.name) {
+    case "rollback":
+      if (command.environment) parts.push(command.environment);
+      if (command.tag) parts.push("to", command.tag);
+      break;
+    case "lock":
+      parts.push(command.environment);
+      if (command.expiresInMs !== undefined) parts.push("for", formatDuration(command.expiresInMs));
+      break;
+    case "unlock":
+      parts.push(command.environment);
+      break;
+    case "pause":
+    case "resume":
+      if (command.stage) parts.push(command.stage);
+      break;
+    default:
+      if (typeof c["tag"] === "string") parts.push(c["tag"]);
+      if (typeof c["stage"] === "string") parts.push("to", c["stage"]);
+  }
+  if ("reason" in command && command.reason) parts.push("--", command.reason);
+  return parts.join(" ");
+}

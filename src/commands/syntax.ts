@@ -1,0 +1,45 @@
+import type { CommandName } from "./types.js";
+
+/** How each command is written; shown in errors and in /help. */
+export const USAGE: Record<CommandName, string> = {
+  deploy: "/deploy <tag> [to <stage>]",
+  promote: "/promote [<tag>] [to <stage>]",
+  rollback: "/rollback [<environment>] [to <tag>] [-- reason]",
+  pause: "/pause [<stage>]",
+  resume: "/resume [<stage>]",
+  lock: "/lock <environment> [for <duration>] [-- reason]",
+  unlock: "/unlock <environment>",
+  approve: "/approve [<tag>] [to <stage>]",
+  hotfix: "/hotfix <tag> [to <stage>] -- reason",
+  status: "/status [<tag>]",
+  help: "/help",
+};
+
+export const DESCRIPTION: Record<CommandName, string> = {
+  deploy: "Deploy a release to a stage (default: the first stage).",
+  promote: "Promote the release to the next stage once its gates are open.",
+  rollback: "Roll an environment back to the previous release (or the one named), from stored artifacts.",
+  pause: "Pause a rollout between waves.",
+  resume: "Resume a paused rollout.",
+  lock: "Lock an environment: only you may deploy to it until /unlock or the lock expires.",
+  unlock: "Remove an environment's lock.",
+  approve: "Approve a release for a stage (four-eyes: not the author nor whoever triggered it).",
+  hotfix: "Record a hotfix: skips bake times, never other validations; needs a reason.",
+  status: "Show where releases are in the pipeline.",
+  help: "Show this help.",
+};
+
+export function helpText(): string {
+  const rows = (Object.keys(USAGE) as CommandName[]).map((n) => `| \`${USAGE[n]}\` | ${DESCRIPTION[n]} |`);
+  return [
+    "**Shipline commands** (first line of a comment; you need write access, production may be limited further):",
+    "",
+    "| Command | What it does |",
+    "| --- | --- |",
+    ...rows,
+    "",
+    "Tags use letters, digits and `. _ / + -`; stages and environments are the names in `.github/shipline.yml`. " +
+      "Durations look like `30m`, `2h` or `1d`. A reason follows ` -- ` and may use letters, digits, spaces and " +
+      "`. , : ! ? ( ) [ ] # @ / _ + = % * ' -`.",
+  ].join("\n");
+}

@@ -1,0 +1,129 @@
+import type { Pipeline, ResolvedStage } from "../config/types.js";
+
+/** The gates Shipline enforces before a stage's deploy job may start. */
+export type GateName =
+  | "order"
+  | "bake"
+  | "four-eyes"
+  | "window"
+  | "freeze"
+  | "lock"
+  | "error-budget"
+  | "required-checks";
+
+export interface GateResult {
+  gate: GateName;
+  ok: boolean;
+  /** One or two sentences a user understands without reading the config. */
+  reason: string;
+  /** What to do next when the gate is closed (or worth knowing when it is open). */
+  next?: string;
+  /** When the gate may open by itself (a window, a bake, a lock's expiry, an error-budget estimate). */
+  until?: Date;
+  /** The gate does not apply to this request (a rollback, a hotfix); it is shown, not counted. */
+  skipped?: boolean;
+}
+
+export type DeployMode = "rollout" | "rollback" | "verify";
+
+/** Conclusions as GitHub reports them for check runs, plus the states of a run that has not finished. */
+export type Conclusion =
+  | "success"
+  | "failure"
+  | "neutral"
+  | "cancelled"
+  | "skipped"
+  | "timed_out"
+  | "action_required"
+  | "stale"
+  | "startup_failure"
+  | "in_progress"
+  | "queued"
+  | "pending";
+
+/** An earlier stage's state for the release being deployed. */
+export interface StageState {
+  name: string;
+  conclusion: Conclusion;
+  completedAt?: Date;
+}
+
+export interface ApprovalFact {
+  login: string;
+  at: Date;
+  stage: string;
+}
+
+/** What GitHub says about the environment's protection (undefined: unavailable, e.g. a private repo without Enterprise). */
+export interface EnvironmentProtection {
+  requiredReviewers: number;
+  preventSelfReview: boolean;
+}
+
+export interface LockFact {
+  environment: string;
+  owner: string;
+  reason: string;
+  expiresAt?: Date;
+}
+
+/** One multi-window burn-rate pair, evaluated: burn rate = error ratio over the window / error budget. */
+export interface BurnRateFigure {
+  long: string;
+  short: string;
+  factor: number;
+  longRate: number;
+  shortRate: number;
+}
+
+/** Error-budget numbers, already fetched and computed (see error-budget-query.ts). */
+export interface ErrorBudgetFigures {
+  /** Objective in percent, e.g. 99.9. */
+  slo: number;
+  /** The SLO window, e.g. "28d". */
+  window: string;
+  /** 1 - slo/100. */
+  budget: number;
+  /** Error ratio (0..1) over the SLO window. */
+  errorRatio: number;
+  /** errorRatio / budget: 1 means the budget is fully spent. */
+  spent: number;
+  burn: BurnRateFigure[];
+  /** Set when the figures could not be obtained (Prometheus down, query failed): the gate fails closed. */
+  unavailable?: string;
+}
+
+export interface CheckState {
+  name: string;
+  conclusion: Conclusion;
+}
+
+/** Everything a gate may look at: plain data read from GitHub and the config, and the clock. */
+export interface GateContext {
+  pipeline: Pipeline;
+  stage: ResolvedStage;
+  mode: DeployMode;
+  release: { tag: string; author: string };
+  /** Login of the person (or bot) who triggered this deploy. */
+  triggeredBy: string;
+  /** Set when this deploy runs under a recorded `/hotfix`. */
+  hotfix?: { by: string; reason: string };
+  /** Earlier stages' state for this release (any order; matched by name). */
+  stages: StageState[];
+  /** Approvals recorded for this release (any stage; filtered by stage name). */
+  approvals: ApprovalFact[];
+  environment?: EnvironmentProtection;
+  lock?: LockFact;
+  errorBudget?: ErrorBudgetFigures;
+  requiredChecks: CheckState[];
+  now: Date;
+}
+
+export interface Evaluation {
+  approved: boolean;
+  results: GateResult[];
+  /** At most 1024 characters: the deployment protection rule review comment. */
+  comment: string;
+  /** A Markdown table for the stage's check run. */
+  markdown: string;
+}
