@@ -2,6 +2,7 @@ import type { Probot } from "probot";
 import type { AppDeps } from "./deps.js";
 import { registerConfigPush } from "./handlers/config-push.js";
 import { registerDeploymentStatus } from "./handlers/deployment-status.js";
+import { registerProtectionRule } from "./handlers/protection-rule.js";
 import { registerReleasePublished } from "./handlers/release-published.js";
 
 /** Wires the handlers; `deps` (clock, fetch, env) is injected so tests control them. */
@@ -9,4 +10,5 @@ export function appMain(app: Probot, deps: AppDeps): void {
   registerReleasePublished(app, deps);
   registerDeploymentStatus(app, deps);
   registerConfigPush(app, deps);
+  registerProtectionRule(app, deps);
 }

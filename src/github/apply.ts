@@ -1,6 +1,6 @@
+import { findCheck } from "../pipeline/state.js";
 import { marker } from "../pipeline/summary.js";
 import type { Decision, Effect, Snapshot } from "../pipeline/types.js";
-import { findCheck } from "../pipeline/state.js";
 import type { GitHubGateway } from "./gateway.js";
 
 export interface Log {
@@ -14,7 +14,12 @@ export interface Log {
  * second replica does nothing; a dispatch GitHub refuses leaves a visible error on the stage's check run
  * and gives the claim back so the transition can be retried.
  */
-export async function applyDecision(gw: GitHubGateway, snapshot: Snapshot, decision: Decision, log: Log): Promise<void> {
+export async function applyDecision(
+  gw: GitHubGateway,
+  snapshot: Snapshot,
+  decision: Decision,
+  log: Log,
+): Promise<void> {
   const created = new Map<string, number>();
   const checkId = (name: string) => created.get(name) ?? findCheck(snapshot, name)?.id;
   for (const effect of decision.effects) {
@@ -37,13 +42,17 @@ async function dispatch(
 ): Promise<void> {
   const { inputs } = effect;
   if (!(await gw.claim(effect.claim, snapshot.release.sha))) {
-    log.info(`${inputs.mode} of ${inputs.release} to ${inputs.stage} was already dispatched (${effect.claim})`);
+    log.info(
+      `${inputs.mode} of ${inputs.release} to ${inputs.stage} was already dispatched (${effect.claim})`,
+    );
     return;
   }
   const id = effect.check ? checkId(effect.check.name) : undefined;
   try {
     const run = await gw.dispatch(effect.workflow, effect.ref, inputs);
-    log.info(`dispatched ${effect.workflow} on ${effect.ref}: ${inputs.mode} ${inputs.release} to ${inputs.stage}`);
+    log.info(
+      `dispatched ${effect.workflow} on ${effect.ref}: ${inputs.mode} ${inputs.release} to ${inputs.stage}`,
+    );
     if (effect.check && id !== undefined) {
       await gw.updateCheck(id, {
         name: effect.check.name,

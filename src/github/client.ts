@@ -4,7 +4,10 @@
  */
 export interface GitHubClient {
   // biome-ignore lint/suspicious/noExplicitAny: responses are narrowed in the gateway, the trust boundary.
-  request(route: string, params?: Record<string, unknown>): Promise<{ status: number; data: any; headers: Record<string, unknown> }>;
+  request(
+    route: string,
+    params?: Record<string, unknown>,
+  ): Promise<{ status: number; data: any; headers: Record<string, unknown> }>;
 }
 
 export interface RepoRef {
@@ -14,5 +17,7 @@ export interface RepoRef {
 
 /** Octokit's RequestError carries `status`; anything else is unexpected. */
 export function statusOf(error: unknown): number | undefined {
-  return typeof error === "object" && error !== null && "status" in error && typeof error.status === "number" ? error.status : undefined;
+  return typeof error === "object" && error !== null && "status" in error && typeof error.status === "number"
+    ? error.status
+    : undefined;
 }

@@ -1,4 +1,11 @@
-import type { CheckConclusion, CheckRunState, CheckStatus, DispatchInputs, Release, ReleaseAsset } from "../pipeline/types.js";
+import type {
+  CheckConclusion,
+  CheckRunState,
+  CheckStatus,
+  DispatchInputs,
+  Release,
+  ReleaseAsset,
+} from "../pipeline/types.js";
 import { type GitHubClient, type RepoRef, statusOf } from "./client.js";
 
 const MAX_FILE_BYTES = 512 * 1024;
@@ -14,7 +21,11 @@ export class GitHubGateway {
   /** A file's text at a ref, or undefined when it does not exist. */
   async readFile(path: string, ref?: string, repo: RepoRef = this.repo): Promise<string | undefined> {
     try {
-      const { data } = await this.gh.request("GET /repos/{owner}/{repo}/contents/{path}", { ...repo, path, ...(ref ? { ref } : {}) });
+      const { data } = await this.gh.request("GET /repos/{owner}/{repo}/contents/{path}", {
+        ...repo,
+        path,
+        ...(ref ? { ref } : {}),
+      });
       if (Array.isArray(data) || data.type !== "file") throw new Error(`${path} is not a file`);
       if (data.size > MAX_FILE_BYTES) throw new Error(`${path} is larger than ${MAX_FILE_BYTES / 1024} KiB`);
       return Buffer.from(String(data.content ?? ""), "base64").toString("utf8");
@@ -26,15 +37,24 @@ export class GitHubGateway {
 
   /** The commit a tag points at, following an annotated tag object. */
   async tagCommit(tag: string): Promise<string> {
-    const { data } = await this.gh.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { ...this.repo, ref: `tags/${tag}` });
+    const { data } = await this.gh.request("GET /repos/{owner}/{repo}/git/ref/{ref}", {
+      ...this.repo,
+      ref: `tags/${tag}`,
+    });
     if (data.object.type === "commit") return String(data.object.sha);
-    const { data: tagObject } = await this.gh.request("GET /repos/{owner}/{repo}/git/tags/{tag_sha}", { ...this.repo, tag_sha: data.object.sha });
+    const { data: tagObject } = await this.gh.request("GET /repos/{owner}/{repo}/git/tags/{tag_sha}", {
+      ...this.repo,
+      tag_sha: data.object.sha,
+    });
     return String(tagObject.object.sha);
   }
 
   async releaseByTag(tag: string): Promise<Release | undefined> {
     try {
-      const { data } = await this.gh.request("GET /repos/{owner}/{repo}/releases/tags/{tag}", { ...this.repo, tag });
+      const { data } = await this.gh.request("GET /repos/{owner}/{repo}/releases/tags/{tag}", {
+        ...this.repo,
+        tag,
+      });
       return { ...toRelease(data), sha: await this.tagCommit(tag) };
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
@@ -51,16 +71,26 @@ export class GitHubGateway {
       filter: "all",
       ...(this.appId ? { app_id: this.appId } : {}),
     });
-    return (data.check_runs as RawCheck[]).filter((c) => c.name === "shipline" || c.name.startsWith("shipline / ")).map(toCheck);
+    return (data.check_runs as RawCheck[])
+      .filter((c) => c.name === "shipline" || c.name.startsWith("shipline / "))
+      .map(toCheck);
   }
 
   async createCheck(sha: string, check: CheckWrite): Promise<number> {
-    const { data } = await this.gh.request("POST /repos/{owner}/{repo}/check-runs", { ...this.repo, head_sha: sha, ...checkBody(check) });
+    const { data } = await this.gh.request("POST /repos/{owner}/{repo}/check-runs", {
+      ...this.repo,
+      head_sha: sha,
+      ...checkBody(check),
+    });
     return Number(data.id);
   }
 
   async updateCheck(id: number, check: CheckWrite): Promise<void> {
-    await this.gh.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", { ...this.repo, check_run_id: id, ...checkBody(check) });
+    await this.gh.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+      ...this.repo,
+      check_run_id: id,
+      ...checkBody(check),
+    });
   }
 
   /** Creates `ref` at `sha` unless it exists: true for exactly one caller, however many race. */
@@ -77,21 +107,31 @@ export class GitHubGateway {
   /** Gives a claim back after the transition it guarded failed, so a retry can take it. */
   async release(ref: string): Promise<void> {
     try {
-      await this.gh.request("DELETE /repos/{owner}/{repo}/git/refs/{ref}", { ...this.repo, ref: ref.replace(/^refs\//, "") });
+      await this.gh.request("DELETE /repos/{owner}/{repo}/git/refs/{ref}", {
+        ...this.repo,
+        ref: ref.replace(/^refs\//, ""),
+      });
     } catch (error) {
       if (statusOf(error) !== 404 && statusOf(error) !== 422) throw error;
     }
   }
 
-  async dispatch(workflow: string, ref: string, inputs: DispatchInputs): Promise<{ runId?: number; runUrl?: string }> {
+  async dispatch(
+    workflow: string,
+    ref: string,
+    inputs: DispatchInputs,
+  ): Promise<{ runId?: number; runUrl?: string }> {
     const clean = Object.fromEntries(Object.entries(inputs).filter(([, v]) => v !== undefined));
-    const { status, data } = await this.gh.request("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", {
-      ...this.repo,
-      workflow_id: workflow,
-      ref,
-      inputs: clean,
-      return_run_details: true,
-    });
+    const { status, data } = await this.gh.request(
+      "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
+      {
+        ...this.repo,
+        workflow_id: workflow,
+        ref,
+        inputs: clean,
+        return_run_details: true,
+      },
+    );
     if (status === 200 && data && typeof data === "object") {
       return {
         ...(typeof data.workflow_run_id === "number" ? { runId: data.workflow_run_id } : {}),
@@ -103,14 +143,21 @@ export class GitHubGateway {
 
   /** The newest release (deployment ref) that last succeeded in `environment`, other than `exclude`. */
   async previousSuccessfulRelease(environment: string, exclude: string): Promise<string | undefined> {
-    const { data } = await this.gh.request("GET /repos/{owner}/{repo}/deployments", { ...this.repo, environment, per_page: 30 });
+    const { data } = await this.gh.request("GET /repos/{owner}/{repo}/deployments", {
+      ...this.repo,
+      environment,
+      per_page: 30,
+    });
     for (const deployment of data as { id: number; ref: string }[]) {
       if (deployment.ref === exclude) continue;
-      const { data: statuses } = await this.gh.request("GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
-        ...this.repo,
-        deployment_id: deployment.id,
-        per_page: 1,
-      });
+      const { data: statuses } = await this.gh.request(
+        "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+        {
+          ...this.repo,
+          deployment_id: deployment.id,
+          per_page: 1,
+        },
+      );
       if ((statuses as { state: string }[])[0]?.state === "success") return deployment.ref;
     }
     return undefined;
@@ -129,7 +176,10 @@ export interface CheckWrite {
 const MAX_SUMMARY = 65_535;
 
 function checkBody(check: CheckWrite): Record<string, unknown> {
-  const summary = check.summary.length > MAX_SUMMARY ? `${check.summary.slice(0, MAX_SUMMARY - 40)}\n\n…(truncated)` : check.summary;
+  const summary =
+    check.summary.length > MAX_SUMMARY
+      ? `${check.summary.slice(0, MAX_SUMMARY - 40)}\n\n…(truncated)`
+      : check.summary;
   return {
     name: check.name,
     status: check.status,
@@ -145,6 +195,7 @@ interface RawCheck {
   status: CheckStatus;
   conclusion: CheckConclusion | null;
   started_at?: string | null;
+  completed_at?: string | null;
   details_url?: string | null;
   output?: { summary?: string | null };
 }
@@ -156,6 +207,7 @@ function toCheck(c: RawCheck): CheckRunState {
     status: c.status,
     conclusion: c.conclusion,
     startedAt: c.started_at ?? null,
+    completedAt: c.completed_at ?? null,
     detailsUrl: c.details_url ?? null,
     summary: c.output?.summary ?? null,
   };
@@ -179,7 +231,9 @@ export function toRelease(data: any, sha = ""): Release {
         size: Number(a.size ?? 0),
         state: String(a.state ?? "uploaded"),
         digest: typeof a.digest === "string" ? a.digest : null,
-        uploader: a.uploader ? { login: String(a.uploader.login), type: String(a.uploader.type ?? "User") } : null,
+        uploader: a.uploader
+          ? { login: String(a.uploader.login), type: String(a.uploader.type ?? "User") }
+          : null,
       }),
     ),
   };

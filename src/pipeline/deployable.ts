@@ -29,7 +29,9 @@ export function checkDeployable(pipeline: Pipeline, release: Release): Deployabi
     const matched = uploaded.filter((a) => matchesGlob(glob, a.name) && a.name !== rules.checksums);
     if (matched.length === 0) {
       const names = uploaded.map((a) => `\`${a.name}\``).join(", ") || "none";
-      problems.push(`No release asset matches \`${glob}\` (assets: ${names}). Attach the CI build output to the release, or fix \`artifacts.assets\`.`);
+      problems.push(
+        `No release asset matches \`${glob}\` (assets: ${names}). Attach the CI build output to the release, or fix \`artifacts.assets\`.`,
+      );
     }
     for (const a of matched) if (!chosen.includes(a)) chosen.push(a);
   }
@@ -50,7 +52,9 @@ export function checkDeployable(pipeline: Pipeline, release: Release): Deployabi
   }
   for (const a of checksumFile ? [...chosen, checksumFile] : chosen) {
     if (!isTrustedUploader(a, rules.uploaders)) {
-      const who = a.uploader ? `${a.uploader.login} (${a.uploader.type === "User" ? "a person" : a.uploader.type})` : "an unknown account";
+      const who = a.uploader
+        ? `${a.uploader.login} (${a.uploader.type === "User" ? "a person" : a.uploader.type})`
+        : "an unknown account";
       problems.push(
         `\`${a.name}\` was uploaded by ${who}. Only CI may upload deployable assets: publish them from a workflow (github-actions[bot]) or list the uploader in \`artifacts.uploaders\`.`,
       );

@@ -9,13 +9,16 @@ import type { DispatchInputs, Mode } from "./types.js";
 export const RUN_NAME_TEMPLATE =
   "shipline: ${{ inputs.release }} to ${{ inputs.stage }} [${{ inputs.mode }}${{ inputs.from && format(' from {0}', inputs.from) || '' }}]";
 
-const RUN_NAME = /^shipline: (\S+) to ([A-Za-z0-9][A-Za-z0-9._-]{0,62}) \[(rollout|rollback|verify)(?: from (\S+))?\]$/;
+const RUN_NAME =
+  /^shipline: (\S+) to ([A-Za-z0-9][A-Za-z0-9._-]{0,62}) \[(rollout|rollback|verify)(?: from (\S+))?\]$/;
 
 export function runName(inputs: Pick<DispatchInputs, "release" | "stage" | "mode" | "from">): string {
   return `shipline: ${inputs.release} to ${inputs.stage} [${inputs.mode}${inputs.from ? ` from ${inputs.from}` : ""}]`;
 }
 
-export function parseRunName(title: string | null | undefined): { release: string; stage: string; mode: Mode; from?: string } | undefined {
+export function parseRunName(
+  title: string | null | undefined,
+): { release: string; stage: string; mode: Mode; from?: string } | undefined {
   const m = title ? RUN_NAME.exec(title) : null;
   if (!m) return undefined;
   return { release: m[1]!, stage: m[2]!, mode: m[3] as Mode, ...(m[4] ? { from: m[4] } : {}) };
@@ -35,6 +38,7 @@ export function stageCheckName(stage: string): string {
  * collide (a ref cannot be both a file and a folder), so they are percent-encoded into one path segment.
  */
 export function claimRef(tag: string, stage: string, mode: Mode, key = "1"): string {
-  const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  const safe = (s: string) =>
+    s.replace(/[^A-Za-z0-9._-]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
   return `refs/shipline/${safe(tag)}/${safe(stage)}-${mode}-${safe(key)}`;
 }

@@ -1,6 +1,16 @@
 export { checkDeployable, isTrustedUploader } from "./deployable.js";
-export { CHECK_PREFIX, CONFIG_CHECK, claimRef, parseRunName, RELEASE_CHECK, RUN_NAME_TEMPLATE, runName, stageCheckName } from "./identity.js";
-export { configFailure, onReleasePublished, upsertCheck } from "./published.js";
-export { findCheck, stageViews } from "./state.js";
+export {
+  CHECK_PREFIX,
+  CONFIG_CHECK,
+  claimRef,
+  parseRunName,
+  RELEASE_CHECK,
+  RUN_NAME_TEMPLATE,
+  runName,
+  stageCheckName,
+} from "./identity.js";
+export { configFailure, dispatchEffect, onReleasePublished, upsertCheck } from "./published.js";
+export { findCheck, pausedBy, releaseCheck, stageViews } from "./state.js";
 export { needsPreviousRelease, onDeploymentStatus } from "./status.js";
+export { marker, pipelineMarkdown } from "./summary.js";
 export type * from "./types.js";

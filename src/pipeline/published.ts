@@ -1,19 +1,26 @@
 import { formatProblems, pipelineForTag } from "../config/index.js";
 import type { ConfigResult, Pipeline } from "../config/types.js";
 import { checkDeployable } from "./deployable.js";
-import { claimRef, CONFIG_CHECK, RELEASE_CHECK, stageCheckName } from "./identity.js";
+import { CONFIG_CHECK, claimRef, RELEASE_CHECK, stageCheckName } from "./identity.js";
 import { findCheck, stageViews } from "./state.js";
 import { pipelineMarkdown } from "./summary.js";
 import type { Decision, Effect, Snapshot } from "./types.js";
 
 /** Writes a check run: updates the existing one of that name, or creates it. */
-export function upsertCheck(snapshot: Snapshot, effect: Omit<Extract<Effect, { kind: "create-check" }>, "kind">): Effect {
+export function upsertCheck(
+  snapshot: Snapshot,
+  effect: Omit<Extract<Effect, { kind: "create-check" }>, "kind">,
+): Effect {
   const existing = findCheck(snapshot, effect.name);
-  return existing ? { kind: "update-check", id: existing.id, ...effect } : { kind: "create-check", ...effect };
+  return existing
+    ? { kind: "update-check", id: existing.id, ...effect }
+    : { kind: "create-check", ...effect };
 }
 
 export function configFailure(snapshot: Snapshot, config: Extract<ConfigResult, { ok: false }>): Decision {
-  const list = config.problems.map((p) => `- \`${p.path}\`${p.line ? ` (line ${p.line})` : ""}: ${p.message}`);
+  const list = config.problems.map(
+    (p) => `- \`${p.path}\`${p.line ? ` (line ${p.line})` : ""}: ${p.message}`,
+  );
   return {
     reason: `config invalid (${config.problems.length} problem(s))`,
     effects: [
@@ -110,6 +117,12 @@ export function dispatchEffect(pipeline: Pipeline, tag: string, index: number, s
     workflow: pipeline.workflow,
     ref: tag,
     check: { name: stageCheckName(stage.name), summary },
-    inputs: { release: tag, stage: stage.name, mode: "rollout", pipeline: pipeline.name, environment: stage.environment },
+    inputs: {
+      release: tag,
+      stage: stage.name,
+      mode: "rollout",
+      pipeline: pipeline.name,
+      environment: stage.environment,
+    },
   };
 }

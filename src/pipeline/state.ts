@@ -2,7 +2,14 @@ import type { Pipeline, ResolvedStage } from "../config/types.js";
 import { RELEASE_CHECK, stageCheckName } from "./identity.js";
 import type { CheckRunState, Snapshot } from "./types.js";
 
-export type StagePhase = "pending" | "dispatched" | "running" | "succeeded" | "failed" | "skipped" | "rolled-back";
+export type StagePhase =
+  | "pending"
+  | "dispatched"
+  | "running"
+  | "succeeded"
+  | "failed"
+  | "skipped"
+  | "rolled-back";
 
 export interface StageView {
   stage: ResolvedStage;
@@ -30,10 +37,28 @@ export function releaseCheck(snapshot: Snapshot): CheckRunState | undefined {
 
 function phaseOf(check: CheckRunState | undefined): StagePhase {
   if (!check) return "pending";
-  if (check.status === "queued") return check.summary?.includes("<!-- shipline:dispatched") ? "dispatched" : "pending";
+  if (check.status === "queued")
+    return check.summary?.includes("<!-- shipline:dispatched") ? "dispatched" : "pending";
   if (check.status === "in_progress") return "running";
   if (check.conclusion === "success") return "succeeded";
   if (check.conclusion === "skipped" || check.conclusion === "cancelled") return "skipped";
-  if (check.conclusion === "neutral" && check.summary?.includes("<!-- shipline:rolled-back")) return "rolled-back";
+  if (check.conclusion === "neutral" && check.summary?.includes("<!-- shipline:rolled-back"))
+    return "rolled-back";
   return "failed";
+}
+
+/**
+ * A release is paused while the last pause/resume marker on its `shipline` check run is a pause
+ * (`/pause` writes `marker("pause", { by })`, `/resume` writes `marker("resume", { by })`).
+ */
+export function pausedBy(snapshot: Snapshot): string | undefined {
+  const summary = releaseCheck(snapshot)?.summary ?? "";
+  const last = [...summary.matchAll(/<!-- shipline:(pause|resume) (\{[^\n]*?\}) -->/g)].pop();
+  if (!last || last[1] !== "pause") return undefined;
+  try {
+    const by = (JSON.parse(last[2]!) as { by?: unknown }).by;
+    return typeof by === "string" ? by : "someone";
+  } catch {
+    return "someone";
+  }
 }

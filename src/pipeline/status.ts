@@ -2,7 +2,7 @@ import { pipelineForTag } from "../config/index.js";
 import type { Config, Pipeline } from "../config/types.js";
 import { claimRef, RELEASE_CHECK, stageCheckName } from "./identity.js";
 import { dispatchEffect, upsertCheck } from "./published.js";
-import { findCheck, type StagePhase, stageViews } from "./state.js";
+import { findCheck, pausedBy, type StagePhase, stageViews } from "./state.js";
 import { marker, pipelineMarkdown } from "./summary.js";
 import type { Decision, Effect, Snapshot, StageEvent } from "./types.js";
 
@@ -20,7 +20,12 @@ export function needsPreviousRelease(config: Config, event: StageEvent): boolean
  * (for a rollback, the release rolled back *from*). `previous` is the environment's last successful
  * release other than this one, when `needsPreviousRelease` asked for it.
  */
-export function onDeploymentStatus(config: Config, snapshot: Snapshot, event: StageEvent, previous?: string): Decision {
+export function onDeploymentStatus(
+  config: Config,
+  snapshot: Snapshot,
+  event: StageEvent,
+  previous?: string,
+): Decision {
   const tag = event.mode === "rollback" ? (event.from ?? event.release) : event.release;
   const pipeline = pipelineForTag(config, tag);
   const index = pipeline?.stages.findIndex((s) => s.name === event.stage) ?? -1;
@@ -35,7 +40,10 @@ export function onDeploymentStatus(config: Config, snapshot: Snapshot, event: St
   const links = link ? `\n\n[Deploy job log](${link})` : "";
 
   if (view.check?.status === "completed") {
-    return { effects: [], reason: `${name} already completed (${view.check.conclusion}); ${event.state} ignored` };
+    return {
+      effects: [],
+      reason: `${name} already completed (${view.check.conclusion}); ${event.state} ignored`,
+    };
   }
 
   if (ACTIVE.has(event.state)) {
@@ -47,7 +55,8 @@ export function onDeploymentStatus(config: Config, snapshot: Snapshot, event: St
           name,
           status: "in_progress",
           title: `Deploying ${tag} to ${event.environment}`,
-          summary: pipelineMarkdown(pipeline, snapshot.release, phases) + links + `\n\n${marker("dispatched")}`,
+          summary:
+            pipelineMarkdown(pipeline, snapshot.release, phases) + links + `\n\n${marker("dispatched")}`,
           ...(link ? { detailsUrl: link } : {}),
         }),
       ],
@@ -81,6 +90,18 @@ export function onDeploymentStatus(config: Config, snapshot: Snapshot, event: St
         }),
       );
       return { effects, reason: `${tag} fully deployed` };
+    }
+    const paused = pausedBy(snapshot);
+    if (paused) {
+      effects.push(
+        upsertCheck(snapshot, {
+          name: stageCheckName(next.name),
+          status: "queued",
+          title: `Paused by ${paused}`,
+          summary: `${overview}\n\nThe release is paused (by @${paused}): ${next.name} starts after \`/resume\`.`,
+        }),
+      );
+      return { effects, reason: `${event.stage} succeeded; paused by ${paused}` };
     }
     if (next.promote === "manual") {
       effects.push(
@@ -171,11 +192,15 @@ function onStageFailure(
       },
     });
   }
-  return { effects, reason: `${event.stage} failed${pipeline.rollback.automatic && previous ? `; rolling back to ${previous}` : ""}` };
+  return {
+    effects,
+    reason: `${event.stage} failed${pipeline.rollback.automatic && previous ? `; rolling back to ${previous}` : ""}`,
+  };
 }
 
 function onRollbackStatus(pipeline: Pipeline, snapshot: Snapshot, event: StageEvent): Decision {
-  if (!FAILED.has(event.state) && event.state !== "success") return { effects: [], reason: `rollback ${event.state}` };
+  if (!FAILED.has(event.state) && event.state !== "success")
+    return { effects: [], reason: `rollback ${event.state}` };
   const ok = event.state === "success";
   const line = ok
     ? `↩️ **Rolled back**: ${event.environment} runs \`${event.release}\` again (stage ${event.stage}).`
@@ -189,7 +214,9 @@ function onRollbackStatus(pipeline: Pipeline, snapshot: Snapshot, event: StageEv
         name: RELEASE_CHECK,
         status: "completed",
         conclusion: "failure",
-        title: ok ? `${event.from ?? "release"} rolled back to ${event.release}` : `Rollback to ${event.release} failed`,
+        title: ok
+          ? `${event.from ?? "release"} rolled back to ${event.release}`
+          : `Rollback to ${event.release} failed`,
         summary: `${current?.summary ?? ""}\n\n${line}\n\n${marker(ok ? "rolled-back" : "rollback-failed", { to: event.release, stage: event.stage })}`,
       }),
     ],

@@ -23,13 +23,28 @@ const STYLE: Record<StagePhase, string> = {
 };
 
 /** The whole pipeline as a Mermaid flowchart (check run Markdown renders it) plus a table. */
-export function pipelineMarkdown(pipeline: Pipeline, release: Release, phases: ReadonlyMap<string, StagePhase>): string {
-  const nodes = pipeline.stages.map((s, i) => `  s${i}["${s.name}<br/>${ICON[phases.get(s.name) ?? "pending"]}"]`);
+export function pipelineMarkdown(
+  pipeline: Pipeline,
+  release: Release,
+  phases: ReadonlyMap<string, StagePhase>,
+): string {
+  const nodes = pipeline.stages.map(
+    (s, i) => `  s${i}["${s.name}<br/>${ICON[phases.get(s.name) ?? "pending"]}"]`,
+  );
   const edges = pipeline.stages.slice(1).map((_, i) => `  s${i} --> s${i + 1}`);
   const styles = pipeline.stages.map((s, i) => `  style s${i} ${STYLE[phases.get(s.name) ?? "pending"]}`);
   const rows = pipeline.stages.map((s) => {
-    const how = s.percent ? `${s.percent}% of hosts` : s.waves ? `waves ${s.waves.join("/")}%` : "all targets";
-    const gates = [s.bake ? `bake ${s.bake}` : "", s.verify.length ? `verify: ${s.verify.join(", ")}` : "", s.promote === "manual" ? "manual promote" : "", s.approvals ? `${s.approvals} approval(s)` : ""]
+    const how = s.percent
+      ? `${s.percent}% of hosts`
+      : s.waves
+        ? `waves ${s.waves.join("/")}%`
+        : "all targets";
+    const gates = [
+      s.bake ? `bake ${s.bake}` : "",
+      s.verify.length ? `verify: ${s.verify.join(", ")}` : "",
+      s.promote === "manual" ? "manual promote" : "",
+      s.approvals ? `${s.approvals} approval(s)` : "",
+    ]
       .filter(Boolean)
       .join("; ");
     return `| ${s.name} | \`${s.environment}\` | ${how} | ${gates || "—"} | ${ICON[phases.get(s.name) ?? "pending"]} |`;

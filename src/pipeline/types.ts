@@ -29,7 +29,14 @@ export interface Release {
 }
 
 export type CheckStatus = "queued" | "in_progress" | "completed";
-export type CheckConclusion = "success" | "failure" | "neutral" | "cancelled" | "skipped" | "timed_out" | "action_required";
+export type CheckConclusion =
+  | "success"
+  | "failure"
+  | "neutral"
+  | "cancelled"
+  | "skipped"
+  | "timed_out"
+  | "action_required";
 
 /** A Shipline check run already on the release commit. */
 export interface CheckRunState {
@@ -38,6 +45,7 @@ export interface CheckRunState {
   status: CheckStatus;
   conclusion: CheckConclusion | null;
   startedAt?: string | null;
+  completedAt?: string | null;
   detailsUrl?: string | null;
   /** The Markdown summary as last written (carries the stage's record markers). */
   summary?: string | null;
@@ -74,7 +82,15 @@ export interface DispatchInputs {
 }
 
 export type Effect =
-  | { kind: "create-check"; name: string; status: CheckStatus; conclusion?: CheckConclusion; title: string; summary: string; detailsUrl?: string }
+  | {
+      kind: "create-check";
+      name: string;
+      status: CheckStatus;
+      conclusion?: CheckConclusion;
+      title: string;
+      summary: string;
+      detailsUrl?: string;
+    }
   | {
       kind: "update-check";
       id: number;

@@ -1,0 +1,100 @@
+import { type GitHubClient, type RepoRef, statusOf } from "./client.js";
+
+/** The GitHub calls behind Shipline's custom deployment protection rule. */
+export class ProtectionGateway {
+  constructor(
+    private readonly gh: GitHubClient,
+    readonly repo: RepoRef,
+  ) {}
+
+  async workflowRun(
+    runId: number,
+  ): Promise<{ displayTitle: string; triggeringActor: string; htmlUrl: string }> {
+    const { data } = await this.gh.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}", {
+      ...this.repo,
+      run_id: runId,
+    });
+    return {
+      displayTitle: String(data.display_title ?? ""),
+      triggeringActor: String(data.triggering_actor?.login ?? data.actor?.login ?? ""),
+      htmlUrl: String(data.html_url ?? ""),
+    };
+  }
+
+  /** Approves or rejects a waiting deploy job; `comment` is at most 1024 characters. */
+  async review(
+    runId: number,
+    environment: string,
+    state: "approved" | "rejected",
+    comment: string,
+  ): Promise<void> {
+    await this.gh.request("POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule", {
+      ...this.repo,
+      run_id: runId,
+      environment_name: environment,
+      state,
+      comment: comment.slice(0, 1024),
+    });
+  }
+
+  /** Required reviewers on the environment, or undefined when GitHub does not offer them (or it does not exist). */
+  async environmentProtection(
+    environment: string,
+  ): Promise<{ requiredReviewers: number; preventSelfReview: boolean } | undefined> {
+    try {
+      const { data } = await this.gh.request("GET /repos/{owner}/{repo}/environments/{environment_name}", {
+        ...this.repo,
+        environment_name: environment,
+      });
+      const rule = (
+        (data.protection_rules ?? []) as {
+          type: string;
+          reviewers?: unknown[];
+          prevent_self_review?: boolean;
+        }[]
+      ).find((r) => r.type === "required_reviewers");
+      return rule
+        ? {
+            requiredReviewers: rule.reviewers?.length ? 1 : 0,
+            preventSelfReview: Boolean(rule.prevent_self_review),
+          }
+        : { requiredReviewers: 0, preventSelfReview: false };
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** Every check run on a commit (all Apps), for required checks; Shipline's own carry `app.id`. */
+  async commitChecks(
+    sha: string,
+  ): Promise<{ id: number; name: string; status: string; conclusion: string | null; appId?: number }[]> {
+    const { data } = await this.gh.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
+      ...this.repo,
+      ref: sha,
+      per_page: 100,
+      filter: "latest",
+    });
+    return (
+      data.check_runs as {
+        id: number;
+        name: string;
+        status: string;
+        conclusion: string | null;
+        app?: { id?: number };
+      }[]
+    ).map((c) => ({
+      id: c.id,
+      name: c.name,
+      status: c.status,
+      conclusion: c.conclusion,
+      ...(c.app?.id ? { appId: c.app.id } : {}),
+    }));
+  }
+}
+
+/** The run id in a `deployment_callback_url` (…/actions/runs/<id>/deployment_protection_rule). */
+export function runIdFromCallback(url: string): number | undefined {
+  const m = /\/actions\/runs\/(\d+)\/deployment_protection_rule$/.exec(url);
+  return m ? Number(m[1]) : undefined;
+}

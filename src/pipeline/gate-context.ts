@@ -1,0 +1,69 @@
+import { decodeApprovals, decodeRecords } from "../commands/records.js";
+import type { Pipeline, ResolvedStage } from "../config/types.js";
+import type { CheckState, Conclusion, ErrorBudgetFigures, GateContext, LockFact } from "../gates/types.js";
+import { RELEASE_CHECK, stageCheckName } from "./identity.js";
+import { findCheck } from "./state.js";
+import type { CheckRunState, Mode } from "./types.js";
+
+export interface GateFacts {
+  pipeline: Pipeline;
+  stage: ResolvedStage;
+  mode: Mode;
+  release: { tag: string; author: string };
+  triggeredBy: string;
+  /** Shipline's own check runs on the release commit: stage states and the records written into them. */
+  shiplineChecks: CheckRunState[];
+  /** Every check run on the release commit (for required checks). */
+  allChecks: { name: string; status: string; conclusion: string | null }[];
+  environment?: { requiredReviewers: number; preventSelfReview: boolean };
+  lock?: LockFact;
+  errorBudget?: ErrorBudgetFigures;
+  now: Date;
+}
+
+function conclusionOf(c: { status: string; conclusion: string | null }): Conclusion {
+  return (c.status === "completed" ? (c.conclusion ?? "neutral") : c.status) as Conclusion;
+}
+
+/**
+ * Turns what the shell read from GitHub into the gates' context. Approvals and hotfixes are read only from
+ * Shipline's own check runs (no user can write there), never from comments.
+ */
+export function gateContext(facts: GateFacts): GateContext {
+  const snapshot = { release: { tag: facts.release.tag } as never, checkRuns: facts.shiplineChecks };
+  const stages = facts.pipeline.stages.map((s) => {
+    const check = findCheck(snapshot, stageCheckName(s.name));
+    return {
+      name: s.name,
+      conclusion: check ? conclusionOf(check) : ("pending" as Conclusion),
+      ...(check?.completedAt ? { completedAt: new Date(check.completedAt) } : {}),
+    };
+  });
+  const stageCheck = findCheck(snapshot, stageCheckName(facts.stage.name));
+  const approvals = decodeApprovals(stageCheck?.summary ?? "")
+    .filter((a) => a.release === facts.release.tag && a.stage === facts.stage.name)
+    .map((a) => ({ login: a.login, at: a.at, stage: a.stage }));
+  const releaseSummary = findCheck(snapshot, RELEASE_CHECK)?.summary ?? "";
+  const hotfix = decodeRecords("hotfix", releaseSummary)
+    .filter((h) => h.release === facts.release.tag && (!h.stage || h.stage === facts.stage.name))
+    .pop();
+  const requiredChecks: CheckState[] = facts.allChecks.map((c) => ({
+    name: c.name,
+    conclusion: conclusionOf(c),
+  }));
+  return {
+    pipeline: facts.pipeline,
+    stage: facts.stage,
+    mode: facts.mode,
+    release: facts.release,
+    triggeredBy: facts.triggeredBy,
+    ...(hotfix ? { hotfix: { by: hotfix.by, reason: hotfix.reason } } : {}),
+    stages,
+    approvals,
+    ...(facts.environment ? { environment: facts.environment } : {}),
+    ...(facts.lock ? { lock: facts.lock } : {}),
+    ...(facts.errorBudget ? { errorBudget: facts.errorBudget } : {}),
+    requiredChecks,
+    now: facts.now,
+  };
+}

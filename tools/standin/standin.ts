@@ -1,0 +1,479 @@
+// The stand-in's state and behaviour (no HTTP serving here): repositories, tokens, webhook deliveries, and the
+// workflow "runner" that turns a dispatch into a run, a deployment and its statuses, as GitHub Actions does.
+import { createHash, createHmac, randomUUID } from "node:crypto";
+import { GITHUB_ACTIONS } from "./core.js";
+import { httpFetch } from "./http-fetch.js";
+import type { JsonObject } from "./openapi/spec.js";
+import { validateWebhookPayload, validateWebhookPayloadOpenApi } from "./openapi/webhooks.js";
+import type { PayloadContext } from "./payloads.js";
+import {
+  deploymentPayload,
+  deploymentProtectionRulePayload,
+  deploymentStatusPayload,
+  releasePayload,
+} from "./payloads.js";
+import type { Urls } from "./shapes.js";
+import type {
+  Account,
+  Deployment,
+  DeploymentStatus,
+  Environment,
+  Permission,
+  Release,
+  RepoState,
+  WorkflowRun,
+} from "./state.js";
+import { newId, newRepo, now } from "./state.js";
+
+export interface Delivery {
+  id: string;
+  event: string;
+  action: string | undefined;
+  payload: JsonObject;
+  /** HTTP status the App answered with (0: no webhook URL configured or connection failed). */
+  status: number;
+  problems: string[];
+}
+
+export interface WorkflowJob {
+  repo: string;
+  runId: number;
+  workflow: string;
+  displayTitle: string;
+  ref: string;
+  sha: string;
+  inputs: Record<string, string>;
+  environment: string;
+  deploymentId: number;
+  /** REST root the job should use (GITHUB_API_URL). */
+  apiUrl: string;
+  /** A token the stand-in accepts for this run, acting as github-actions[bot]. */
+  token: string;
+  /** The GITHUB_* variables a runner sets for this job. */
+  env: Record<string, string>;
+  /** The workflow_dispatch event (what GITHUB_EVENT_PATH holds). */
+  event: JsonObject;
+}
+
+export type Runner = (job: WorkflowJob) => Promise<{ conclusion: "success" | "failure" }>;
+
+export interface StandinOptions {
+  /** Where webhooks go (the App's webhook endpoint); omit to record deliveries without sending. */
+  webhookUrl?: string;
+  webhookSecret?: string;
+  /** "owner/name" of the first repository (more with addRepo). */
+  repo: string;
+  appId?: number;
+  appSlug?: string;
+  installationId?: number;
+  /** Workflow files that exist (dispatching another answers 404). Default ["shipline.yml"]. */
+  workflows?: string[];
+  runner?: Runner;
+  /** How long a run waits for a custom protection rule review before failing (default 60 s). */
+  protectionTimeoutMs?: number;
+  /** Require a token the stand-in issued on every REST call except /app ones (default true). */
+  requireAuth?: boolean;
+}
+
+export interface ReleaseInput {
+  tag: string;
+  sha?: string;
+  name?: string;
+  body?: string;
+  draft?: boolean;
+  prerelease?: boolean;
+  assets?: { name: string; data: Buffer | string; contentType?: string }[];
+  author?: Account;
+}
+
+export class Standin {
+  readonly repos = new Map<string, RepoState>();
+  readonly violations: string[] = [];
+  readonly requests: { method: string; path: string; status: number }[] = [];
+  readonly deliveries: Delivery[] = [];
+  readonly tokens = new Map<string, Account>();
+  readonly app: { id: number; slug: string; name: string; owner: Account };
+  readonly installationId: number;
+  readonly workflows: Set<string>;
+  private readonly pending = new Set<Promise<unknown>>();
+  private readonly reviewWaiters = new Map<number, (state: "approved" | "rejected") => void>();
+  private deliveryChain: Promise<unknown> = Promise.resolve();
+  urls: Urls = { api: "http://127.0.0.1/api/v3", html: "http://127.0.0.1" };
+
+  constructor(readonly options: StandinOptions) {
+    const first = this.addRepo(options.repo);
+    this.app = {
+      id: options.appId ?? 1234,
+      slug: options.appSlug ?? "shipline",
+      name: "Shipline",
+      owner: first.owner,
+    };
+    this.installationId = options.installationId ?? 4242;
+    this.workflows = new Set(options.workflows ?? ["shipline.yml"]);
+  }
+
+  get appBot(): Account {
+    return { login: `${this.app.slug}[bot]`, id: this.app.id + 100000, type: "Bot" };
+  }
+
+  addRepo(fullName: string): RepoState {
+    const existing = this.repos.get(fullName.toLowerCase());
+    if (existing) return existing;
+    const repo = newRepo(fullName);
+    this.repos.set(fullName.toLowerCase(), repo);
+    return repo;
+  }
+
+  repo(fullName = this.options.repo): RepoState {
+    const repo = this.repos.get(fullName.toLowerCase());
+    if (!repo) throw new Error(`stand-in has no repository ${fullName}`);
+    return repo;
+  }
+
+  payloadContext(repo: RepoState): PayloadContext {
+    return { urls: this.urls, repo, installationId: this.installationId };
+  }
+
+  issueToken(actor: Account, prefix = "ghs"): string {
+    const token = `${prefix}_${randomUUID().replaceAll("-", "")}`;
+    this.tokens.set(token, actor);
+    return token;
+  }
+
+  violation(message: string): void {
+    this.violations.push(message);
+  }
+
+  /** Creates a published release with real asset bytes; `sha` defaults to a fresh commit, tagged. */
+  createRelease(input: ReleaseInput, repo = this.repo()): Release {
+    const sha = input.sha ?? createHash("sha1").update(`${input.tag}${newId()}`).digest("hex");
+    const author = input.author ?? { login: "octocat", id: 1, type: "User" as const };
+    const createdAt = now();
+    const release: Release = {
+      id: newId(),
+      tag: input.tag,
+      sha,
+      name: input.name ?? input.tag,
+      body: input.body ?? null,
+      draft: input.draft ?? false,
+      prerelease: input.prerelease ?? false,
+      author,
+      createdAt,
+      publishedAt: input.draft ? null : createdAt,
+      assets: (input.assets ?? []).map((a) => {
+        const data = typeof a.data === "string" ? Buffer.from(a.data) : a.data;
+        return {
+          id: newId(),
+          name: a.name,
+          contentType: a.contentType ?? "application/octet-stream",
+          data,
+          digest: `sha256:${createHash("sha256").update(data).digest("hex")}`,
+          uploader: author,
+          createdAt,
+        };
+      }),
+    };
+    repo.releases.unshift(release);
+    repo.refs.set(`refs/tags/${input.tag}`, sha);
+    return release;
+  }
+
+  setFile(path: string, text: string, repo = this.repo()): void {
+    repo.files.set(path.replace(/^\/+/, ""), text);
+  }
+
+  setPermission(login: string, permission: Permission, repo = this.repo()): void {
+    repo.permissions.set(login.toLowerCase(), permission);
+  }
+
+  setEnvironment(
+    name: string,
+    settings: Partial<Omit<Environment, "id" | "name" | "createdAt">> = {},
+    repo = this.repo(),
+  ): Environment {
+    const current = repo.environments.get(name);
+    const env: Environment = {
+      id: current?.id ?? newId(),
+      name,
+      createdAt: current?.createdAt ?? now(),
+      waitTimer: 0,
+      preventSelfReview: false,
+      reviewers: [],
+      customRule: false,
+      deploymentBranchPolicy: null,
+      ...current,
+      ...settings,
+    };
+    repo.environments.set(name, env);
+    return env;
+  }
+
+  /** Resolves a branch, tag, full ref or sha to a commit sha. */
+  resolveRef(repo: RepoState, ref: string): string | undefined {
+    if (/^[0-9a-f]{40}$/.test(ref)) return ref;
+    return repo.refs.get(ref) ?? repo.refs.get(`refs/tags/${ref}`) ?? repo.refs.get(`refs/heads/${ref}`);
+  }
+
+  /** Delivers `release.<action>` for a release the test created. */
+  deliverRelease(release: Release, action = "published", repo = this.repo()): Promise<Delivery> {
+    return this.deliver(
+      "release",
+      releasePayload(this.payloadContext(repo), action, release, release.author),
+    );
+  }
+
+  /**
+   * POSTs a webhook to the App like GitHub does (X-GitHub-Event, X-GitHub-Delivery, X-Hub-Signature-256 over the
+   * raw body). Deliveries are sequential. A payload neither @octokit/webhooks-schemas nor the `x-webhooks` schema of
+   * GitHub's OpenAPI description accepts is recorded as a violation and not sent.
+   */
+  deliver(event: string, payload: JsonObject): Promise<Delivery> {
+    const next = this.deliveryChain.then(() => this.send(event, payload));
+    this.deliveryChain = next.catch(() => undefined);
+    return next;
+  }
+
+  private async send(event: string, payload: JsonObject): Promise<Delivery> {
+    const action = typeof payload.action === "string" ? payload.action : undefined;
+    const fromPackage = validateWebhookPayload(event, payload);
+    const problems =
+      fromPackage.length === 0
+        ? []
+        : validateWebhookPayloadOpenApi(event, payload).length === 0
+          ? []
+          : fromPackage;
+    const delivery: Delivery = { id: randomUUID(), event, action, payload, status: 0, problems };
+    this.deliveries.push(delivery);
+    if (problems.length > 0) {
+      this.violation(
+        `webhook ${event}.${action ?? ""} does not match GitHub's webhook schemas:\n  ${problems.join("\n  ")}`,
+      );
+      return delivery;
+    }
+    if (!this.options.webhookUrl) return delivery;
+    const raw = JSON.stringify(payload);
+    const signature = createHmac("sha256", this.options.webhookSecret ?? "")
+      .update(raw)
+      .digest("hex");
+    try {
+      const response = await httpFetch(this.options.webhookUrl, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "user-agent": "GitHub-Hookshot/standin",
+          "x-github-event": event,
+          "x-github-delivery": delivery.id,
+          "x-github-hook-id": "1",
+          "x-github-hook-installation-target-id": String(this.app.id),
+          "x-github-hook-installation-target-type": "integration",
+          "x-hub-signature-256": `sha256=${signature}`,
+        },
+        body: raw,
+      });
+      await response.arrayBuffer();
+      delivery.status = response.status;
+    } catch (err) {
+      delivery.problems.push(`delivery failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    return delivery;
+  }
+
+  /** Resolves once every workflow run started so far (and its webhooks) has finished. */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    await this.deliveryChain;
+  }
+
+  track<T>(work: Promise<T>): Promise<T> {
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work)).catch(() => undefined);
+    return work;
+  }
+
+  createRun(
+    repo: RepoState,
+    workflowFile: string,
+    ref: string,
+    sha: string,
+    inputs: Record<string, string>,
+  ): WorkflowRun {
+    const createdAt = now();
+    const run: WorkflowRun = {
+      id: newId(),
+      runNumber: repo.runs.length + 1,
+      workflowId: 100 + [...this.workflows].indexOf(workflowFile),
+      workflowFile,
+      workflowName: "shipline",
+      displayTitle: inputs.release
+        ? `shipline: ${inputs.release} to ${inputs.stage ?? "?"} [${inputs.mode ?? "rollout"}]`
+        : "shipline",
+      ref,
+      sha,
+      inputs,
+      status: "queued",
+      conclusion: null,
+      createdAt,
+      updatedAt: createdAt,
+      actor: this.appBot,
+      deploymentId: null,
+    };
+    repo.runs.push(run);
+    return run;
+  }
+
+  createDeployment(repo: RepoState, fields: Omit<Deployment, "id" | "createdAt" | "statuses">): Deployment {
+    const d: Deployment = { ...fields, id: newId(), createdAt: now(), statuses: [] };
+    repo.deployments.unshift(d);
+    return d;
+  }
+
+  addStatus(
+    d: Deployment,
+    fields: Omit<DeploymentStatus, "id" | "createdAt" | "environment"> & { environment?: string },
+  ): DeploymentStatus {
+    const s: DeploymentStatus = {
+      ...fields,
+      environment: fields.environment ?? d.environment,
+      id: newId(),
+      createdAt: now(),
+    };
+    d.statuses.unshift(s);
+    return s;
+  }
+
+  /** Called by the review endpoint. Returns false when no run is waiting for that environment's rule. */
+  review(runId: number, state: "approved" | "rejected"): boolean {
+    const waiter = this.reviewWaiters.get(runId);
+    if (!waiter) return false;
+    this.reviewWaiters.delete(runId);
+    waiter(state);
+    return true;
+  }
+
+  isWaitingForReview(runId: number): boolean {
+    return this.reviewWaiters.has(runId);
+  }
+
+  /** What GitHub Actions does with a dispatched run whose job declares `environment: inputs.environment`. */
+  async execute(repo: RepoState, run: WorkflowRun): Promise<void> {
+    const runner = this.options.runner;
+    if (!runner) return;
+    const ctx = this.payloadContext(repo);
+    const environment = run.inputs.environment ?? run.inputs.stage ?? "production";
+    const env = repo.environments.get(environment) ?? this.setEnvironment(environment, {}, repo);
+    const d = this.createDeployment(repo, {
+      sha: run.sha,
+      ref: run.ref,
+      task: "deploy",
+      payload: {},
+      environment,
+      description: null,
+      creator: GITHUB_ACTIONS,
+      transient: false,
+      production: false,
+      runId: run.id,
+    });
+    run.deploymentId = d.id;
+    const logUrl = `${this.urls.html}/${repo.owner.login}/${repo.name}/actions/runs/${run.id}/job/${run.id + 7}`;
+    const status = async (state: string): Promise<void> => {
+      run.updatedAt = now();
+      const s = this.addStatus(d, {
+        state,
+        description: "",
+        environmentUrl: "",
+        logUrl,
+        creator: GITHUB_ACTIONS,
+      });
+      await this.deliver("deployment_status", deploymentStatusPayload(ctx, d, s, run));
+    };
+    await this.deliver("deployment", deploymentPayload(ctx, d, run));
+
+    if (env.customRule) {
+      run.status = "waiting";
+      await status("waiting");
+      const decision = new Promise<"approved" | "rejected" | "timeout">((resolve) => {
+        const timer = setTimeout(() => {
+          this.reviewWaiters.delete(run.id);
+          resolve("timeout");
+        }, this.options.protectionTimeoutMs ?? 60_000);
+        this.reviewWaiters.set(run.id, (state) => {
+          clearTimeout(timer);
+          resolve(state);
+        });
+      });
+      await this.deliver(
+        "deployment_protection_rule",
+        deploymentProtectionRulePayload(ctx, d, run, environment),
+      );
+      if ((await decision) !== "approved") {
+        run.status = "completed";
+        run.conclusion = "failure";
+        await status("failure");
+        return;
+      }
+    }
+
+    run.status = "in_progress";
+    await status("in_progress");
+    const token = this.issueToken(GITHUB_ACTIONS, "ghs");
+    const job: WorkflowJob = {
+      repo: `${repo.owner.login}/${repo.name}`,
+      runId: run.id,
+      workflow: run.workflowFile,
+      displayTitle: run.displayTitle,
+      ref: run.ref,
+      sha: run.sha,
+      inputs: run.inputs,
+      environment,
+      deploymentId: d.id,
+      apiUrl: this.urls.api,
+      token,
+      env: {
+        GITHUB_ACTIONS: "true",
+        CI: "true",
+        GITHUB_REPOSITORY: `${repo.owner.login}/${repo.name}`,
+        GITHUB_REPOSITORY_OWNER: repo.owner.login,
+        GITHUB_SHA: run.sha,
+        GITHUB_REF: this.fullRef(repo, run.ref),
+        GITHUB_REF_NAME: run.ref,
+        GITHUB_EVENT_NAME: "workflow_dispatch",
+        GITHUB_RUN_ID: String(run.id),
+        GITHUB_RUN_NUMBER: String(run.runNumber),
+        GITHUB_RUN_ATTEMPT: "1",
+        GITHUB_WORKFLOW: run.workflowName,
+        GITHUB_JOB: "deploy",
+        GITHUB_ACTOR: run.actor.login,
+        GITHUB_API_URL: this.urls.api,
+        GITHUB_SERVER_URL: this.urls.html,
+        GITHUB_GRAPHQL_URL: `${this.urls.api}/graphql`,
+        GITHUB_TOKEN: token,
+      },
+      event: {
+        inputs: run.inputs,
+        ref: this.fullRef(repo, run.ref),
+        repository: {
+          full_name: `${repo.owner.login}/${repo.name}`,
+          name: repo.name,
+          owner: { login: repo.owner.login },
+        },
+        sender: { login: run.actor.login, type: run.actor.type },
+        workflow: `.github/workflows/${run.workflowFile}`,
+      },
+    };
+    let conclusion: "success" | "failure";
+    try {
+      conclusion = (await runner(job)).conclusion;
+    } catch (err) {
+      this.violation(`runner callback threw: ${err instanceof Error ? err.message : String(err)}`);
+      conclusion = "failure";
+    }
+    run.status = "completed";
+    run.conclusion = conclusion;
+    await status(conclusion);
+  }
+
+  private fullRef(repo: RepoState, ref: string): string {
+    if (ref.startsWith("refs/")) return ref;
+    return repo.refs.has(`refs/tags/${ref}`) ? `refs/tags/${ref}` : `refs/heads/${ref}`;
+  }
+}

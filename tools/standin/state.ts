@@ -1,0 +1,191 @@
+// In-memory state of the GitHub stand-in: what GitHub would store for each repository.
+export type Permission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
+
+export interface Account {
+  login: string;
+  id: number;
+  type: "User" | "Bot" | "Organization";
+}
+
+export interface Asset {
+  id: number;
+  name: string;
+  contentType: string;
+  data: Buffer;
+  digest: string;
+  uploader: Account;
+  createdAt: string;
+}
+
+export interface Release {
+  id: number;
+  tag: string;
+  sha: string;
+  name: string | null;
+  body: string | null;
+  draft: boolean;
+  prerelease: boolean;
+  author: Account;
+  createdAt: string;
+  publishedAt: string | null;
+  assets: Asset[];
+}
+
+export interface CheckRun {
+  id: number;
+  headSha: string;
+  name: string;
+  status: string;
+  conclusion: string | null;
+  startedAt: string;
+  completedAt: string | null;
+  detailsUrl: string | null;
+  externalId: string;
+  output: { title: string | null; summary: string | null; text: string | null };
+  actions: { label: string; description: string; identifier: string }[];
+}
+
+export interface WorkflowRun {
+  id: number;
+  runNumber: number;
+  workflowId: number;
+  workflowFile: string;
+  workflowName: string;
+  displayTitle: string;
+  ref: string;
+  sha: string;
+  inputs: Record<string, string>;
+  status: "queued" | "waiting" | "in_progress" | "completed";
+  conclusion: "success" | "failure" | null;
+  createdAt: string;
+  updatedAt: string;
+  actor: Account;
+  deploymentId: number | null;
+}
+
+export interface DeploymentStatus {
+  id: number;
+  state: string;
+  description: string;
+  environment: string;
+  environmentUrl: string;
+  logUrl: string;
+  creator: Account;
+  createdAt: string;
+}
+
+export interface Deployment {
+  id: number;
+  sha: string;
+  ref: string;
+  task: string;
+  payload: Record<string, unknown> | string;
+  environment: string;
+  description: string | null;
+  creator: Account;
+  createdAt: string;
+  transient: boolean;
+  production: boolean;
+  statuses: DeploymentStatus[];
+  /** The workflow run whose job created it (Actions deployments). */
+  runId: number | null;
+}
+
+export interface Environment {
+  id: number;
+  name: string;
+  createdAt: string;
+  waitTimer: number;
+  preventSelfReview: boolean;
+  reviewers: { type: "User" | "Team"; id: number }[];
+  /** Custom deployment protection rule apps (the App under test when true). */
+  customRule: boolean;
+  deploymentBranchPolicy: { protected_branches: boolean; custom_branch_policies: boolean } | null;
+}
+
+export interface ProtectionReview {
+  runId: number;
+  environment: string;
+  state: "approved" | "rejected" | null;
+  comment: string | null;
+}
+
+export interface Reaction {
+  id: number;
+  content: string;
+  user: Account;
+  createdAt: string;
+}
+
+export interface Comment {
+  id: number;
+  issueNumber: number;
+  body: string;
+  user: Account;
+  createdAt: string;
+  updatedAt: string;
+  reactions: Reaction[];
+}
+
+export interface Dispatch {
+  workflowId: string;
+  ref: string;
+  inputs: Record<string, string>;
+  returnRunDetails: boolean;
+  runId: number;
+}
+
+export interface RepoState {
+  owner: Account;
+  name: string;
+  id: number;
+  defaultBranch: string;
+  private: boolean;
+  /** path -> file text (one version; contents requests at any ref see it). */
+  files: Map<string, string>;
+  /** full ref name (`refs/tags/v1.0.0`) -> sha */
+  refs: Map<string, string>;
+  releases: Release[];
+  checkRuns: CheckRun[];
+  dispatches: Dispatch[];
+  runs: WorkflowRun[];
+  deployments: Deployment[];
+  environments: Map<string, Environment>;
+  reviews: ProtectionReview[];
+  comments: Comment[];
+  permissions: Map<string, Permission>;
+}
+
+let nextId = 1000;
+/** Ids are unique across the stand-in, like GitHub's. */
+export function newId(): number {
+  nextId += 1;
+  return nextId;
+}
+
+export function now(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+export function newRepo(fullName: string): RepoState {
+  const [owner, name] = fullName.split("/");
+  if (!owner || !name) throw new Error(`repo must be "owner/name", got ${fullName}`);
+  return {
+    owner: { login: owner, id: newId(), type: "Organization" },
+    name,
+    id: newId(),
+    defaultBranch: "main",
+    private: false,
+    files: new Map(),
+    refs: new Map([["refs/heads/main", "0000000000000000000000000000000000000001"]]),
+    releases: [],
+    checkRuns: [],
+    dispatches: [],
+    runs: [],
+    deployments: [],
+    environments: new Map(),
+    reviews: [],
+    comments: [],
+    permissions: new Map(),
+  };
+}
