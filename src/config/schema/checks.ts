@@ -93,4 +93,3 @@ export const Check = z
   })
   .describe("A verification check, referenced by name from a stage's `verify`.");
 export type Check = z.infer<typeof Check>;
-
