@@ -34,6 +34,12 @@ export interface FakeGitHub {
   dispatches: { workflow: string; ref: string; inputs: Record<string, string> }[];
   deployments: FakeDeployment[];
   calls: Call[];
+  /** Workflow runs by id: what GET /actions/runs/{id} answers. */
+  runs: Map<number, { display_title: string; triggering_actor: string }>;
+  /** Answers to deployment protection rule requests. */
+  reviews: { runId: number; environment_name: string; state: string; comment: string }[];
+  /** Environments' protection rules (GET /environments/{name}). */
+  environments: Map<string, { reviewers: number; preventSelfReview: boolean }>;
   /** Make the next dispatch fail with this status. */
   failDispatch?: number;
   check(name: string): FakeCheck | undefined;
@@ -58,15 +64,21 @@ export function fakeGitHub(owner = "Codertocat", repo = "Hello-World"): FakeGitH
     dispatches: [],
     deployments: [],
     calls: [],
+    runs: new Map(),
+    reviews: [],
+    environments: new Map(),
     check(name) {
       return state.checks.filter((c) => c.name === name).sort((a, b) => b.id - a.id)[0];
     },
   };
   let nextId = 1000;
   const scope = nock(API).persist();
-  const record = (method: string, uri: string, body: unknown) => state.calls.push({ method, path: uri.split("?")[0]!, body });
+  const record = (method: string, uri: string, body: unknown) =>
+    state.calls.push({ method, path: uri.split("?")[0]!, body });
 
-  scope.post(/^\/app\/installations\/\d+\/access_tokens$/).reply(201, { token: "ghs_test", expires_at: "2099-01-01T00:00:00Z", permissions: {} });
+  scope
+    .post(/^\/app\/installations\/\d+\/access_tokens$/)
+    .reply(201, { token: "ghs_test", expires_at: "2099-01-01T00:00:00Z", permissions: {} });
 
   scope.get(/^\/repos\/[^/]+\/[^/]+\/contents\/.+/).reply(async (req: Request) => {
     const { uri } = await read(req);
@@ -77,7 +89,17 @@ export function fakeGitHub(owner = "Codertocat", repo = "Hello-World"): FakeGitH
     const ref = url.searchParams.get("ref");
     const text = state.files.get(`${o}/${r}@${ref}:${path}`) ?? state.files.get(`${o}/${r}:${path}`);
     if (text === undefined) return [404, { message: "Not Found" }];
-    return [200, { type: "file", size: text.length, name: path.split("/").pop(), path, encoding: "base64", content: Buffer.from(text).toString("base64") }];
+    return [
+      200,
+      {
+        type: "file",
+        size: text.length,
+        name: path.split("/").pop(),
+        path,
+        encoding: "base64",
+        content: Buffer.from(text).toString("base64"),
+      },
+    ];
   });
 
   scope.get(new RegExp(`^${base}/git/ref/tags(/|%2F)(.+)$`)).reply(async (req: Request) => {
@@ -85,7 +107,9 @@ export function fakeGitHub(owner = "Codertocat", repo = "Hello-World"): FakeGitH
     record("GET", uri, undefined);
     const tag = decodeURIComponent(uri.slice(`${base}/git/ref/`.length)).slice("tags/".length);
     const sha = state.tags.get(tag);
-    return sha ? [200, { ref: `refs/tags/${tag}`, object: { type: "commit", sha } }] : [404, { message: "Not Found" }];
+    return sha
+      ? [200, { ref: `refs/tags/${tag}`, object: { type: "commit", sha } }]
+      : [404, { message: "Not Found" }];
   });
 
   scope.get(new RegExp(`^${base}/commits/([0-9a-f]{40})/check-runs`)).reply(async (req: Request) => {
@@ -146,13 +170,23 @@ export function fakeGitHub(owner = "Codertocat", repo = "Hello-World"): FakeGitH
     if (state.failDispatch) {
       const status = state.failDispatch;
       state.failDispatch = undefined;
-      return [status, { message: status === 404 ? "Not Found" : "Workflow does not have 'workflow_dispatch' trigger" }];
+      return [
+        status,
+        { message: status === 404 ? "Not Found" : "Workflow does not have 'workflow_dispatch' trigger" },
+      ];
     }
     const workflow = decodeURIComponent(uri.split("/workflows/")[1]!.split("/")[0]!);
     const b = body as { ref: string; inputs: Record<string, string> };
     state.dispatches.push({ workflow, ref: b.ref, inputs: b.inputs });
     const runId = 9000 + state.dispatches.length;
-    return [200, { workflow_run_id: runId, run_url: `${API}${base}/actions/runs/${runId}`, html_url: `https://github.com/${owner}/${repo}/actions/runs/${runId}` }];
+    return [
+      200,
+      {
+        workflow_run_id: runId,
+        run_url: `${API}${base}/actions/runs/${runId}`,
+        html_url: `https://github.com/${owner}/${repo}/actions/runs/${runId}`,
+      },
+    ];
   });
 
   scope.get(new RegExp(`^${base}/deployments\\?`)).reply(async (req: Request) => {
@@ -160,14 +194,92 @@ export function fakeGitHub(owner = "Codertocat", repo = "Hello-World"): FakeGitH
     record("GET", uri, undefined);
     const env = new URL(uri, API).searchParams.get("environment");
     const list = state.deployments.filter((d) => !env || d.environment === env).sort((a, b) => b.id - a.id);
-    return [200, list.map((d) => ({ id: d.id, ref: d.ref, environment: d.environment, sha: "0".repeat(40), task: "deploy" }))];
+    return [
+      200,
+      list.map((d) => ({
+        id: d.id,
+        ref: d.ref,
+        environment: d.environment,
+        sha: "0".repeat(40),
+        task: "deploy",
+      })),
+    ];
   });
 
   scope.get(new RegExp(`^${base}/deployments/(\\d+)/statuses`)).reply(async (req: Request) => {
     const { uri } = await read(req);
     record("GET", uri, undefined);
     const d = state.deployments.find((x) => x.id === Number(uri.split("/deployments/")[1]!.split("/")[0]));
-    return [200, (d?.statuses ?? []).slice().reverse().map((s, i) => ({ id: i + 1, state: s }))];
+    return [
+      200,
+      (d?.statuses ?? [])
+        .slice()
+        .reverse()
+        .map((s, i) => ({ id: i + 1, state: s })),
+    ];
+  });
+
+  scope.get(new RegExp(`^${base}/actions/runs/(\\d+)$`)).reply(async (req: Request) => {
+    const { uri } = await read(req);
+    record("GET", uri, undefined);
+    const id = Number(uri.split("/").pop());
+    const run = state.runs.get(id);
+    if (!run) return [404, { message: "Not Found" }];
+    return [
+      200,
+      {
+        id,
+        display_title: run.display_title,
+        html_url: `https://github.com/${owner}/${repo}/actions/runs/${id}`,
+        triggering_actor: { login: run.triggering_actor, type: "User" },
+        actor: { login: run.triggering_actor },
+      },
+    ];
+  });
+
+  scope
+    .post(new RegExp(`^${base}/actions/runs/(\\d+)/deployment_protection_rule$`))
+    .reply(async (req: Request) => {
+      const { uri, body } = await read(req);
+      record("POST", uri, body);
+      const b = body as { environment_name: string; state: string; comment: string };
+      state.reviews.push({ runId: Number(uri.split("/runs/")[1]!.split("/")[0]), ...b });
+      return [204];
+    });
+
+  scope.get(new RegExp(`^${base}/environments/([^/]+)$`)).reply(async (req: Request) => {
+    const { uri } = await read(req);
+    record("GET", uri, undefined);
+    const name = decodeURIComponent(uri.split("/environments/")[1]!);
+    const env = state.environments.get(name);
+    if (!env) return [404, { message: "Not Found" }];
+    const rules = env.reviewers
+      ? [
+          {
+            id: 1,
+            node_id: "x",
+            type: "required_reviewers",
+            prevent_self_review: env.preventSelfReview,
+            reviewers: Array.from({ length: env.reviewers }, (_, i) => ({
+              type: "User",
+              reviewer: { login: `reviewer${i}` },
+            })),
+          },
+        ]
+      : [];
+    return [
+      200,
+      {
+        id: 1,
+        node_id: "x",
+        name,
+        url: "",
+        html_url: "",
+        created_at: "",
+        updated_at: "",
+        protection_rules: rules,
+      },
+    ];
   });
 
   return state;
