@@ -52792,38 +52792,6 @@ async function rollback(context) {
 }
 var unavailable = () => Promise.reject(new Error("a rollback does not redeploy the release it undoes"));
 
-// action/src/modes/rollout.ts
-async function rollout(context) {
-  const { inputs, stage, github, log: log2 } = context;
-  const tag = inputs.release;
-  if (!tag) throw new Error("the `release` input is required: the tag of the release to deploy");
-  const release = await github.getReleaseByTag(tag);
-  if (release.draft) throw new Error(`${tag} is a draft release; publish it before deploying`);
-  let previous = null;
-  try {
-    previous = await previousRelease(github, stage.environment, [tag]);
-  } catch (error63) {
-    log2.warning(
-      `cannot tell which release ${stage.environment} ran before (${error63 instanceof Error ? error63.message : error63}); a failed command-driver rollout will not be rolled back`
-    );
-  }
-  const plan2 = planStage(context.pipeline, stage, tag);
-  await inGroup(log2, "Plan", async () => {
-    log2.info(`previous release of ${stage.environment}: ${previous ?? "none"}`);
-    for (const w2 of plan2.waves)
-      log2.info(`wave ${w2.index} (${w2.label}): ${w2.targets.map((t) => `${t.name}@${t.region}`).join(", ")}`);
-  });
-  const source = releaseSource(context, tag, release);
-  await source.artifacts();
-  if (context.pipeline.driver?.type === "directory") await source.tree();
-  return deployWaves(context, {
-    mode: "rollout",
-    waves: plan2.waves,
-    source,
-    previous: previous ? releaseSource(context, previous) : null
-  });
-}
-
 // src/verify/analysis.ts
 function limitsOf(check2) {
   return {
@@ -52913,7 +52881,8 @@ function assessCheck(name, limits, rounds, complete) {
 }
 function analyse(checks, rounds, complete) {
   const states = checks.map((c) => assessCheck(c.name, c.limits, rounds, complete));
-  if (states.length === 0) return { outcome: complete ? "passed" : "running", reason: "no checks to run", checks: [] };
+  if (states.length === 0)
+    return { outcome: complete ? "passed" : "running", reason: "no checks to run", checks: [] };
   const order = ["Failed", "Error", "Inconclusive", "Running", "Successful"];
   const worst = order.find((phase) => states.some((s3) => s3.phase === phase)) ?? "Successful";
   const deciding = states.filter((s3) => s3.phase === worst);
@@ -52926,11 +52895,19 @@ ${why}`, checks: states };
       return { outcome: "error", reason: `Verification could not measure.
 ${why}`, checks: states };
     case "Inconclusive":
-      return { outcome: "inconclusive", reason: `Verification inconclusive.
+      return {
+        outcome: "inconclusive",
+        reason: `Verification inconclusive.
 ${why}
-${HUMAN}`, checks: states };
+${HUMAN}`,
+        checks: states
+      };
     case "Running":
-      return { outcome: "running", reason: `Verifying: ${plural3(rounds.length, "round")} so far.`, checks: states };
+      return {
+        outcome: "running",
+        reason: `Verifying: ${plural3(rounds.length, "round")} so far.`,
+        checks: states
+      };
     case "Successful": {
       const assumed = [
         ...new Set(
@@ -53062,7 +53039,9 @@ function charts(rounds) {
       )
     );
   }
-  const metricNames = new Set(rounds.flatMap((r) => r.results.flatMap((x) => x.canary?.metrics.map((m2) => m2.name) ?? [])));
+  const metricNames = new Set(
+    rounds.flatMap((r) => r.results.flatMap((x) => x.canary?.metrics.map((m2) => m2.name) ?? []))
+  );
   for (const name of metricNames) {
     const points = rounds.flatMap((r) => {
       const m2 = r.results.flatMap((x) => x.canary?.metrics ?? []).find((x) => x.name === name);
@@ -53081,7 +53060,11 @@ function charts(rounds) {
   return out;
 }
 function renderReport(input2) {
-  const head = [`### Verification of ${input2.stage} (${input2.release}): ${HEADLINE[input2.outcome]}`, "", input2.reason.split("\n").join("  \n")];
+  const head = [
+    `### Verification of ${input2.stage} (${input2.release}): ${HEADLINE[input2.outcome]}`,
+    "",
+    input2.reason.split("\n").join("  \n")
+  ];
   if (input2.rounds.length === 0) return head.join("\n");
   const last = input2.rounds[input2.rounds.length - 1];
   const canary = last.results.find((r) => r.canary)?.canary;
@@ -53094,7 +53077,7 @@ function renderReport(input2) {
     `#### Round ${last.index} in detail`,
     "",
     latestTable(last),
-    ...canary && canary.metrics.length ? ["", `#### Canary metrics (round ${last.index})`, "", canaryTable(canary)] : []
+    ...canary?.metrics.length ? ["", `#### Canary metrics (round ${last.index})`, "", canaryTable(canary)] : []
   ];
   const text = [...head, ...body].join("\n");
   const chartText = ["", "", "#### Charts", "", ...charts(input2.rounds).flatMap((c) => [c, ""])].join("\n");
@@ -53268,10 +53251,24 @@ function classifyMetric(input2, confidence) {
   const sortedC = [...input2.canary].sort((a, b2) => a - b2);
   const sortedB = [...input2.baseline].sort((a, b2) => a - b2);
   if (sortedC.length === sortedB.length && sortedC.every((v2, i) => v2 === sortedB[i])) {
-    return { ...base2, ...stats, ratio: 1, classification: "Pass", passed: true, reason: "canary and baseline samples are identical" };
+    return {
+      ...base2,
+      ...stats,
+      ratio: 1,
+      classification: "Pass",
+      passed: true,
+      reason: "canary and baseline samples are identical"
+    };
   }
   if ((/* @__PURE__ */ new Set([...input2.canary, ...input2.baseline])).size === 1) {
-    return { ...base2, ...stats, ratio: 1, classification: "Pass", passed: true, reason: "a single value on both sides" };
+    return {
+      ...base2,
+      ...stats,
+      ratio: 1,
+      classification: "Pass",
+      passed: true,
+      reason: "a single value on both sides"
+    };
   }
   const alpha = 1 - confidence;
   const floor = smallestExactPValue(input2.canary.length, input2.baseline.length);
@@ -53294,8 +53291,19 @@ function classifyMetric(input2, confidence) {
   if (high || low) {
     const classification = high ? "High" : "Low";
     const bad = input2.direction === "either" || (high ? input2.direction === "increase" : input2.direction === "decrease");
-    if (bad) return { ...shared, classification, passed: false, reason: `canary is ${classification.toLowerCase()}er than baseline (${detail})` };
-    return { ...shared, classification: "Pass", passed: true, reason: `canary is ${classification.toLowerCase()}er, which direction ${input2.direction} allows (${detail})` };
+    if (bad)
+      return {
+        ...shared,
+        classification,
+        passed: false,
+        reason: `canary is ${classification.toLowerCase()}er than baseline (${detail})`
+      };
+    return {
+      ...shared,
+      classification: "Pass",
+      passed: true,
+      reason: `canary is ${classification.toLowerCase()}er, which direction ${input2.direction} allows (${detail})`
+    };
   }
   const why = !significant ? `no significant difference (${detail}, needs p < ${fmt(alpha)})` : `difference within tolerance \xB1${fmt(input2.tolerance * 100)}% (${detail})`;
   return { ...shared, classification: "Pass", passed: true, reason: why };
@@ -53410,7 +53418,8 @@ var farthestFromZero = (values) => values.reduce((a, b2) => Math.abs(b2) > Math.
 // src/verify/kinds/derivative.ts
 function derivative(check2, series) {
   const limit = check2["max-rate"];
-  if (limit === void 0) return { phase: "Error", message: "a derivative check needs `max-rate` (change per minute)" };
+  if (limit === void 0)
+    return { phase: "Error", message: "a derivative check needs `max-rate` (change per minute)" };
   const live = series.filter((s3) => s3.points.length >= 2);
   if (live.length === 0) return noData("fewer than two samples in the window: no rate of change");
   const direction = check2.direction ?? "increase";
@@ -53440,7 +53449,10 @@ function logErrors(check2, series) {
   const live = withData(series);
   if (live.length === 0) return noData("the error count query returned no data");
   const max = check2.max ?? 0;
-  const parts = live.map((s3) => ({ label: describeLabels(s3.labels), count: s3.points[s3.points.length - 1].v }));
+  const parts = live.map((s3) => ({
+    label: describeLabels(s3.labels),
+    count: s3.points[s3.points.length - 1].v
+  }));
   const total = parts.reduce((acc, p2) => acc + p2.count, 0);
   const breakdown = parts.length > 1 ? ` (${parts.map((p2) => `${p2.label || "total"} ${fmt2(p2.count)}`).join(", ")})` : "";
   if (total > max)
@@ -53449,7 +53461,11 @@ function logErrors(check2, series) {
       value: total,
       message: `${fmt2(total)} errors in the last ${check2.window}, more than ${fmt2(max)}${breakdown}`
     };
-  return { phase: "Successful", value: total, message: `${fmt2(total)} errors in the last ${check2.window} (max ${fmt2(max)})` };
+  return {
+    phase: "Successful",
+    value: total,
+    message: `${fmt2(total)} errors in the last ${check2.window} (max ${fmt2(max)})`
+  };
 }
 
 // src/verify/kinds/sigma.ts
@@ -53459,7 +53475,9 @@ function sigmaAlarm(check2, series) {
   const direction = check2.direction ?? "increase";
   const live = series.filter((s3) => s3.points.length >= MIN_HISTORY + 1);
   if (live.length === 0)
-    return noData(`fewer than ${MIN_HISTORY + 1} samples in the window: no past mean and deviation to compare with`);
+    return noData(
+      `fewer than ${MIN_HISTORY + 1} samples in the window: no past mean and deviation to compare with`
+    );
   const verdicts = live.map((s3) => {
     const sorted = [...s3.points].sort((a, b2) => a.t - b2.t);
     const current = sorted[sorted.length - 1].v;
@@ -53485,9 +53503,15 @@ function smoke(expectation, responses) {
   if (responses.length === 0) return { phase: "Error", message: "no targets to smoke-test" };
   const verdicts = responses.map((r) => {
     const label = r.label;
-    if (r.error !== void 0) return { label, phase: "Failed", value: 1, message: `unreachable: ${r.error}` };
+    if (r.error !== void 0)
+      return { label, phase: "Failed", value: 1, message: `unreachable: ${r.error}` };
     if (r.status !== expectation.expect)
-      return { label, phase: "Failed", value: 1, message: `HTTP ${r.status}, expected ${expectation.expect}` };
+      return {
+        label,
+        phase: "Failed",
+        value: 1,
+        message: `HTTP ${r.status}, expected ${expectation.expect}`
+      };
     if (expectation.contains !== void 0 && !(r.body ?? "").includes(expectation.contains))
       return { label, phase: "Failed", value: 1, message: `body does not contain "${expectation.contains}"` };
     return { label, phase: "Successful", value: 0, message: `HTTP ${r.status}` };
@@ -53590,7 +53614,10 @@ function parseDatadogResponse(status, body, where) {
   try {
     json2 = parseJson(body, where);
   } catch (error63) {
-    return { ok: false, error: status >= 400 ? `${where}: HTTP ${status}: ${body.slice(0, 200)}` : error63.message };
+    return {
+      ok: false,
+      error: status >= 400 ? `${where}: HTTP ${status}: ${body.slice(0, 200)}` : error63.message
+    };
   }
   if (!isRecord(json2)) return { ok: false, error: `${where}: unexpected response` };
   if (status >= 400 || json2.status === "error") {
@@ -53681,11 +53708,18 @@ async function httpJsonValue(target, at2, deps) {
     const number4 = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : Number.NaN;
     if (Number.isNaN(number4)) {
       if (value === "NaN") return { ok: true, series: [] };
-      return { ok: false, error: `${where}: ${target.path} is ${JSON.stringify(value).slice(0, 100)}, not a number` };
+      return {
+        ok: false,
+        error: `${where}: ${target.path} is ${JSON.stringify(value).slice(0, 100)}, not a number`
+      };
     }
     return { ok: true, series: [{ labels: {}, points: [{ t: at2, v: number4 }] }] };
   } catch (error63) {
-    if (error63 instanceof ProviderError) return { ok: false, error: error63.message.startsWith(where) ? error63.message : `${where}: ${error63.message}` };
+    if (error63 instanceof ProviderError)
+      return {
+        ok: false,
+        error: error63.message.startsWith(where) ? error63.message : `${where}: ${error63.message}`
+      };
     throw error63;
   }
 }
@@ -53697,7 +53731,8 @@ function parseValue(text) {
   return Number(text);
 }
 function parseSample(pair, where) {
-  if (!Array.isArray(pair) || pair.length !== 2) throw new ProviderError(`${where}: malformed sample ${JSON.stringify(pair)}`);
+  if (!Array.isArray(pair) || pair.length !== 2)
+    throw new ProviderError(`${where}: malformed sample ${JSON.stringify(pair)}`);
   const [t, v2] = pair;
   const value = typeof v2 === "string" ? parseValue(v2) : Number.NaN;
   if (typeof t !== "number") throw new ProviderError(`${where}: malformed sample time ${JSON.stringify(t)}`);
@@ -53707,14 +53742,19 @@ function parseSample(pair, where) {
 }
 function labelsOf(metric) {
   if (!isRecord(metric)) return {};
-  return Object.fromEntries(Object.entries(metric).filter((e) => typeof e[1] === "string"));
+  return Object.fromEntries(
+    Object.entries(metric).filter((e) => typeof e[1] === "string")
+  );
 }
 function parsePrometheusResponse(status, body, where) {
   let json2;
   try {
     json2 = parseJson(body, where);
   } catch (error63) {
-    return { ok: false, error: status >= 400 ? `${where}: HTTP ${status}: ${body.slice(0, 200)}` : error63.message };
+    return {
+      ok: false,
+      error: status >= 400 ? `${where}: HTTP ${status}: ${body.slice(0, 200)}` : error63.message
+    };
   }
   if (!isRecord(json2)) return { ok: false, error: `${where}: unexpected response` };
   if (json2.status !== "success") {
@@ -53723,12 +53763,16 @@ function parsePrometheusResponse(status, body, where) {
     return { ok: false, error: `${where}: HTTP ${status} ${kind}: ${message2}` };
   }
   const data = json2.data;
-  if (!isRecord(data) || typeof data.resultType !== "string") return { ok: false, error: `${where}: response has no data` };
+  if (!isRecord(data) || typeof data.resultType !== "string")
+    return { ok: false, error: `${where}: response has no data` };
   try {
     switch (data.resultType) {
       case "scalar": {
         const point = parseSample(data.result, where);
-        return { ok: true, series: [{ labels: {}, points: point ? [point] : [] }].filter((s3) => s3.points.length) };
+        return {
+          ok: true,
+          series: [{ labels: {}, points: point ? [point] : [] }].filter((s3) => s3.points.length)
+        };
       }
       case "vector": {
         if (!Array.isArray(data.result)) return { ok: false, error: `${where}: vector result is not a list` };
@@ -53787,14 +53831,14 @@ function prometheusRange(target, start, end, stepMs2, deps) {
 
 // src/verify/template.ts
 var PLACEHOLDER = /\{(stage|environment|version|target|region|window)\}/g;
-function escapeValue(value, escape) {
-  if (escape === "url") return encodeURIComponent(value);
+function escapeValue(value, as2) {
+  if (as2 === "url") return encodeURIComponent(value);
   return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
 }
-function fill(template, vars, escape) {
+function fill(template, vars, as2) {
   return template.replace(PLACEHOLDER, (whole, name) => {
     const value = vars[name];
-    return value === void 0 ? whole : escapeValue(value, escape);
+    return value === void 0 ? whole : escapeValue(value, as2);
   });
 }
 function perTarget(template) {
@@ -53813,10 +53857,20 @@ function sourceOf(check2) {
   if (check2.prometheus)
     return {
       provider: "prometheus",
-      target: { url: check2.prometheus.url, query: check2.prometheus.query, tokenSecret: check2.prometheus["token-secret"] }
+      target: {
+        url: check2.prometheus.url,
+        query: check2.prometheus.query,
+        tokenSecret: check2.prometheus["token-secret"]
+      }
     };
   if (check2.datadog) return { provider: "datadog", target: datadogTarget(check2, check2.datadog.query) };
-  if (check2.http) return { provider: "http", url: check2.http.url, path: check2.http.path, headersSecret: check2.http["headers-secret"] };
+  if (check2.http)
+    return {
+      provider: "http",
+      url: check2.http.url,
+      path: check2.http.path,
+      headersSecret: check2.http["headers-secret"]
+    };
   return void 0;
 }
 function datadogTarget(check2, query) {
@@ -53867,9 +53921,16 @@ async function fetchOnce(source, mode, check2, vars, ctx) {
     }
     case "http":
       if (mode === "range")
-        return { ok: false, error: "an HTTP JSON source gives one value per round; use prometheus or datadog for a time series" };
+        return {
+          ok: false,
+          error: "an HTTP JSON source gives one value per round; use prometheus or datadog for a time series"
+        };
       return httpJsonValue(
-        { url: fill(source.url, vars, "url"), path: source.path, ...source.headersSecret ? { headersSecret: source.headersSecret } : {} },
+        {
+          url: fill(source.url, vars, "url"),
+          path: source.path,
+          ...source.headersSecret ? { headersSecret: source.headersSecret } : {}
+        },
         ctx.at,
         ctx.deps
       );
@@ -53877,7 +53938,8 @@ async function fetchOnce(source, mode, check2, vars, ctx) {
 }
 async function fetchSource(source, mode, check2, ctx) {
   if (!perTarget(templateOf(source))) return fetchOnce(source, mode, check2, ctx.vars, ctx);
-  if (ctx.targets.length === 0) return { ok: false, error: "the query mentions {target} but the stage has no targets" };
+  if (ctx.targets.length === 0)
+    return { ok: false, error: "the query mentions {target} but the stage has no targets" };
   const results = await Promise.all(
     ctx.targets.map(async (t) => ({
       target: t,
@@ -53900,7 +53962,11 @@ function plan(pipeline3, stage) {
   for (const name of stage.verify) {
     const check2 = pipeline3.checks[name];
     if (check2 && kindOf(check2) === "canary") canary.push(limitsOf(check2));
-    else entries.push({ name, limits: check2 ? limitsOf(check2) : { failureLimit: 0, inconclusiveLimit: 0, consecutiveErrorLimit: 0 } });
+    else
+      entries.push({
+        name,
+        limits: check2 ? limitsOf(check2) : { failureLimit: 0, inconclusiveLimit: 0, consecutiveErrorLimit: 0 }
+      });
   }
   if (canary.length) entries.push({ name: CANARY_SCORE, limits: strictest(canary) });
   return entries;
@@ -53909,7 +53975,10 @@ async function smokeResults(check2, ctx, vars) {
   const spec = check2.smoke;
   const timeoutMs = parseDuration(spec.timeout ?? "10s") ?? 1e4;
   const deps = { ...ctx.deps, timeoutMs };
-  const requests = perTarget(spec.url) ? ctx.targets.map((t) => ({ label: t.name, url: fill(spec.url, { ...vars, target: t.name, region: t.region }, "url") })) : [{ label: "", url: fill(spec.url, vars, "url") }];
+  const requests = perTarget(spec.url) ? ctx.targets.map((t) => ({
+    label: t.name,
+    url: fill(spec.url, { ...vars, target: t.name, region: t.region }, "url")
+  })) : [{ label: "", url: fill(spec.url, vars, "url") }];
   const responses = await Promise.all(
     requests.map(async (r) => {
       try {
@@ -53921,7 +53990,10 @@ async function smokeResults(check2, ctx, vars) {
       }
     })
   );
-  return smoke({ expect: spec.expect ?? 200, ...spec.contains !== void 0 ? { contains: spec.contains } : {} }, responses);
+  return smoke(
+    { expect: spec.expect ?? 200, ...spec.contains !== void 0 ? { contains: spec.contains } : {} },
+    responses
+  );
 }
 async function measure(check2, ctx, query) {
   const kind = kindOf(check2);
@@ -53956,7 +54028,12 @@ async function canaryResult(checks, queryFor) {
     if (!baseline.ok) errors.push(`${name} (baseline): ${baseline.error}`);
     if (canary.ok && baseline.ok) inputs.push(metricInput(name, check2, canary.series, baseline.series));
   }
-  if (errors.length) return { name: CANARY_SCORE, kind: "canary", measurement: { phase: "Error", message: errors.join("; ") } };
+  if (errors.length)
+    return {
+      name: CANARY_SCORE,
+      kind: "canary",
+      measurement: { phase: "Error", message: errors.join("; ") }
+    };
   const scoring = stageScoring(checks.map((c) => c.check));
   const result = judge(inputs, scoring);
   return { name: CANARY_SCORE, kind: "canary", measurement: canaryMeasurement(result), canary: result };
@@ -53968,7 +54045,10 @@ async function runRound(ctx, index, at2) {
     version: ctx.release,
     window: "5m"
   };
-  const planned = ctx.stage.verify.map((name) => ({ name, check: ctx.pipeline.checks[name] }));
+  const planned = ctx.stage.verify.map((name) => ({
+    name,
+    check: ctx.pipeline.checks[name]
+  }));
   const canary = planned.filter((p2) => p2.check && kindOf(p2.check) === "canary");
   const others = planned.filter((p2) => !(p2.check && kindOf(p2.check) === "canary"));
   const queryFor = (check2) => ({
@@ -53979,11 +54059,20 @@ async function runRound(ctx, index, at2) {
   });
   const results = await Promise.all(
     others.map(async ({ name, check: check2 }) => {
-      if (!check2) return { name, kind: "threshold", measurement: { phase: "Error", message: `no check named "${name}" under checks` } };
+      if (!check2)
+        return {
+          name,
+          kind: "threshold",
+          measurement: { phase: "Error", message: `no check named "${name}" under checks` }
+        };
       try {
         return { name, kind: kindOf(check2), measurement: await measure(check2, ctx, queryFor(check2)) };
       } catch (error63) {
-        return { name, kind: kindOf(check2), measurement: { phase: "Error", message: error63 instanceof Error ? error63.message : String(error63) } };
+        return {
+          name,
+          kind: kindOf(check2),
+          measurement: { phase: "Error", message: error63 instanceof Error ? error63.message : String(error63) }
+        };
       }
     })
   );
@@ -54009,12 +54098,24 @@ async function verifyStage(input2) {
   const report = (state, rounds2) => renderReport({ stage: stage.name, release, outcome: state.outcome, reason: state.reason, rounds: rounds2 });
   if (checks.length === 0) {
     const reason = `Stage ${stage.name} declares no verify checks: nothing to verify.`;
-    return { outcome: "passed", reason, rounds: [], checks: [], summaryMarkdown: report({ outcome: "passed", reason }, []) };
+    return {
+      outcome: "passed",
+      reason,
+      rounds: [],
+      checks: [],
+      summaryMarkdown: report({ outcome: "passed", reason }, [])
+    };
   }
   const bakeMs = stage.bake ? parseDuration(stage.bake) ?? 0 : 0;
   const intervalMs = Math.max(MIN_INTERVAL_MS, parseDuration(stage.interval ?? "1m") ?? 6e4);
   const maxRounds = Math.floor(bakeMs / intervalMs) + 2;
-  const ctx = { pipeline: pipeline3, stage, release, targets: input2.targets, deps: { fetch: input2.fetch, env: input2.env } };
+  const ctx = {
+    pipeline: pipeline3,
+    stage,
+    release,
+    targets: input2.targets,
+    deps: { fetch: input2.fetch, env: input2.env }
+  };
   const rounds = [];
   const start = input2.now();
   for (let index = 1; ; index++) {
@@ -54031,6 +54132,10 @@ async function verifyStage(input2) {
     await input2.sleep(Math.min(intervalMs, Math.max(0, bakeMs - (input2.now() - start))));
   }
 }
+
+// src/verify/outcome.ts
+var VERIFY_FAILED = "shipline: verification failed";
+var VERIFY_INCONCLUSIVE = "shipline: verification inconclusive";
 
 // action/src/modes/verify.ts
 async function verify(context) {
@@ -54049,9 +54154,50 @@ async function verify(context) {
   });
   return {
     ok: result.outcome === "passed",
+    ...result.outcome === "inconclusive" ? { failureTitle: VERIFY_INCONCLUSIVE } : result.outcome === "passed" ? {} : { failureTitle: VERIFY_FAILED },
     message: `verification of ${inputs.release} in ${stage.name}: ${result.outcome}: ${result.reason}`,
     outputs: { version: inputs.release, targets: JSON.stringify(targets.map((t) => t.name)) },
     summary: result.summaryMarkdown
+  };
+}
+
+// action/src/modes/rollout.ts
+async function rollout(context) {
+  const { inputs, stage, github, log: log2 } = context;
+  const tag = inputs.release;
+  if (!tag) throw new Error("the `release` input is required: the tag of the release to deploy");
+  const release = await github.getReleaseByTag(tag);
+  if (release.draft) throw new Error(`${tag} is a draft release; publish it before deploying`);
+  let previous = null;
+  try {
+    previous = await previousRelease(github, stage.environment, [tag]);
+  } catch (error63) {
+    log2.warning(
+      `cannot tell which release ${stage.environment} ran before (${error63 instanceof Error ? error63.message : error63}); a failed command-driver rollout will not be rolled back`
+    );
+  }
+  const plan2 = planStage(context.pipeline, stage, tag);
+  await inGroup(log2, "Plan", async () => {
+    log2.info(`previous release of ${stage.environment}: ${previous ?? "none"}`);
+    for (const w2 of plan2.waves)
+      log2.info(`wave ${w2.index} (${w2.label}): ${w2.targets.map((t) => `${t.name}@${t.region}`).join(", ")}`);
+  });
+  const source = releaseSource(context, tag, release);
+  await source.artifacts();
+  if (context.pipeline.driver?.type === "directory") await source.tree();
+  const deployed = await deployWaves(context, {
+    mode: "rollout",
+    waves: plan2.waves,
+    source,
+    previous: previous ? releaseSource(context, previous) : null
+  });
+  if (!deployed.ok || stage.verify.length === 0 && !stage.bake) return deployed;
+  const verified = await inGroup(log2, `Verify ${stage.name}`, () => verify(context));
+  return {
+    ...verified,
+    outputs: { ...deployed.outputs, ...verified.outputs },
+    message: `${deployed.message}; ${verified.message}`,
+    summary: [deployed.summary, verified.summary].filter(Boolean).join("\n\n")
   };
 }
 
@@ -54138,7 +54284,12 @@ async function finish(result) {
     }
   }
   if (result.ok) info(result.message);
-  else setFailed(result.message);
+  else {
+    if (result.failureTitle) {
+      error(result.message, { title: result.failureTitle });
+      process.exitCode = 1;
+    } else setFailed(result.message);
+  }
 }
 async function run(deps = { env: process.env, fetch: globalThis.fetch }) {
   let result;

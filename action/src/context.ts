@@ -54,4 +54,9 @@ export interface ModeResult {
   message: string;
   outputs: Partial<Record<OutputName, string>>;
   summary?: string;
+  /**
+   * Title of the error annotation a failure is reported with. The App reads the job's annotations to tell a
+   * failed rollout from failed or inconclusive verification (see VERIFY_FAILED / VERIFY_INCONCLUSIVE).
+   */
+  failureTitle?: string;
 }

@@ -110,7 +110,13 @@ async function finish(result: ModeResult): Promise<void> {
     }
   }
   if (result.ok) core.info(result.message);
-  else core.setFailed(result.message);
+  else {
+    if (result.failureTitle) {
+      // setFailed without its untitled annotation: exactly one error, with the title the App looks for.
+      core.error(result.message, { title: result.failureTitle });
+      process.exitCode = 1;
+    } else core.setFailed(result.message);
+  }
 }
 
 export async function run(deps: RunnerDeps = { env: process.env, fetch: globalThis.fetch }): Promise<void> {

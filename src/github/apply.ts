@@ -2,6 +2,14 @@ import { findCheck } from "../pipeline/state.js";
 import { marker } from "../pipeline/summary.js";
 import type { Decision, Effect, Snapshot } from "../pipeline/types.js";
 import type { GitHubGateway } from "./gateway.js";
+import type { EnvironmentLocks } from "./locks.js";
+
+/** What lock effects need: where locks live, who the App is (the lock's owner), and the time. */
+export interface LockContext {
+  locks: EnvironmentLocks;
+  owner: string;
+  now: Date;
+}
 
 export interface Log {
   info(message: string): void;
@@ -19,6 +27,7 @@ export async function applyDecision(
   snapshot: Snapshot,
   decision: Decision,
   log: Log,
+  locking?: LockContext,
 ): Promise<void> {
   const created = new Map<string, number>();
   const checkId = (name: string) => created.get(name) ?? findCheck(snapshot, name)?.id;
@@ -27,6 +36,20 @@ export async function applyDecision(
       created.set(effect.name, await gw.createCheck(snapshot.release.sha, effect));
     } else if (effect.kind === "update-check") {
       await gw.updateCheck(effect.id, effect);
+    } else if (effect.kind === "lock") {
+      if (!locking) {
+        log.warn(`cannot lock ${effect.environment}: no lock store`);
+        continue;
+      }
+      const taken = await locking.locks.create({
+        environment: effect.environment,
+        owner: locking.owner,
+        reason: effect.reason,
+        at: locking.now,
+      });
+      log.info(
+        taken ? `locked ${effect.environment}: ${effect.reason}` : `${effect.environment} was already locked`,
+      );
     } else {
       await dispatch(gw, snapshot, effect, checkId, log);
     }

@@ -12,7 +12,44 @@ const ACTIVE = new Set(["queued", "pending", "in_progress"]);
 /** Whether the shell must look up the environment's previous successful release before deciding. */
 export function needsPreviousRelease(config: Config, event: StageEvent): boolean {
   const pipeline = pipelineForTag(config, event.release);
-  return Boolean(pipeline?.rollback.automatic && event.mode === "rollout" && FAILED.has(event.state));
+  return Boolean(
+    pipeline?.rollback.automatic &&
+      event.mode === "rollout" &&
+      FAILED.has(event.state) &&
+      event.verification !== "inconclusive",
+  );
+}
+
+/** Verification could not decide: the stage stays deployed, nothing is promoted or rolled back, a human decides. */
+function onInconclusive(
+  pipeline: Pipeline,
+  snapshot: Snapshot,
+  event: StageEvent,
+  phases: Map<string, StagePhase>,
+): Decision {
+  const link = event.logUrl ?? event.runUrl;
+  phases.set(event.stage, "failed");
+  const overview = pipelineMarkdown(pipeline, snapshot.release, phases);
+  const ask = `Verification of \`${event.release}\` in ${event.stage} was **inconclusive**${event.description ? `: ${event.description.replace(/\n/g, " ")}` : ""}. The release stays deployed and the pipeline is paused: comment \`/promote\` to go on, or \`/rollback\` to go back.`;
+  return {
+    reason: `${event.stage}: verification inconclusive; waiting for a human`,
+    effects: [
+      upsertCheck(snapshot, {
+        name: stageCheckName(event.stage),
+        status: "completed",
+        conclusion: "action_required",
+        title: `Verification inconclusive: /promote or /rollback`,
+        summary: `${overview}\n\n${ask}${link ? `\n\n[Deploy job log](${link})` : ""}\n\n${marker("inconclusive", { stage: event.stage })}`,
+        ...(link ? { detailsUrl: link } : {}),
+      }),
+      upsertCheck(snapshot, {
+        name: RELEASE_CHECK,
+        status: "in_progress",
+        title: `Paused: ${event.stage} needs a decision`,
+        summary: `${findCheck(snapshot, RELEASE_CHECK)?.summary ?? overview}\n\n${ask}`,
+      }),
+    ],
+  };
 }
 
 /**
@@ -118,6 +155,8 @@ export function onDeploymentStatus(
     return { effects, reason: `${event.stage} succeeded; dispatching ${next.name}` };
   }
 
+  if (FAILED.has(event.state) && event.verification === "inconclusive")
+    return onInconclusive(pipeline, snapshot, event, phases);
   if (FAILED.has(event.state)) return onStageFailure(pipeline, snapshot, event, index, phases, previous);
   return { effects: [], reason: `state ${event.state} ignored` };
 }
@@ -143,13 +182,17 @@ function onStageFailure(
       ? `Rolling ${stage.environment} back to \`${previous}\` automatically.`
       : `No earlier successful release in ${stage.environment}: nothing to roll back to.`
     : "Automatic rollback is off: comment `/rollback` to restore the previous release.";
+  const locked =
+    pipeline.rollback.automatic && previous && pipeline.rollback.lock
+      ? ` ${stage.environment} is locked until someone comments \`/unlock ${stage.environment}\`.`
+      : "";
   const effects: Effect[] = [
     upsertCheck(snapshot, {
       name: stageCheckName(event.stage),
       status: "completed",
       conclusion: "failure",
       title: `Deploying ${tag} to ${event.environment} failed`,
-      summary: `${overview}${why}\n\n${link ? `[Deploy job log](${link}) · ` : ""}${rollback}`,
+      summary: `${overview}${why}\n\n${link ? `[Deploy job log](${link}) · ` : ""}${rollback}${locked}`,
       ...(link ? { detailsUrl: link } : {}),
     }),
   ];
@@ -191,6 +234,13 @@ function onStageFailure(
         reason: `automatic: ${event.stage} failed`,
       },
     });
+    if (pipeline.rollback.lock) {
+      effects.push({
+        kind: "lock",
+        environment: stage.environment,
+        reason: `automatic rollback: ${tag} failed in ${event.stage}${event.verification === "failed" ? " verification" : ""}`,
+      });
+    }
   }
   return {
     effects,

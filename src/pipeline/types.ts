@@ -69,6 +69,8 @@ export interface StageEvent {
   runUrl?: string;
   description?: string;
   deploymentId: number;
+  /** Read from the failed job's annotations: verification, not the rollout, failed or was inconclusive. */
+  verification?: "failed" | "inconclusive";
 }
 
 export interface DispatchInputs {
@@ -110,7 +112,8 @@ export type Effect =
       inputs: DispatchInputs;
       /** The stage check run that shows this dispatch (rollouts), with its summary. */
       check?: { name: string; summary: string };
-    };
+    }
+  | { kind: "lock"; environment: string; reason: string };
 
 export interface Decision {
   effects: Effect[];

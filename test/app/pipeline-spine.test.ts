@@ -1,14 +1,20 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import nock from "nock";
 import type { Probot } from "probot";
 import { beforeEach, describe, expect, it } from "vitest";
+import { decodeLock } from "../../src/commands/records.js";
 import { runName } from "../../src/pipeline/identity.js";
-import { type FakeGitHub, fakeGitHub } from "../support/fake-github.js";
+import { VERIFY_INCONCLUSIVE } from "../../src/verify/outcome.js";
+import { API, type FakeGitHub, fakeGitHub } from "../support/fake-github.js";
 import { expectValidGitHubTraffic } from "../support/openapi.js";
 import { testProbot } from "../support/probot.js";
 
 const require = createRequire(import.meta.url);
-const examples = require("@octokit/webhooks-examples/api.github.com/index.json") as { name: string; examples: Record<string, unknown>[] }[];
+const examples = require("@octokit/webhooks-examples/api.github.com/index.json") as {
+  name: string;
+  examples: Record<string, unknown>[];
+}[];
 function example(name: string, action: string): Record<string, any> {
   const found = examples.find((e) => e.name === name)?.examples.find((x) => x.action === action);
   if (!found) throw new Error(`no example ${name}.${action}`);
@@ -25,23 +31,58 @@ const bot = { login: "github-actions[bot]", type: "Bot", id: 41898282 };
 function releasePublished(overrides: { uploader?: object; assets?: object[] } = {}) {
   const payload = example("release", "published");
   payload.installation = { id: 1, node_id: "x" };
-  Object.assign(payload.release, { tag_name: TAG, draft: false, html_url: `https://github.com/${OWNER}/${REPO}/releases/tag/${TAG}` });
+  Object.assign(payload.release, {
+    tag_name: TAG,
+    draft: false,
+    html_url: `https://github.com/${OWNER}/${REPO}/releases/tag/${TAG}`,
+  });
   payload.release.assets = overrides.assets ?? [
-    { id: 1, name: "app-1.2.0.tar.gz", size: 10, state: "uploaded", uploader: overrides.uploader ?? bot, digest: null },
-    { id: 2, name: "SHA256SUMS", size: 90, state: "uploaded", uploader: overrides.uploader ?? bot, digest: null },
+    {
+      id: 1,
+      name: "app-1.2.0.tar.gz",
+      size: 10,
+      state: "uploaded",
+      uploader: overrides.uploader ?? bot,
+      digest: null,
+    },
+    {
+      id: 2,
+      name: "SHA256SUMS",
+      size: 90,
+      state: "uploaded",
+      uploader: overrides.uploader ?? bot,
+      digest: null,
+    },
   ];
   return payload;
 }
 
-function deploymentStatus(stage: string, state: string, environment: string, mode = "rollout", release = TAG, from?: string) {
+function deploymentStatus(
+  stage: string,
+  state: string,
+  environment: string,
+  mode = "rollout",
+  release = TAG,
+  from?: string,
+) {
   const payload = example("deployment_status", "created");
   const withRun = examples.find((e) => e.name === "deployment_status")!.examples.find((x) => x.workflow_run)!;
   payload.installation = { id: 1, node_id: "x" };
   payload.workflow_run = structuredClone(withRun.workflow_run);
-  payload.workflow_run.display_title = runName({ release, stage, mode: mode as "rollout", ...(from ? { from } : {}) });
+  payload.workflow_run.display_title = runName({
+    release,
+    stage,
+    mode: mode as "rollout",
+    ...(from ? { from } : {}),
+  });
   payload.workflow_run.html_url = `https://github.com/${OWNER}/${REPO}/actions/runs/77`;
   Object.assign(payload.deployment, { ref: release, sha: SHA, environment, id: 555 });
-  Object.assign(payload.deployment_status, { state, environment, log_url: `https://github.com/${OWNER}/${REPO}/actions/runs/77/job/1`, description: state === "failure" ? "wave 2 failed on web-3" : "" });
+  Object.assign(payload.deployment_status, {
+    state,
+    environment,
+    log_url: `https://github.com/${OWNER}/${REPO}/actions/runs/77/job/1`,
+    description: state === "failure" ? "wave 2 failed on web-3" : "",
+  });
   return payload;
 }
 
@@ -69,12 +110,27 @@ describe("the pipeline spine: a published release flows through its stages", () 
     ]);
     expect(gh.check("shipline / staging")!.output.summary).toContain("```mermaid\nflowchart LR");
     expect(gh.dispatches).toEqual([
-      { workflow: "shipline.yml", ref: TAG, inputs: { release: TAG, stage: "staging", mode: "rollout", pipeline: "default", environment: "staging" } },
+      {
+        workflow: "shipline.yml",
+        ref: TAG,
+        inputs: {
+          release: TAG,
+          stage: "staging",
+          mode: "rollout",
+          pipeline: "default",
+          environment: "staging",
+        },
+      },
     ]);
-    expect(gh.check("shipline / staging")!.details_url).toBe(`https://github.com/${OWNER}/${REPO}/actions/runs/9001`);
+    expect(gh.check("shipline / staging")!.details_url).toBe(
+      `https://github.com/${OWNER}/${REPO}/actions/runs/9001`,
+    );
 
     await send("deployment_status", deploymentStatus("staging", "in_progress", "staging"));
-    expect(gh.check("shipline / staging")).toMatchObject({ status: "in_progress", details_url: expect.stringContaining("/job/1") });
+    expect(gh.check("shipline / staging")).toMatchObject({
+      status: "in_progress",
+      details_url: expect.stringContaining("/job/1"),
+    });
 
     await send("deployment_status", deploymentStatus("staging", "success", "staging"));
     expect(gh.check("shipline / staging")).toMatchObject({ status: "completed", conclusion: "success" });
@@ -87,15 +143,26 @@ describe("the pipeline spine: a published release flows through its stages", () 
 
     await send("deployment_status", deploymentStatus("production", "success", "production"));
     expect(gh.dispatches).toHaveLength(3);
-    expect(gh.check("shipline")).toMatchObject({ status: "completed", conclusion: "success", output: { title: `${TAG} is fully deployed` } });
-    expect(gh.checks.filter((c) => c.name.startsWith("shipline / ")).map((c) => c.conclusion)).toEqual(["success", "success", "success"]);
+    expect(gh.check("shipline")).toMatchObject({
+      status: "completed",
+      conclusion: "success",
+      output: { title: `${TAG} is fully deployed` },
+    });
+    expect(gh.checks.filter((c) => c.name.startsWith("shipline / ")).map((c) => c.conclusion)).toEqual([
+      "success",
+      "success",
+      "success",
+    ]);
     // Every request was one GitHub documents (checked against its OpenAPI description after each test).
     await traffic.current().settle();
     expect(traffic.current().requests.length).toBeGreaterThan(20);
   });
 
   it("stops at a failed stage: that stage red, later stages skipped, no further dispatch", async () => {
-    const config = CONFIG.replace("workflow: shipline.yml", "workflow: shipline.yml\nrollback: { automatic: false }");
+    const config = CONFIG.replace(
+      "workflow: shipline.yml",
+      "workflow: shipline.yml\nrollback: { automatic: false }",
+    );
     gh.files.set(`${OWNER}/${REPO}@${TAG}:.github/shipline.yml`, config);
     await send("release", releasePublished());
     await send("deployment_status", deploymentStatus("staging", "failure", "staging"));
@@ -110,19 +177,100 @@ describe("the pipeline spine: a published release flows through its stages", () 
     expect(gh.check("shipline / staging")!.conclusion).toBe("failure");
   });
 
-  it("rolls a failed stage back to the environment's previous successful release", async () => {
-    gh.deployments.push({ id: 10, ref: "v1.1.0", environment: "staging", statuses: ["in_progress", "success"] });
+  it("rolls a failed stage back to the environment's previous successful release, and locks the environment", async () => {
+    const locks: { environment: string; value: string }[] = [];
+    nock(API)
+      .get("/app")
+      .reply(200, { id: 12345, slug: "shipline", name: "Shipline" })
+      .post(/\/environments\/staging\/variables$/)
+      .reply(async (req: Request) => {
+        const body = (await req.json()) as { name: string; value: string };
+        locks.push({ environment: "staging", value: body.value });
+        return [201, {}];
+      });
+    gh.deployments.push({
+      id: 10,
+      ref: "v1.1.0",
+      environment: "staging",
+      statuses: ["in_progress", "success"],
+    });
     gh.deployments.push({ id: 11, ref: TAG, environment: "staging", statuses: ["in_progress", "failure"] });
     await send("release", releasePublished());
     await send("deployment_status", deploymentStatus("staging", "failure", "staging"));
     expect(gh.dispatches[1]).toEqual({
       workflow: "shipline.yml",
       ref: "v1.1.0",
-      inputs: { release: "v1.1.0", stage: "staging", mode: "rollback", pipeline: "default", environment: "staging", from: TAG, reason: "automatic: staging failed" },
+      inputs: {
+        release: "v1.1.0",
+        stage: "staging",
+        mode: "rollback",
+        pipeline: "default",
+        environment: "staging",
+        from: TAG,
+        reason: "automatic: staging failed",
+      },
     });
+    expect(locks).toHaveLength(1);
+    expect(decodeLock(locks[0]!.value)).toMatchObject({
+      environment: "staging",
+      owner: "shipline[bot]",
+      reason: `automatic rollback: ${TAG} failed in staging`,
+    });
+    expect(gh.check("shipline / staging")!.output.summary).toContain(
+      "staging is locked until someone comments `/unlock staging`",
+    );
     gh.tags.set("v1.1.0", "b".repeat(40));
-    await send("deployment_status", { ...deploymentStatus("staging", "success", "staging", "rollback", "v1.1.0", TAG) });
+    await send("deployment_status", {
+      ...deploymentStatus("staging", "success", "staging", "rollback", "v1.1.0", TAG),
+    });
     expect(gh.check("shipline")!.output.summary).toContain("**Rolled back**: staging runs `v1.1.0` again");
+  });
+
+  it("pauses on inconclusive verification: no rollback, no promotion, a human decides", async () => {
+    gh.deployments.push({ id: 10, ref: "v1.1.0", environment: "staging", statuses: ["success"] });
+    nock(API)
+      .get("/repos/Codertocat/Hello-World/check-runs/4242/annotations")
+      .query(true)
+      .reply(200, [
+        {
+          path: ".github",
+          start_line: 1,
+          end_line: 1,
+          annotation_level: "failure",
+          title: VERIFY_INCONCLUSIVE,
+          message: "error-rate: no data in 3 rounds",
+          raw_details: null,
+          blob_href: "",
+          start_column: null,
+          end_column: null,
+        },
+      ]);
+    await send("release", releasePublished());
+    const failed = deploymentStatus("staging", "failure", "staging");
+    failed.check_run = {
+      id: 4242,
+      name: "deploy",
+      status: "completed",
+      conclusion: "failure",
+      html_url: "https://github.com/x",
+      url: "https://api.github.com/x",
+      node_id: "x",
+      head_sha: SHA,
+      external_id: "",
+      details_url: "",
+      started_at: "",
+      completed_at: "",
+    };
+    await send("deployment_status", failed);
+    expect(gh.check("shipline / staging")).toMatchObject({
+      status: "completed",
+      conclusion: "action_required",
+      output: { title: "Verification inconclusive: /promote or /rollback" },
+    });
+    expect(gh.check("shipline / staging")!.output.summary).toContain("error-rate: no data in 3 rounds");
+    expect(gh.check("shipline / canary")!.status).toBe("queued");
+    expect(gh.check("shipline")!.output.title).toBe("Paused: staging needs a decision");
+    expect(gh.dispatches).toHaveLength(1);
   });
 
   it("dispatches once when the same delivery arrives twice, or two deliveries race", async () => {
@@ -132,12 +280,19 @@ describe("the pipeline spine: a published release flows through its stages", () 
     expect(gh.dispatches).toHaveLength(1);
     expect(gh.checks).toHaveLength(4);
     const success = deploymentStatus("staging", "success", "staging");
-    await Promise.all([send("deployment_status", success, "d-2"), send("deployment_status", success, "d-2"), send("deployment_status", success, "d-3")]);
+    await Promise.all([
+      send("deployment_status", success, "d-2"),
+      send("deployment_status", success, "d-2"),
+      send("deployment_status", success, "d-3"),
+    ]);
     expect(gh.dispatches.map((d) => d.inputs.stage)).toEqual(["staging", "canary"]);
   });
 
   it("posts a failing config check run and does nothing else when the config is invalid", async () => {
-    gh.files.set(`${OWNER}/${REPO}@${TAG}:.github/shipline.yml`, "stages:\n  - { name: staging, waves: [50, 20] }\n  - { name: prod, bake: soon }\n");
+    gh.files.set(
+      `${OWNER}/${REPO}@${TAG}:.github/shipline.yml`,
+      "stages:\n  - { name: staging, waves: [50, 20] }\n  - { name: prod, bake: soon }\n",
+    );
     await send("release", releasePublished());
     expect(gh.checks.map((c) => c.name)).toEqual(["shipline / config"]);
     const check = gh.checks[0]!;
@@ -156,10 +311,22 @@ describe("the pipeline spine: a published release flows through its stages", () 
   });
 
   it("refuses a release with no asset matching the config, or no checksum coverage", async () => {
-    await send("release", releasePublished({ assets: [{ id: 3, name: "app-1.2.0.tar.gz", size: 1, state: "uploaded", uploader: bot, digest: null }] }));
-    expect(gh.checks[0]!.output.summary).toContain("The checksum file `SHA256SUMS` is missing and GitHub has no sha256 digest");
+    await send(
+      "release",
+      releasePublished({
+        assets: [
+          { id: 3, name: "app-1.2.0.tar.gz", size: 1, state: "uploaded", uploader: bot, digest: null },
+        ],
+      }),
+    );
+    expect(gh.checks[0]!.output.summary).toContain(
+      "The checksum file `SHA256SUMS` is missing and GitHub has no sha256 digest",
+    );
     gh.checks.length = 0;
-    await send("release", releasePublished({ assets: [{ id: 4, name: "other.zip", size: 1, state: "uploaded", uploader: bot }] }));
+    await send(
+      "release",
+      releasePublished({ assets: [{ id: 4, name: "other.zip", size: 1, state: "uploaded", uploader: bot }] }),
+    );
     expect(gh.check("shipline")!.output.summary).toContain("No release asset matches `app-*.tar.gz`");
     expect(gh.dispatches).toEqual([]);
   });
@@ -167,7 +334,11 @@ describe("the pipeline spine: a published release flows through its stages", () 
   it("shows a dispatch GitHub refuses on the stage check run and gives the claim back", async () => {
     gh.failDispatch = 422;
     await send("release", releasePublished());
-    expect(gh.check("shipline / staging")).toMatchObject({ status: "completed", conclusion: "failure", output: { title: "Could not start the deploy workflow" } });
+    expect(gh.check("shipline / staging")).toMatchObject({
+      status: "completed",
+      conclusion: "failure",
+      output: { title: "Could not start the deploy workflow" },
+    });
     expect(gh.check("shipline / staging")!.output.summary).toContain("workflow_dispatch");
     expect(gh.refs.size).toBe(0);
   });

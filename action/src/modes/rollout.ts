@@ -3,6 +3,7 @@ import { inGroup, type ModeContext, type ModeResult } from "../context.js";
 import { previousRelease } from "../previous.js";
 import { releaseSource } from "../sources.js";
 import { deployWaves } from "./deploy.js";
+import { verify } from "./verify.js";
 
 /**
  * Rolls the release out to the stage's targets in waves. Every asset is downloaded and verified (and, for the
@@ -31,10 +32,20 @@ export async function rollout(context: ModeContext): Promise<ModeResult> {
   const source = releaseSource(context, tag, release);
   await source.artifacts();
   if (context.pipeline.driver?.type === "directory") await source.tree();
-  return deployWaves(context, {
+  const deployed = await deployWaves(context, {
     mode: "rollout",
     waves: plan.waves,
     source,
     previous: previous ? releaseSource(context, previous) : null,
   });
+  // A stage with checks or a bake time is verified in the same job: the job, and so the stage's deployment,
+  // succeeds only once the release has baked and passed its checks.
+  if (!deployed.ok || (stage.verify.length === 0 && !stage.bake)) return deployed;
+  const verified = await inGroup(log, `Verify ${stage.name}`, () => verify(context));
+  return {
+    ...verified,
+    outputs: { ...deployed.outputs, ...verified.outputs },
+    message: `${deployed.message}; ${verified.message}`,
+    summary: [deployed.summary, verified.summary].filter(Boolean).join("\n\n"),
+  };
 }

@@ -1,5 +1,6 @@
 import { planStage } from "../../../src/rollout/plan.js";
 import { verifyStage } from "../../../src/verify/index.js";
+import { VERIFY_FAILED, VERIFY_INCONCLUSIVE } from "../../../src/verify/outcome.js";
 import type { ModeContext, ModeResult } from "../context.js";
 
 /**
@@ -22,6 +23,11 @@ export async function verify(context: ModeContext): Promise<ModeResult> {
   });
   return {
     ok: result.outcome === "passed",
+    ...(result.outcome === "inconclusive"
+      ? { failureTitle: VERIFY_INCONCLUSIVE }
+      : result.outcome === "passed"
+        ? {}
+        : { failureTitle: VERIFY_FAILED }),
     message: `verification of ${inputs.release} in ${stage.name}: ${result.outcome}: ${result.reason}`,
     outputs: { version: inputs.release, targets: JSON.stringify(targets.map((t) => t.name)) },
     summary: result.summaryMarkdown,

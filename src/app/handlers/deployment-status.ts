@@ -1,7 +1,11 @@
 import type { Probot } from "probot";
+import { jobVerification } from "../../github/annotations.js";
 import { applyDecision } from "../../github/apply.js";
+import type { GitHubClient } from "../../github/client.js";
+import { EnvironmentLocks } from "../../github/locks.js";
 import { needsPreviousRelease, onDeploymentStatus, parseRunName } from "../../pipeline/index.js";
 import type { StageEvent } from "../../pipeline/types.js";
+import { appLogin } from "../app-login.js";
 import type { AppDeps } from "../deps.js";
 import { gatewayFor } from "../gateway-for.js";
 import { loadConfig } from "../load-config.js";
@@ -12,16 +16,19 @@ import { loadConfig } from "../load-config.js";
  */
 export function registerDeploymentStatus(app: Probot, deps: AppDeps): void {
   app.on("deployment_status.created", async (context) => {
-    const { deployment, deployment_status: status, workflow_run: run } = context.payload;
+    const { deployment, deployment_status: status, workflow_run: run, check_run: job } = context.payload;
     const id = parseRunName(run?.display_title);
     if (!id) return void context.log.debug(`deployment ${deployment.id}: not a Shipline run`);
     if (deployment.ref !== id.release) {
-      return void context.log.warn(`deployment ${deployment.id} ref ${deployment.ref} does not match run ${run?.display_title}: ignored`);
+      return void context.log.warn(
+        `deployment ${deployment.id} ref ${deployment.ref} does not match run ${run?.display_title}: ignored`,
+      );
     }
     const gw = gatewayFor(context, deps);
     const tag = id.mode === "rollback" && id.from ? id.from : id.release;
     const config = await loadConfig(gw, tag);
-    if (!config?.ok) return void context.log.warn(`config at ${tag} missing or invalid: deployment_status ignored`);
+    if (!config?.ok)
+      return void context.log.warn(`config at ${tag} missing or invalid: deployment_status ignored`);
     const sha = id.mode === "rollback" && id.from ? await gw.tagCommit(id.from) : deployment.sha;
     const event: StageEvent = {
       ...id,
@@ -32,12 +39,34 @@ export function registerDeploymentStatus(app: Probot, deps: AppDeps): void {
       ...(run?.html_url ? { runUrl: run.html_url } : {}),
       ...(status.description ? { description: status.description } : {}),
     };
-    const release = { id: 0, tag, sha, author: "", draft: false, prerelease: false, htmlUrl: releaseUrl(context.payload.repository.html_url, tag), assets: [] };
+    if ((status.state === "failure" || status.state === "error") && job?.id) {
+      const verification = await jobVerification(context.octokit as unknown as GitHubClient, gw.repo, job.id);
+      if (verification) Object.assign(event, verification);
+    }
+    const release = {
+      id: 0,
+      tag,
+      sha,
+      author: "",
+      draft: false,
+      prerelease: false,
+      htmlUrl: releaseUrl(context.payload.repository.html_url, tag),
+      assets: [],
+    };
     const snapshot = { release, checkRuns: await gw.shiplineChecks(sha) };
-    const previous = needsPreviousRelease(config.config, event) ? await gw.previousSuccessfulRelease(deployment.environment, id.release) : undefined;
+    const previous = needsPreviousRelease(config.config, event)
+      ? await gw.previousSuccessfulRelease(deployment.environment, id.release)
+      : undefined;
     const decision = onDeploymentStatus(config.config, snapshot, event, previous);
     context.log.info(`deployment_status ${status.state} ${tag}/${id.stage} [${id.mode}]: ${decision.reason}`);
-    await applyDecision(gw, snapshot, decision, context.log);
+    const locking = decision.effects.some((e) => e.kind === "lock")
+      ? {
+          locks: new EnvironmentLocks(context.octokit as unknown as GitHubClient, gw.repo),
+          owner: await appLogin(app, deps.env),
+          now: deps.now(),
+        }
+      : undefined;
+    await applyDecision(gw, snapshot, decision, context.log, locking);
   });
 }
 
