@@ -1,5 +1,7 @@
 import type { Probot } from "probot";
 import type { AppDeps } from "./deps.js";
+import { registerButtons } from "./handlers/buttons.js";
+import { registerComments } from "./handlers/comments.js";
 import { registerConfigPush } from "./handlers/config-push.js";
 import { registerDeploymentStatus } from "./handlers/deployment-status.js";
 import { registerProtectionRule } from "./handlers/protection-rule.js";
@@ -11,4 +13,6 @@ export function appMain(app: Probot, deps: AppDeps): void {
   registerDeploymentStatus(app, deps);
   registerConfigPush(app, deps);
   registerProtectionRule(app, deps);
+  registerComments(app, deps);
+  registerButtons(app, deps);
 }

@@ -286,7 +286,11 @@ function awaitingApproval(views: StageView[]): StageView | undefined {
   const open = views.filter((v) => v.check?.status !== "completed");
   return (
     open.find((v) => v.check?.summary?.includes("<!-- shipline:awaiting-approval ")) ??
-    views.find((v, i) => (v.phase === "pending" || v.phase === "dispatched") && (i === 0 || views[i - 1]!.phase === "succeeded"))
+    views.find(
+      (v, i) =>
+        (v.phase === "pending" || v.phase === "dispatched") &&
+        (i === 0 || views[i - 1]!.phase === "succeeded"),
+    )
   );
 }
 

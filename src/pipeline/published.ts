@@ -6,15 +6,19 @@ import { findCheck, stageViews } from "./state.js";
 import { pipelineMarkdown } from "./summary.js";
 import type { Decision, Effect, Snapshot } from "./types.js";
 
-/** Writes a check run: updates the existing one of that name, or creates it. */
-export function upsertCheck(
-  snapshot: Snapshot,
-  effect: Omit<Extract<Effect, { kind: "create-check" }>, "kind">,
-): Effect {
+const RECORD = /^<!-- shipline:[a-z][a-z-]* .*-->$/gm;
+
+/**
+ * Writes a check run: updates the existing one of that name, or creates it. Records already in the summary
+ * (approvals, hotfixes, commands, pauses: GitHub is the database) are carried over, so rewriting a summary
+ * never loses the audit trail.
+ */
+export function upsertCheck(snapshot: Snapshot, effect: Omit<Extract<Effect, { kind: "create-check" }>, "kind">): Effect {
   const existing = findCheck(snapshot, effect.name);
-  return existing
-    ? { kind: "update-check", id: existing.id, ...effect }
-    : { kind: "create-check", ...effect };
+  if (!existing) return { kind: "create-check", ...effect };
+  const kept = [...new Set(existing.summary?.match(RECORD) ?? [])].filter((line) => !effect.summary.includes(line));
+  const summary = kept.length ? `${effect.summary}\n\n${kept.join("\n")}` : effect.summary;
+  return { kind: "update-check", id: existing.id, ...effect, summary };
 }
 
 export function configFailure(snapshot: Snapshot, config: Extract<ConfigResult, { ok: false }>): Decision {

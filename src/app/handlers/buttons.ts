@@ -1,0 +1,58 @@
+import type { Probot } from "probot";
+import { buttonCommand } from "../../commands/buttons.js";
+import { pipelineForTag } from "../../config/index.js";
+import { CHECK_PREFIX } from "../../pipeline/index.js";
+import type { AppDeps } from "../deps.js";
+import { loadConfig } from "../load-config.js";
+import { commandIO, runCommand } from "./comments.js";
+
+/** The release tag a stage check run shows (`pipelineMarkdown` opens with "**Release** [`<tag>`](...)"). */
+const RELEASE_LINE = /\*\*Release\*\* \[`([A-Za-z0-9][A-Za-z0-9._/+-]{0,127})`\]/;
+
+/**
+ * check_run.requested_action: the Promote / Rollback / Pause buttons of a stage check run. The press becomes
+ * the same Command as a comment (buttonCommand) and goes through the same permission checks; the answer is
+ * appended to the pressed check run's summary (there is no comment thread to answer in).
+ */
+export function registerButtons(app: Probot, deps: AppDeps): void {
+  app.on("check_run.requested_action", async (context) => {
+    const { check_run: run, requested_action: action, sender, repository } = context.payload;
+    if (sender.type === "Bot" || !run.name.startsWith(CHECK_PREFIX)) return;
+    const stageName = run.name.slice(CHECK_PREFIX.length);
+    const tag = RELEASE_LINE.exec(run.output?.summary ?? "")?.[1];
+    if (!tag) return void context.log.warn(`${run.name} (${run.id}) names no release: button ignored`);
+    const io = commandIO(context, deps, repository.html_url);
+    // The summary is ours, but check that the tag really is this check run's commit before acting on it.
+    if ((await io.gw.tagCommit(tag).catch(() => undefined)) !== run.head_sha)
+      return void context.log.warn(`${tag} does not point at ${run.head_sha}: button ignored`);
+    const config = await loadConfig(io.gw, tag);
+    const pipeline = config?.ok ? pipelineForTag(config.config, tag) : undefined;
+    const index = pipeline?.stages.findIndex((s) => s.name === stageName) ?? -1;
+    const stage = pipeline?.stages[index];
+    if (!pipeline || !stage) return void context.log.warn(`no stage ${stageName} for ${tag}: button ignored`);
+    const next = pipeline.stages[index + 1];
+    const command = buttonCommand(action?.identifier ?? "", {
+      tag,
+      stage: stage.name,
+      environment: stage.environment,
+      ...(next ? { nextStage: next.name } : {}),
+    });
+    if (!command) return void context.log.info(`unknown button ${action?.identifier} on ${run.name}`);
+    const result = await runCommand(io, {
+      command,
+      actor: sender.login,
+      key: `b${context.id}`,
+      releaseTag: tag,
+    });
+    if (!result) return;
+    const pressed = (await io.conv.checks(run.head_sha)).find((c) => c.id === run.id);
+    if (!pressed) return;
+    await io.gw.updateCheck(pressed.id, {
+      name: pressed.name,
+      status: pressed.status,
+      ...(pressed.status === "completed" && pressed.conclusion ? { conclusion: pressed.conclusion } : {}),
+      title: pressed.title ?? pressed.name,
+      summary: `${pressed.summary ?? ""}\n\n---\n\n${result.body}`,
+    });
+  });
+}

@@ -1,0 +1,285 @@
+import { readFileSync } from "node:fs";
+import type { Probot } from "probot";
+import { beforeEach, describe, expect, it } from "vitest";
+import { decodeApprovals, decodeLock, decodeRecords } from "../../src/commands/records.js";
+import { runName } from "../../src/pipeline/identity.js";
+import {
+  commentPayload,
+  type FakeConversation,
+  fakeConversation,
+  releasePublishedPayload,
+  stageStatusPayload,
+} from "../support/fake-conversation.js";
+import { expectValidGitHubTraffic } from "../support/openapi.js";
+import { testProbot } from "../support/probot.js";
+import { deploymentProtectionRulePayload } from "../support/webhooks.js";
+
+const OWNER = "Codertocat";
+const REPO = "Hello-World";
+const TAG = "v1.2.0";
+const SHA = "a".repeat(40);
+// canary waits for /promote, so the tests can drive promotion by hand.
+const CONFIG = readFileSync(new URL("../fixtures/shipline.yml", import.meta.url), "utf8").replace(
+  "every-region: true }",
+  "every-region: true, promote: manual }",
+);
+const releasePublished = () => releasePublishedPayload(TAG, "alice");
+const deploymentStatus = (stage: string, state: string, environment: string) =>
+  stageStatusPayload(TAG, SHA, stage, state, environment);
+
+describe("comment commands", () => {
+  const traffic = expectValidGitHubTraffic();
+  let gh: FakeConversation;
+  let probot: Probot;
+  const send = (name: string, payload: object, id = Math.random().toString(16).slice(2)) =>
+    probot.receive({ id, name: name as "issue_comment", payload: payload as never });
+  const comment = (body: string, login: string, id?: string) =>
+    send("issue_comment", commentPayload(body, login), id);
+  const lastReply = () => gh.replies().at(-1) ?? "";
+
+  beforeEach(async () => {
+    gh = fakeConversation(OWNER, REPO);
+    gh.files.set(`${OWNER}/${REPO}@${TAG}:.github/shipline.yml`, CONFIG);
+    gh.files.set(`${OWNER}/${REPO}:.github/shipline.yml`, CONFIG);
+    gh.tags.set(TAG, SHA);
+    gh.releases.push({ tag: TAG, author: "alice" });
+    gh.permissions.set("alice", "write");
+    gh.permissions.set("bob", "write");
+    gh.permissions.set("carol", "maintain");
+    gh.permissions.set("rita", "read");
+    probot = testProbot();
+    await send("release", releasePublished());
+    expect(gh.dispatches.map((d) => d.inputs.stage)).toEqual(["staging"]);
+  });
+
+  it.each([
+    "/deploy v1.2.0 to canary",
+    "/promote",
+    "/rollback production -- it broke",
+    "/pause",
+    "/resume",
+    "/approve",
+    "/lock production -- migrating",
+    "/unlock production",
+  ])("refuses %s from a reader, saying who may, and records the refusal", async (text) => {
+    await comment(text, "rita");
+    expect(gh.reactions.at(-1)).toMatchObject({ content: "eyes" });
+    expect(lastReply()).toContain("@rita");
+    expect(lastReply()).toContain("**not run**");
+    expect(lastReply()).toContain(
+      "needs write access to this repository and you have read access. Anyone with write, maintain or admin access may run it",
+    );
+    expect(gh.dispatches).toHaveLength(1);
+    expect(gh.variables.size).toBe(0);
+    const audit = decodeRecords("command", gh.check("shipline")!.output.summary);
+    expect(audit.at(-1)).toMatchObject({ actor: "rita", outcome: "refused", release: TAG });
+  });
+
+  it("/deploy by a writer dispatches once with the right inputs, even when the delivery arrives twice", async () => {
+    const payload = commentPayload("/deploy v1.2.0 to canary", "bob");
+    await send("issue_comment", payload, "delivery-7");
+    await send("issue_comment", payload, "delivery-7");
+    expect(gh.dispatches.slice(1)).toEqual([
+      {
+        workflow: "shipline.yml",
+        ref: TAG,
+        inputs: {
+          release: TAG,
+          stage: "canary",
+          mode: "rollout",
+          pipeline: "default",
+          environment: "production",
+        },
+      },
+    ]);
+    expect(gh.refs.has(`refs/shipline/${TAG}/canary-rollout-c${payload.comment.id}`)).toBe(true);
+    expect(gh.replies()).toHaveLength(1);
+    const reply = lastReply();
+    expect(reply).toContain("@bob `/deploy v1.2.0 to canary`: **on it**");
+    expect(reply).toContain(`[Workflow run](https://github.com/${OWNER}/${REPO}/actions/runs/9002)`);
+    expect(reply).toMatch(new RegExp(`\\[Check run\\]\\(https://github.com/${OWNER}/${REPO}/runs/\\d+\\)`));
+    expect(reply).toContain(`[Deployment](https://github.com/${OWNER}/${REPO}/deployments/production)`);
+    expect(gh.check("shipline / canary")).toMatchObject({
+      status: "queued",
+      details_url: `https://github.com/${OWNER}/${REPO}/actions/runs/9002`,
+    });
+    expect(decodeRecords("command", gh.check("shipline")!.output.summary).at(-1)).toMatchObject({
+      command: "/deploy v1.2.0 to canary",
+      actor: "bob",
+      outcome: "accepted",
+      stage: "canary",
+    });
+  });
+
+  it("/promote dispatches the waiting stage exactly once", async () => {
+    await send("deployment_status", deploymentStatus("staging", "success", "staging"));
+    expect(gh.dispatches).toHaveLength(1);
+    expect(gh.check("shipline / canary")!.output.title).toBe("Waiting for /promote");
+    const payload = commentPayload("/promote", "bob");
+    await Promise.all([send("issue_comment", payload, "d-1"), send("issue_comment", payload, "d-1")]);
+    await comment("/promote", "carol");
+    expect(gh.dispatches.slice(1)).toEqual([
+      {
+        workflow: "shipline.yml",
+        ref: TAG,
+        inputs: {
+          release: TAG,
+          stage: "canary",
+          mode: "rollout",
+          pipeline: "default",
+          environment: "production",
+        },
+      },
+    ]);
+    expect(gh.replies()[0]).toContain("**on it**");
+    expect(lastReply()).toContain("@carol `/promote`: **not run**");
+  });
+
+  it("/promote before the previous stage succeeded is refused, saying why", async () => {
+    await comment("/promote to canary", "bob");
+    expect(lastReply()).toContain("staging has not succeeded yet");
+    expect(gh.dispatches).toHaveLength(1);
+  });
+
+  it("/rollback dispatches mode rollback to the environment's previous successful release", async () => {
+    gh.deployments.push({
+      id: 10,
+      ref: "v1.1.0",
+      environment: "production",
+      statuses: ["in_progress", "success"],
+    });
+    gh.deployments.push({
+      id: 11,
+      ref: TAG,
+      environment: "production",
+      statuses: ["in_progress", "failure"],
+    });
+    await comment("/rollback production -- checkout errors", "carol");
+    expect(gh.dispatches[1]).toEqual({
+      workflow: "shipline.yml",
+      ref: "v1.1.0",
+      inputs: {
+        release: "v1.1.0",
+        stage: "production",
+        mode: "rollback",
+        pipeline: "default",
+        environment: "production",
+        from: TAG,
+        reason: "checkout errors",
+      },
+    });
+    expect(lastReply()).toContain("back from v1.2.0 to v1.1.0");
+  });
+
+  it("/lock stores the lock on the environment, /unlock removes it", async () => {
+    await comment("/lock production for 2h -- db migration", "carol");
+    const lock = decodeLock(gh.variables.get("production:SHIPLINE_LOCK"));
+    expect(lock).toMatchObject({
+      environment: "production",
+      owner: "carol",
+      reason: "db migration",
+      expiresAt: new Date("2026-11-20T12:00:00Z"),
+    });
+    expect(lastReply()).toContain("Locked `production` until 2026-11-20T12:00:00.000Z");
+    await comment("/lock production -- mine", "bob");
+    expect(lastReply()).toContain("already locked by @carol: db migration");
+    await comment("/unlock production", "bob");
+    expect(gh.variables.has("production:SHIPLINE_LOCK")).toBe(false);
+    expect(lastReply()).toContain("Unlocked `production`");
+  });
+
+  it("/approve by the release's author is refused; by another writer it is recorded on the waiting stage", async () => {
+    await send("deployment_status", deploymentStatus("staging", "success", "staging"));
+    await comment("/approve", "alice");
+    expect(lastReply()).toContain("you published v1.2.0, and nobody approves their own deploy (four-eyes)");
+    expect(decodeApprovals(gh.check("shipline / canary")!.output.summary)).toEqual([]);
+    await comment("/approve", "bob");
+    expect(lastReply()).toContain("**done**");
+    expect(decodeApprovals(gh.check("shipline / canary")!.output.summary)).toEqual([
+      { login: "bob", stage: "canary", release: TAG, at: new Date("2026-11-20T10:00:00Z") },
+    ]);
+  });
+
+  it("/approve re-runs the review of the deploy job waiting for it, which then goes ahead", async () => {
+    await send("deployment_status", deploymentStatus("staging", "success", "staging"));
+    await comment("/promote", "carol");
+    gh.runs.set(601, {
+      display_title: runName({ release: TAG, stage: "canary", mode: "rollout" }),
+      triggering_actor: "shipline[bot]",
+    });
+    const request = deploymentProtectionRulePayload({
+      environment: "production",
+      deployment_callback_url: `https://api.github.com/repos/${OWNER}/${REPO}/actions/runs/601/deployment_protection_rule`,
+      deployment: { ref: TAG, sha: SHA, environment: "production" },
+    });
+    (request as Record<string, unknown>).installation = { id: 1, node_id: "x" };
+    await send("deployment_protection_rule", request, "dpr-1");
+    expect(gh.reviews).toEqual([]);
+    expect(gh.check("shipline / canary")!.output.title).toContain("Waiting for approval");
+    // carol triggered canary (her /promote is on record), so her approval would not count; bob's does.
+    await comment("/approve", "bob");
+    expect(gh.reviews).toEqual([
+      expect.objectContaining({ runId: 601, environment_name: "production", state: "approved" }),
+    ]);
+    expect(gh.check("shipline / canary")!.status).toBe("in_progress");
+    expect(decodeApprovals(gh.check("shipline / canary")!.output.summary)).toMatchObject([
+      { login: "bob", stage: "canary" },
+    ]);
+  });
+
+  it("/pause holds the next stage, /resume dispatches it", async () => {
+    await comment("/pause", "bob");
+    expect(gh.check("shipline")!.output.summary).toContain('<!-- shipline:pause {"by":"bob"} -->');
+    await send("deployment_status", deploymentStatus("staging", "success", "staging"));
+    expect(gh.check("shipline / canary")!.output.title).toBe("Paused by bob");
+    await comment("/promote", "carol");
+    expect(lastReply()).toContain("paused by @bob");
+    await comment("/resume", "carol");
+    expect(gh.dispatches.map((d) => d.inputs.stage)).toEqual(["staging", "canary"]);
+    expect(gh.check("shipline")!.output.summary).toContain('<!-- shipline:resume {"by":"carol"} -->');
+  });
+
+  it("limits production actions to gates.production-actors (logins or teams) when set", async () => {
+    gh.files.set(
+      `${OWNER}/${REPO}@${TAG}:.github/shipline.yml`,
+      `${CONFIG}gates: { production-actors: [carol, "@acme/sre"] }\n`,
+    );
+    gh.permissions.set("dave", "write");
+    gh.teams.set("acme/sre", ["dave"]);
+    gh.deployments.push({ id: 10, ref: "v1.1.0", environment: "production", statuses: ["success"] });
+    await comment("/rollback production", "bob");
+    expect(lastReply()).toContain(
+      "Sorry @bob, production actions are limited to @carol, @acme/sre (`gates.production-actors`). Please ask one of them to run `/rollback`.",
+    );
+    expect(gh.dispatches).toHaveLength(1);
+    await comment("/rollback production", "dave");
+    expect(gh.dispatches[1]).toMatchObject({
+      ref: "v1.1.0",
+      inputs: { mode: "rollback", stage: "production", from: TAG, reason: "requested by @dave" },
+    });
+  });
+
+  it("answers shell metacharacters with the parser's error and dispatches nothing", async () => {
+    await comment("/deploy v1;rm -rf / to canary", "bob");
+    expect(lastReply()).toContain('`;` is not allowed in "v1;rm"');
+    expect(gh.dispatches).toHaveLength(1);
+    expect(gh.refs.size).toBe(1);
+  });
+
+  it("/status shows the pipeline table to anyone, /help lists the commands", async () => {
+    await comment("/status", "rita");
+    expect(lastReply()).toContain("| staging | `staging` |");
+    await comment("/help", "rita");
+    expect(lastReply()).toContain("**Shipline commands**");
+  });
+
+  it("ignores comments by bots and comments that are not commands", async () => {
+    const calls = gh.calls.length;
+    await send("issue_comment", commentPayload("/deploy v1.2.0", "shipline[bot]", "Bot"));
+    await comment("thanks, looks good", "bob");
+    expect(gh.reactions).toEqual([]);
+    expect(gh.comments).toEqual([]);
+    expect(gh.calls.length).toBe(calls);
+    await traffic.current().settle();
+  });
+});
