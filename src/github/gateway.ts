@@ -1,4 +1,5 @@
 import type {
+  CheckAction,
   CheckConclusion,
   CheckRunState,
   CheckStatus,
@@ -171,6 +172,7 @@ export interface CheckWrite {
   title: string;
   summary: string;
   detailsUrl?: string;
+  actions?: CheckAction[];
 }
 
 const MAX_SUMMARY = 65_535;
@@ -185,6 +187,7 @@ function checkBody(check: CheckWrite): Record<string, unknown> {
     status: check.status,
     ...(check.conclusion ? { conclusion: check.conclusion } : {}),
     ...(check.detailsUrl ? { details_url: check.detailsUrl } : {}),
+    ...(check.actions ? { actions: check.actions } : {}),
     output: { title: check.title.slice(0, 255), summary },
   };
 }

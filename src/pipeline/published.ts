@@ -3,7 +3,7 @@ import type { ConfigResult, Pipeline } from "../config/types.js";
 import { checkDeployable } from "./deployable.js";
 import { CONFIG_CHECK, claimRef, RELEASE_CHECK, stageCheckName } from "./identity.js";
 import { findCheck, stageViews } from "./state.js";
-import { pipelineMarkdown } from "./summary.js";
+import { pipelineMarkdown, withStageButtons } from "./summary.js";
 import type { Decision, Effect, Snapshot } from "./types.js";
 
 const RECORD = /^<!-- shipline:[a-z][a-z-]* .*-->$/gm;
@@ -13,10 +13,15 @@ const RECORD = /^<!-- shipline:[a-z][a-z-]* .*-->$/gm;
  * (approvals, hotfixes, commands, pauses: GitHub is the database) are carried over, so rewriting a summary
  * never loses the audit trail.
  */
-export function upsertCheck(snapshot: Snapshot, effect: Omit<Extract<Effect, { kind: "create-check" }>, "kind">): Effect {
+export function upsertCheck(
+  snapshot: Snapshot,
+  effect: Omit<Extract<Effect, { kind: "create-check" }>, "kind">,
+): Effect {
   const existing = findCheck(snapshot, effect.name);
   if (!existing) return { kind: "create-check", ...effect };
-  const kept = [...new Set(existing.summary?.match(RECORD) ?? [])].filter((line) => !effect.summary.includes(line));
+  const kept = [...new Set(existing.summary?.match(RECORD) ?? [])].filter(
+    (line) => !effect.summary.includes(line),
+  );
   const summary = kept.length ? `${effect.summary}\n\n${kept.join("\n")}` : effect.summary;
   return { kind: "update-check", id: existing.id, ...effect, summary };
 }
@@ -110,7 +115,10 @@ function startPipeline(pipeline: Pipeline, snapshot: Snapshot): Decision {
   if (firstView.phase === "pending" && first.promote === "auto") {
     effects.push(dispatchEffect(pipeline, snapshot.release.tag, 0, overview));
   }
-  return { effects, reason: `release ${snapshot.release.tag}: pipeline ${pipeline.name} started` };
+  return {
+    effects: withStageButtons(pipeline, effects),
+    reason: `release ${snapshot.release.tag}: pipeline ${pipeline.name} started`,
+  };
 }
 
 export function dispatchEffect(pipeline: Pipeline, tag: string, index: number, summary: string): Effect {

@@ -3,7 +3,7 @@ import type { Config, Pipeline } from "../config/types.js";
 import { claimRef, RELEASE_CHECK, stageCheckName } from "./identity.js";
 import { dispatchEffect, upsertCheck } from "./published.js";
 import { findCheck, pausedBy, type StagePhase, stageViews } from "./state.js";
-import { marker, pipelineMarkdown } from "./summary.js";
+import { marker, pipelineMarkdown, withStageButtons } from "./summary.js";
 import type { Decision, Effect, Snapshot, StageEvent } from "./types.js";
 
 const FAILED = new Set(["failure", "error"]);

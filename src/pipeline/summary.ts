@@ -1,4 +1,6 @@
+import { stageButtons } from "../commands/buttons.js";
 import type { Pipeline } from "../config/types.js";
+import { CHECK_PREFIX } from "./identity.js";
 import type { StagePhase } from "./state.js";
 import type { Release } from "./types.js";
 
@@ -69,4 +71,24 @@ export function pipelineMarkdown(
 export function marker(kind: string, data: Record<string, string | number | undefined> = {}): string {
   const json = JSON.stringify(data).replace(/--/g, "- -");
   return `<!-- shipline:${kind} ${json} -->`;
+}
+
+/** Promote / Rollback / Pause on every stage check run (Promote only where a next stage exists). */
+export function withStageButtons<T extends { kind: string; name?: string }>(
+  pipeline: Pipeline,
+  effects: T[],
+): T[] {
+  return effects.map((effect) => {
+    if (
+      (effect.kind !== "create-check" && effect.kind !== "update-check") ||
+      !effect.name?.startsWith(CHECK_PREFIX)
+    )
+      return effect;
+    const index = pipeline.stages.findIndex((s) => `${CHECK_PREFIX}${s.name}` === effect.name);
+    if (index < 0) return effect;
+    return {
+      ...effect,
+      actions: stageButtons(pipeline.stages[index]!.name, pipeline.stages[index + 1]?.name),
+    };
+  });
 }

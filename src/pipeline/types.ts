@@ -83,6 +83,13 @@ export interface DispatchInputs {
   reason?: string;
 }
 
+/** A button on a check run (GitHub allows three): pressing it sends check_run.requested_action. */
+export interface CheckAction {
+  label: string;
+  description: string;
+  identifier: string;
+}
+
 export type Effect =
   | {
       kind: "create-check";
@@ -92,6 +99,7 @@ export type Effect =
       title: string;
       summary: string;
       detailsUrl?: string;
+      actions?: CheckAction[];
     }
   | {
       kind: "update-check";
@@ -102,6 +110,7 @@ export type Effect =
       title: string;
       summary: string;
       detailsUrl?: string;
+      actions?: CheckAction[];
     }
   | {
       kind: "dispatch";

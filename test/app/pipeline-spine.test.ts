@@ -109,6 +109,11 @@ describe("the pipeline spine: a published release flows through its stages", () 
       ["shipline / production", "queued"],
     ]);
     expect(gh.check("shipline / staging")!.output.summary).toContain("```mermaid\nflowchart LR");
+    // Promote / Rollback / Pause buttons on every stage; the last stage has nothing to promote to.
+    const buttons = (name: string) =>
+      (gh.check(name) as unknown as { actions: { identifier: string }[] }).actions.map((a) => a.identifier);
+    expect(buttons("shipline / staging")).toEqual(["promote", "rollback", "pause"]);
+    expect(buttons("shipline / production")).toEqual(["rollback", "pause"]);
     expect(gh.dispatches).toEqual([
       {
         workflow: "shipline.yml",
