@@ -133,6 +133,7 @@ export function fakeGitHub(owner = "Codertocat", repo = "Hello-World"): FakeGitH
       details_url: (b.details_url as string) ?? null,
       output: b.output,
       started_at: new Date().toISOString(),
+      ...(b.actions ? { actions: b.actions } : {}),
     };
     state.checks.push(check);
     return [201, check];
