@@ -6,6 +6,15 @@ export interface AppDeps {
   fetch: typeof fetch;
   /** Environment (secrets such as PROMETHEUS tokens are read by name from here). */
   env: Record<string, string | undefined>;
+  /**
+   * How long a replica that lost a transition's claim waits before checking the winner really dispatched
+   * (and finishing the transition itself if the winner died). Default 5 s; tests shorten it.
+   */
+  claimSettleMs?: number;
 }
 
-export const defaultDeps = (): AppDeps => ({ now: () => new Date(), fetch: globalThis.fetch, env: process.env });
+export const defaultDeps = (): AppDeps => ({
+  now: () => new Date(),
+  fetch: globalThis.fetch,
+  env: process.env,
+});

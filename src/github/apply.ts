@@ -1,3 +1,4 @@
+import { runName } from "../pipeline/identity.js";
 import { findCheck } from "../pipeline/state.js";
 import { marker } from "../pipeline/summary.js";
 import type { Decision, Effect, Snapshot } from "../pipeline/types.js";
@@ -65,10 +66,26 @@ async function dispatch(
 ): Promise<void> {
   const { inputs } = effect;
   if (!(await gw.claim(effect.claim, snapshot.release.sha))) {
-    log.info(
-      `${inputs.mode} of ${inputs.release} to ${inputs.stage} was already dispatched (${effect.claim})`,
-    );
-    return;
+    if (
+      effect.check &&
+      findCheck(snapshot, effect.check.name)?.summary?.includes("<!-- shipline:dispatched")
+    ) {
+      log.info(
+        `${inputs.mode} of ${inputs.release} to ${inputs.stage} was already dispatched (${effect.claim})`,
+      );
+      return;
+    }
+    // Another replica holds the claim and may be dispatching right now, or it died between claiming and
+    // dispatching. Give it time, then look for the run its dispatch would have started.
+    await new Promise((resolve) => setTimeout(resolve, gw.claimSettleMs));
+    const run = await gw.hasRun(effect.workflow, snapshot.release.sha, runName(inputs));
+    if (run) {
+      log.info(
+        `${inputs.mode} of ${inputs.release} to ${inputs.stage} was already dispatched (run ${run.id})`,
+      );
+      return;
+    }
+    log.warn(`${effect.claim} is claimed but no run was started: finishing the interrupted transition`);
   }
   const id = effect.check ? checkId(effect.check.name) : undefined;
   try {

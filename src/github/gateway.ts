@@ -17,7 +17,28 @@ export class GitHubGateway {
     private readonly gh: GitHubClient,
     readonly repo: RepoRef,
     private readonly appId?: number,
+    /** See AppDeps.claimSettleMs. */
+    readonly claimSettleMs = 5_000,
   ) {}
+
+  /** Whether a run of `workflow` on `sha` carries this run-name: the trace a dispatch leaves. */
+  async hasRun(
+    workflow: string,
+    sha: string,
+    name: string,
+  ): Promise<{ htmlUrl: string; id: number } | undefined> {
+    const { data } = await this.gh.request("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs", {
+      ...this.repo,
+      workflow_id: workflow,
+      event: "workflow_dispatch",
+      head_sha: sha,
+      per_page: 30,
+    });
+    const run = (data.workflow_runs as { id: number; display_title?: string; html_url: string }[]).find(
+      (r) => r.display_title === name,
+    );
+    return run ? { id: run.id, htmlUrl: run.html_url } : undefined;
+  }
 
   /** A file's text at a ref, or undefined when it does not exist. */
   async readFile(path: string, ref?: string, repo: RepoRef = this.repo): Promise<string | undefined> {

@@ -293,6 +293,28 @@ describe("the pipeline spine: a published release flows through its stages", () 
     expect(gh.dispatches.map((d) => d.inputs.stage)).toEqual(["staging", "canary"]);
   });
 
+  it("dispatches once when the same delivery arrives 50 times at once", async () => {
+    const payload = releasePublished();
+    await Promise.all(Array.from({ length: 50 }, () => send("release", payload, "delivery-50")));
+    expect(gh.dispatches).toHaveLength(1);
+    const success = deploymentStatus("staging", "success", "staging");
+    await Promise.all(Array.from({ length: 50 }, () => send("deployment_status", success, "delivery-51")));
+    expect(gh.dispatches.map((d) => d.inputs.stage)).toEqual(["staging", "canary"]);
+  }, 60_000);
+
+  it("finishes a transition whose process died between claiming and dispatching, when the event is redelivered", async () => {
+    await send("release", releasePublished());
+    // The canary's claim was taken, then the process died before dispatching: no run, no marker.
+    gh.refs.set("refs/shipline/v1.2.0/canary-rollout-1", SHA);
+    const success = deploymentStatus("staging", "success", "staging");
+    await send("deployment_status", success, "redelivered");
+    expect(gh.dispatches.map((d) => d.inputs.stage)).toEqual(["staging", "canary"]);
+    expect(gh.check("shipline / canary")!.output.summary).toContain("<!-- shipline:dispatched");
+    // Redelivered again: the run exists now, so nothing more happens.
+    await send("deployment_status", success, "redelivered");
+    expect(gh.dispatches).toHaveLength(2);
+  });
+
   it("posts a failing config check run and does nothing else when the config is invalid", async () => {
     gh.files.set(
       `${OWNER}/${REPO}@${TAG}:.github/shipline.yml`,

@@ -1,6 +1,7 @@
 // A small in-memory GitHub behind nock, for the App's handler tests: it keeps check runs, refs and
 // dispatches as state, so a test can drive several events and assert what a user would see.
 import nock from "nock";
+import { runName } from "../../src/pipeline/identity.js";
 
 export interface FakeCheck {
   id: number;
@@ -188,6 +189,22 @@ export function fakeGitHub(owner = "Codertocat", repo = "Hello-World"): FakeGitH
         html_url: `https://github.com/${owner}/${repo}/actions/runs/${runId}`,
       },
     ];
+  });
+
+  scope.get(new RegExp(`^${base}/actions/workflows/([^/]+)/runs`)).reply(async (req: Request) => {
+    const { uri } = await read(req);
+    record("GET", uri, undefined);
+    const headSha = new URL(uri, API).searchParams.get("head_sha");
+    const runs = state.dispatches
+      .map((d, i) => ({ d, id: 9001 + i }))
+      .filter(({ d }) => !headSha || state.tags.get(d.ref) === headSha)
+      .map(({ d, id }) => ({
+        id,
+        display_title: runName(d.inputs as never),
+        html_url: `https://github.com/${owner}/${repo}/actions/runs/${id}`,
+        head_sha: headSha,
+      }));
+    return [200, { total_count: runs.length, workflow_runs: runs }];
   });
 
   scope.get(new RegExp(`^${base}/deployments\\?`)).reply(async (req: Request) => {

@@ -9,7 +9,9 @@ export const APP_ID = 12345;
 let key: string | undefined;
 
 export function privateKey(): string {
-  key ??= generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+  key ??= generateKeyPairSync("rsa", { modulusLength: 2048 })
+    .privateKey.export({ type: "pkcs1", format: "pem" })
+    .toString();
   return key;
 }
 
@@ -24,6 +26,14 @@ export function testProbot(deps: Partial<AppDeps> = {}): Probot {
     })),
     logLevel: "warn",
   });
-  probot.load((app) => appMain(app, { now: () => new Date("2026-11-20T10:00:00Z"), fetch: globalThis.fetch, env: { APP_ID: String(APP_ID) }, ...deps }));
+  probot.load((app) =>
+    appMain(app, {
+      now: () => new Date("2026-11-20T10:00:00Z"),
+      fetch: globalThis.fetch,
+      env: { APP_ID: String(APP_ID) },
+      claimSettleMs: 20,
+      ...deps,
+    }),
+  );
   return probot;
 }
