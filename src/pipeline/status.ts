@@ -103,7 +103,10 @@ export function onDeploymentStatus(
   if (event.state === "success") {
     phases.set(event.stage, "succeeded");
     const effects: Effect[] = [];
-    const next = pipeline.stages[index + 1];
+    // Promotion needs every earlier stage to have succeeded: a job started by hand (or a hotfix) that skipped
+    // a stage is recorded, but never carries the release further.
+    const skipped = views.slice(0, index).find((v) => v.phase !== "succeeded");
+    const next = skipped ? undefined : pipeline.stages[index + 1];
     if (next && next.promote === "auto") phases.set(next.name, "dispatched");
     const overview = pipelineMarkdown(pipeline, snapshot.release, phases);
     effects.push(
@@ -116,6 +119,12 @@ export function onDeploymentStatus(
         ...(link ? { detailsUrl: link } : {}),
       }),
     );
+    if (skipped) {
+      return {
+        effects,
+        reason: `${event.stage} succeeded, but ${skipped.stage.name} has not: not promoting`,
+      };
+    }
     if (!next) {
       effects.push(
         upsertCheck(snapshot, {
