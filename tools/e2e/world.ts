@@ -1,0 +1,222 @@
+// One end-to-end world: the GitHub stand-in, the real App under `probot run` (one or more processes), and a
+// workflow "runner" that runs the real built Action in a workspace holding the repository's .github/shipline.yml,
+// installing on directory targets under a temporary folder.
+import { createHmac, randomUUID } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runName } from "../../src/pipeline/identity.js";
+import type { Mode } from "../../src/pipeline/types.js";
+import { httpFetch } from "../standin/http-fetch.js";
+import type { RepoState, RunningStandin, WorkflowJob } from "../standin/index.js";
+import { startStandin } from "../standin/index.js";
+import type { JsonObject } from "../standin/openapi/spec.js";
+import { type ActionRun, runActionBundle } from "../standin/runner.js";
+import type { Environment, Release } from "../standin/state.js";
+import { ROOT, type RunningApp, startApp } from "./app.js";
+import { type Asset, releaseAssets } from "./assets.js";
+import { stampTimes, type Timestamps } from "./timeline.js";
+
+export const CONFIG_PATH = ".github/shipline.yml";
+const APP_ID = 1234;
+const SECRET = "e2e-webhook-secret";
+
+/**
+ * Violations that come from stand-in gaps rather than from the App: the stand-in does not implement environment
+ * variables yet (the App reads the SHIPLINE_LOCK variable on every protection review; GitHub answers 404 when it
+ * is unset, which is what the App expects). And GitHub's OpenAPI description leaves `waiting` out of the deployment
+ * status states, although GitHub (and the stand-in) post one while a protection rule holds a job, so listing the
+ * statuses of a deployment that waited is flagged as a bad stand-in answer.
+ */
+const KNOWN_GAPS = [
+  /environments\/\{environment_name\}\/variables/,
+  /deployments\/\{deployment_id\}\/statuses\): response\[\d+\]\.state: must be equal to one of the allowed values/,
+];
+
+export interface ActionRecord {
+  job: WorkflowJob;
+  result: ActionRun;
+}
+
+export interface WorldOptions {
+  /** The config text; `root` is the folder under which directory targets live. */
+  config: (root: string) => string;
+  /** Environments to create (e.g. `{ production: { customRule: true } }`). */
+  environments?: Record<string, Partial<Omit<Environment, "id" | "name" | "createdAt">>>;
+  /** How many App processes (the stand-in delivers to the first). Default 1. */
+  apps?: number;
+  /** Without a runner, dispatches are recorded but nothing runs. Default true. */
+  runWorkflows?: boolean;
+  protectionTimeoutMs?: number;
+  repo?: string;
+}
+
+export interface World {
+  root: string;
+  gh: RunningStandin;
+  apps: RunningApp[];
+  repo: RepoState;
+  actions: ActionRecord[];
+  times: Timestamps;
+  /** Creates a release with real assets (built by `tar`) uploaded by github-actions[bot], and publishes it. */
+  publish(tag: string, assets?: Asset[]): Promise<Release>;
+  /** Waits until no workflow run, webhook delivery or App request is left. */
+  settle(): Promise<void>;
+  /** The newest check run with that name on a commit. */
+  check(name: string, sha: string): RepoState["checkRuns"][number] | undefined;
+  /** The release a directory target's `current` points at (null: none). */
+  current(target: string): string | null;
+  /** Signs and POSTs a webhook to one App process (as GitHub would, bypassing the stand-in's queue). */
+  deliverTo(app: RunningApp, event: string, payload: JsonObject, deliveryId?: string): Promise<number>;
+  /** Stand-in violations other than its known gaps. */
+  violations(): string[];
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/** Node 24 as GitHub's runners use (`scripts/ensure-node24.mjs`), else this Node. */
+export function runnerNode(): string {
+  const node24 = join(ROOT, ".tools/node24/bin/node");
+  return process.env.SHIPLINE_ACTION_NODE ?? (existsSync(node24) ? node24 : process.execPath);
+}
+
+export async function startWorld(options: WorldOptions): Promise<World> {
+  const root = mkdtempSync(join(tmpdir(), "shipline-e2e-"));
+  const targets = join(root, "targets");
+  mkdirSync(targets);
+  const actions: ActionRecord[] = [];
+  const repoName = options.repo ?? "acme/web";
+  let repo: RepoState | undefined;
+
+  const runner = async (job: WorkflowJob) => {
+    const workspace = mkdtempSync(join(root, `run-${job.runId}-`));
+    mkdirSync(join(workspace, ".github"));
+    writeFileSync(join(workspace, CONFIG_PATH), repo?.files.get(CONFIG_PATH) ?? "");
+    const result = await runActionBundle({
+      env: { ...job.env, GITHUB_WORKSPACE: workspace },
+      inputs: {
+        release: job.inputs.release ?? "",
+        stage: job.inputs.stage ?? "",
+        mode: job.inputs.mode ?? "rollout",
+        pipeline: job.inputs.pipeline ?? "",
+        from: job.inputs.from ?? "",
+        reason: job.inputs.reason ?? "",
+        token: job.token,
+        config: CONFIG_PATH,
+        "work-dir": join(workspace, "work"),
+      },
+      event: job.event,
+      bundle: join(ROOT, "action/dist/index.js"),
+      node: runnerNode(),
+    });
+    actions.push({ job, result });
+    return { conclusion: result.exitCode === 0 ? ("success" as const) : ("failure" as const) };
+  };
+
+  const gh = await startStandin({
+    repo: repoName,
+    webhookSecret: SECRET,
+    appId: APP_ID,
+    ...(options.runWorkflows === false ? {} : { runner }),
+    protectionTimeoutMs: options.protectionTimeoutMs ?? 60_000,
+  });
+  const times = stampTimes(gh.standin);
+  // The shipped workflow template's run-name says `[rollback from <tag>]`; the stand-in's built-in title leaves
+  // `from` out, which makes the App attribute a rollback to the wrong release. Render the real template here.
+  const createRun = gh.standin.createRun.bind(gh.standin);
+  gh.standin.createRun = (repoState, workflowFile, ref, sha, inputs) => {
+    const run = createRun(repoState, workflowFile, ref, sha, inputs);
+    if (inputs.release && inputs.stage && inputs.mode)
+      run.displayTitle = runName({
+        release: inputs.release,
+        stage: inputs.stage,
+        mode: inputs.mode as Mode,
+        ...(inputs.from ? { from: inputs.from } : {}),
+      });
+    return run;
+  };
+  repo = gh.standin.repo();
+  gh.standin.setFile(CONFIG_PATH, options.config(targets));
+  for (const [name, settings] of Object.entries(options.environments ?? {}))
+    gh.standin.setEnvironment(name, settings);
+
+  const apps: RunningApp[] = [];
+  try {
+    const count = options.apps ?? 1;
+    for (let i = 0; i < count; i++)
+      apps.push(await startApp({ githubUrl: gh.url, appId: APP_ID, webhookSecret: SECRET }));
+  } catch (err) {
+    await Promise.all(apps.map((a) => a.stop()));
+    await gh.stop();
+    throw err;
+  }
+  const [first] = apps;
+  if (first) gh.standin.options.webhookUrl = first.webhookUrl;
+  const theRepo = repo;
+
+  const world: World = {
+    root,
+    gh,
+    apps,
+    repo: theRepo,
+    actions,
+    times,
+    async publish(tag, assets) {
+      const release = gh.standin.createRelease({
+        tag,
+        assets: assets ?? releaseAssets(root, tag),
+        author: { login: "github-actions[bot]", id: 41898282, type: "Bot" },
+      });
+      await gh.standin.deliverRelease(release, "published");
+      return release;
+    },
+    async settle() {
+      for (;;) {
+        const before = gh.standin.requests.length + gh.standin.deliveries.length;
+        await gh.standin.settled();
+        await new Promise((r) => setTimeout(r, 250));
+        await gh.standin.settled();
+        if (gh.standin.requests.length + gh.standin.deliveries.length === before) return;
+      }
+    },
+    check(name, sha) {
+      return theRepo.checkRuns.filter((c) => c.name === name && c.headSha === sha).at(-1);
+    },
+    current(target) {
+      try {
+        return readlinkSync(join(targets, target, "current")).replace(/^releases\//, "");
+      } catch {
+        return null;
+      }
+    },
+    async deliverTo(app, event, payload, deliveryId = randomUUID()) {
+      const raw = JSON.stringify(payload);
+      const signature = createHmac("sha256", SECRET).update(raw).digest("hex");
+      const response = await httpFetch(app.webhookUrl, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "user-agent": "GitHub-Hookshot/e2e",
+          "x-github-event": event,
+          "x-github-delivery": deliveryId,
+          "x-hub-signature-256": `sha256=${signature}`,
+        },
+        body: raw,
+      });
+      await response.arrayBuffer();
+      return response.status;
+    },
+    violations() {
+      return gh.violations.filter((v) => !KNOWN_GAPS.some((gap) => gap.test(v)));
+    },
+    log() {
+      return apps.map((a, i) => `--- App process ${i + 1} ---\n${a.log()}`).join("\n");
+    },
+    async stop() {
+      await Promise.all(apps.map((a) => a.stop()));
+      await gh.stop();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+  return world;
+}
