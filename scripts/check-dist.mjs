@@ -5,7 +5,9 @@ import { execFileSync } from "node:child_process";
 execFileSync("npm", ["run", "-s", "build:action"], { stdio: "inherit" });
 const status = execFileSync("git", ["status", "--porcelain", "--", "action/dist"], { encoding: "utf8" });
 if (status.trim()) {
-  console.error(`action/dist is not a fresh build of action/src:\n${status}\nRun \`npm run build:action\` and commit action/dist.`);
+  console.error(
+    `action/dist is not a fresh build of action/src:\n${status}\nRun \`npm run build:action\` and commit action/dist.`,
+  );
   execFileSync("git", ["--no-pager", "diff", "--stat", "--", "action/dist"], { stdio: "inherit" });
   process.exit(1);
 }

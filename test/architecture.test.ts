@@ -4,8 +4,19 @@ import { describe, expect, it } from "vitest";
 
 const root = new URL("..", import.meta.url).pathname;
 /** The pure core: decisions only, no I/O. */
-const PURE = ["src/config", "src/pipeline", "src/gates", "src/commands", "src/verify/stats", "src/verify/canary", "src/verify/kinds", "src/verify/analysis.ts", "src/rollout/plan.ts"];
-const FORBIDDEN = /from\s+["'](node:)?(fs|fs\/promises|http|https|net|child_process|dgram|dns)["']|from\s+["'](probot|@octokit\/[^"']+|@actions\/[^"']+|nock|undici)["']|\bfetch\(/;
+const PURE = [
+  "src/config",
+  "src/pipeline",
+  "src/gates",
+  "src/commands",
+  "src/verify/stats",
+  "src/verify/canary",
+  "src/verify/kinds",
+  "src/verify/analysis.ts",
+  "src/rollout/plan.ts",
+];
+const FORBIDDEN =
+  /from\s+["'](node:)?(fs|fs\/promises|http|https|net|child_process|dgram|dns)["']|from\s+["'](probot|@octokit\/[^"']+|@actions\/[^"']+|nock|undici)["']|\bfetch\(/;
 
 function files(path: string): string[] {
   const abs = join(root, path);
@@ -14,12 +25,16 @@ function files(path: string): string[] {
   } catch {
     return [];
   }
-  return readdirSync(abs, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts")).map((f) => join(abs, f));
+  return readdirSync(abs, { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith(".ts"))
+    .map((f) => join(abs, f));
 }
 
 describe("architecture", () => {
   it("keeps the core pure: no fs, network, child process, Probot, Octokit or Actions imports", () => {
-    const offenders = PURE.flatMap(files).filter((f) => FORBIDDEN.test(readFileSync(f, "utf8"))).map((f) => relative(root, f));
+    const offenders = PURE.flatMap(files)
+      .filter((f) => FORBIDDEN.test(readFileSync(f, "utf8")))
+      .map((f) => relative(root, f));
     expect(offenders).toEqual([]);
   });
 });

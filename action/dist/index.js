@@ -11955,7 +11955,7 @@ var require_headers = __commonJS({
       while (j2 > i && isHTTPWhiteSpaceCharCode(potentialValue.charCodeAt(i))) ++i;
       return i === 0 && j2 === potentialValue.length ? potentialValue : potentialValue.substring(i, j2);
     }
-    function fill2(headers, object2) {
+    function fill3(headers, object2) {
       if (Array.isArray(object2)) {
         for (let i = 0; i < object2.length; ++i) {
           const header = object2[i];
@@ -12180,7 +12180,7 @@ var require_headers = __commonJS({
         this.#guard = "none";
         if (init !== void 0) {
           init = webidl.converters.HeadersInit(init, "Headers contructor", "init");
-          fill2(this, init);
+          fill3(this, init);
         }
       }
       // https://fetch.spec.whatwg.org/#dom-headers-append
@@ -12360,7 +12360,7 @@ var require_headers = __commonJS({
       });
     };
     module.exports = {
-      fill: fill2,
+      fill: fill3,
       // for test.
       compareHeaderName,
       Headers: Headers2,
@@ -12377,7 +12377,7 @@ var require_headers = __commonJS({
 var require_response = __commonJS({
   "node_modules/undici/lib/web/fetch/response.js"(exports, module) {
     "use strict";
-    var { Headers: Headers2, HeadersList, fill: fill2, getHeadersGuard, setHeadersGuard, setHeadersList } = require_headers();
+    var { Headers: Headers2, HeadersList, fill: fill3, getHeadersGuard, setHeadersGuard, setHeadersList } = require_headers();
     var { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = require_body();
     var util = require_util();
     var nodeUtil = __require("node:util");
@@ -12681,7 +12681,7 @@ var require_response = __commonJS({
         response[kState].statusText = init.statusText;
       }
       if ("headers" in init && init.headers != null) {
-        fill2(response[kHeaders], init.headers);
+        fill3(response[kHeaders], init.headers);
       }
       if (body) {
         if (nullBodyStatus.includes(response.status)) {
@@ -27203,8 +27203,8 @@ var require_yauzl = __commonJS({
         if (err) return emitErrorAndAutoClose(self, err);
         if (self.emittedError) return;
         var entry = new Entry();
-        var signature = buffer.readUInt32LE(0);
-        if (signature !== 33639248) return emitErrorAndAutoClose(self, new Error("invalid central directory file header signature: 0x" + signature.toString(16)));
+        var signature2 = buffer.readUInt32LE(0);
+        if (signature2 !== 33639248) return emitErrorAndAutoClose(self, new Error("invalid central directory file header signature: 0x" + signature2.toString(16)));
         entry.versionMadeBy = buffer.readUInt16LE(4);
         entry.versionNeededToExtract = buffer.readUInt16LE(6);
         entry.generalPurposeBitFlag = buffer.readUInt16LE(8);
@@ -27476,9 +27476,9 @@ var require_yauzl = __commonJS({
       readAndAssertNoEof(self.reader, buffer, 0, buffer.length, entry.relativeOffsetOfLocalHeader, function(err) {
         try {
           if (err) return callback(err);
-          var signature = buffer.readUInt32LE(0);
-          if (signature !== 67324752) {
-            return callback(new Error("invalid local file header signature: 0x" + signature.toString(16)));
+          var signature2 = buffer.readUInt32LE(0);
+          if (signature2 !== 67324752) {
+            return callback(new Error("invalid local file header signature: 0x" + signature2.toString(16)));
           }
           var fileNameLength = buffer.readUInt16LE(26);
           var extraFieldLength = buffer.readUInt16LE(28);
@@ -27823,6 +27823,841 @@ var require_yauzl = __commonJS({
     function defaultCallback(err) {
       if (err) throw err;
     }
+  }
+});
+
+// node_modules/@slack/webhook/dist/errors.js
+var require_errors3 = __commonJS({
+  "node_modules/@slack/webhook/dist/errors.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.WebhookTriggerHTTPError = exports.WebhookTriggerRequestError = exports.IncomingWebhookHTTPError = exports.IncomingWebhookRequestError = exports.SlackWebhookError = exports.ErrorCode = void 0;
+    var ErrorCode;
+    (function(ErrorCode2) {
+      ErrorCode2["RequestError"] = "slack_webhook_request_error";
+      ErrorCode2["HTTPError"] = "slack_webhook_http_error";
+    })(ErrorCode || (exports.ErrorCode = ErrorCode = {}));
+    var SlackWebhookError = class extends Error {
+      constructor(message2, options2) {
+        super(message2, options2);
+        this.name = this.constructor.name;
+        Object.setPrototypeOf(this, new.target.prototype);
+      }
+    };
+    exports.SlackWebhookError = SlackWebhookError;
+    var IncomingWebhookRequestError = class extends SlackWebhookError {
+      code = ErrorCode.RequestError;
+      original;
+      constructor(original) {
+        super(`A request error occurred: ${original.message}`, { cause: original });
+        this.original = original;
+      }
+    };
+    exports.IncomingWebhookRequestError = IncomingWebhookRequestError;
+    var IncomingWebhookHTTPError2 = class extends SlackWebhookError {
+      code = ErrorCode.HTTPError;
+      statusCode;
+      statusMessage;
+      body;
+      constructor(statusCode, statusMessage, body) {
+        super(`An HTTP protocol error occurred: statusCode = ${statusCode}`);
+        this.statusCode = statusCode;
+        this.statusMessage = statusMessage;
+        this.body = body;
+      }
+    };
+    exports.IncomingWebhookHTTPError = IncomingWebhookHTTPError2;
+    var WebhookTriggerRequestError = class extends SlackWebhookError {
+      code = ErrorCode.RequestError;
+      original;
+      constructor(original) {
+        super(`A request error occurred: ${original.message}`, { cause: original });
+        this.original = original;
+      }
+    };
+    exports.WebhookTriggerRequestError = WebhookTriggerRequestError;
+    var WebhookTriggerHTTPError = class extends SlackWebhookError {
+      code = ErrorCode.HTTPError;
+      statusCode;
+      statusMessage;
+      body;
+      constructor(statusCode, statusMessage, body) {
+        super(`An HTTP protocol error occurred: statusCode = ${statusCode}`);
+        this.statusCode = statusCode;
+        this.statusMessage = statusMessage;
+        this.body = body;
+      }
+    };
+    exports.WebhookTriggerHTTPError = WebhookTriggerHTTPError;
+  }
+});
+
+// node_modules/retry/lib/retry_operation.js
+var require_retry_operation = __commonJS({
+  "node_modules/retry/lib/retry_operation.js"(exports, module) {
+    function RetryOperation(timeouts, options2) {
+      if (typeof options2 === "boolean") {
+        options2 = { forever: options2 };
+      }
+      this._originalTimeouts = JSON.parse(JSON.stringify(timeouts));
+      this._timeouts = timeouts;
+      this._options = options2 || {};
+      this._maxRetryTime = options2 && options2.maxRetryTime || Infinity;
+      this._fn = null;
+      this._errors = [];
+      this._attempts = 1;
+      this._operationTimeout = null;
+      this._operationTimeoutCb = null;
+      this._timeout = null;
+      this._operationStart = null;
+      this._timer = null;
+      if (this._options.forever) {
+        this._cachedTimeouts = this._timeouts.slice(0);
+      }
+    }
+    module.exports = RetryOperation;
+    RetryOperation.prototype.reset = function() {
+      this._attempts = 1;
+      this._timeouts = this._originalTimeouts.slice(0);
+    };
+    RetryOperation.prototype.stop = function() {
+      if (this._timeout) {
+        clearTimeout(this._timeout);
+      }
+      if (this._timer) {
+        clearTimeout(this._timer);
+      }
+      this._timeouts = [];
+      this._cachedTimeouts = null;
+    };
+    RetryOperation.prototype.retry = function(err) {
+      if (this._timeout) {
+        clearTimeout(this._timeout);
+      }
+      if (!err) {
+        return false;
+      }
+      var currentTime = (/* @__PURE__ */ new Date()).getTime();
+      if (err && currentTime - this._operationStart >= this._maxRetryTime) {
+        this._errors.push(err);
+        this._errors.unshift(new Error("RetryOperation timeout occurred"));
+        return false;
+      }
+      this._errors.push(err);
+      var timeout = this._timeouts.shift();
+      if (timeout === void 0) {
+        if (this._cachedTimeouts) {
+          this._errors.splice(0, this._errors.length - 1);
+          timeout = this._cachedTimeouts.slice(-1);
+        } else {
+          return false;
+        }
+      }
+      var self = this;
+      this._timer = setTimeout(function() {
+        self._attempts++;
+        if (self._operationTimeoutCb) {
+          self._timeout = setTimeout(function() {
+            self._operationTimeoutCb(self._attempts);
+          }, self._operationTimeout);
+          if (self._options.unref) {
+            self._timeout.unref();
+          }
+        }
+        self._fn(self._attempts);
+      }, timeout);
+      if (this._options.unref) {
+        this._timer.unref();
+      }
+      return true;
+    };
+    RetryOperation.prototype.attempt = function(fn, timeoutOps) {
+      this._fn = fn;
+      if (timeoutOps) {
+        if (timeoutOps.timeout) {
+          this._operationTimeout = timeoutOps.timeout;
+        }
+        if (timeoutOps.cb) {
+          this._operationTimeoutCb = timeoutOps.cb;
+        }
+      }
+      var self = this;
+      if (this._operationTimeoutCb) {
+        this._timeout = setTimeout(function() {
+          self._operationTimeoutCb();
+        }, self._operationTimeout);
+      }
+      this._operationStart = (/* @__PURE__ */ new Date()).getTime();
+      this._fn(this._attempts);
+    };
+    RetryOperation.prototype.try = function(fn) {
+      console.log("Using RetryOperation.try() is deprecated");
+      this.attempt(fn);
+    };
+    RetryOperation.prototype.start = function(fn) {
+      console.log("Using RetryOperation.start() is deprecated");
+      this.attempt(fn);
+    };
+    RetryOperation.prototype.start = RetryOperation.prototype.try;
+    RetryOperation.prototype.errors = function() {
+      return this._errors;
+    };
+    RetryOperation.prototype.attempts = function() {
+      return this._attempts;
+    };
+    RetryOperation.prototype.mainError = function() {
+      if (this._errors.length === 0) {
+        return null;
+      }
+      var counts = {};
+      var mainError = null;
+      var mainErrorCount = 0;
+      for (var i = 0; i < this._errors.length; i++) {
+        var error63 = this._errors[i];
+        var message2 = error63.message;
+        var count = (counts[message2] || 0) + 1;
+        counts[message2] = count;
+        if (count >= mainErrorCount) {
+          mainError = error63;
+          mainErrorCount = count;
+        }
+      }
+      return mainError;
+    };
+  }
+});
+
+// node_modules/retry/lib/retry.js
+var require_retry2 = __commonJS({
+  "node_modules/retry/lib/retry.js"(exports) {
+    var RetryOperation = require_retry_operation();
+    exports.operation = function(options2) {
+      var timeouts = exports.timeouts(options2);
+      return new RetryOperation(timeouts, {
+        forever: options2 && (options2.forever || options2.retries === Infinity),
+        unref: options2 && options2.unref,
+        maxRetryTime: options2 && options2.maxRetryTime
+      });
+    };
+    exports.timeouts = function(options2) {
+      if (options2 instanceof Array) {
+        return [].concat(options2);
+      }
+      var opts = {
+        retries: 10,
+        factor: 2,
+        minTimeout: 1 * 1e3,
+        maxTimeout: Infinity,
+        randomize: false
+      };
+      for (var key2 in options2) {
+        opts[key2] = options2[key2];
+      }
+      if (opts.minTimeout > opts.maxTimeout) {
+        throw new Error("minTimeout is greater than maxTimeout");
+      }
+      var timeouts = [];
+      for (var i = 0; i < opts.retries; i++) {
+        timeouts.push(this.createTimeout(i, opts));
+      }
+      if (options2 && options2.forever && !timeouts.length) {
+        timeouts.push(this.createTimeout(i, opts));
+      }
+      timeouts.sort(function(a, b2) {
+        return a - b2;
+      });
+      return timeouts;
+    };
+    exports.createTimeout = function(attempt, opts) {
+      var random = opts.randomize ? Math.random() + 1 : 1;
+      var timeout = Math.round(random * Math.max(opts.minTimeout, 1) * Math.pow(opts.factor, attempt));
+      timeout = Math.min(timeout, opts.maxTimeout);
+      return timeout;
+    };
+    exports.wrap = function(obj, options2, methods) {
+      if (options2 instanceof Array) {
+        methods = options2;
+        options2 = null;
+      }
+      if (!methods) {
+        methods = [];
+        for (var key2 in obj) {
+          if (typeof obj[key2] === "function") {
+            methods.push(key2);
+          }
+        }
+      }
+      for (var i = 0; i < methods.length; i++) {
+        var method = methods[i];
+        var original = obj[method];
+        obj[method] = function retryWrapper(original2) {
+          var op = exports.operation(options2);
+          var args = Array.prototype.slice.call(arguments, 1);
+          var callback = args.pop();
+          args.push(function(err) {
+            if (op.retry(err)) {
+              return;
+            }
+            if (err) {
+              arguments[0] = op.mainError();
+            }
+            callback.apply(this, arguments);
+          });
+          op.attempt(function() {
+            original2.apply(obj, args);
+          });
+        }.bind(obj, original);
+        obj[method].options = options2;
+      }
+    };
+  }
+});
+
+// node_modules/retry/index.js
+var require_retry3 = __commonJS({
+  "node_modules/retry/index.js"(exports, module) {
+    module.exports = require_retry2();
+  }
+});
+
+// node_modules/p-retry/index.js
+var require_p_retry = __commonJS({
+  "node_modules/p-retry/index.js"(exports, module) {
+    "use strict";
+    var retry = require_retry3();
+    var networkErrorMsgs = [
+      "Failed to fetch",
+      // Chrome
+      "NetworkError when attempting to fetch resource.",
+      // Firefox
+      "The Internet connection appears to be offline.",
+      // Safari
+      "Network request failed"
+      // `cross-fetch`
+    ];
+    var AbortError = class extends Error {
+      constructor(message2) {
+        super();
+        if (message2 instanceof Error) {
+          this.originalError = message2;
+          ({ message: message2 } = message2);
+        } else {
+          this.originalError = new Error(message2);
+          this.originalError.stack = this.stack;
+        }
+        this.name = "AbortError";
+        this.message = message2;
+      }
+    };
+    var decorateErrorWithCounts = (error63, attemptNumber, options2) => {
+      const retriesLeft = options2.retries - (attemptNumber - 1);
+      error63.attemptNumber = attemptNumber;
+      error63.retriesLeft = retriesLeft;
+      return error63;
+    };
+    var isNetworkError = (errorMessage) => networkErrorMsgs.includes(errorMessage);
+    var pRetry = (input2, options2) => new Promise((resolve4, reject) => {
+      options2 = {
+        onFailedAttempt: () => {
+        },
+        retries: 10,
+        ...options2
+      };
+      const operation = retry.operation(options2);
+      operation.attempt(async (attemptNumber) => {
+        try {
+          resolve4(await input2(attemptNumber));
+        } catch (error63) {
+          if (!(error63 instanceof Error)) {
+            reject(new TypeError(`Non-error was thrown: "${error63}". You should only throw errors.`));
+            return;
+          }
+          if (error63 instanceof AbortError) {
+            operation.stop();
+            reject(error63.originalError);
+          } else if (error63 instanceof TypeError && !isNetworkError(error63.message)) {
+            operation.stop();
+            reject(error63);
+          } else {
+            decorateErrorWithCounts(error63, attemptNumber, options2);
+            try {
+              await options2.onFailedAttempt(error63);
+            } catch (error64) {
+              reject(error64);
+              return;
+            }
+            if (!operation.retry(error63)) {
+              reject(operation.mainError());
+            }
+          }
+        }
+      });
+    });
+    module.exports = pRetry;
+    module.exports.default = pRetry;
+    module.exports.AbortError = AbortError;
+  }
+});
+
+// node_modules/@slack/webhook/package.json
+var require_package = __commonJS({
+  "node_modules/@slack/webhook/package.json"(exports, module) {
+    module.exports = {
+      name: "@slack/webhook",
+      version: "8.0.2",
+      description: "Official library for using the Slack Platform's Incoming Webhooks",
+      author: "Slack Technologies, LLC",
+      license: "MIT",
+      keywords: [
+        "slack",
+        "request",
+        "client",
+        "http",
+        "api",
+        "proxy"
+      ],
+      main: "dist/index.js",
+      types: "./dist/index.d.ts",
+      files: [
+        "dist/**/*"
+      ],
+      engines: {
+        node: ">= 20",
+        npm: ">=9.6.4"
+      },
+      repository: {
+        type: "git",
+        url: "git+https://github.com/slackapi/node-slack-sdk.git"
+      },
+      homepage: "https://docs.slack.dev/tools/node-slack-sdk/webhook/",
+      publishConfig: {
+        access: "public"
+      },
+      bugs: {
+        url: "https://github.com/slackapi/node-slack-sdk/issues"
+      },
+      scripts: {
+        build: "npm run build:clean && tsc",
+        "build:clean": "shx rm -rf ./dist",
+        docs: "npx typedoc --plugin typedoc-plugin-markdown",
+        prepack: "npm run build",
+        test: "npm run build && node --test-reporter=spec --test-reporter-destination=stdout --test-reporter=junit --test-reporter-destination=test-results.xml --import tsx --test src/IncomingWebhook.test.ts src/WebhookTrigger.test.ts src/instrument.test.ts src/retry-policies.test.ts",
+        "test:coverage": "npm run build && node --experimental-test-coverage --test-reporter=spec --test-reporter-destination=stdout --test-reporter=lcov --test-reporter-destination=lcov.info --test-reporter=junit --test-reporter-destination=test-results.xml --import tsx --test src/IncomingWebhook.test.ts src/WebhookTrigger.test.ts src/instrument.test.ts src/retry-policies.test.ts"
+      },
+      dependencies: {
+        "@slack/types": "^3.1.0",
+        "@types/node": ">=20",
+        "@types/retry": "0.12.5",
+        "p-retry": "^4.6.2",
+        retry: "^0.13.1"
+      },
+      devDependencies: {
+        nock: "^14.0.17"
+      }
+    };
+  }
+});
+
+// node_modules/@slack/webhook/dist/instrument.js
+var require_instrument = __commonJS({
+  "node_modules/@slack/webhook/dist/instrument.js"(exports) {
+    "use strict";
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
+      if (k22 === void 0) k22 = k2;
+      var desc = Object.getOwnPropertyDescriptor(m2, k2);
+      if (!desc || ("get" in desc ? !m2.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m2[k2];
+        } };
+      }
+      Object.defineProperty(o, k22, desc);
+    }) : (function(o, m2, k2, k22) {
+      if (k22 === void 0) k22 = k2;
+      o[k22] = m2[k2];
+    }));
+    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v2) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v2 });
+    }) : function(o, v2) {
+      o["default"] = v2;
+    });
+    var __importStar = exports && exports.__importStar || /* @__PURE__ */ (function() {
+      var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function(o2) {
+          var ar2 = [];
+          for (var k2 in o2) if (Object.prototype.hasOwnProperty.call(o2, k2)) ar2[ar2.length] = k2;
+          return ar2;
+        };
+        return ownKeys(o);
+      };
+      return function(mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) {
+          for (var k2 = ownKeys(mod), i = 0; i < k2.length; i++) if (k2[i] !== "default") __createBinding(result, mod, k2[i]);
+        }
+        __setModuleDefault(result, mod);
+        return result;
+      };
+    })();
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.addAppMetadata = addAppMetadata;
+    exports.getUserAgent = getUserAgent;
+    var os6 = __importStar(__require("node:os"));
+    var packageJson = require_package();
+    function replaceSlashes(s3) {
+      return s3.replace("/", ":");
+    }
+    var baseUserAgent = `${replaceSlashes(packageJson.name)}/${packageJson.version} node/${process.version.replace("v", "")} ${os6.platform()}/${os6.release()}`;
+    var appMetadata = {};
+    function addAppMetadata({ name, version: version2 }) {
+      appMetadata[replaceSlashes(name)] = version2;
+    }
+    function getUserAgent() {
+      const appIdentifier = Object.entries(appMetadata).map(([name, version2]) => `${name}/${version2}`).join(" ");
+      return (appIdentifier.length > 0 ? `${appIdentifier} ` : "") + baseUserAgent;
+    }
+  }
+});
+
+// node_modules/@slack/webhook/dist/IncomingWebhook.js
+var require_IncomingWebhook = __commonJS({
+  "node_modules/@slack/webhook/dist/IncomingWebhook.js"(exports) {
+    "use strict";
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
+      if (k22 === void 0) k22 = k2;
+      var desc = Object.getOwnPropertyDescriptor(m2, k2);
+      if (!desc || ("get" in desc ? !m2.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m2[k2];
+        } };
+      }
+      Object.defineProperty(o, k22, desc);
+    }) : (function(o, m2, k2, k22) {
+      if (k22 === void 0) k22 = k2;
+      o[k22] = m2[k2];
+    }));
+    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v2) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v2 });
+    }) : function(o, v2) {
+      o["default"] = v2;
+    });
+    var __importStar = exports && exports.__importStar || /* @__PURE__ */ (function() {
+      var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function(o2) {
+          var ar2 = [];
+          for (var k2 in o2) if (Object.prototype.hasOwnProperty.call(o2, k2)) ar2[ar2.length] = k2;
+          return ar2;
+        };
+        return ownKeys(o);
+      };
+      return function(mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) {
+          for (var k2 = ownKeys(mod), i = 0; i < k2.length; i++) if (k2[i] !== "default") __createBinding(result, mod, k2[i]);
+        }
+        __setModuleDefault(result, mod);
+        return result;
+      };
+    })();
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.IncomingWebhook = void 0;
+    var p_retry_1 = __importStar(require_p_retry());
+    var errors_1 = require_errors3();
+    var instrument_1 = require_instrument();
+    var IncomingWebhook2 = class {
+      /**
+       * The webhook URL
+       */
+      url;
+      /**
+       * Default arguments for posting messages with this webhook
+       */
+      defaults;
+      /**
+       * The fetch function used for HTTP requests
+       */
+      fetchFn;
+      /**
+       * Request timeout in milliseconds
+       */
+      timeout;
+      /**
+       * Default headers sent with every request
+       */
+      headers;
+      /**
+       * Retry policy applied to each send. Defaults to no retries.
+       */
+      retryConfig;
+      constructor(url2, defaults = {
+        timeout: 0
+      }) {
+        if (url2 === void 0) {
+          throw new Error("Incoming webhook URL is required");
+        }
+        this.url = url2;
+        this.fetchFn = defaults.fetch ?? globalThis.fetch;
+        this.timeout = defaults.timeout ?? 0;
+        this.retryConfig = defaults.retryConfig ?? { retries: 0 };
+        this.headers = {
+          "User-Agent": (0, instrument_1.getUserAgent)()
+        };
+        const { fetch: _fetch, timeout: _timeout, retryConfig: _retryConfig, ...messageDefaults } = defaults;
+        this.defaults = messageDefaults;
+      }
+      /**
+       * Send a notification to a conversation
+       * @param message - the message (a simple string, or an object describing the message)
+       */
+      async send(message2) {
+        let payload = { ...this.defaults };
+        if (typeof message2 === "string") {
+          payload.text = message2;
+        } else {
+          payload = Object.assign(payload, message2);
+        }
+        return (0, p_retry_1.default)(async () => {
+          const signal = this.timeout > 0 ? AbortSignal.timeout(this.timeout) : void 0;
+          try {
+            const response = await this.fetchFn(this.url, {
+              method: "POST",
+              headers: {
+                ...this.headers,
+                "Content-Type": "application/json"
+              },
+              body: JSON.stringify(payload),
+              redirect: "error",
+              signal
+            });
+            if (!response.ok) {
+              const body = await response.text();
+              const httpError = new errors_1.IncomingWebhookHTTPError(response.status, response.statusText, body);
+              throw response.status >= 500 ? httpError : new p_retry_1.AbortError(httpError);
+            }
+            return await this.buildResult(response);
+          } catch (error63) {
+            if (error63 instanceof p_retry_1.AbortError || error63 instanceof errors_1.SlackWebhookError) {
+              throw error63;
+            }
+            throw new errors_1.IncomingWebhookRequestError(error63 instanceof Error ? error63 : new Error(String(error63)));
+          }
+        }, this.retryConfig);
+      }
+      /**
+       * Processes an HTTP response into an IncomingWebhookResult.
+       */
+      async buildResult(response) {
+        return {
+          text: await response.text()
+        };
+      }
+    };
+    exports.IncomingWebhook = IncomingWebhook2;
+  }
+});
+
+// node_modules/@slack/webhook/dist/retry-policies.js
+var require_retry_policies = __commonJS({
+  "node_modules/@slack/webhook/dist/retry-policies.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.rapidRetryPolicy = exports.fiveRetriesInFiveMinutes = exports.tenRetriesInAboutThirtyMinutes = void 0;
+    exports.tenRetriesInAboutThirtyMinutes = {
+      retries: 10,
+      factor: 1.96821,
+      randomize: true
+    };
+    exports.fiveRetriesInFiveMinutes = {
+      retries: 5,
+      factor: 3.86
+    };
+    exports.rapidRetryPolicy = {
+      minTimeout: 0,
+      maxTimeout: 1
+    };
+    var policies = {
+      tenRetriesInAboutThirtyMinutes: exports.tenRetriesInAboutThirtyMinutes,
+      fiveRetriesInFiveMinutes: exports.fiveRetriesInFiveMinutes,
+      rapidRetryPolicy: exports.rapidRetryPolicy
+    };
+    exports.default = policies;
+  }
+});
+
+// node_modules/@slack/webhook/dist/WebhookTrigger.js
+var require_WebhookTrigger = __commonJS({
+  "node_modules/@slack/webhook/dist/WebhookTrigger.js"(exports) {
+    "use strict";
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
+      if (k22 === void 0) k22 = k2;
+      var desc = Object.getOwnPropertyDescriptor(m2, k2);
+      if (!desc || ("get" in desc ? !m2.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m2[k2];
+        } };
+      }
+      Object.defineProperty(o, k22, desc);
+    }) : (function(o, m2, k2, k22) {
+      if (k22 === void 0) k22 = k2;
+      o[k22] = m2[k2];
+    }));
+    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v2) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v2 });
+    }) : function(o, v2) {
+      o["default"] = v2;
+    });
+    var __importStar = exports && exports.__importStar || /* @__PURE__ */ (function() {
+      var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function(o2) {
+          var ar2 = [];
+          for (var k2 in o2) if (Object.prototype.hasOwnProperty.call(o2, k2)) ar2[ar2.length] = k2;
+          return ar2;
+        };
+        return ownKeys(o);
+      };
+      return function(mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) {
+          for (var k2 = ownKeys(mod), i = 0; i < k2.length; i++) if (k2[i] !== "default") __createBinding(result, mod, k2[i]);
+        }
+        __setModuleDefault(result, mod);
+        return result;
+      };
+    })();
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.WebhookTrigger = void 0;
+    var p_retry_1 = __importStar(require_p_retry());
+    var errors_1 = require_errors3();
+    var instrument_1 = require_instrument();
+    var WebhookTrigger = class {
+      /**
+       * The webhook trigger URL
+       */
+      url;
+      /**
+       * The fetch function used for HTTP requests
+       */
+      fetchFn;
+      /**
+       * Request timeout in milliseconds
+       */
+      timeout;
+      /**
+       * Default headers sent with every request
+       */
+      headers;
+      /**
+       * Retry policy applied to each send. Defaults to no retries.
+       */
+      retryConfig;
+      constructor(url2, defaults = {
+        timeout: 0
+      }) {
+        if (!url2) {
+          throw new Error("Webhook trigger URL is required");
+        }
+        this.url = url2;
+        this.fetchFn = defaults.fetch ?? globalThis.fetch;
+        this.timeout = defaults.timeout ?? 0;
+        this.retryConfig = defaults.retryConfig ?? { retries: 0 };
+        this.headers = {
+          "User-Agent": (0, instrument_1.getUserAgent)()
+        };
+      }
+      /**
+       * Send a payload to the webhook trigger
+       * @param payload - arbitrary key-value data to send to the trigger
+       */
+      async send(payload = {}) {
+        return (0, p_retry_1.default)(async () => {
+          const signal = this.timeout > 0 ? AbortSignal.timeout(this.timeout) : void 0;
+          try {
+            const response = await this.fetchFn(this.url, {
+              method: "POST",
+              headers: {
+                ...this.headers,
+                "Content-Type": "application/json"
+              },
+              body: JSON.stringify(payload),
+              redirect: "error",
+              signal
+            });
+            if (!response.ok) {
+              const body = await response.text();
+              const httpError = new errors_1.WebhookTriggerHTTPError(response.status, response.statusText, body);
+              throw response.status >= 500 ? httpError : new p_retry_1.AbortError(httpError);
+            }
+            return await this.buildResult(response);
+          } catch (error63) {
+            if (error63 instanceof p_retry_1.AbortError || error63 instanceof errors_1.SlackWebhookError) {
+              throw error63;
+            }
+            throw new errors_1.WebhookTriggerRequestError(error63 instanceof Error ? error63 : new Error(String(error63)));
+          }
+        }, this.retryConfig);
+      }
+      async buildResult(response) {
+        const text = await response.text();
+        try {
+          if (!text) {
+            return { ok: true };
+          }
+          return JSON.parse(text);
+        } catch {
+          return { ok: true };
+        }
+      }
+    };
+    exports.WebhookTrigger = WebhookTrigger;
+  }
+});
+
+// node_modules/@slack/webhook/dist/index.js
+var require_dist2 = __commonJS({
+  "node_modules/@slack/webhook/dist/index.js"(exports) {
+    "use strict";
+    var __importDefault = exports && exports.__importDefault || function(mod) {
+      return mod && mod.__esModule ? mod : { "default": mod };
+    };
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.WebhookTrigger = exports.retryPolicies = exports.addAppMetadata = exports.IncomingWebhook = exports.WebhookTriggerRequestError = exports.WebhookTriggerHTTPError = exports.SlackWebhookError = exports.IncomingWebhookRequestError = exports.IncomingWebhookHTTPError = exports.ErrorCode = void 0;
+    var errors_1 = require_errors3();
+    Object.defineProperty(exports, "ErrorCode", { enumerable: true, get: function() {
+      return errors_1.ErrorCode;
+    } });
+    Object.defineProperty(exports, "IncomingWebhookHTTPError", { enumerable: true, get: function() {
+      return errors_1.IncomingWebhookHTTPError;
+    } });
+    Object.defineProperty(exports, "IncomingWebhookRequestError", { enumerable: true, get: function() {
+      return errors_1.IncomingWebhookRequestError;
+    } });
+    Object.defineProperty(exports, "SlackWebhookError", { enumerable: true, get: function() {
+      return errors_1.SlackWebhookError;
+    } });
+    Object.defineProperty(exports, "WebhookTriggerHTTPError", { enumerable: true, get: function() {
+      return errors_1.WebhookTriggerHTTPError;
+    } });
+    Object.defineProperty(exports, "WebhookTriggerRequestError", { enumerable: true, get: function() {
+      return errors_1.WebhookTriggerRequestError;
+    } });
+    var IncomingWebhook_1 = require_IncomingWebhook();
+    Object.defineProperty(exports, "IncomingWebhook", { enumerable: true, get: function() {
+      return IncomingWebhook_1.IncomingWebhook;
+    } });
+    var instrument_1 = require_instrument();
+    Object.defineProperty(exports, "addAppMetadata", { enumerable: true, get: function() {
+      return instrument_1.addAppMetadata;
+    } });
+    var retry_policies_1 = require_retry_policies();
+    Object.defineProperty(exports, "retryPolicies", { enumerable: true, get: function() {
+      return __importDefault(retry_policies_1).default;
+    } });
+    var WebhookTrigger_1 = require_WebhookTrigger();
+    Object.defineProperty(exports, "WebhookTrigger", { enumerable: true, get: function() {
+      return WebhookTrigger_1.WebhookTrigger;
+    } });
   }
 });
 
@@ -43881,12 +44716,12 @@ function _check(fn, params) {
   return ch;
 }
 // @__NO_SIDE_EFFECTS__
-function describe(description) {
+function describe(description2) {
   const ch = new $ZodCheck({ check: "describe" });
   ch._zod.onattach = [
     (inst) => {
       const existing = globalRegistry.get(inst) ?? {};
-      globalRegistry.add(inst, { ...existing, description });
+      globalRegistry.add(inst, { ...existing, description: description2 });
     }
   ];
   ch._zod.check = () => {
@@ -45701,9 +46536,9 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
   readonly() {
     return readonly(this);
   },
-  describe(description) {
+  describe(description2) {
     const cl = this.clone();
-    globalRegistry.add(cl, { description });
+    globalRegistry.add(cl, { description: description2 });
     return cl;
   },
   meta(...args) {
@@ -48228,13 +49063,44 @@ var Gates = external_exports.strictObject({
 }).describe("Conditions every deploy must meet; rollbacks bypass windows and the error budget.");
 
 // src/config/schema/notify.ts
+var SecretName = external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected the name of an environment variable, e.g. SLACK_WEBHOOK_URL");
+var NOTIFY_EVENTS = [
+  "stage.started",
+  "stage.succeeded",
+  "stage.failed",
+  "rollback.started",
+  "rollback.succeeded",
+  "rollback.failed",
+  "verify.started",
+  "verify.succeeded",
+  "verify.failed"
+];
+var Events = external_exports.array(external_exports.enum(NOTIFY_EVENTS)).optional().describe("Events to send (default: all). e.g. [stage.failed, rollback.started]");
+var SlackNotify = external_exports.strictObject({
+  "webhook-secret": SecretName.default("SLACK_WEBHOOK_URL").describe(
+    "Name of the environment variable holding the Slack incoming webhook URL (never the URL itself)."
+  ),
+  channel: external_exports.string().optional().describe("Channel override, e.g. #deploys (legacy webhooks only)."),
+  events: Events
+});
+var WebhookNotify = external_exports.strictObject({
+  url: external_exports.string().url().optional().describe("Receiver URL (when it is not itself a secret)."),
+  "url-secret": SecretName.optional().describe(
+    "Name of the environment variable holding the receiver URL."
+  ),
+  secret: SecretName.describe(
+    "Name of the environment variable holding the HMAC-SHA256 key; the body is signed in X-Shipline-Signature-256."
+  ),
+  events: Events
+}).refine((w2) => w2.url === void 0 !== (w2["url-secret"] === void 0), {
+  message: "give exactly one of `url` and `url-secret`"
+});
 var Notify = external_exports.strictObject({
-  slack: external_exports.strictObject({
-    "webhook-secret": external_exports.string().default("SLACK_WEBHOOK_URL"),
-    channel: external_exports.string().optional()
-  }).optional(),
-  webhooks: external_exports.array(external_exports.strictObject({ url: external_exports.string().url(), "secret-name": external_exports.string().optional() })).default([])
-}).describe("Where release events are announced.");
+  slack: SlackNotify.optional(),
+  webhooks: external_exports.array(WebhookNotify).default([]).describe("Generic JSON webhooks, signed with HMAC-SHA256.")
+}).describe(
+  "Where release events are announced. Sent by the Action from the deploy job; a failed notification never fails a deploy."
+);
 
 // src/config/resolve.ts
 var DEFAULT_PIPELINE = "default";
@@ -48292,7 +49158,8 @@ function resolvePipeline(name, input2, at2, problems) {
     checks,
     gates,
     rollback: input2.rollback ?? { automatic: true, lock: true },
-    notify: input2.notify ?? Notify.parse({})
+    notify: input2.notify ?? Notify.parse({}),
+    markers: input2.markers ?? []
   };
 }
 function resolveStage(stage, at2, targets, checks, problems) {
@@ -48344,6 +49211,46 @@ var CommandDriver = external_exports.strictObject({
 });
 var Driver = external_exports.discriminatedUnion("type", [DirectoryDriver, CommandDriver]).describe("How the Action installs a release on a target.");
 
+// src/config/schema/markers.ts
+var SecretName2 = external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected the name of an environment variable, e.g. DD_API_KEY");
+var Stages = external_exports.array(external_exports.string().min(1)).optional().describe("Stages this marker is recorded for (default: all).");
+var GrafanaMarker = external_exports.strictObject({
+  type: external_exports.literal("grafana"),
+  url: external_exports.string().url().describe("Grafana base URL, e.g. https://grafana.example.com"),
+  "token-secret": SecretName2.default("GRAFANA_TOKEN").describe("Service account token (Bearer)."),
+  tags: external_exports.array(external_exports.string().min(1)).default([]).describe("Extra annotation tags."),
+  "dashboard-uid": external_exports.string().optional().describe("Annotate one dashboard only (default: organisation-wide)."),
+  stages: Stages
+});
+var DatadogMarker = external_exports.strictObject({
+  type: external_exports.literal("datadog"),
+  site: external_exports.string().default("datadoghq.com").describe("Datadog site, e.g. datadoghq.eu"),
+  "api-key-secret": SecretName2.default("DD_API_KEY"),
+  tags: external_exports.array(external_exports.string().min(1)).default([]).describe("Extra event tags, e.g. service:web"),
+  stages: Stages
+});
+var NewRelicMarker = external_exports.strictObject({
+  type: external_exports.literal("newrelic"),
+  "entity-guid": external_exports.string().min(1).describe("GUID of the New Relic entity (the service) the deployment belongs to."),
+  "api-key-secret": SecretName2.default("NEW_RELIC_API_KEY").describe("A User API key."),
+  region: external_exports.enum(["us", "eu"]).default("us"),
+  stages: Stages
+});
+var TemplateMarker = external_exports.strictObject({
+  type: external_exports.literal("template"),
+  url: external_exports.string().min(1).describe("URL; {version}, {stage}, {environment}, {target}, {pipeline} are substituted (URL-encoded)."),
+  method: external_exports.enum(["POST", "PUT", "PATCH", "GET"]).default("POST"),
+  headers: external_exports.record(external_exports.string(), external_exports.string()).default({}).describe("Plain headers, e.g. Content-Type."),
+  "header-secrets": external_exports.record(external_exports.string(), SecretName2).default({}).describe("Headers whose value is read from an environment variable: { Authorization: INSTANA_AUTH }."),
+  body: external_exports.string().optional().describe(
+    "Body template; {version}, {stage}, {environment}, {target}, {pipeline}, {at} (ISO), {at_ms}, {at_s} are substituted (JSON-escaped for a JSON body)."
+  ),
+  per: external_exports.enum(["stage", "target"]).default("stage").describe("One call per stage ({target} is the comma-separated list) or one per target."),
+  stages: Stages
+});
+var Marker = external_exports.discriminatedUnion("type", [GrafanaMarker, DatadogMarker, NewRelicMarker, TemplateMarker]).describe("A deployment marker: records 'version X deployed to stage Y' in a monitoring tool.");
+var Markers = external_exports.array(Marker).describe("Deployment markers the Action records after a successful rollout or rollback.");
+
 // src/config/schema/stage.ts
 var Stage = external_exports.strictObject({
   name: Name.describe("Stage name; its check run is `shipline / <name>`."),
@@ -48388,7 +49295,8 @@ var pipelineFields = {
     automatic: external_exports.boolean().default(true).describe("Roll back a stage automatically when its rollout or verification fails."),
     lock: external_exports.boolean().default(true).describe("Lock the environment after an automatic rollback.")
   }).optional(),
-  notify: Notify.optional()
+  notify: Notify.optional(),
+  markers: Markers.optional()
 };
 var PipelineInput = external_exports.strictObject(pipelineFields);
 var ConfigFile = external_exports.strictObject({
@@ -52623,11 +53531,11 @@ function commandDriver(options2) {
 
 // src/rollout/drivers/directory.ts
 import { isAbsolute, resolve as resolve2 } from "node:path";
-function targetDirectory(template, target, base2) {
+function targetDirectory(template2, target, base2) {
   for (const value of [target.name, target.region])
     if (/[/\\\0]/.test(value) || value === "." || value === "..")
       throw new Error(`target "${value}" cannot be used in a directory path`);
-  const path = template.replaceAll("{target}", target.name).replaceAll("{region}", target.region);
+  const path = template2.replaceAll("{target}", target.name).replaceAll("{region}", target.region);
   return isAbsolute(path) ? path : resolve2(base2, path);
 }
 function directoryDriver(options2) {
@@ -53835,14 +54743,14 @@ function escapeValue(value, as2) {
   if (as2 === "url") return encodeURIComponent(value);
   return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
 }
-function fill(template, vars, as2) {
-  return template.replace(PLACEHOLDER, (whole, name) => {
+function fill(template2, vars, as2) {
+  return template2.replace(PLACEHOLDER, (whole, name) => {
     const value = vars[name];
     return value === void 0 ? whole : escapeValue(value, as2);
   });
 }
-function perTarget(template) {
-  return /\{(target|region)\}/.test(template);
+function perTarget(template2) {
+  return /\{(target|region)\}/.test(template2);
 }
 
 // src/verify/sources.ts
@@ -54201,6 +55109,540 @@ async function rollout(context) {
   };
 }
 
+// src/notify/retry.ts
+var sleepFor = (ms2) => new Promise((resolve4) => setTimeout(resolve4, ms2));
+var PermanentError = class extends Error {
+};
+async function withRetry(attempt, options2 = {}) {
+  const attempts = options2.attempts ?? 3;
+  const sleep = options2.sleep ?? sleepFor;
+  let wait = options2.backoffMs ?? 1e3;
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt(n);
+    } catch (error63) {
+      if (n >= attempts || error63 instanceof PermanentError) throw error63;
+      await sleep(wait);
+      wait *= 2;
+    }
+  }
+}
+async function expectOk(response, what) {
+  if (response.ok) return response;
+  const text = (await response.text().catch(() => "")).slice(0, 200);
+  const message2 = `${what} answered HTTP ${response.status}${text ? `: ${text}` : ""}`;
+  const transient = response.status >= 500 || response.status === 408 || response.status === 429;
+  throw transient ? new Error(message2) : new PermanentError(message2);
+}
+
+// src/markers/request.ts
+function appliesTo(marker, stage) {
+  return !marker.stages || marker.stages.includes(stage);
+}
+function description(d) {
+  return d.mode === "rollback" ? `Rolled ${d.stage} (${d.environment}) back to ${d.version}${d.from ? ` from ${d.from}` : ""}` : `Deployed ${d.version} to ${d.stage} (${d.environment})`;
+}
+function baseTags(d) {
+  return [
+    "shipline",
+    `version:${d.version}`,
+    `stage:${d.stage}`,
+    `environment:${d.environment}`,
+    ...d.pipeline !== "default" ? [`pipeline:${d.pipeline}`] : []
+  ];
+}
+var trimSlash = (url2) => url2.replace(/\/+$/, "");
+function grafana(m2, d) {
+  return {
+    label: `grafana ${new URL(m2.url).host}`,
+    url: `${trimSlash(m2.url)}/api/annotations`,
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    secretHeaders: { Authorization: { env: m2["token-secret"], prefix: "Bearer " } },
+    body: JSON.stringify({
+      ...m2["dashboard-uid"] ? { dashboardUID: m2["dashboard-uid"] } : {},
+      time: d.at.getTime(),
+      tags: [...baseTags(d), ...m2.tags],
+      text: `${description(d)}${d.run_url ? ` (<a href="${d.run_url}">deploy job</a>)` : ""}`
+    })
+  };
+}
+function datadog(m2, d) {
+  return {
+    label: `datadog ${m2.site}`,
+    url: `https://api.${m2.site}/api/v1/events`,
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    secretHeaders: { "DD-API-KEY": { env: m2["api-key-secret"] } },
+    body: JSON.stringify({
+      title: description(d),
+      text: `${description(d)}: ${d.targets.length} target(s)${d.run_url ? `
+${d.run_url}` : ""}`,
+      tags: [...baseTags(d), ...m2.tags],
+      alert_type: d.mode === "rollback" ? "warning" : "info",
+      source_type_name: "shipline",
+      date_happened: Math.floor(d.at.getTime() / 1e3),
+      aggregation_key: `shipline-${d.pipeline}-${d.version}`
+    })
+  };
+}
+var NEW_RELIC_MUTATION = "mutation ShiplineDeployment($deployment: ChangeTrackingDeploymentInput!) { changeTrackingCreateDeployment(deployment: $deployment) { deploymentId entityGuid } }";
+function newrelic(m2, d) {
+  return {
+    label: "newrelic",
+    url: m2.region === "eu" ? "https://api.eu.newrelic.com/graphql" : "https://api.newrelic.com/graphql",
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    secretHeaders: { "API-Key": { env: m2["api-key-secret"] } },
+    graphql: true,
+    body: JSON.stringify({
+      query: NEW_RELIC_MUTATION,
+      variables: {
+        deployment: {
+          entityGuid: m2["entity-guid"],
+          version: d.version,
+          description: description(d),
+          deploymentType: d.stage.toLowerCase().includes("canary") ? "CANARY" : "ROLLING",
+          timestamp: d.at.getTime(),
+          user: "shipline",
+          ...d.run_url ? { deepLink: d.run_url } : {}
+        }
+      }
+    })
+  };
+}
+function fill2(template2, values, encode3) {
+  return template2.replace(
+    /\{([a-z_]+)\}/g,
+    (whole, name) => name in values ? encode3(values[name]) : whole
+  );
+}
+var jsonEscape = (s3) => JSON.stringify(s3).slice(1, -1);
+function template(m2, d) {
+  const targets = m2.per === "target" ? d.targets.map((t) => [t]) : [d.targets];
+  const contentType = Object.entries(m2.headers).find(([k2]) => k2.toLowerCase() === "content-type")?.[1] ?? "application/json";
+  const json2 = /json/i.test(contentType);
+  return targets.map((list) => {
+    const values = {
+      version: d.version,
+      stage: d.stage,
+      environment: d.environment,
+      pipeline: d.pipeline,
+      target: list.join(","),
+      mode: d.mode,
+      at: d.at.toISOString(),
+      at_ms: String(d.at.getTime()),
+      at_s: String(Math.floor(d.at.getTime() / 1e3)),
+      description: description(d)
+    };
+    const url2 = fill2(m2.url, values, encodeURIComponent);
+    return {
+      label: `template ${safeHost(url2)}`,
+      url: url2,
+      method: m2.method,
+      headers: { "Content-Type": contentType, ...m2.headers },
+      secretHeaders: Object.fromEntries(Object.entries(m2["header-secrets"]).map(([h, env]) => [h, { env }])),
+      ...m2.body !== void 0 && m2.method !== "GET" ? { body: fill2(m2.body, values, json2 ? jsonEscape : (s3) => s3) } : {}
+    };
+  });
+}
+function safeHost(url2) {
+  try {
+    return new URL(url2).host;
+  } catch {
+    return "(invalid url)";
+  }
+}
+function markerRequests(marker, deployed) {
+  switch (marker.type) {
+    case "grafana":
+      return [grafana(marker, deployed)];
+    case "datadog":
+      return [datadog(marker, deployed)];
+    case "newrelic":
+      return [newrelic(marker, deployed)];
+    case "template":
+      return template(marker, deployed);
+  }
+}
+
+// src/markers/send.ts
+function headersOf(request, env) {
+  const headers = { ...request.headers };
+  for (const [name, { env: variable, prefix }] of Object.entries(request.secretHeaders)) {
+    const value = env[variable];
+    if (!value)
+      throw new PermanentError(
+        `the environment variable ${variable} (header ${name}) is empty; map it from a secret in the deploy workflow`
+      );
+    headers[name] = `${prefix ?? ""}${value}`;
+  }
+  return headers;
+}
+async function post(request, deps) {
+  const response = await deps.fetch(request.url, {
+    method: request.method,
+    headers: headersOf(request, deps.env),
+    ...request.body !== void 0 ? { body: request.body } : {},
+    signal: AbortSignal.timeout(deps.timeoutMs ?? 1e4)
+  });
+  await expectOk(response, request.label);
+  if (request.graphql) {
+    const data = await response.json().catch(() => ({}));
+    if (data.errors?.length)
+      throw new PermanentError(`${request.label}: ${data.errors.map((e) => e.message).join("; ")}`);
+  }
+}
+async function postMarkers(markers, deployed, deps) {
+  const requests = markers.filter((m2) => appliesTo(m2, deployed.stage)).flatMap((m2) => markerRequests(m2, deployed));
+  return Promise.all(
+    requests.map(async (request) => {
+      let attempts = 0;
+      try {
+        await withRetry((n) => {
+          attempts = n;
+          return post(request, deps);
+        }, deps.retry);
+        return { destination: request.label, ok: true, attempts };
+      } catch (error63) {
+        return {
+          destination: request.label,
+          ok: false,
+          attempts,
+          error: error63 instanceof Error ? error63.message : String(error63)
+        };
+      }
+    })
+  );
+}
+
+// src/notify/event.ts
+var KIND = { rollout: "stage", rollback: "rollback", verify: "verify" };
+function eventName(mode, outcome) {
+  const phase = outcome === "started" ? "started" : outcome === "success" ? "succeeded" : "failed";
+  return `${KIND[mode]}.${phase}`;
+}
+function wants(filter, event) {
+  return !filter || filter.includes(event);
+}
+
+// src/notify/send.ts
+var import_webhook = __toESM(require_dist2(), 1);
+import { randomUUID as randomUUID2 } from "node:crypto";
+
+// src/notify/slack-message.ts
+var ICON2 = {
+  "stage.started": ":rocket:",
+  "stage.succeeded": ":white_check_mark:",
+  "stage.failed": ":x:",
+  "rollback.started": ":leftwards_arrow_with_hook:",
+  "rollback.succeeded": ":leftwards_arrow_with_hook:",
+  "rollback.failed": ":rotating_light:",
+  "verify.started": ":mag:",
+  "verify.succeeded": ":white_check_mark:",
+  "verify.failed": ":x:"
+};
+function slackEscape(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+function headline(e) {
+  const r = `\`${e.release}\``;
+  const where = `*${e.stage}* (\`${e.environment}\`)`;
+  switch (e.event) {
+    case "stage.started":
+      return `${r} is deploying to ${where}`;
+    case "stage.succeeded":
+      return `${r} is deployed to ${where}`;
+    case "stage.failed":
+      return `${r} failed in ${where}`;
+    case "rollback.started":
+      return `Rolling ${where} back to ${r}${e.from ? ` from \`${e.from}\`` : ""}`;
+    case "rollback.succeeded":
+      return `${where} is rolled back to ${r}${e.from ? ` from \`${e.from}\`` : ""}`;
+    case "rollback.failed":
+      return `Rollback of ${where} to ${r} failed: fix it by hand`;
+    case "verify.started":
+      return `Verifying ${r} in ${where}`;
+    case "verify.succeeded":
+      return `${r} passed verification in ${where}`;
+    case "verify.failed":
+      return `${r} failed verification in ${where}`;
+  }
+}
+function slackMessage(e, channel) {
+  const text = `${ICON2[e.event] ?? ""} ${headline(e)}`.trim();
+  const fields = [
+    `*Release*
+\`${e.release}\``,
+    `*Stage*
+${e.stage} (${e.environment})`,
+    ...e.targets.length ? [
+      `*Targets*
+${slackEscape(e.targets.slice(0, 20).join(", "))}${e.targets.length > 20 ? ` and ${e.targets.length - 20} more` : ""}`
+    ] : [],
+    ...e.pipeline !== "default" ? [`*Pipeline*
+${e.pipeline}`] : []
+  ];
+  const blocks = [
+    { type: "section", text: { type: "mrkdwn", text } },
+    { type: "section", fields: fields.map((f2) => ({ type: "mrkdwn", text: f2 })) }
+  ];
+  if (e.message && e.outcome !== "started")
+    blocks.push({
+      type: "section",
+      text: { type: "mrkdwn", text: slackEscape(e.message).slice(0, 2900) }
+    });
+  blocks.push({
+    type: "context",
+    elements: [
+      {
+        type: "mrkdwn",
+        text: `${e.at}${e.run_url ? ` \xB7 <${e.run_url}|deploy job>` : ""}`
+      }
+    ]
+  });
+  return { text, blocks, ...channel ? { channel } : {} };
+}
+
+// src/notify/sign.ts
+import { createHmac, timingSafeEqual } from "node:crypto";
+var SIGNATURE_HEADER = "X-Shipline-Signature-256";
+var EVENT_HEADER = "X-Shipline-Event";
+var DELIVERY_HEADER = "X-Shipline-Delivery";
+function signature(body, secret2) {
+  return `sha256=${createHmac("sha256", secret2).update(body).digest("hex")}`;
+}
+
+// src/notify/webhook.ts
+function webhookBody(e) {
+  const { event, release, stage, environment, mode, outcome, targets, at: at2, run_url, pipeline: pipeline3, message: message2, from } = e;
+  return JSON.stringify({
+    event,
+    release,
+    stage,
+    environment,
+    mode,
+    outcome,
+    targets,
+    at: at2,
+    run_url,
+    pipeline: pipeline3,
+    message: message2,
+    from
+  });
+}
+function webhookRequest(url2, secret2, e, delivery) {
+  const body = webhookBody(e);
+  return {
+    url: url2,
+    method: "POST",
+    headers: {
+      "Content-Type": "application/json",
+      "User-Agent": "Shipline-Hookshot",
+      [EVENT_HEADER]: e.event,
+      [DELIVERY_HEADER]: delivery,
+      [SIGNATURE_HEADER]: signature(body, secret2)
+    },
+    body
+  };
+}
+
+// src/notify/send.ts
+var describe4 = (error63) => error63 instanceof Error ? error63.message : String(error63);
+async function send(destination, work, retry) {
+  let attempts = 0;
+  try {
+    await withRetry((n) => {
+      attempts = n;
+      return work(n);
+    }, retry);
+    return { destination, ok: true, attempts };
+  } catch (error63) {
+    return { destination, ok: false, attempts, error: describe4(error63) };
+  }
+}
+function secretOf(env, name, what) {
+  const value = env[name];
+  if (!value)
+    throw new PermanentError(
+      `${what}: the environment variable ${name} is empty; map it from a secret in the deploy workflow (env: ${name}: \${{ secrets.${name} }})`
+    );
+  return value;
+}
+async function notify(config2, event, deps) {
+  const timeout = deps.timeoutMs ?? 1e4;
+  const jobs = [];
+  const slack = config2.slack;
+  if (slack && wants(slack.events, event.event)) {
+    const name = slack["webhook-secret"];
+    jobs.push(
+      send(
+        `slack (${name})`,
+        async () => {
+          const url2 = secretOf(deps.env, name, "slack");
+          const hook = new import_webhook.IncomingWebhook(url2, {
+            fetch: deps.fetch,
+            timeout,
+            retryConfig: { retries: 0 }
+          });
+          try {
+            await hook.send(slackMessage(event, slack.channel));
+          } catch (error63) {
+            if (error63 instanceof import_webhook.IncomingWebhookHTTPError && error63.statusCode < 500 && error63.statusCode !== 429)
+              throw new PermanentError(
+                `slack answered HTTP ${error63.statusCode}: ${error63.body.slice(0, 200)}`
+              );
+            throw error63;
+          }
+        },
+        deps.retry
+      )
+    );
+  }
+  config2.webhooks.forEach((hook, i) => {
+    if (!wants(hook.events, event.event)) return;
+    const delivery = (deps.uuid ?? randomUUID2)();
+    const label = hook.url ? `webhook ${new URL(hook.url).host}` : `webhook ${hook["url-secret"]}`;
+    jobs.push(
+      send(
+        `${label} [${i}]`,
+        async () => {
+          const url2 = hook.url ?? secretOf(deps.env, hook["url-secret"] ?? "", label);
+          const request = webhookRequest(url2, secretOf(deps.env, hook.secret, label), event, delivery);
+          const response = await deps.fetch(request.url, {
+            method: request.method,
+            headers: request.headers,
+            body: request.body,
+            signal: AbortSignal.timeout(timeout),
+            redirect: "error"
+          });
+          await expectOk(response, label);
+        },
+        deps.retry
+      )
+    );
+  });
+  return Promise.all(jobs);
+}
+
+// action/src/report/announce.ts
+function secretNames(notifyConfig, markers) {
+  const names = [
+    ...notifyConfig.slack ? [notifyConfig.slack["webhook-secret"]] : [],
+    ...notifyConfig.webhooks.flatMap((w2) => [w2.secret, ...w2["url-secret"] ? [w2["url-secret"]] : []]),
+    ...markers.flatMap(
+      (m2) => m2.type === "grafana" ? [m2["token-secret"]] : m2.type === "template" ? Object.values(m2["header-secrets"]) : [m2["api-key-secret"]]
+    )
+  ];
+  return [...new Set(names)];
+}
+function runUrl(env) {
+  const {
+    GITHUB_SERVER_URL: server = "https://github.com",
+    GITHUB_REPOSITORY: repo,
+    GITHUB_RUN_ID: id
+  } = env;
+  return repo && id ? `${server}/${repo}/actions/runs/${id}` : null;
+}
+function parseTargets(json2) {
+  try {
+    const value = JSON.parse(json2 ?? "[]");
+    return Array.isArray(value) ? value.filter((t) => typeof t === "string") : [];
+  } catch {
+    return [];
+  }
+}
+function plannedTargets(context) {
+  if (context.inputs.mode === "rollback" || !context.inputs.release) return [];
+  try {
+    return planStage(context.pipeline, context.stage, context.inputs.release).waves.flatMap(
+      (w2) => w2.targets.map((t) => t.name)
+    );
+  } catch {
+    return [];
+  }
+}
+function warnFailures(context, what, deliveries) {
+  for (const d of deliveries)
+    if (!d.ok)
+      context.log.warning(
+        `${what} to ${d.destination} failed after ${d.attempts} attempt(s): ${d.error}; the deploy goes on`
+      );
+}
+async function announce(context, deps, work) {
+  const { inputs, pipeline: pipeline3, stage, env } = context;
+  const now = deps.now ?? (() => /* @__PURE__ */ new Date());
+  const quiet = pipeline3.notify.webhooks.length === 0 && !pipeline3.notify.slack && pipeline3.markers.length === 0;
+  if (quiet) return work();
+  for (const name of secretNames(pipeline3.notify, pipeline3.markers)) {
+    const value = env[name];
+    if (value) deps.mask(value);
+  }
+  const release = inputs.release || inputs.from;
+  const event = (outcome, targets2, message2) => ({
+    event: eventName(inputs.mode, outcome),
+    release,
+    stage: stage.name,
+    environment: stage.environment,
+    mode: inputs.mode,
+    outcome,
+    targets: targets2,
+    at: now().toISOString(),
+    run_url: runUrl(env),
+    pipeline: pipeline3.name,
+    message: message2,
+    from: inputs.from || null
+  });
+  const sendDeps = { env, fetch: deps.fetch, ...deps.retry ? { retry: deps.retry } : {} };
+  const safely = async (what, send2) => {
+    try {
+      warnFailures(context, what, await send2());
+    } catch (error63) {
+      context.log.warning(`${what} failed: ${error63 instanceof Error ? error63.message : String(error63)}`);
+    }
+  };
+  await safely(
+    "notification",
+    () => notify(pipeline3.notify, event("started", plannedTargets(context), inputs.reason || null), sendDeps)
+  );
+  let result;
+  try {
+    result = await work();
+  } catch (error63) {
+    const message2 = error63 instanceof Error ? error63.message : String(error63);
+    await safely("notification", () => notify(pipeline3.notify, event("failure", [], message2), sendDeps));
+    throw error63;
+  }
+  const targets = parseTargets(result.outputs.targets);
+  await safely(
+    "notification",
+    () => notify(pipeline3.notify, event(result.ok ? "success" : "failure", targets, result.message), sendDeps)
+  );
+  if (result.ok && inputs.mode !== "verify" && pipeline3.markers.length) {
+    const version2 = result.outputs.version || release;
+    await safely(
+      "deployment marker",
+      () => postMarkers(
+        pipeline3.markers,
+        {
+          version: version2,
+          stage: stage.name,
+          environment: stage.environment,
+          pipeline: pipeline3.name,
+          targets,
+          mode: inputs.mode === "rollback" ? "rollback" : "rollout",
+          ...inputs.from ? { from: inputs.from } : {},
+          at: now(),
+          run_url: runUrl(env),
+          ...env.GITHUB_REPOSITORY ? { repository: env.GITHUB_REPOSITORY } : {}
+        },
+        sendDeps
+      )
+    );
+  }
+  return result;
+}
+
 // action/src/runner.ts
 var MODE_RUNNERS = { rollout, rollback, verify };
 function readInputs(env) {
@@ -54270,7 +55712,11 @@ ${formatProblems(parsed.problems)}`);
     env,
     log
   };
-  return MODE_RUNNERS[inputs.mode](context);
+  return announce(
+    context,
+    { fetch: deps.fetch, mask: setSecret },
+    () => MODE_RUNNERS[inputs.mode](context)
+  );
 }
 async function finish(result) {
   for (const [name, value] of Object.entries(result.outputs)) setOutput(name, value);

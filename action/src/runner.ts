@@ -11,6 +11,7 @@ import { Input, isMode, MODES } from "./io.js";
 import { rollback } from "./modes/rollback.js";
 import { rollout } from "./modes/rollout.js";
 import { verify } from "./modes/verify.js";
+import { announce } from "./report/announce.js";
 
 const MODE_RUNNERS = { rollout, rollback, verify } as const;
 
@@ -94,7 +95,9 @@ async function execute(deps: RunnerDeps): Promise<ModeResult> {
     env,
     log,
   };
-  return MODE_RUNNERS[inputs.mode](context);
+  return announce(context, { fetch: deps.fetch, mask: core.setSecret }, () =>
+    MODE_RUNNERS[inputs.mode](context),
+  );
 }
 
 /** The one place the step ends: outputs, job summary, then success or failure (a thrown non-Error fails too). */

@@ -11,6 +11,10 @@ export async function loadConfig(gw: GitHubGateway, ref: string): Promise<Config
   const text = await gw.readFile(CONFIG_PATH, ref);
   if (text === undefined) return undefined;
   const orgDefaults =
-    gw.repo.repo === ".github" ? undefined : await gw.readFile(CONFIG_PATH, undefined, { owner: gw.repo.owner, repo: ".github" }).catch(() => undefined);
+    gw.repo.repo === ".github"
+      ? undefined
+      : await gw
+          .readFile(CONFIG_PATH, undefined, { owner: gw.repo.owner, repo: ".github" })
+          .catch(() => undefined);
   return parseConfig(text, orgDefaults === undefined ? {} : { orgDefaults });
 }

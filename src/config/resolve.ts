@@ -78,6 +78,7 @@ function resolvePipeline(
     gates,
     rollback: input.rollback ?? { automatic: true, lock: true },
     notify: input.notify ?? Notify.parse({}),
+    markers: input.markers ?? [],
   } as Pipeline;
 }
 

@@ -2,6 +2,7 @@ import type { Artifacts } from "./schema/artifacts.js";
 import type { Check } from "./schema/checks.js";
 import type { Driver } from "./schema/driver.js";
 import type { Gates } from "./schema/gates.js";
+import type { Marker } from "./schema/markers.js";
 import type { Notify } from "./schema/notify.js";
 import type { Stage } from "./schema/stage.js";
 
@@ -18,6 +19,7 @@ export interface Pipeline {
   gates: Gates;
   rollback: { automatic: boolean; lock: boolean };
   notify: Notify;
+  markers: Marker[];
 }
 
 export interface ResolvedStage extends Stage {

@@ -18,10 +18,13 @@ export interface Log {
   error(message: string): void;
 }
 
+type Dispatch = Extract<Effect, { kind: "dispatch" }>;
+
 /**
- * Carries out the core's effects in order. A dispatch first claims its ref, so a redelivered event or a
- * second replica does nothing; a dispatch GitHub refuses leaves a visible error on the stage's check run
- * and gives the claim back so the transition can be retried.
+ * Carries out the core's effects in order. A decision that dispatches first claims the dispatch's ref,
+ * before writing anything: GitHub creates a ref for exactly one caller, so of the replicas and
+ * redeliveries handling one event only the claimant writes check runs and dispatches. A dispatch GitHub
+ * refuses leaves a visible error on the stage's check run and gives the claim back for a retry.
  */
 export async function applyDecision(
   gw: GitHubGateway,
@@ -30,6 +33,14 @@ export async function applyDecision(
   log: Log,
   locking?: LockContext,
 ): Promise<void> {
+  const first = decision.effects.find((e): e is Dispatch => e.kind === "dispatch");
+  if (
+    first &&
+    !(await gw.claim(first.claim, snapshot.release.sha)) &&
+    (await alreadyDispatched(gw, snapshot, first, log))
+  )
+    return;
+
   const created = new Map<string, number>();
   const checkId = (name: string) => created.get(name) ?? findCheck(snapshot, name)?.id;
   for (const effect of decision.effects) {
@@ -38,55 +49,86 @@ export async function applyDecision(
     } else if (effect.kind === "update-check") {
       await gw.updateCheck(effect.id, effect);
     } else if (effect.kind === "lock") {
-      if (!locking) {
-        log.warn(`cannot lock ${effect.environment}: no lock store`);
-        continue;
-      }
-      const taken = await locking.locks.create({
-        environment: effect.environment,
-        owner: locking.owner,
-        reason: effect.reason,
-        at: locking.now,
-      });
-      log.info(
-        taken ? `locked ${effect.environment}: ${effect.reason}` : `${effect.environment} was already locked`,
-      );
-    } else {
-      await dispatch(gw, snapshot, effect, checkId, log);
+      await lock(effect, log, locking);
+    } else if (
+      effect === first ||
+      (await gw.claim(effect.claim, snapshot.release.sha)) ||
+      !(await alreadyDispatched(gw, snapshot, effect, log))
+    ) {
+      await dispatch(gw, effect, checkId, log);
     }
   }
 }
 
-async function dispatch(
+/**
+ * The claim is someone else's: another replica is carrying the transition out right now, or it died between
+ * claiming and dispatching. A recorded dispatch settles it at once. Otherwise watch: the run appearing, or
+ * Shipline's check runs changing, means the claimant is alive; a whole settle period without either means it
+ * died, and the caller finishes the transition.
+ */
+async function alreadyDispatched(
   gw: GitHubGateway,
   snapshot: Snapshot,
-  effect: Extract<Effect, { kind: "dispatch" }>,
+  effect: Dispatch,
+  log: Log,
+): Promise<boolean> {
+  const { inputs } = effect;
+  const what = `${inputs.mode} of ${inputs.release} to ${inputs.stage}`;
+  if (effect.check && findCheck(snapshot, effect.check.name)?.summary?.includes("<!-- shipline:dispatched")) {
+    log.info(`${what} was already dispatched (${effect.claim})`);
+    return true;
+  }
+  let seen = fingerprint(snapshot.checkRuns);
+  for (let period = 0; period < MAX_SETTLE_PERIODS; period++) {
+    await new Promise((resolve) => setTimeout(resolve, gw.claimSettleMs));
+    const run = await gw.hasRun(effect.workflow, snapshot.release.sha, runName(inputs));
+    if (run) {
+      log.info(`${what} was already dispatched (run ${run.id})`);
+      return true;
+    }
+    const now = fingerprint(await gw.shiplineChecks(snapshot.release.sha));
+    if (now === seen) {
+      log.warn(
+        `${effect.claim} is claimed but nothing happened for ${gw.claimSettleMs} ms: finishing the interrupted transition`,
+      );
+      return false;
+    }
+    seen = now;
+  }
+  log.info(`${what}: the claimant is still at work; leaving it the transition`);
+  return true;
+}
+
+const MAX_SETTLE_PERIODS = 12;
+
+function fingerprint(checks: Snapshot["checkRuns"]): string {
+  return JSON.stringify(checks.map((c) => [c.id, c.status, c.conclusion, c.summary?.length ?? 0]).sort());
+}
+
+async function lock(
+  effect: Extract<Effect, { kind: "lock" }>,
+  log: Log,
+  locking: LockContext | undefined,
+): Promise<void> {
+  if (!locking) return log.warn(`cannot lock ${effect.environment}: no lock store`);
+  const taken = await locking.locks.create({
+    environment: effect.environment,
+    owner: locking.owner,
+    reason: effect.reason,
+    at: locking.now,
+  });
+  log.info(
+    taken ? `locked ${effect.environment}: ${effect.reason}` : `${effect.environment} was already locked`,
+  );
+}
+
+async function dispatch(
+  gw: GitHubGateway,
+  effect: Dispatch,
   checkId: (name: string) => number | undefined,
   log: Log,
 ): Promise<void> {
   const { inputs } = effect;
-  if (!(await gw.claim(effect.claim, snapshot.release.sha))) {
-    if (
-      effect.check &&
-      findCheck(snapshot, effect.check.name)?.summary?.includes("<!-- shipline:dispatched")
-    ) {
-      log.info(
-        `${inputs.mode} of ${inputs.release} to ${inputs.stage} was already dispatched (${effect.claim})`,
-      );
-      return;
-    }
-    // Another replica holds the claim and may be dispatching right now, or it died between claiming and
-    // dispatching. Give it time, then look for the run its dispatch would have started.
-    await new Promise((resolve) => setTimeout(resolve, gw.claimSettleMs));
-    const run = await gw.hasRun(effect.workflow, snapshot.release.sha, runName(inputs));
-    if (run) {
-      log.info(
-        `${inputs.mode} of ${inputs.release} to ${inputs.stage} was already dispatched (run ${run.id})`,
-      );
-      return;
-    }
-    log.warn(`${effect.claim} is claimed but no run was started: finishing the interrupted transition`);
-  }
   const id = effect.check ? checkId(effect.check.name) : undefined;
   try {
     const run = await gw.dispatch(effect.workflow, effect.ref, inputs);
@@ -111,8 +153,8 @@ async function dispatch(
         name: effect.check.name,
         status: "completed",
         conclusion: "failure",
-        title: `Could not start the deploy workflow`,
-        summary: `${effect.check.summary}\n\nGitHub refused to dispatch \`.github/workflows/${effect.workflow}\` on \`${effect.ref}\`: **${message}**\n\nCheck that the workflow exists at that tag and has a \`workflow_dispatch\` trigger with the inputs release, stage, mode, pipeline, environment, from and reason, then comment \`/retry\`.`,
+        title: "Could not start the deploy workflow",
+        summary: `${effect.check.summary}\n\nGitHub refused to dispatch \`.github/workflows/${effect.workflow}\` on \`${effect.ref}\`: **${message}**\n\nCheck that the workflow exists at that tag and has a \`workflow_dispatch\` trigger with the inputs release, stage, mode, pipeline, environment, from and reason, then comment \`/deploy ${inputs.release} to ${inputs.stage}\`.`,
       });
     }
   }

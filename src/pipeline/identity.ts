@@ -7,6 +7,7 @@ import type { DispatchInputs, Mode } from "./types.js";
  * deployment_status event as `workflow_run.display_title`.
  */
 export const RUN_NAME_TEMPLATE =
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
   "shipline: ${{ inputs.release }} to ${{ inputs.stage }} [${{ inputs.mode }}${{ inputs.from && format(' from {0}', inputs.from) || '' }}]";
 
 const RUN_NAME =

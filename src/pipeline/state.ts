@@ -54,7 +54,7 @@ function phaseOf(check: CheckRunState | undefined): StagePhase {
 export function pausedBy(snapshot: Snapshot): string | undefined {
   const summary = releaseCheck(snapshot)?.summary ?? "";
   const last = [...summary.matchAll(/<!-- shipline:(pause|resume) (\{[^\n]*?\}) -->/g)].pop();
-  if (!last || last[1] !== "pause") return undefined;
+  if (last?.[1] !== "pause") return undefined;
   try {
     const by = (JSON.parse(last[2]!) as { by?: unknown }).by;
     return typeof by === "string" ? by : "someone";

@@ -67,7 +67,19 @@ export function onDeploymentStatus(
   const pipeline = pipelineForTag(config, tag);
   const index = pipeline?.stages.findIndex((s) => s.name === event.stage) ?? -1;
   if (!pipeline || index < 0) return { effects: [], reason: `no stage ${event.stage} for ${tag}` };
-  if (event.mode === "rollback") return onRollbackStatus(pipeline, snapshot, event);
+  if (event.mode === "rollback") return onRollbackStatus(snapshot, event);
+  const decision = decideRollout(pipeline, snapshot, event, index, previous);
+  return { ...decision, effects: withStageButtons(pipeline, decision.effects) };
+}
+
+function decideRollout(
+  pipeline: Pipeline,
+  snapshot: Snapshot,
+  event: StageEvent,
+  index: number,
+  previous: string | undefined,
+): Decision {
+  const tag = event.release;
 
   const views = stageViews(pipeline, snapshot);
   const view = views[index]!;
@@ -257,7 +269,7 @@ function onStageFailure(
   };
 }
 
-function onRollbackStatus(pipeline: Pipeline, snapshot: Snapshot, event: StageEvent): Decision {
+function onRollbackStatus(snapshot: Snapshot, event: StageEvent): Decision {
   if (!FAILED.has(event.state) && event.state !== "success")
     return { effects: [], reason: `rollback ${event.state}` };
   const ok = event.state === "success";

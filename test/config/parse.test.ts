@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import Ajv2020 from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { configJsonSchema } from "../../src/config/json-schema.js";
 import { formatProblems, parseConfig, pipelineForTag } from "../../src/config/index.js";
+import { configJsonSchema } from "../../src/config/json-schema.js";
 
 const example = readFileSync(new URL("../../examples/shipline.yml", import.meta.url), "utf8");
 
@@ -23,11 +23,22 @@ describe("parseConfig", () => {
       ["canary", "production", true, 1],
       ["production", "production", true, 1],
     ]);
-    expect(pipeline).toMatchObject({ name: "default", workflow: "shipline.yml", tags: "*", rollback: { automatic: true, lock: true } });
+    expect(pipeline).toMatchObject({
+      name: "default",
+      workflow: "shipline.yml",
+      tags: "*",
+      rollback: { automatic: true, lock: true },
+    });
   });
 
   it("names the path and line of every problem", () => {
-    const text = ["stages:", "  - name: staging", "    waves: [50, 20]", "  - { name: prod, bogus: 1, bake: soon }", "workflow: 12"].join("\n");
+    const text = [
+      "stages:",
+      "  - name: staging",
+      "    waves: [50, 20]",
+      "  - { name: prod, bogus: 1, bake: soon }",
+      "workflow: 12",
+    ].join("\n");
     expect(problems(text).map((p) => `${p.path}@${p.line}: ${p.message}`)).toEqual([
       "workflow@5: Invalid input: expected string, received number",
       "stages[0].waves@3: `waves` must increase, e.g. [25, 50, 100]",
@@ -37,7 +48,8 @@ describe("parseConfig", () => {
   });
 
   it("checks references between sections", () => {
-    const text = "targets: { eu: [a] }\nstages:\n  - { name: s, targets: [us], verify: [smoke] }\n  - { name: s, waves: [50] }\n";
+    const text =
+      "targets: { eu: [a] }\nstages:\n  - { name: s, targets: [us], verify: [smoke] }\n  - { name: s, waves: [50] }\n";
     expect(problems(text).map((p) => `${p.path}@${p.line}: ${p.message}`)).toEqual([
       'stages[0].targets[0]@3: unknown region "us" (regions: eu)',
       'stages[0].verify[0]@3: no check named "smoke" under checks',
@@ -49,18 +61,28 @@ describe("parseConfig", () => {
   it("refuses YAML syntax errors, non-mappings, alias bombs and huge files without throwing", () => {
     expect(problems("stages: [\n")[0]!.line).toBeGreaterThan(0);
     expect(problems("- a\n- b\n")[0]!.message).toContain("must be a YAML mapping");
-    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...["b", "c", "d", "e", "f"].map((k, i) => `${k}: &${k} [${Array(9).fill(`*${"abcde"[i]}`).join(",")}]`)].join("\n");
+    const bomb = [
+      'a: &a ["x","x","x","x","x","x","x","x","x"]',
+      ...["b", "c", "d", "e", "f"].map(
+        (k, i) => `${k}: &${k} [${Array(9).fill(`*${"abcde"[i]}`).join(",")}]`,
+      ),
+    ].join("\n");
     expect(problems(bomb)[0]!.message).toMatch(/alias/i);
     expect(problems(`x: "${"y".repeat(300 * 1024)}"`)[0]!.message).toContain("larger than 256 KiB");
   });
 
   it("applies organisation defaults under the repository's file, then validates the result", () => {
-    const org = "gates: { windows: { timezone: Europe/London, allow: ['Mon-Thu 09:00-16:00'] } }\nrollback: { automatic: true, lock: false }\n";
-    const result = parseConfig("stages: [{ name: production }]\nrollback: { automatic: false }\n", { orgDefaults: org });
+    const org =
+      "gates: { windows: { timezone: Europe/London, allow: ['Mon-Thu 09:00-16:00'] } }\nrollback: { automatic: true, lock: false }\n";
+    const result = parseConfig("stages: [{ name: production }]\nrollback: { automatic: false }\n", {
+      orgDefaults: org,
+    });
     if (!result.ok) throw new Error(formatProblems(result.problems));
     expect(result.config.pipelines[0]!.gates.windows?.allow).toEqual(["Mon-Thu 09:00-16:00"]);
     expect(result.config.pipelines[0]!.rollback).toEqual({ automatic: false, lock: false });
-    expect(problems("stages: [{ name: p }]", "gates: { windows: { allow: ['Someday'] } }")[0]!.path).toBe("gates.windows.allow[0]");
+    expect(problems("stages: [{ name: p }]", "gates: { windows: { allow: ['Someday'] } }")[0]!.path).toBe(
+      "gates.windows.allow[0]",
+    );
   });
 
   it("matches a monorepo's releases to their pipelines by tag", () => {
@@ -73,14 +95,20 @@ describe("parseConfig", () => {
     const result = parseConfig(text);
     if (!result.ok) throw new Error(formatProblems(result.problems));
     expect(pipelineForTag(result.config, "api/v1.2.0")?.name).toBe("api");
-    expect(pipelineForTag(result.config, "web/v3.0.1")).toMatchObject({ name: "web", workflow: "web-deploy.yml", targets: { eu: ["a", "b"] } });
+    expect(pipelineForTag(result.config, "web/v3.0.1")).toMatchObject({
+      name: "web",
+      workflow: "web-deploy.yml",
+      targets: { eu: ["a", "b"] },
+    });
     expect(pipelineForTag(result.config, "v1.0.0")).toBeUndefined();
   });
 });
 
 describe("the committed JSON Schema", () => {
   it("is what the zod schema generates (run `npm run schema` after changing it)", () => {
-    const committed = JSON.parse(readFileSync(new URL("../../schema/shipline.schema.json", import.meta.url), "utf8"));
+    const committed = JSON.parse(
+      readFileSync(new URL("../../schema/shipline.schema.json", import.meta.url), "utf8"),
+    );
     expect(committed).toEqual(JSON.parse(JSON.stringify(configJsonSchema())));
   });
 

@@ -5,8 +5,6 @@ import { createHmac, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runName } from "../../src/pipeline/identity.js";
-import type { Mode } from "../../src/pipeline/types.js";
 import { httpFetch } from "../standin/http-fetch.js";
 import type { RepoState, RunningStandin, WorkflowJob } from "../standin/index.js";
 import { startStandin } from "../standin/index.js";
@@ -21,17 +19,7 @@ export const CONFIG_PATH = ".github/shipline.yml";
 const APP_ID = 1234;
 const SECRET = "e2e-webhook-secret";
 
-/**
- * Violations that come from stand-in gaps rather than from the App: the stand-in does not implement environment
- * variables yet (the App reads the SHIPLINE_LOCK variable on every protection review; GitHub answers 404 when it
- * is unset, which is what the App expects). And GitHub's OpenAPI description leaves `waiting` out of the deployment
- * status states, although GitHub (and the stand-in) post one while a protection rule holds a job, so listing the
- * statuses of a deployment that waited is flagged as a bad stand-in answer.
- */
-const KNOWN_GAPS = [
-  /environments\/\{environment_name\}\/variables/,
-  /deployments\/\{deployment_id\}\/statuses\): response\[\d+\]\.state: must be equal to one of the allowed values/,
-];
+const KNOWN_GAPS: RegExp[] = [];
 
 export interface ActionRecord {
   job: WorkflowJob;
@@ -121,20 +109,6 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     protectionTimeoutMs: options.protectionTimeoutMs ?? 60_000,
   });
   const times = stampTimes(gh.standin);
-  // The shipped workflow template's run-name says `[rollback from <tag>]`; the stand-in's built-in title leaves
-  // `from` out, which makes the App attribute a rollback to the wrong release. Render the real template here.
-  const createRun = gh.standin.createRun.bind(gh.standin);
-  gh.standin.createRun = (repoState, workflowFile, ref, sha, inputs) => {
-    const run = createRun(repoState, workflowFile, ref, sha, inputs);
-    if (inputs.release && inputs.stage && inputs.mode)
-      run.displayTitle = runName({
-        release: inputs.release,
-        stage: inputs.stage,
-        mode: inputs.mode as Mode,
-        ...(inputs.from ? { from: inputs.from } : {}),
-      });
-    return run;
-  };
   repo = gh.standin.repo();
   gh.standin.setFile(CONFIG_PATH, options.config(targets));
   for (const [name, settings] of Object.entries(options.environments ?? {}))

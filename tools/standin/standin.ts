@@ -1,6 +1,9 @@
 // The stand-in's state and behaviour (no HTTP serving here): repositories, tokens, webhook deliveries, and the
 // workflow "runner" that turns a dispatch into a run, a deployment and its statuses, as GitHub Actions does.
+
 import { createHash, createHmac, randomUUID } from "node:crypto";
+import { runName } from "../../src/pipeline/identity.js";
+import type { Mode } from "../../src/pipeline/types.js";
 import { GITHUB_ACTIONS } from "./core.js";
 import { httpFetch } from "./http-fetch.js";
 import type { JsonObject } from "./openapi/spec.js";
@@ -304,8 +307,14 @@ export class Standin {
       workflowId: 100 + [...this.workflows].indexOf(workflowFile),
       workflowFile,
       workflowName: "shipline",
+      // What GitHub renders from the deploy workflow template's run-name.
       displayTitle: inputs.release
-        ? `shipline: ${inputs.release} to ${inputs.stage ?? "?"} [${inputs.mode ?? "rollout"}]`
+        ? runName({
+            release: inputs.release,
+            stage: inputs.stage ?? "?",
+            mode: (inputs.mode ?? "rollout") as Mode,
+            ...(inputs.from ? { from: inputs.from } : {}),
+          })
         : "shipline",
       ref,
       sha,

@@ -151,6 +151,8 @@ export interface RepoState {
   runs: WorkflowRun[];
   deployments: Deployment[];
   environments: Map<string, Environment>;
+  /** Environment variables, keyed `<environment>/<NAME>`. */
+  variables: Map<string, { name: string; value: string; createdAt: string; updatedAt: string }>;
   reviews: ProtectionReview[];
   comments: Comment[];
   permissions: Map<string, Permission>;
@@ -184,6 +186,7 @@ export function newRepo(fullName: string): RepoState {
     runs: [],
     deployments: [],
     environments: new Map(),
+    variables: new Map(),
     reviews: [],
     comments: [],
     permissions: new Map(),

@@ -3,8 +3,8 @@ import { applyDecision } from "../../github/apply.js";
 import { toRelease } from "../../github/gateway.js";
 import { onReleasePublished } from "../../pipeline/index.js";
 import type { AppDeps } from "../deps.js";
-import { loadConfig } from "../load-config.js";
 import { gatewayFor } from "../gateway-for.js";
+import { loadConfig } from "../load-config.js";
 
 /** release.published: check the release is deployable, lay out its stage check runs, dispatch stage 1. */
 export function registerReleasePublished(app: Probot, deps: AppDeps): void {

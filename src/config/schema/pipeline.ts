@@ -4,6 +4,7 @@ import { Check } from "./checks.js";
 import { Name } from "./common.js";
 import { Driver } from "./driver.js";
 import { Gates } from "./gates.js";
+import { Markers } from "./markers.js";
 import { Notify } from "./notify.js";
 import { Stage } from "./stage.js";
 
@@ -38,6 +39,7 @@ export const pipelineFields = {
     })
     .optional(),
   notify: Notify.optional(),
+  markers: Markers.optional(),
 };
 
 export const PipelineInput = z.strictObject(pipelineFields);

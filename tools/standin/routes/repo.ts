@@ -1,6 +1,6 @@
 // Repository contents, git refs, collaborator permissions and environments.
 import type { Handler } from "../core.js";
-import { notFound, ok, str, validationFailed } from "../core.js";
+import { error, notFound, ok, str, validationFailed } from "../core.js";
 import { environment, repoUrls, user } from "../shapes.js";
 import type { Standin } from "../standin.js";
 import type { Account } from "../state.js";
@@ -89,6 +89,29 @@ export const repoRoutes: Record<string, Handler<Standin>> = {
     const env = repo.environments.get(params.environment_name ?? "");
     if (!env) return notFound();
     return ok(environment(s.urls, repo, env, reviewersOf(env.reviewers)));
+  },
+
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}": ({ repo, params }) => {
+    const v = repo.variables.get(`${params.environment_name}/${(params.name ?? "").toUpperCase()}`);
+    if (!repo.environments.has(params.environment_name ?? "") || !v) return notFound();
+    return ok({ name: v.name, value: v.value, created_at: v.createdAt, updated_at: v.updatedAt });
+  },
+
+  "POST /repos/{owner}/{repo}/environments/{environment_name}/variables": ({ repo, params, body }) => {
+    const name = (str(body, "name") ?? "").toUpperCase();
+    const value = str(body, "value") ?? "";
+    if (!repo.environments.has(params.environment_name ?? "")) return notFound();
+    const key = `${params.environment_name}/${name}`;
+    if (repo.variables.has(key)) return error(409, "Already exists - Variable already exists");
+    const at = new Date().toISOString();
+    repo.variables.set(key, { name, value, createdAt: at, updatedAt: at });
+    return ok({}, 201);
+  },
+
+  "DELETE /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}": ({ repo, params }) => {
+    const key = `${params.environment_name}/${(params.name ?? "").toUpperCase()}`;
+    if (!repo.variables.delete(key)) return notFound();
+    return { status: 204, body: null };
   },
 
   "PUT /repos/{owner}/{repo}/environments/{environment_name}": ({ s, repo, params, body }) => {

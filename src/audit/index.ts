@@ -1,0 +1,3 @@
+export { timelineMarkdown, timelineText } from "./format.js";
+export { buildTimeline } from "./timeline.js";
+export type { AuditSource, Timeline, TimelineEntry } from "./types.js";

@@ -1,0 +1,71 @@
+import { readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { CONFIG_PATH, formatProblems, parseConfig } from "../../config/parse.js";
+import { runbookIsCurrent } from "../../runbook/current.js";
+import { RUNBOOK_PATH } from "../../runbook/generate.js";
+import { parseFlags } from "../args.js";
+import type { Command } from "./types.js";
+
+/** `--name` switches without a value, taken out before `parseFlags` (which expects values). */
+export function takeSwitches(
+  args: readonly string[],
+  names: readonly string[],
+): { rest: string[]; on: Set<string> } {
+  const on = new Set<string>();
+  const rest = args.filter((a) => {
+    const name = a.startsWith("--") ? a.slice(2) : "";
+    if (names.includes(name)) on.add(name);
+    return !names.includes(name);
+  });
+  return { rest, on };
+}
+
+export async function readText(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
+export const validateCommand: Command = {
+  name: "validate",
+  summary:
+    "Check .github/shipline.yml with the App's own parser; prints the problems its check run would show",
+  usage: "shipline validate [--dir <repository>] [--config <file>] [--org-defaults <file>]",
+  async run(args, io) {
+    const parsed = parseFlags(args, ["dir", "config", "org-defaults"]);
+    if (!parsed.ok) {
+      io.err(parsed.error);
+      return 2;
+    }
+    const dir = resolve(parsed.flags.dir ?? ".");
+    const file = parsed.flags.config ?? CONFIG_PATH;
+    const text = await readText(resolve(dir, file));
+    if (text === undefined) {
+      io.err(`${file} not found in ${dir}: run \`npx shipline init\` to write a starter config`);
+      return 1;
+    }
+    const orgPath = parsed.flags["org-defaults"];
+    const orgDefaults = orgPath ? await readText(resolve(orgPath)) : undefined;
+    if (orgPath && orgDefaults === undefined) {
+      io.err(`${orgPath} not found`);
+      return 1;
+    }
+    const result = parseConfig(text, orgDefaults === undefined ? {} : { orgDefaults });
+    if (!result.ok) {
+      io.out(formatProblems(result.problems));
+      return 1;
+    }
+    io.out(`${file} is valid:`);
+    for (const p of result.config.pipelines)
+      io.out(`- ${p.name} (tags ${p.tags}): ${p.stages.map((s) => s.name).join(" → ")}`);
+    const runbook = await readText(join(dir, RUNBOOK_PATH));
+    if (runbook !== undefined) {
+      const check = runbookIsCurrent(text, runbook);
+      if (!check.current) io.err(`warning: ${check.reason}`);
+    }
+    return 0;
+  },
+};
