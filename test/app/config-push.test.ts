@@ -22,6 +22,7 @@ describe("a push that changes .github/shipline.yml", () => {
   let sha: string;
 
   function push(files: string[]) {
+    // biome-ignore lint/suspicious/noExplicitAny: the example payload is edited freely here.
     const payload = examplePayload("push") as unknown as Record<string, any>;
     owner = payload.repository.owner.login ?? payload.repository.owner.name;
     repo = payload.repository.name;

@@ -31,6 +31,18 @@ export const actionRoutes: Record<string, Handler<Standin>> = {
     });
   },
 
+  "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs": ({ s, repo, params, query }) => {
+    const headSha = query.get("head_sha");
+    const event = query.get("event");
+    const runs = repo.runs
+      .filter((r) => r.workflowFile === params.workflow_id)
+      .filter((r) => !headSha || r.sha === headSha)
+      .filter((r) => !event || event === "workflow_dispatch")
+      .slice()
+      .reverse();
+    return ok({ total_count: runs.length, workflow_runs: runs.map((r) => workflowRun(s.urls, repo, r)) });
+  },
+
   "GET /repos/{owner}/{repo}/actions/runs/{run_id}": ({ s, repo, params }) => {
     const run = repo.runs.find((r) => r.id === Number(params.run_id));
     return run ? ok(workflowRun(s.urls, repo, run)) : notFound();
