@@ -1,5 +1,11 @@
 import nock from "nock";
-import { afterEach, beforeAll } from "vitest";
+import { afterEach, beforeAll, beforeEach } from "vitest";
+import {
+  type GitHubTraffic,
+  invalidGitHubRequestsAllowed,
+  recordGitHubRequests,
+  resetInvalidGitHubRequestsAllowed,
+} from "./support/openapi.js";
 
 // No test may reach the internet. Loopback stays open for the real servers tests start (Prometheus, Redis,
 // the GitHub stand-in, asset servers).
@@ -8,6 +14,20 @@ beforeAll(() => {
   nock.enableNetConnect(/^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/);
 });
 
-afterEach(() => {
+// Every GitHub request any test makes in-process is checked against GitHub's OpenAPI description: an
+// undocumented endpoint, parameter or body field fails the test (opt out with allowInvalidGitHubRequests()).
+let traffic: GitHubTraffic | undefined;
+beforeEach(() => {
+  resetInvalidGitHubRequestsAllowed();
+  traffic = recordGitHubRequests();
+});
+
+afterEach(async () => {
+  const t = traffic;
+  traffic = undefined;
   nock.cleanAll();
+  if (!t) return;
+  await t.settle();
+  t.stop();
+  if (!invalidGitHubRequestsAllowed()) t.assertValid();
 });

@@ -100,6 +100,21 @@ function parseBody(text: string): unknown {
   }
 }
 
+let allowInvalid = false;
+
+/** For a test that sends invalid GitHub requests on purpose: the shared setup then does not fail it. */
+export function allowInvalidGitHubRequests(): void {
+  allowInvalid = true;
+}
+
+export function invalidGitHubRequestsAllowed(): boolean {
+  return allowInvalid;
+}
+
+export function resetInvalidGitHubRequestsAllowed(): void {
+  allowInvalid = false;
+}
+
 /** Records every request to a GitHub API host (api.github.com or any `/api/v3` base) that goes through nock. */
 export function recordGitHubRequests(): GitHubTraffic {
   install();
