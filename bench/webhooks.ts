@@ -1,0 +1,261 @@
+// Webhook handling: latency and throughput of Shipline's Probot app for a realistic mix of signed deliveries,
+// beside an empty Probot app handling the same deliveries in the same run, with the GitHub stand-in answering on
+// loopback. Also the heap after a long run, to catch growth.
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { threeStages } from "../tools/e2e/configs.js";
+import { median, percentile, row, type Section } from "./report.js";
+import {
+  benchProbot,
+  bundleAction,
+  deliveryId,
+  serveProbot,
+  shiplineApp,
+  sign,
+  startCountingWorld,
+} from "./world.js";
+
+type Json = Record<string, any>;
+interface Delivery {
+  kind: string;
+  event: string;
+  raw: string;
+  signature: string;
+}
+
+setFlagsFromString("--expose-gc");
+const gc = runInNewContext("gc") as () => void;
+const heapMiB = () => {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed / 2 ** 20;
+};
+
+function example(event: string, action?: string): Json {
+  const require = createRequire(import.meta.url);
+  const all = require("@octokit/webhooks-examples/api.github.com/index.json") as {
+    name: string;
+    examples: Json[];
+  }[];
+  const found = all
+    .find((e) => e.name === event)
+    ?.examples.find((p) => action === undefined || p.action === action);
+  if (!found) throw new Error(`no example for ${event}.${action}`);
+  return structuredClone(found);
+}
+
+const deliveryOf = (kind: string, event: string, payload: Json): Delivery => {
+  const raw = JSON.stringify(payload);
+  return { kind, event, raw, signature: sign(raw) };
+};
+
+/** POSTs deliveries with `concurrency` in flight; returns each delivery's latency (ms) and the wall time. */
+async function drive(
+  url: string,
+  mix: readonly Delivery[],
+  count: number,
+  concurrency: number,
+  onProgress?: (done: number) => void,
+) {
+  const latencies = new Float64Array(count);
+  const statuses = new Map<number, number>();
+  let next = 0;
+  const start = performance.now();
+  const lane = async () => {
+    while (next < count) {
+      const i = next++;
+      const d = mix[i % mix.length] as Delivery;
+      const t0 = performance.now();
+      const res = await fetch(url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "user-agent": "GitHub-Hookshot/bench",
+          "x-github-event": d.event,
+          "x-github-delivery": deliveryId(),
+          "x-hub-signature-256": d.signature,
+        },
+        body: d.raw,
+      });
+      await res.arrayBuffer();
+      latencies[i] = performance.now() - t0;
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      if (onProgress && i % 1000 === 0) onProgress(i);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  const wall = performance.now() - start;
+  const sorted = Array.from(latencies).sort((a, b) => a - b);
+  return {
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    perSecond: (count / wall) * 1000,
+    wall,
+    statuses: Object.fromEntries(statuses),
+  };
+}
+
+export async function webhookBench(events: number, concurrency = 4): Promise<Section> {
+  const dir = mkdtempSync(join(tmpdir(), "shipline-bench-hooks-"));
+  const world = await startCountingWorld({
+    config: (t) => threeStages(t),
+    environments: { staging: { customRule: true }, production: { customRule: true } },
+    bundle: await bundleAction(dir),
+  });
+  try {
+    // Real deliveries from a release going through three stages, then replayed (GitHub redelivers; replicas race).
+    await world.publish("v1.0.0");
+    await world.settle();
+    const seen = world.standin.deliveries.map((d) => ({ event: d.event, payload: d.payload as Json }));
+    const status = (state: string, stage: string) => {
+      const d = seen.find(
+        (s) =>
+          s.event === "deployment_status" &&
+          s.payload.deployment_status?.state === state &&
+          String(s.payload.workflow_run?.display_title).includes(` to ${stage} `),
+      );
+      if (!d) throw new Error(`no ${state} deployment_status for ${stage}`);
+      return d.payload;
+    };
+    const deployment = seen.find((s) => s.event === "deployment")?.payload;
+    const repository = status("in_progress", "canary").repository;
+    const installation = { id: world.standin.installationId };
+    const foreign = structuredClone(status("success", "staging"));
+    foreign.workflow_run.display_title = "CI: build and test";
+    const comment = example("issue_comment", "created");
+    Object.assign(comment, { repository, installation });
+    comment.comment.body = "Looks good to me, thanks!";
+    comment.sender.type = "User";
+    comment.comment.user.type = "User";
+    const push = example("push");
+    Object.assign(push, { repository, installation });
+    // A realistic mix for an installation: most events need nothing from Shipline, some are its own runs' statuses.
+    const weighted: [number, Delivery][] = [
+      [6, deliveryOf("issue_comment (no command)", "issue_comment", comment)],
+      [4, deliveryOf("push (config untouched)", "push", push)],
+      [4, deliveryOf("deployment_status of another workflow", "deployment_status", foreign)],
+      [
+        3,
+        deliveryOf(
+          "deployment_status in_progress (Shipline, redelivered)",
+          "deployment_status",
+          status("in_progress", "canary"),
+        ),
+      ],
+      [
+        2,
+        deliveryOf(
+          "deployment_status success (Shipline, redelivered: claim taken)",
+          "deployment_status",
+          status("success", "canary"),
+        ),
+      ],
+      [1, deliveryOf("deployment (no handler)", "deployment", deployment ?? {})],
+    ];
+    const mix: Delivery[] = [];
+    for (let round = 0; mix.length < 20; round++) for (const [w, d] of weighted) if (round < w) mix.push(d);
+
+    const empty = await serveProbot(benchProbot(world.standin.urls.api), () => undefined);
+    const shipline = await serveProbot(benchProbot(world.standin.urls.api), shiplineApp);
+    const trim = () => {
+      world.calls.length = 0;
+      world.standin.requests.length = 0;
+      world.standin.deliveries.length = 0;
+    };
+    // Warm up both (JIT, token cache, keep-alive sockets).
+    await drive(empty.url, mix, 500, concurrency);
+    await drive(shipline.url, mix, 500, concurrency);
+    trim();
+    // Same-run comparison: interleave the two apps in blocks so neither gets a quieter machine.
+    const blocks = 4;
+    const sample = Math.min(events, 20_000);
+    const e: Awaited<ReturnType<typeof drive>>[] = [];
+    const s: Awaited<ReturnType<typeof drive>>[] = [];
+    let requestsPerEvent = 0;
+    for (let b = 0; b < blocks; b++) {
+      e.push(await drive(empty.url, mix, Math.floor(sample / blocks), concurrency));
+      const before = world.calls.length;
+      s.push(await drive(shipline.url, mix, Math.floor(sample / blocks), concurrency));
+      requestsPerEvent = (world.calls.length - before) / Math.floor(sample / blocks);
+      trim();
+    }
+    // Long run for memory: heap after warm-up vs after `events` more deliveries.
+    const heapStart = heapMiB();
+    const heapSamples: { events: number; heapMiB: number }[] = [{ events: 0, heapMiB: heapStart }];
+    const step = Math.max(1000, Math.floor(events / 10));
+    const longStart = performance.now();
+    for (let done = 0; done < events; done += step) {
+      await drive(shipline.url, mix, Math.min(step, events - done), concurrency);
+      trim();
+      heapSamples.push({ events: Math.min(done + step, events), heapMiB: heapMiB() });
+    }
+    const longSeconds = (performance.now() - longStart) / 1000;
+    const heapEnd = heapSamples.at(-1)?.heapMiB ?? heapStart;
+    const half = heapSamples[Math.floor(heapSamples.length / 2)]?.heapMiB ?? heapStart;
+    const p99 = median(s.map((r) => r.p99));
+    const p99e = median(e.map((r) => r.p99));
+    const growth = heapEnd - heapStart;
+    empty.server.closeAllConnections();
+    empty.server.close();
+    shipline.server.closeAllConnections();
+    shipline.server.close();
+    return {
+      title: `Webhook handling (mix of ${weighted.length} kinds, ${concurrency} deliveries in flight, stand-in on loopback in the same process)`,
+      rows: [
+        row({
+          name: "p50 latency",
+          value: median(s.map((r) => r.p50)),
+          unit: "ms",
+          baseline: median(e.map((r) => r.p50)),
+          baselineLabel: "empty Probot app",
+        }),
+        row({
+          name: "p99 latency",
+          value: p99,
+          unit: "ms",
+          baseline: p99e,
+          baselineLabel: "empty Probot app",
+          target: "< 2x",
+          met: p99 / p99e < 2,
+        }),
+        row({
+          name: "events per second",
+          value: median(s.map((r) => r.perSecond)),
+          unit: "ev/s",
+          baseline: median(e.map((r) => r.perSecond)),
+          baselineLabel: "empty Probot app",
+        }),
+        row({
+          name: `heap growth over ${events.toLocaleString("en")} events (after GC)`,
+          value: growth,
+          unit: "MiB",
+          target: "no growth (< 5 MiB)",
+          met: growth < 5 && heapEnd - half < 2.5,
+        }),
+      ],
+      detail: {
+        events,
+        sampleEvents: sample,
+        concurrency,
+        mix: weighted.map(([w, d]) => ({ weight: w, kind: d.kind })),
+        githubRequestsPerEvent: requestsPerEvent,
+        shiplineBlocks: s,
+        emptyBlocks: e,
+        heapSamples,
+        longRunSeconds: longSeconds,
+      },
+      notes: [
+        `latency is from the sender's POST to the App's answer (Probot answers after its handlers finish); ${requestsPerEvent.toFixed(2)} GitHub requests per event on average`,
+        "the stand-in validates every request and answer against GitHub's OpenAPI description in the same 2-core process, so Shipline's figures include that work",
+      ],
+    };
+  } finally {
+    await world.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
