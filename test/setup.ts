@@ -1,5 +1,6 @@
 import nock from "nock";
 import { afterEach, beforeAll, beforeEach } from "vitest";
+import { forgetAll } from "../src/github/file-cache.js";
 import {
   type GitHubTraffic,
   invalidGitHubRequestsAllowed,
@@ -18,6 +19,7 @@ beforeAll(() => {
 // undocumented endpoint, parameter or body field fails the test (opt out with allowInvalidGitHubRequests()).
 let traffic: GitHubTraffic | undefined;
 beforeEach(() => {
+  forgetAll(); // the App's per-process file cache: each test starts cold
   resetInvalidGitHubRequestsAllowed();
   traffic = recordGitHubRequests();
 });

@@ -258,6 +258,14 @@ const GRAMMAR: Record<
     reason: "required",
   },
   status: { slots: [{ key: "tag", kind: "tag" }], required: [], reason: "no" },
+  retry: {
+    slots: [
+      { key: "tag", kind: "tag" },
+      { key: "stage", kind: "stage", keyword: "to" },
+    ],
+    required: [],
+    reason: "no",
+  },
   help: { slots: [], required: [], reason: "no" },
 };
 
@@ -313,6 +321,7 @@ function build(
       return { name, tag: v.tag!, ...opt("stage", v.stage) };
     case "promote":
     case "approve":
+    case "retry":
       return { name, ...opt("tag", v.tag), ...opt("stage", v.stage) };
     case "rollback":
       return {

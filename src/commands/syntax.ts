@@ -12,6 +12,7 @@ export const USAGE: Record<CommandName, string> = {
   approve: "/approve [<tag>] [to <stage>]",
   hotfix: "/hotfix <tag> [to <stage>] -- reason",
   status: "/status [<tag>]",
+  retry: "/retry [<tag>] [to <stage>]",
   help: "/help",
 };
 
@@ -26,6 +27,7 @@ export const DESCRIPTION: Record<CommandName, string> = {
   approve: "Approve a release for a stage (four-eyes: not the author nor whoever triggered it).",
   hotfix: "Record a hotfix: skips bake times, never other validations; needs a reason.",
   status: "Show where releases are in the pipeline.",
+  retry: "Start a stage again whose deploy workflow could not be started or failed.",
   help: "Show this help.",
 };
 

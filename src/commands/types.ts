@@ -10,6 +10,7 @@ export type Command =
   | { name: "approve"; tag?: string; stage?: string }
   | { name: "hotfix"; tag: string; stage?: string; reason: string }
   | { name: "status"; tag?: string }
+  | { name: "retry"; tag?: string; stage?: string }
   | { name: "help" };
 
 export type CommandName = Command["name"];
@@ -25,6 +26,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "approve",
   "hotfix",
   "status",
+  "retry",
   "help",
 ];
 

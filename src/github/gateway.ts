@@ -8,6 +8,7 @@ import type {
   ReleaseAsset,
 } from "../pipeline/types.js";
 import { type GitHubClient, type RepoRef, statusOf } from "./client.js";
+import { cached, MISSING_TTL_MS, remember } from "./file-cache.js";
 
 const MAX_FILE_BYTES = 512 * 1024;
 
@@ -40,19 +41,35 @@ export class GitHubGateway {
     return run ? { id: run.id, htmlUrl: run.html_url } : undefined;
   }
 
-  /** A file's text at a ref, or undefined when it does not exist. */
+  /**
+   * A file's text at a ref, or undefined when it does not exist. Repeated reads are conditional (ETag), so
+   * an unchanged file costs a 304 that does not count against the rate limit; a missing file is
+   * remembered for a minute.
+   */
   async readFile(path: string, ref?: string, repo: RepoRef = this.repo): Promise<string | undefined> {
+    const key = `${repo.owner}/${repo.repo}@${ref ?? ""}:${path}`;
+    const known = cached(key);
+    if (known?.missingAt !== undefined && Date.now() - known.missingAt < MISSING_TTL_MS) return undefined;
     try {
-      const { data } = await this.gh.request("GET /repos/{owner}/{repo}/contents/{path}", {
+      const { data, headers } = await this.gh.request("GET /repos/{owner}/{repo}/contents/{path}", {
         ...repo,
         path,
         ...(ref ? { ref } : {}),
+        ...(known?.etag ? { headers: { "if-none-match": known.etag } } : {}),
       });
       if (Array.isArray(data) || data.type !== "file") throw new Error(`${path} is not a file`);
       if (data.size > MAX_FILE_BYTES) throw new Error(`${path} is larger than ${MAX_FILE_BYTES / 1024} KiB`);
-      return Buffer.from(String(data.content ?? ""), "base64").toString("utf8");
+      const text = Buffer.from(String(data.content ?? ""), "base64").toString("utf8");
+      const etag = typeof headers.etag === "string" ? headers.etag : undefined;
+      remember(key, { text, ...(etag ? { etag } : {}) });
+      return text;
     } catch (error) {
-      if (statusOf(error) === 404) return undefined;
+      if (statusOf(error) === 304 && known?.text !== undefined) return known.text;
+      if (statusOf(error) === 404) {
+        // Only default-branch reads (organisation defaults) are remembered as missing: they repeat on every event.
+        if (!ref) remember(key, { missingAt: Date.now() });
+        return undefined;
+      }
       throw error;
     }
   }

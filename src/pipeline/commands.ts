@@ -46,7 +46,7 @@ export interface CommandDecision {
   lock?: LockChange;
 }
 
-const TRIGGERS: ReadonlySet<Command["name"]> = new Set(["deploy", "promote", "resume", "rollback"]);
+const TRIGGERS: ReadonlySet<Command["name"]> = new Set(["deploy", "promote", "resume", "rollback", "retry"]);
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
@@ -202,7 +202,55 @@ function decide(input: CommandInput): Draft {
     }
     case "hotfix":
       return refuse("`/hotfix` is not handled by the App yet.");
+    case "retry":
+      return retry(input, views, overview);
   }
+}
+
+/**
+ * /retry: starts again the stage whose deploy workflow GitHub refused to start ("Could not start the deploy
+ * workflow") or whose deploy failed, as a fresh check run and a dispatch claimed under this comment's key
+ * (so a redelivered comment does nothing, and a later /retry may try again). The stage's gates still apply.
+ */
+function retry(input: CommandInput, views: StageView[], overview: () => string): CommandDecision {
+  const snapshot = input.snapshot!;
+  const command = input.command as Extract<Command, { name: "retry" }>;
+  const tag = snapshot.release.tag;
+  if (command.tag && command.tag !== tag)
+    return refuse(
+      `\`/retry\` acts on ${tag}, the newest release, not ${command.tag}. To name a stage, write \`/retry to <stage>\`.`,
+    );
+  const paused = pausedBy(snapshot);
+  if (paused) return refuse(`${tag} is paused by @${paused}: comment \`/resume\` to continue it.`);
+  const view = command.stage
+    ? views.find((v) => v.stage.name === command.stage)
+    : views.find((v) => v.phase === "failed");
+  if (!view || view.phase !== "failed")
+    return refuse(
+      command.stage
+        ? `${command.stage} of ${tag} has not failed (${view?.phase ?? "unknown"}); only a failed stage is retried.`
+        : `No stage of ${tag} failed, so there is nothing to retry (${describe(views)}).`,
+    );
+  const { stage } = view;
+  const summary = `${overview()}\n\nRetry requested by @${input.actor} with \`${formatCommand(command)}\`.`;
+  const dispatch = dispatchEffect(input.pipeline, tag, view.index, summary);
+  if (dispatch.kind !== "dispatch") throw new Error("dispatchEffect returned no dispatch");
+  return {
+    effects: [
+      {
+        kind: "create-check",
+        name: stageCheckName(stage.name),
+        status: "queued",
+        title: `Retry requested by @${input.actor}`,
+        summary,
+      },
+      { ...dispatch, claim: claimRef(tag, stage.name, "rollout", input.key) },
+    ],
+    reply: `Retrying ${tag} in ${stage.name} (environment \`${stage.environment}\`). The stage's gates still apply.`,
+    outcome: "accepted",
+    stage: stage.name,
+    environment: stage.environment,
+  };
 }
 
 function refuse(reply: string): CommandDecision {
@@ -263,6 +311,8 @@ function targetStage(input: CommandInput, views: StageView[]): ResolvedStage | u
       return command.name === "promote" && command.stage ? named(command.stage) : waiting(views)?.stage;
     case "approve":
       return command.stage ? named(command.stage) : awaitingApproval(views)?.stage;
+    case "retry":
+      return command.stage ? named(command.stage) : views.find((v) => v.phase === "failed")?.stage;
     case "pause":
       return command.stage
         ? named(command.stage)

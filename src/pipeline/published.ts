@@ -3,7 +3,7 @@ import type { ConfigResult, Pipeline } from "../config/types.js";
 import { checkDeployable } from "./deployable.js";
 import { CONFIG_CHECK, claimRef, RELEASE_CHECK, stageCheckName } from "./identity.js";
 import { findCheck, stageViews } from "./state.js";
-import { pipelineMarkdown, withStageButtons } from "./summary.js";
+import { marker, pipelineMarkdown, withStageButtons } from "./summary.js";
 import type { Decision, Effect, Snapshot } from "./types.js";
 
 const RECORD = /^<!-- shipline:[a-z][a-z-]* .*-->$/gm;
@@ -98,7 +98,8 @@ function startPipeline(pipeline: Pipeline, snapshot: Snapshot): Decision {
       name: RELEASE_CHECK,
       status: "in_progress",
       title: `Releasing ${snapshot.release.tag} through ${pipeline.stages.length} stage(s)`,
-      summary: overview,
+      // Who published the release, for the four-eyes gate later (read back by releaseAuthor()).
+      summary: `${overview}\n\n${marker("release", { tag: snapshot.release.tag, author: snapshot.release.author })}`,
     });
   }
   for (const view of views) {

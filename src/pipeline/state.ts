@@ -62,3 +62,15 @@ export function pausedBy(snapshot: Snapshot): string | undefined {
     return "someone";
   }
 }
+
+/** The release's author as recorded on its `shipline` check run when the pipeline started. */
+export function releaseAuthor(snapshot: Snapshot): string | undefined {
+  const m = /<!-- shipline:release (\{[^\n]*?\}) -->/.exec(releaseCheck(snapshot)?.summary ?? "");
+  if (!m) return undefined;
+  try {
+    const author = (JSON.parse(m[1]!) as { author?: unknown }).author;
+    return typeof author === "string" && author ? author : undefined;
+  } catch {
+    return undefined;
+  }
+}

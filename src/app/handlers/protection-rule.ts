@@ -7,6 +7,7 @@ import { EnvironmentLocks } from "../../github/locks.js";
 import { ProtectionGateway, runIdFromCallback } from "../../github/protection.js";
 import { gateContext } from "../../pipeline/gate-context.js";
 import { findCheck, marker, parseRunName, RELEASE_CHECK, stageCheckName } from "../../pipeline/index.js";
+import { releaseAuthor } from "../../pipeline/state.js";
 import type { AppDeps } from "../deps.js";
 import { fetchErrorBudget } from "../error-budget.js";
 import { gatewayFor } from "../gateway-for.js";
@@ -83,8 +84,22 @@ export async function reviewDeployJob(
   if (stage.environment !== job.environment)
     return reject(`Stage ${stage.name} deploys to ${stage.environment}, not ${job.environment}.`);
 
-  const release = await gw.releaseByTag(id.release);
   const shiplineChecks = await gw.shiplineChecks(job.sha);
+  const snapshot = {
+    release: {
+      id: 0,
+      tag: id.release,
+      sha: job.sha,
+      author: "",
+      draft: false,
+      prerelease: false,
+      htmlUrl: "",
+      assets: [],
+    },
+    checkRuns: shiplineChecks,
+  };
+  // The author was recorded when the pipeline started; ask GitHub only for releases started before that.
+  const author = releaseAuthor(snapshot) ?? (await gw.releaseByTag(id.release))?.author ?? "";
   const allChecks = pipeline.gates["required-checks"].length ? await protection.commitChecks(job.sha) : [];
   const needsEnv = stage.approvals > 0 && pipeline.gates["github-reviewers"];
   const envProtection = needsEnv ? await protection.environmentProtection(job.environment) : undefined;
@@ -93,8 +108,7 @@ export async function reviewDeployJob(
   );
   const errorBudget =
     id.mode === "rollout" ? await fetchErrorBudget(pipeline, stage, id.release, deps) : undefined;
-  const releaseSummary =
-    findCheck({ release: release!, checkRuns: shiplineChecks }, RELEASE_CHECK)?.summary ?? "";
+  const releaseSummary = findCheck(snapshot, RELEASE_CHECK)?.summary ?? "";
   const trigger = decodeRecords("command", releaseSummary)
     .filter((c) => c.outcome === "accepted" && c.stage === stage.name && c.release === id.release)
     .pop()?.actor;
@@ -104,7 +118,7 @@ export async function reviewDeployJob(
       pipeline,
       stage,
       mode: id.mode,
-      release: { tag: id.release, author: release?.author ?? "" },
+      release: { tag: id.release, author },
       triggeredBy: trigger ?? run.triggeringActor,
       shiplineChecks,
       allChecks,
@@ -124,10 +138,7 @@ export async function reviewDeployJob(
     }),
   );
 
-  const check =
-    id.mode === "rollout"
-      ? findCheck({ release: release!, checkRuns: shiplineChecks }, stageCheckName(stage.name))
-      : undefined;
+  const check = id.mode === "rollout" ? findCheck(snapshot, stageCheckName(stage.name)) : undefined;
   const closed = evaluation.results.filter((r) => !r.ok);
   const waitingForApproval = !evaluation.approved && closed.every((r) => r.gate === "four-eyes");
   const base = (check?.summary ?? "").replace(/\n\n### Gates[\s\S]*$/, "");
