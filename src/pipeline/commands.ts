@@ -225,7 +225,7 @@ function retry(input: CommandInput, views: StageView[], overview: () => string):
   const view = command.stage
     ? views.find((v) => v.stage.name === command.stage)
     : views.find((v) => v.phase === "failed");
-  if (!view || view.phase !== "failed")
+  if (view?.phase !== "failed")
     return refuse(
       command.stage
         ? `${command.stage} of ${tag} has not failed (${view?.phase ?? "unknown"}); only a failed stage is retried.`
