@@ -55099,8 +55099,14 @@ async function rollout(context) {
     source,
     previous: previous ? releaseSource(context, previous) : null
   });
-  if (!deployed.ok || stage.verify.length === 0 && !stage.bake) return deployed;
-  const verified = await inGroup(log2, `Verify ${stage.name}`, () => verify(context));
+  const hotfix = context.inputs.reason?.startsWith("hotfix:") ?? false;
+  if (!deployed.ok || stage.verify.length === 0 && (!stage.bake || hotfix)) return deployed;
+  const verifying = hotfix ? { ...context, stage: { ...stage, bake: void 0 } } : context;
+  const verified = await inGroup(
+    log2,
+    `Verify ${stage.name}${hotfix ? " (hotfix: no bake)" : ""}`,
+    () => verify(verifying)
+  );
   return {
     ...verified,
     outputs: { ...deployed.outputs, ...verified.outputs },

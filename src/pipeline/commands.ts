@@ -1,6 +1,6 @@
 import { authorize, type Permission } from "../commands/authorize.js";
 import { formatCommand } from "../commands/parse.js";
-import { encodeApproval, encodeRecord, type LockRecord } from "../commands/records.js";
+import { encodeApproval, encodeHotfix, encodeRecord, type LockRecord } from "../commands/records.js";
 import type { ReplyOutcome } from "../commands/reply.js";
 import { helpText } from "../commands/syntax.js";
 import type { Command } from "../commands/types.js";
@@ -46,7 +46,14 @@ export interface CommandDecision {
   lock?: LockChange;
 }
 
-const TRIGGERS: ReadonlySet<Command["name"]> = new Set(["deploy", "promote", "resume", "rollback", "retry"]);
+const TRIGGERS: ReadonlySet<Command["name"]> = new Set([
+  "deploy",
+  "promote",
+  "resume",
+  "rollback",
+  "retry",
+  "hotfix",
+]);
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
@@ -200,8 +207,39 @@ function decide(input: CommandInput): Draft {
         environment: stage.environment,
       };
     }
-    case "hotfix":
-      return refuse("`/hotfix` is not handled by the App yet.");
+    case "hotfix": {
+      // A hotfix skips bake times (the gates' bake check and the Action's bake wait) and nothing else; it is
+      // recorded on the release and shown on every check run it touches.
+      if (!stage) return refuse(`${tag} has no such stage.`);
+      const view = views.find((v) => v.stage.name === stage.name)!;
+      if (view.phase === "dispatched" || view.phase === "running")
+        return refuse(`${stage.name} is already deploying ${tag}.`);
+      phases.set(stage.name, "dispatched");
+      const summary = `${overview()}\n\n**HOTFIX** requested by @${input.actor}: ${command.reason}. Bake times are skipped; every other gate and check still applies.`;
+      const dispatch = dispatchEffect(pipeline, tag, view.index, summary);
+      if (dispatch.kind !== "dispatch") throw new Error("dispatchEffect returned no dispatch");
+      return {
+        effects: [
+          {
+            kind: "create-check",
+            name: stageCheckName(stage.name),
+            status: "queued",
+            title: `[HOTFIX] requested by @${input.actor}`,
+            summary,
+          },
+          {
+            ...dispatch,
+            claim: claimRef(tag, stage.name, "rollout", input.key),
+            inputs: { ...dispatch.inputs, reason: `hotfix: ${command.reason}` },
+          },
+        ],
+        reply: `**Hotfix**: dispatching ${tag} to ${stage.name} without bake times (${command.reason}). Every other gate still applies; prefer \`/rollback\` when it can restore service.`,
+        outcome: "accepted",
+        stage: stage.name,
+        environment: stage.environment,
+        ...notes(encodeHotfix({ release: tag, by: input.actor, reason: command.reason, at: input.now })),
+      };
+    }
     case "retry":
       return retry(input, views, overview);
   }
@@ -313,6 +351,10 @@ function targetStage(input: CommandInput, views: StageView[]): ResolvedStage | u
       return command.stage ? named(command.stage) : awaitingApproval(views)?.stage;
     case "retry":
       return command.stage ? named(command.stage) : views.find((v) => v.phase === "failed")?.stage;
+    case "hotfix":
+      return command.stage
+        ? named(command.stage)
+        : (views.find((v) => v.phase !== "succeeded")?.stage ?? pipeline.stages[0]);
     case "pause":
       return command.stage
         ? named(command.stage)

@@ -1,3 +1,4 @@
+import { decodeRecords } from "../commands/records.js";
 import { pipelineForTag } from "../config/index.js";
 import type { Config, Pipeline } from "../config/types.js";
 import { claimRef, RELEASE_CHECK, stageCheckName } from "./identity.js";
@@ -172,7 +173,16 @@ function decideRollout(
       );
       return { effects, reason: `${event.stage} succeeded; ${next.name} waits for /promote` };
     }
-    effects.push(dispatchEffect(pipeline, tag, index + 1, overview));
+    const next_ = dispatchEffect(pipeline, tag, index + 1, overview);
+    const hotfix = decodeRecords("hotfix", findCheck(snapshot, RELEASE_CHECK)?.summary ?? "")
+      .filter((h) => h.release === tag)
+      .pop();
+    // A hotfix carries on through the pipeline without bake times: the deploy job learns it from `reason`.
+    effects.push(
+      hotfix && next_.kind === "dispatch"
+        ? { ...next_, inputs: { ...next_.inputs, reason: `hotfix: ${hotfix.reason}` } }
+        : next_,
+    );
     return { effects, reason: `${event.stage} succeeded; dispatching ${next.name}` };
   }
 

@@ -46,10 +46,10 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-const deploy = () =>
+const deploy = (extra: Record<string, string> = {}) =>
   runBundle(
     root,
-    { release: "v2", stage: "canary", token: "ghs_tok", "work-dir": join(root, "work") },
+    { release: "v2", stage: "canary", token: "ghs_tok", "work-dir": join(root, "work"), ...extra },
     { GITHUB_REPOSITORY: "acme/shop", GITHUB_API_URL: github.url, GITHUB_WORKSPACE: join(root, "ws") },
   );
 
@@ -60,6 +60,19 @@ describe("a rollout with verification", () => {
     expect(run.code, run.stdout).toBe(0);
     expect(run.stdout).toContain("verification of v2 in canary: passed");
     expect(run.summary).toContain("errors");
+  });
+
+  it("a hotfix skips the bake time but still runs the checks once", async () => {
+    body = { errorRate: 0.01 };
+    const normal = await deploy();
+    expect(normal.stdout).toMatch(/verification round 2/);
+    const hotfix = await deploy({ reason: "hotfix: checkout is down" });
+    expect(hotfix.code, hotfix.stdout).toBe(0);
+    expect(hotfix.stdout).toContain("Verify canary (hotfix: no bake)");
+    expect(hotfix.stdout).toMatch(/verification round 1/);
+    expect(hotfix.stdout).not.toMatch(/verification round 2/);
+    body = { errorRate: 0.5 };
+    expect((await deploy({ reason: "hotfix: checkout is down" })).code).toBe(1);
   });
 
   it("fails with a 'verification failed' annotation when a check breaches its limit", async () => {

@@ -40,8 +40,13 @@ export async function rollout(context: ModeContext): Promise<ModeResult> {
   });
   // A stage with checks or a bake time is verified in the same job: the job, and so the stage's deployment,
   // succeeds only once the release has baked and passed its checks.
-  if (!deployed.ok || (stage.verify.length === 0 && !stage.bake)) return deployed;
-  const verified = await inGroup(log, `Verify ${stage.name}`, () => verify(context));
+  // A hotfix (dispatched with reason "hotfix: ...") skips the bake time, never the checks.
+  const hotfix = context.inputs.reason?.startsWith("hotfix:") ?? false;
+  if (!deployed.ok || (stage.verify.length === 0 && (!stage.bake || hotfix))) return deployed;
+  const verifying = hotfix ? { ...context, stage: { ...stage, bake: undefined } } : context;
+  const verified = await inGroup(log, `Verify ${stage.name}${hotfix ? " (hotfix: no bake)" : ""}`, () =>
+    verify(verifying),
+  );
   return {
     ...verified,
     outputs: { ...deployed.outputs, ...verified.outputs },

@@ -246,6 +246,7 @@ function explicitTag(command: Command): string | undefined {
     case "promote":
     case "approve":
     case "status":
+    case "retry":
       return command.tag;
     default:
       return undefined;
