@@ -93,6 +93,27 @@ function decide(input: CommandInput): Draft {
   const phases = new Map<string, StagePhase>(views.map((v) => [v.stage.name, v.phase]));
   const overview = () => pipelineMarkdown(pipeline, snapshot.release, phases);
   const tag = snapshot.release.tag;
+  /** A fresh queued check run for the stage and its dispatch, claimed once per comment; or why not. */
+  const startStage = (
+    stage: ResolvedStage,
+    how: { title: string; note: string; reason?: string },
+  ): Effect[] | string => {
+    const view = views.find((v) => v.stage.name === stage.name)!;
+    if (view.phase === "dispatched" || view.phase === "running")
+      return `${stage.name} is already deploying ${tag}.`;
+    phases.set(stage.name, "dispatched");
+    const summary = `${overview()}\n\n${how.note}`;
+    const dispatch = dispatchEffect(pipeline, tag, view.index, summary);
+    if (dispatch.kind !== "dispatch") throw new Error("dispatchEffect returned no dispatch");
+    return [
+      { kind: "create-check", name: stageCheckName(stage.name), status: "queued", title: how.title, summary },
+      {
+        ...dispatch,
+        claim: claimRef(tag, stage.name, "rollout", input.key),
+        ...(how.reason ? { inputs: { ...dispatch.inputs, reason: how.reason } } : {}),
+      },
+    ];
+  };
 
   switch (command.name) {
     case "status":
@@ -128,24 +149,13 @@ function decide(input: CommandInput): Draft {
     }
     case "deploy": {
       if (!stage) return refuse(`${tag} has no such stage.`);
-      const view = views.find((v) => v.stage.name === stage.name)!;
-      if (view.phase === "dispatched" || view.phase === "running")
-        return refuse(`${stage.name} is already deploying ${tag}.`);
-      phases.set(stage.name, "dispatched");
-      const summary = `${overview()}\n\nDeploy requested by @${input.actor} with \`${formatCommand(command)}\`.`;
-      const dispatch = dispatchEffect(pipeline, tag, view.index, summary);
-      if (dispatch.kind !== "dispatch") throw new Error("dispatchEffect returned no dispatch");
+      const started = startStage(stage, {
+        title: `Deploy requested by @${input.actor}`,
+        note: `Deploy requested by @${input.actor} with \`${formatCommand(command)}\`.`,
+      });
+      if (typeof started === "string") return refuse(started);
       return {
-        effects: [
-          {
-            kind: "create-check",
-            name: stageCheckName(stage.name),
-            status: "queued",
-            title: `Deploy requested by @${input.actor}`,
-            summary,
-          },
-          { ...dispatch, claim: claimRef(tag, stage.name, "rollout", input.key) },
-        ],
+        effects: started,
         reply: `Dispatching ${tag} to ${stage.name} (environment \`${stage.environment}\`). The stage's gates still apply.`,
         outcome: "accepted",
         stage: stage.name,
@@ -211,28 +221,14 @@ function decide(input: CommandInput): Draft {
       // A hotfix skips bake times (the gates' bake check and the Action's bake wait) and nothing else; it is
       // recorded on the release and shown on every check run it touches.
       if (!stage) return refuse(`${tag} has no such stage.`);
-      const view = views.find((v) => v.stage.name === stage.name)!;
-      if (view.phase === "dispatched" || view.phase === "running")
-        return refuse(`${stage.name} is already deploying ${tag}.`);
-      phases.set(stage.name, "dispatched");
-      const summary = `${overview()}\n\n**HOTFIX** requested by @${input.actor}: ${command.reason}. Bake times are skipped; every other gate and check still applies.`;
-      const dispatch = dispatchEffect(pipeline, tag, view.index, summary);
-      if (dispatch.kind !== "dispatch") throw new Error("dispatchEffect returned no dispatch");
+      const started = startStage(stage, {
+        title: `[HOTFIX] requested by @${input.actor}`,
+        note: `**HOTFIX** requested by @${input.actor}: ${command.reason}. Bake times are skipped; every other gate and check still applies.`,
+        reason: `hotfix: ${command.reason}`,
+      });
+      if (typeof started === "string") return refuse(started);
       return {
-        effects: [
-          {
-            kind: "create-check",
-            name: stageCheckName(stage.name),
-            status: "queued",
-            title: `[HOTFIX] requested by @${input.actor}`,
-            summary,
-          },
-          {
-            ...dispatch,
-            claim: claimRef(tag, stage.name, "rollout", input.key),
-            inputs: { ...dispatch.inputs, reason: `hotfix: ${command.reason}` },
-          },
-        ],
+        effects: started,
         reply: `**Hotfix**: dispatching ${tag} to ${stage.name} without bake times (${command.reason}). Every other gate still applies; prefer \`/rollback\` when it can restore service.`,
         outcome: "accepted",
         stage: stage.name,
