@@ -1,11 +1,15 @@
 // `npm run demo`: Shipline end to end on this machine, without registering a GitHub App. The real App runs under
 // `probot run` against the local GitHub stand-in; the real Action installs releases into folders under a temporary
-// directory. Release v1.0.0 goes through staging, canary and production; v1.1.0 fails on the canary and is rolled
-// back automatically. Prints a timeline and writes every check run's summary to demo-output/<release>/.
+// directory. Release v1.0.0 goes through staging, canary and production; v1.1.0 fails the canary's verification
+// against a real Prometheus (its error ratio is 30%) and is rolled back automatically. Without /usr/bin/prometheus
+// the canary fails its install instead. Prints a timeline and writes every check run's summary to
+// demo-output/<release>/.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { type MetricsService, startMetricsService } from "../test/support/metrics-service.js";
+import { type PrometheusServer, prometheusBinary, startPrometheus } from "../test/support/prometheus.js";
 import { buildApp, ROOT } from "./e2e/app.js";
-import { installScript, threeStagesCommand } from "./e2e/configs.js";
+import { installScript, threeStagesCommand, threeStagesVerified } from "./e2e/configs.js";
 import { formatTimeline, timeline } from "./e2e/timeline.js";
 import { startWorld, type World } from "./e2e/world.js";
 
@@ -19,7 +23,8 @@ function writeSummaries(world: World, tag: string, sha: string): string[] {
   const dir = join(OUT, tag);
   mkdirSync(dir, { recursive: true });
   const written: string[] = [];
-  for (const c of world.repo.checkRuns.filter((run) => run.headSha === sha)) {
+  // Shipline's own check runs (the deploy jobs' check runs belong to GitHub Actions).
+  for (const c of world.repo.checkRuns.filter((run) => run.headSha === sha && !run.owner)) {
     const state = c.status === "completed" ? (c.conclusion ?? "completed") : c.status;
     const body = [
       `# ${c.name}: ${state}`,
@@ -46,11 +51,43 @@ function hosts(world: World): string {
   return HOSTS.map((h) => `${h}=${world.current(h) ?? "-"}`).join("  ");
 }
 
+interface Metrics {
+  service: MetricsService;
+  prometheus: PrometheusServer;
+}
+
+/** Prometheus scraping a service whose v1.1.0 traffic fails 30% of requests; undefined without Prometheus. */
+async function startMetrics(): Promise<Metrics | undefined> {
+  try {
+    prometheusBinary();
+  } catch (err) {
+    say(`   ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  }
+  const service = await startMetricsService({ versions: { "v1.0.0": 0.01, "v1.1.0": 0.3 }, noise: 0.1 });
+  try {
+    const prometheus = await startPrometheus({ targets: [service.address], scrapeInterval: "1s" });
+    // rate() over [10s] needs a few scrapes of history.
+    await service.waitForScrapes(4, 30_000);
+    return { service, prometheus };
+  } catch (err) {
+    await service.close();
+    throw err;
+  }
+}
+
 async function main(): Promise<void> {
   say("Shipline demo: the real App (probot run) and the real Action against a local GitHub stand-in.");
   buildApp();
+  const metrics = await startMetrics();
+  if (metrics)
+    say(
+      `Prometheus ${metrics.prometheus.url} scrapes ${metrics.service.url}/metrics: http_requests_total{version, code}, v1.0.0 1% errors, v1.1.0 30%.`,
+    );
+  else say("No Prometheus here: the canary of v1.1.0 will fail its install instead of its verification.");
   const world = await startWorld({
-    config: (root) => threeStagesCommand(root),
+    config: (root) =>
+      metrics ? threeStagesVerified(root, metrics.prometheus.url) : threeStagesCommand(root),
     environments: { staging: { customRule: true }, production: { customRule: true } },
   });
   try {
@@ -63,8 +100,14 @@ async function main(): Promise<void> {
     await world.settle();
     say(`   hosts: ${hosts(world)}`);
 
-    say("\n2. Publishing v1.1.0; its install fails on the production hosts, so the canary fails ...");
-    for (const h of ["web-1", "web-2", "web-3", "web-4"]) writeFileSync(join(targets, `${h}.broken`), "");
+    if (metrics) {
+      say(
+        "\n2. Publishing v1.1.0; 30% of its requests fail, so the canary fails its error-rate verification ...",
+      );
+    } else {
+      say("\n2. Publishing v1.1.0; its install fails on the production hosts, so the canary fails ...");
+      for (const h of ["web-1", "web-2", "web-3", "web-4"]) writeFileSync(join(targets, `${h}.broken`), "");
+    }
     const v2 = await world.publish("v1.1.0");
     await world.settle();
     say(`   hosts: ${hosts(world)}`);
@@ -76,7 +119,10 @@ async function main(): Promise<void> {
     for (const r of [v1, v2]) {
       const overall = world.check("shipline", r.sha);
       say(`  ${r.tag}: ${overall?.conclusion ?? overall?.status ?? "?"} - ${overall?.output.title ?? ""}`);
-      for (const c of world.repo.checkRuns.filter((x) => x.headSha === r.sha && x.name !== "shipline"))
+      const stages = world.repo.checkRuns.filter(
+        (x) => x.headSha === r.sha && x.name.startsWith("shipline / "),
+      );
+      for (const c of stages)
         say(`    ${c.name.padEnd(22)} ${(c.conclusion ?? c.status).padEnd(9)} ${c.output.title ?? ""}`);
     }
     const rollbacks = world.repo.dispatches.filter((d) => d.inputs.mode === "rollback");
@@ -85,6 +131,14 @@ async function main(): Promise<void> {
         `  rollback: ${d.inputs.stage} back to ${d.inputs.release} from ${d.inputs.from} (${d.inputs.reason})`,
       );
 
+    const failed = world.actions.find((a) => a.job.inputs.release === "v1.1.0" && a.result.exitCode !== 0);
+    const why = /^::error title=([^:]*)::(.*)$/m.exec(failed?.result.stdout ?? "");
+    if (why)
+      say(
+        `  v1.1.0 canary job: ${decodeURIComponent(why[1] ?? "")}: ${(why[2] ?? "").replace(/%0A/g, " / ").replace(/%25/g, "%")}`,
+      );
+    const lock = world.repo.variables.get("production/SHIPLINE_LOCK");
+    if (lock) say(`  production is locked (SHIPLINE_LOCK): ${lock.value}`);
     say("\nCheck run summaries (Markdown)");
     for (const r of [v1, v2]) for (const path of writeSummaries(world, r.tag, r.sha)) say(`  ${path}`);
     say(`  job summaries: ${relative(ROOT, OUT)}/<release>/jobs/`);
@@ -95,6 +149,8 @@ async function main(): Promise<void> {
     }
   } finally {
     await world.stop();
+    await metrics?.prometheus.stop();
+    await metrics?.service.close();
   }
 }
 

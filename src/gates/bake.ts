@@ -1,8 +1,12 @@
-import { formatDuration, parseDuration } from "../config/duration.js";
+import { parseDuration } from "../config/duration.js";
 import type { GateContext, GateResult } from "./types.js";
 import { formatUtc } from "./zoned-time.js";
 
-/** The previous stage must have been live for its bake time (a traffic cycle) before this one starts. */
+/**
+ * The previous stage must have been live for its bake time (a traffic cycle) before this one starts. The
+ * previous stage's deploy job bakes (verifies for the bake time) before it succeeds, so the gate holds a
+ * stage until the previous one has succeeded with its bake done.
+ */
 export function bakeGate(ctx: GateContext): GateResult {
   const index = ctx.pipeline.stages.findIndex((s) => s.name === ctx.stage.name);
   const previous = index > 0 ? ctx.pipeline.stages[index - 1] : undefined;
@@ -19,20 +23,13 @@ export function bakeGate(ctx: GateContext): GateResult {
       next: `Wait for ${previous.name} to finish and bake for ${previous.bake}.`,
     };
   }
-  const live = ctx.now.getTime() - state.completedAt.getTime();
-  if (live >= bakeMs) {
-    return {
-      gate: "bake",
-      ok: true,
-      reason: `${previous.name} has been live for ${formatDuration(live)} (bake ${previous.bake}).`,
-    };
-  }
-  const until = new Date(state.completedAt.getTime() + bakeMs);
+  // The bake happens inside the previous stage's deploy job: the Action keeps verifying the stage for its bake
+  // time (every `interval`) and the job succeeds only after that (docs/verification.md). A stage that
+  // succeeded has therefore been live for its whole bake time; measuring it again from the job's end would
+  // hold every promotion for a second traffic cycle.
   return {
     gate: "bake",
-    ok: false,
-    reason: `${previous.name} has been live for ${formatDuration(Math.max(live, 0))} of its ${previous.bake} bake time.`,
-    next: `Promote after ${formatUtc(until)} (in ${formatDuration(bakeMs - live)}); a recorded /hotfix skips bake times.`,
-    until,
+    ok: true,
+    reason: `${previous.name} baked for ${previous.bake} in its deploy job and succeeded at ${formatUtc(state.completedAt)}.`,
   };
 }

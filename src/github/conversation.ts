@@ -1,12 +1,12 @@
 import type { Permission } from "../commands/authorize.js";
 import type { CheckRunState, Release } from "../pipeline/types.js";
 import { type GitHubClient, type RepoRef, statusOf } from "./client.js";
-import { toRelease } from "./gateway.js";
+import { GitHubGateway, toRelease } from "./gateway.js";
 
 const PERMISSIONS: ReadonlySet<string> = new Set(["admin", "maintain", "write", "triage", "read", "none"]);
 
 /** A Shipline check run with its title (a PATCH of its summary must send the title back). */
-export type TitledCheck = CheckRunState & { title?: string };
+export type TitledCheck = CheckRunState;
 
 /**
  * The GitHub calls behind comment commands and check-run buttons: replies, reactions, who the commenter is,
@@ -98,26 +98,7 @@ export class ConversationGateway {
   }
 
   /** Shipline's own check runs on a commit, with their titles. */
-  async checks(sha: string): Promise<TitledCheck[]> {
-    const { data } = await this.gh.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
-      ...this.repo,
-      ref: sha,
-      per_page: 100,
-      filter: "all",
-      ...(this.appId ? { app_id: this.appId } : {}),
-    });
-    // biome-ignore lint/suspicious/noExplicitAny: narrowed here, the trust boundary.
-    return (data.check_runs as any[])
-      .filter((c) => c.name === "shipline" || String(c.name).startsWith("shipline / "))
-      .map((c) => ({
-        id: Number(c.id),
-        name: String(c.name),
-        status: c.status,
-        conclusion: c.conclusion ?? null,
-        startedAt: c.started_at ?? null,
-        detailsUrl: c.details_url ?? null,
-        summary: c.output?.summary ?? null,
-        ...(typeof c.output?.title === "string" ? { title: c.output.title } : {}),
-      }));
+  checks(sha: string): Promise<TitledCheck[]> {
+    return new GitHubGateway(this.gh, this.repo, this.appId).shiplineChecks(sha);
   }
 }

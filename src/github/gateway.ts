@@ -1,9 +1,9 @@
 import type {
-  CheckAction,
   CheckConclusion,
   CheckRunState,
   CheckStatus,
   DispatchInputs,
+  Effect,
   Release,
   ReleaseAsset,
 } from "../pipeline/types.js";
@@ -203,15 +203,8 @@ export class GitHubGateway {
   }
 }
 
-export interface CheckWrite {
-  name: string;
-  status: CheckStatus;
-  conclusion?: CheckConclusion;
-  title: string;
-  summary: string;
-  detailsUrl?: string;
-  actions?: CheckAction[];
-}
+/** A check run as the core writes it. */
+export type CheckWrite = Omit<Extract<Effect, { kind: "create-check" }>, "kind">;
 
 const MAX_SUMMARY = 65_535;
 
@@ -238,7 +231,7 @@ interface RawCheck {
   started_at?: string | null;
   completed_at?: string | null;
   details_url?: string | null;
-  output?: { summary?: string | null };
+  output?: { title?: string | null; summary?: string | null };
 }
 
 function toCheck(c: RawCheck): CheckRunState {
@@ -251,6 +244,7 @@ function toCheck(c: RawCheck): CheckRunState {
     completedAt: c.completed_at ?? null,
     detailsUrl: c.details_url ?? null,
     summary: c.output?.summary ?? null,
+    ...(typeof c.output?.title === "string" ? { title: c.output.title } : {}),
   };
 }
 

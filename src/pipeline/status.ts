@@ -222,7 +222,10 @@ function onStageFailure(
       name: stageCheckName(event.stage),
       status: "completed",
       conclusion: "failure",
-      title: `Deploying ${tag} to ${event.environment} failed`,
+      title:
+        event.verification === "failed"
+          ? `Verification of ${tag} failed in ${event.stage}`
+          : `Deploying ${tag} to ${event.environment} failed`,
       summary: `${overview}${why}\n\n${link ? `[Deploy job log](${link}) · ` : ""}${rollback}${locked}`,
       ...(link ? { detailsUrl: link } : {}),
     }),

@@ -47,6 +47,8 @@ export interface CheckRunState {
   startedAt?: string | null;
   completedAt?: string | null;
   detailsUrl?: string | null;
+  /** The output title as last written. */
+  title?: string;
   /** The Markdown summary as last written (carries the stage's record markers). */
   summary?: string | null;
 }

@@ -149,9 +149,10 @@ describe("the deployment protection rule: a stage's gates decide whether its dep
     expect(gh.check("shipline / production")!.output.summary).toContain("### Gates");
   });
 
-  it("rejects a stage whose previous stage has not baked yet, saying when it will have", async () => {
+  it("rejects a stage whose previous stage has not finished baking in its deploy job", async () => {
     setConfig(CONFIG);
-    seedChecks("2026-11-18T09:50:00Z");
+    seedChecks();
+    Object.assign(gh.checks[2]!, { status: "in_progress", conclusion: null }); // canary still verifying
     gh.checks[3]!.output.summary = encodeApproval({
       login: "bob",
       stage: "production",
@@ -160,12 +161,11 @@ describe("the deployment protection rule: a stage's gates decide whether its dep
     });
     const review = await request(testProbot({ now: () => NOW }), "production", "production");
     expect(review!.state).toBe("rejected");
-    expect(review!.comment).toMatch(/\[bake\]/);
-    expect(gh.check("shipline / production")).toMatchObject({
-      status: "completed",
-      conclusion: "failure",
-      output: { title: "Blocked by bake" },
-    });
+    expect(review!.comment).toMatch(
+      /\[bake\] canary has not finished for v2\.0\.0, so its 30m bake has not started/,
+    );
+    expect(gh.check("shipline / production")).toMatchObject({ status: "completed", conclusion: "failure" });
+    expect(gh.check("shipline / production")!.output.title).toMatch(/^Blocked by .*bake/);
   });
 
   it("leaves a production job waiting for a second engineer, and a self-approval does not count", async () => {
@@ -183,7 +183,7 @@ describe("the deployment protection rule: a stage's gates decide whether its dep
     expect(review).toBeUndefined();
     const check = gh.check("shipline / production")!;
     expect(check.output.title).toMatch(/^Waiting for approval/);
-    expect(check.output.summary).toContain(`/approve ${TAG} production`);
+    expect(check.output.summary).toContain(`/approve ${TAG} to production`);
     expect(check.output.summary).toMatch(
       /<!-- shipline:awaiting-approval \{"run":\d+,"environment":"production"\} -->/,
     );

@@ -55,10 +55,4 @@ describe("/rollback from a PR comment", () => {
     expect(reply?.body).toContain("v1.0.0");
     expect(world.violations()).toEqual([]);
   });
-
-  it.todo("/approve by another user lets a production stage waiting for approval proceed");
-  it.todo("/approve by the release's author is refused (self-approval)");
-  it.todo(
-    "/lock blocks the next deploy to the locked environment (needs environment variables in the stand-in)",
-  );
 });

@@ -48,7 +48,7 @@ describe("evaluateGates", () => {
       "| Gate | Result | Details |",
       "| --- | --- | --- |",
       "| order | ✅ open | canary succeeded for v1.2.0. |",
-      "| bake | ✅ open | canary has been live for 1d (bake 30m). |",
+      "| bake | ✅ open | canary baked for 30m in its deploy job and succeeded at 2025-01-13T10:00:00Z. |",
     ]);
   });
 

@@ -66,3 +66,61 @@ export function threeStagesCommand(root: string): string {
     `driver: { type: command, run: "sh ${root}/install.sh" }\n`,
   );
 }
+
+/**
+ * staging (1 host) -> production (four hosts, two waves). Production keeps the default four-eyes rule: a stage
+ * whose environment contains "prod" needs one approval from someone who neither published nor triggered it.
+ */
+export function stagingProduction(root: string, extra = ""): string {
+  return `workflow: shipline.yml
+artifacts: { assets: ["app-*.tar.gz"], checksums: SHA256SUMS }
+targets:
+  staging: [stg-1]
+  eu-west: [web-1, web-2]
+  us-east: [web-3, web-4]
+driver: { type: directory, path: "${root}/{target}", keep: 3 }
+stages:
+  - { name: staging, targets: [staging] }
+  - { name: production, targets: [eu-west, us-east], waves: [50, 100] }
+${extra}`;
+}
+
+/**
+ * canary (one host per region, verified against Prometheus during a short bake) -> production. The check is
+ * the error ratio of the release's own traffic (`version="{version}"`), at most 5%.
+ */
+export function verifiedCanary(root: string, prometheusUrl: string): string {
+  return `workflow: shipline.yml
+artifacts: { assets: ["app-*.tar.gz"], checksums: SHA256SUMS }
+targets:
+  eu-west: [web-1, web-2]
+  us-east: [web-3, web-4]
+driver: { type: directory, path: "${root}/{target}", keep: 3 }
+stages:
+  - { name: canary, environment: production, targets: [eu-west, us-east], percent: 25, every-region: true, approvals: 0, verify: [error-rate], bake: 6s, interval: 2s }
+  - { name: production, targets: [eu-west, us-east], waves: [50, 100], approvals: 0 }
+${errorRateCheck(prometheusUrl)}`;
+}
+
+/** The error-ratio check of the release's own traffic (`version="{version}"`) against Prometheus, at most 5%. */
+export function errorRateCheck(prometheusUrl: string): string {
+  return `checks:
+  error-rate:
+    prometheus:
+      url: ${prometheusUrl}
+      query: 'sum(rate(http_requests_total{version="{version}",code=~"5.."}[10s])) / sum(rate(http_requests_total{version="{version}"}[10s]))'
+    max: 0.05
+rollback: { automatic: true, lock: true }
+`;
+}
+
+/**
+ * `threeStagesCommand` whose canary is verified against Prometheus (`errorRateCheck`) right after its rollout:
+ * one round, no bake (a canary bake currently also blocks production through the bake gate; see the e2e tests).
+ */
+export function threeStagesVerified(root: string, prometheusUrl: string): string {
+  return `${threeStagesCommand(root).replace(
+    "every-region: true, approvals: 0 }",
+    "every-region: true, approvals: 0, verify: [error-rate] }",
+  )}${errorRateCheck(prometheusUrl)}`;
+}

@@ -9,8 +9,10 @@ import { httpFetch } from "../standin/http-fetch.js";
 import type { RepoState, RunningStandin, WorkflowJob } from "../standin/index.js";
 import { startStandin } from "../standin/index.js";
 import type { JsonObject } from "../standin/openapi/spec.js";
+import { issueCommentPayload } from "../standin/payloads.js";
 import { type ActionRun, runActionBundle } from "../standin/runner.js";
-import type { Environment, Release } from "../standin/state.js";
+import type { Account, Comment, Environment, Release } from "../standin/state.js";
+import { newId } from "../standin/state.js";
 import { ROOT, type RunningApp, startApp } from "./app.js";
 import { type Asset, releaseAssets } from "./assets.js";
 import { stampTimes, type Timestamps } from "./timeline.js";
@@ -20,6 +22,7 @@ const APP_ID = 1234;
 const SECRET = "e2e-webhook-secret";
 
 const KNOWN_GAPS: RegExp[] = [];
+const CI_BOT: Account = { login: "github-actions[bot]", id: 41898282, type: "Bot" };
 
 export interface ActionRecord {
   job: WorkflowJob;
@@ -46,8 +49,15 @@ export interface World {
   repo: RepoState;
   actions: ActionRecord[];
   times: Timestamps;
-  /** Creates a release with real assets (built by `tar`) uploaded by github-actions[bot], and publishes it. */
-  publish(tag: string, assets?: Asset[]): Promise<Release>;
+  /**
+   * Creates a release with real assets (built by `tar`) uploaded by github-actions[bot], and publishes it.
+   * `author` is who published it (default github-actions[bot]); CI still uploaded the assets.
+   */
+  publish(tag: string, assets?: Asset[], author?: Account): Promise<Release>;
+  /** Posts a comment as `login` on issue/PR `issue` (stored in the stand-in) and delivers issue_comment.created. */
+  comment(login: string, body: string, issue?: number): Promise<Comment>;
+  /** Polls until `predicate` holds (for runs that wait, where `settle` would wait too); throws after `timeoutMs`. */
+  waitFor(what: string, predicate: () => boolean, timeoutMs?: number): Promise<void>;
   /** Waits until no workflow run, webhook delivery or App request is left. */
   settle(): Promise<void>;
   /** The newest check run with that name on a commit. */
@@ -98,7 +108,11 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       node: runnerNode(),
     });
     actions.push({ job, result });
-    return { conclusion: result.exitCode === 0 ? ("success" as const) : ("failure" as const) };
+    return {
+      conclusion: result.exitCode === 0 ? ("success" as const) : ("failure" as const),
+      // The runner turns the step's `::error title=...::` lines into annotations on the job's check run.
+      output: result.stdout,
+    };
   };
 
   const gh = await startStandin({
@@ -135,14 +149,39 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     repo: theRepo,
     actions,
     times,
-    async publish(tag, assets) {
-      const release = gh.standin.createRelease({
-        tag,
-        assets: assets ?? releaseAssets(root, tag),
-        author: { login: "github-actions[bot]", id: 41898282, type: "Bot" },
-      });
+    async publish(tag, assets, author = CI_BOT) {
+      const release = gh.standin.createRelease({ tag, assets: assets ?? releaseAssets(root, tag), author });
+      for (const asset of release.assets) asset.uploader = CI_BOT;
       await gh.standin.deliverRelease(release, "published");
       return release;
+    },
+    async comment(login, body, issue = 12) {
+      const at = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+      const comment: Comment = {
+        id: newId(),
+        issueNumber: issue,
+        body,
+        user: { login, id: 70000 + login.length, type: "User" },
+        createdAt: at,
+        updatedAt: at,
+        reactions: [],
+      };
+      theRepo.comments.push(comment);
+      await gh.deliver(
+        "issue_comment",
+        issueCommentPayload(gh.standin.payloadContext(theRepo), comment, {
+          number: issue,
+          title: "Release train",
+        }),
+      );
+      return comment;
+    },
+    async waitFor(what, predicate, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${world.log()}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
     },
     async settle() {
       for (;;) {

@@ -27,6 +27,14 @@ export type Handler<S> = (ctx: Ctx<S>) => Reply | Promise<Reply>;
 
 export const GITHUB_ACTIONS: Account = { login: "github-actions[bot]", id: 41898282, type: "Bot" };
 
+/** The GitHub Actions App, owner of workflow jobs' check runs. */
+export const GITHUB_ACTIONS_APP = {
+  id: 15368,
+  slug: "github-actions",
+  name: "GitHub Actions",
+  owner: { login: "github", id: 9919, type: "Organization" as const },
+};
+
 export function ok(body: Json, status = 200): Reply {
   return { status, body };
 }

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { JsonObject } from "./openapi/spec.js";
 import type { Urls } from "./shapes.js";
-import { comment, deployment, deploymentStatus, rebase, repoUrls, user } from "./shapes.js";
+import { comment, deployment, deploymentStatus, rebase, repoUrls, user, webhookCheckRun } from "./shapes.js";
 import type {
   Account,
   CheckRun,
@@ -191,6 +191,7 @@ export function deploymentStatusPayload(
   d: Deployment,
   s: DeploymentStatus,
   run: WorkflowRun | undefined,
+  job?: CheckRun,
 ): JsonObject {
   const status: JsonObject = {
     ...deploymentStatus(ctx.urls, ctx.repo, d, s),
@@ -203,6 +204,8 @@ export function deploymentStatusPayload(
     action: "created",
     deployment_status: status,
     deployment: webhookDeployment(ctx, d),
+    // Statuses posted by an Actions job name the job's check run (the App reads its annotations).
+    ...(job ? { check_run: webhookCheckRun(ctx.urls, ctx.repo, job) } : {}),
     ...(run ? workflowFields(ctx, run) : {}),
     ...common(ctx, s.creator),
   };

@@ -1,10 +1,12 @@
 // Turns stand-in state into the JSON GitHub's REST API returns. Shapes start from the examples in GitHub's
 // OpenAPI description (so every required field is present) and override what the state knows.
 
+import { GITHUB_ACTIONS_APP } from "./core.js";
 import type { Json, JsonObject } from "./openapi/spec.js";
 import { isObject, loadSpec } from "./openapi/spec.js";
 import type {
   Account,
+  Annotation,
   Asset,
   CheckRun,
   Comment,
@@ -221,12 +223,12 @@ export function checkRun(
       title: c.output.title,
       summary: c.output.summary,
       text: c.output.text,
-      annotations_count: 0,
+      annotations_count: c.annotations?.length ?? 0,
       annotations_url: `${r.api}/check-runs/${c.id}/annotations`,
     },
     name: c.name,
     check_suite: { id: c.id + 1 },
-    app: integration(urls, app),
+    app: integration(urls, c.owner === "github-actions" ? GITHUB_ACTIONS_APP : app),
     pull_requests: [],
   };
 }
@@ -373,4 +375,40 @@ export function rebase<T>(value: T, urls: Urls, fromFullName: string, toFullName
     .replaceAll("https://github.com", urls.html)
     .replaceAll(fromFullName, toFullName);
   return JSON.parse(text) as T;
+}
+
+/** A check run's annotation as `GET .../check-runs/{id}/annotations` lists it. */
+export function annotation(urls: Urls, repo: RepoState, c: CheckRun, a: Annotation): JsonObject {
+  const r = repoUrls(urls, repo);
+  return {
+    path: a.path,
+    blob_href: `${r.html}/blob/${c.headSha}/${a.path}`,
+    start_line: a.startLine,
+    end_line: a.endLine,
+    start_column: null,
+    end_column: null,
+    annotation_level: a.level,
+    title: a.title,
+    message: a.message,
+    raw_details: null,
+  };
+}
+
+/** The `check_run` of a deployment_status webhook sent for an Actions job (exactly the keys GitHub sends). */
+export function webhookCheckRun(urls: Urls, repo: RepoState, c: CheckRun): JsonObject {
+  const r = repoUrls(urls, repo);
+  return {
+    id: c.id,
+    name: c.name,
+    node_id: nodeId("CheckRun", c.id),
+    head_sha: c.headSha,
+    external_id: c.externalId,
+    url: `${r.api}/check-runs/${c.id}`,
+    html_url: `${r.html}/runs/${c.id}`,
+    details_url: c.detailsUrl ?? `${r.html}/runs/${c.id}`,
+    status: c.status,
+    conclusion: c.conclusion,
+    started_at: c.startedAt,
+    completed_at: c.completedAt,
+  };
 }

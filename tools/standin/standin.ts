@@ -18,6 +18,7 @@ import {
 import type { Urls } from "./shapes.js";
 import type {
   Account,
+  CheckRun,
   Deployment,
   DeploymentStatus,
   Environment,
@@ -27,6 +28,7 @@ import type {
   WorkflowRun,
 } from "./state.js";
 import { newId, newRepo, now } from "./state.js";
+import { annotationsFromOutput } from "./workflow-commands.js";
 
 export interface Delivery {
   id: string;
@@ -58,7 +60,11 @@ export interface WorkflowJob {
   event: JsonObject;
 }
 
-export type Runner = (job: WorkflowJob) => Promise<{ conclusion: "success" | "failure" }>;
+/**
+ * Runs a job. `output` is what its steps printed: `::error` / `::warning` / `::notice` workflow commands in it
+ * become annotations on the job's check run.
+ */
+export type Runner = (job: WorkflowJob) => Promise<{ conclusion: "success" | "failure"; output?: string }>;
 
 export interface StandinOptions {
   /** Where webhooks go (the App's webhook endpoint); omit to record deliveries without sending. */
@@ -383,7 +389,9 @@ export class Standin {
       runId: run.id,
     });
     run.deploymentId = d.id;
-    const logUrl = `${this.urls.html}/${repo.owner.login}/${repo.name}/actions/runs/${run.id}/job/${run.id + 7}`;
+    const jobCheck = this.createJobCheckRun(repo, run);
+    const logUrl = `${this.urls.html}/${repo.owner.login}/${repo.name}/actions/runs/${run.id}/job/${jobCheck.id}`;
+    jobCheck.detailsUrl = logUrl;
     const status = async (state: string): Promise<void> => {
       run.updatedAt = now();
       const s = this.addStatus(d, {
@@ -393,7 +401,7 @@ export class Standin {
         logUrl,
         creator: GITHUB_ACTIONS,
       });
-      await this.deliver("deployment_status", deploymentStatusPayload(ctx, d, s, run));
+      await this.deliver("deployment_status", deploymentStatusPayload(ctx, d, s, run, jobCheck));
     };
     await this.deliver("deployment", deploymentPayload(ctx, d, run));
 
@@ -417,12 +425,15 @@ export class Standin {
       if ((await decision) !== "approved") {
         run.status = "completed";
         run.conclusion = "failure";
+        this.completeJobCheckRun(jobCheck, "failure");
         await status("failure");
         return;
       }
     }
 
     run.status = "in_progress";
+    jobCheck.status = "in_progress";
+    jobCheck.startedAt = now();
     await status("in_progress");
     const token = this.issueToken(GITHUB_ACTIONS, "ghs");
     const job: WorkflowJob = {
@@ -471,14 +482,45 @@ export class Standin {
     };
     let conclusion: "success" | "failure";
     try {
-      conclusion = (await runner(job)).conclusion;
+      const result = await runner(job);
+      conclusion = result.conclusion;
+      jobCheck.annotations = annotationsFromOutput(result.output ?? "");
     } catch (err) {
       this.violation(`runner callback threw: ${err instanceof Error ? err.message : String(err)}`);
       conclusion = "failure";
     }
     run.status = "completed";
     run.conclusion = conclusion;
+    this.completeJobCheckRun(jobCheck, conclusion);
     await status(conclusion);
+  }
+
+  /** The deploy job's own check run (owned by GitHub Actions, named after the job), as GitHub creates it. */
+  private createJobCheckRun(repo: RepoState, run: WorkflowRun): CheckRun {
+    const check: CheckRun = {
+      id: newId(),
+      headSha: run.sha,
+      name: "deploy",
+      status: "queued",
+      conclusion: null,
+      startedAt: now(),
+      completedAt: null,
+      detailsUrl: null,
+      externalId: "",
+      output: { title: null, summary: null, text: null },
+      actions: [],
+      owner: "github-actions",
+      annotations: [],
+    };
+    repo.checkRuns.push(check);
+    run.jobCheckRunId = check.id;
+    return check;
+  }
+
+  private completeJobCheckRun(check: CheckRun, conclusion: "success" | "failure"): void {
+    check.status = "completed";
+    check.conclusion = conclusion;
+    check.completedAt = now();
   }
 
   private fullRef(repo: RepoState, ref: string): string {

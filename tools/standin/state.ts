@@ -43,6 +43,19 @@ export interface CheckRun {
   externalId: string;
   output: { title: string | null; summary: string | null; text: string | null };
   actions: { label: string; description: string; identifier: string }[];
+  /** The App that owns it: undefined for the App under test, "github-actions" for a workflow job's check run. */
+  owner?: "github-actions";
+  /** Annotations (a job's from its `::error` / `::warning` / `::notice` workflow commands). */
+  annotations?: Annotation[];
+}
+
+export interface Annotation {
+  level: "notice" | "warning" | "failure";
+  title: string | null;
+  message: string;
+  path: string;
+  startLine: number;
+  endLine: number;
 }
 
 export interface WorkflowRun {
@@ -61,6 +74,8 @@ export interface WorkflowRun {
   updatedAt: string;
   actor: Account;
   deploymentId: number | null;
+  /** The check run of the run's deploy job (created when the job is queued). */
+  jobCheckRunId?: number;
 }
 
 export interface DeploymentStatus {

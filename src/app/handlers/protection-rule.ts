@@ -161,7 +161,7 @@ export async function reviewDeployJob(
         name: check.name,
         status: "queued",
         title: `Waiting for approval: ${closed[0]?.reason ?? ""}`.slice(0, 200),
-        summary: `${base}${table}\n\nAnother engineer with write access approves with \`/approve ${id.release} ${stage.name}\`.\n\n${marker("awaiting-approval", { run: job.runId, environment: job.environment })}`,
+        summary: `${base}${table}\n\nAnother engineer with write access approves with \`/approve ${id.release} to ${stage.name}\`.\n\n${marker("awaiting-approval", { run: job.runId, environment: job.environment })}`,
         detailsUrl: run.htmlUrl,
       });
     }

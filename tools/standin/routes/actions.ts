@@ -37,7 +37,7 @@ export const actionRoutes: Record<string, Handler<Standin>> = {
     const runs = repo.runs
       .filter((r) => r.workflowFile === params.workflow_id)
       .filter((r) => !headSha || r.sha === headSha)
-      .filter((r) => !event || event === "workflow_dispatch")
+      .filter(() => !event || event === "workflow_dispatch")
       .slice()
       .reverse();
     return ok({ total_count: runs.length, workflow_runs: runs.map((r) => workflowRun(s.urls, repo, r)) });

@@ -1,9 +1,9 @@
 // Check runs: create, update, get, list for a ref.
 import type { Handler } from "../core.js";
-import { notFound, ok, paginate, str } from "../core.js";
+import { GITHUB_ACTIONS_APP, notFound, ok, paginate, str } from "../core.js";
 import type { JsonObject } from "../openapi/spec.js";
 import { isObject } from "../openapi/spec.js";
-import { checkRun, repoUrls } from "../shapes.js";
+import { annotation, checkRun, repoUrls } from "../shapes.js";
 import type { Standin } from "../standin.js";
 import type { CheckRun } from "../state.js";
 import { newId, now } from "../state.js";
@@ -74,12 +74,27 @@ export const checkRoutes: Record<string, Handler<Standin>> = {
     return run ? ok(checkRun(s.urls, repo, run, s.app)) : notFound();
   },
 
+  "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations": ({ s, repo, params, query }) => {
+    const run = repo.checkRuns.find((c) => c.id === Number(params.check_run_id));
+    if (!run) return notFound();
+    const perPage = Math.min(Number(query.get("per_page") ?? 30) || 30, 100);
+    const page = Math.max(Number(query.get("page") ?? 1) || 1, 1);
+    const all = (run.annotations ?? []).map((a) => annotation(s.urls, repo, run, a));
+    return ok(all.slice((page - 1) * perPage, page * perPage));
+  },
+
   "GET /repos/{owner}/{repo}/commits/{ref}/check-runs": ({ s, repo, params, query }) => {
     const sha = s.resolveRef(repo, params.ref ?? "") ?? params.ref;
     const name = query.get("check_name");
     const status = query.get("status");
+    const appId = query.get("app_id");
+    const ownerOf = (c: CheckRun) => (c.owner === "github-actions" ? GITHUB_ACTIONS_APP.id : s.app.id);
     let runs = repo.checkRuns.filter(
-      (c) => c.headSha === sha && (!name || c.name === name) && (!status || c.status === status),
+      (c) =>
+        c.headSha === sha &&
+        (!name || c.name === name) &&
+        (!status || c.status === status) &&
+        (!appId || ownerOf(c) === Number(appId)),
     );
     if ((query.get("filter") ?? "latest") === "latest") {
       runs = runs.filter((c) => runs.every((o) => o.name !== c.name || o.id <= c.id));

@@ -1,0 +1,79 @@
+// `/lock production -- reason`: Shipline, as the environment's protection rule, rejects the next deploy into it,
+// saying who holds the lock and why; after `/unlock`, `/deploy` goes through.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../../tools/e2e/app.js";
+import { stagingProduction } from "../../tools/e2e/configs.js";
+import { startWorld, type World } from "../../tools/e2e/world.js";
+import type { Release } from "../../tools/standin/state.js";
+
+const PRODUCTION_HOSTS = ["web-1", "web-2", "web-3", "web-4"];
+
+describe("a locked environment", () => {
+  let world: World;
+  let release: Release;
+  const lockVariable = () => world.repo.variables.get("production/SHIPLINE_LOCK");
+  const production = () => world.check("shipline / production", release.sha);
+  const replyAfter = (id: number) => world.repo.comments.find((c) => c.user.type === "Bot" && c.id > id);
+
+  beforeAll(async () => {
+    buildApp();
+    world = await startWorld({
+      // No four-eyes here: the lock is the only gate in play.
+      config: (root) =>
+        stagingProduction(root).replace("waves: [50, 100] }", "waves: [50, 100], approvals: 0 }"),
+      environments: { staging: { customRule: true }, production: { customRule: true } },
+    });
+    world.gh.standin.setPermission("carol", "write");
+    world.gh.standin.setPermission("dave", "write");
+  }, 60_000);
+  afterAll(async () => {
+    await world?.stop();
+  });
+
+  it("/lock stores the lock on the environment", { timeout: 60_000 }, async () => {
+    const comment = await world.comment("carol", "/lock production -- migrating the database");
+    await world.settle();
+    expect(replyAfter(comment.id)?.body, world.log()).toMatch(/carol/);
+    const lock = lockVariable();
+    expect(lock, world.log()).toBeDefined();
+    expect(lock?.value).toContain("carol");
+    expect(lock?.value).toContain("migrating the database");
+  });
+
+  it("rejects the next deploy into production, naming the owner and reason; nothing is deployed there", {
+    timeout: 90_000,
+  }, async () => {
+    release = await world.publish("v1.0.0");
+    await world.settle();
+
+    expect(world.current("stg-1")).toBe("v1.0.0");
+    const run = world.repo.runs.find((r) => r.inputs.stage === "production");
+    expect(run, world.log()).toMatchObject({ status: "completed", conclusion: "failure" });
+    const review = world.repo.reviews.find((r) => r.runId === run?.id && r.state);
+    expect(review).toMatchObject({ state: "rejected", environment: "production" });
+    expect(review?.comment).toContain("carol");
+    expect(review?.comment).toContain("migrating the database");
+
+    expect(production()).toMatchObject({ status: "completed", conclusion: "failure" });
+    expect(production()?.output.title).toMatch(/Blocked by lock/);
+    expect(production()?.output.summary).toContain("carol");
+    expect(production()?.output.summary).toContain("migrating the database");
+    expect(world.check("shipline", release.sha)?.conclusion).not.toBe("success");
+    expect(world.actions.map((a) => a.job.inputs.stage)).toEqual(["staging"]);
+    for (const host of PRODUCTION_HOSTS) expect(world.current(host), host).toBeNull();
+  });
+
+  it("after /unlock, /deploy to production goes through", { timeout: 120_000 }, async () => {
+    const unlock = await world.comment("carol", "/unlock production");
+    await world.settle();
+    expect(replyAfter(unlock.id)?.body, world.log()).toBeDefined();
+    expect(lockVariable()).toBeUndefined();
+
+    await world.comment("dave", "/deploy v1.0.0 to production");
+    await world.settle();
+
+    expect(production(), world.log()).toMatchObject({ status: "completed", conclusion: "success" });
+    for (const host of PRODUCTION_HOSTS) expect(world.current(host), host).toBe("v1.0.0");
+    expect(world.violations()).toEqual([]);
+  });
+});
