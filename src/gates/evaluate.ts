@@ -13,7 +13,7 @@ export const COMMENT_LIMIT = 1024;
 const skip = (gate: GateName, reason: string): GateResult => ({ gate, ok: true, skipped: true, reason });
 
 /**
- * Runs every gate that applies to the request and decides. Rollbacks pass everything but the lock (they must
+ * Runs every gate that applies to the request and decides. Rollbacks pass every gate, locks included (they must
  * stay fast and possible, and an automatic rollback has nobody to wait for); hotfixes skip bake times only;
  * a `verify` run deploys nothing, so no gate applies.
  */
@@ -60,7 +60,11 @@ function gatesFor(ctx: GateContext): GateResult[] {
     );
   if (g.freezes.length > 0)
     add("freeze", () => freezeGate(ctx), rollback ? "Rollbacks are not frozen." : undefined);
-  add("lock", () => lockGate(ctx));
+  add(
+    "lock",
+    () => lockGate(ctx),
+    rollback ? "A lock never holds a rollback: restoring the previous release is always allowed." : undefined,
+  );
   if (errorBudgetApplies(ctx)) add("error-budget", () => errorBudgetGate(ctx));
   if (g["required-checks"].length > 0)
     add(

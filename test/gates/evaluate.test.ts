@@ -83,7 +83,7 @@ describe("evaluateGates", () => {
     expect(e.markdown).toContain("a \\| b &lt;script&gt;");
   });
 
-  it("lets a rollback through a closed window, a freeze and a spent budget, but not through a lock", () => {
+  it("lets a rollback through a closed window, a freeze, a spent budget and a lock (a rollback never waits)", () => {
     const base = { now: friday, mode: "rollback" as const, errorBudget: spent, stages: [] };
     const e = evaluateGates(contextFor("production", base, yaml));
     expect(e.approved).toBe(true);
@@ -93,6 +93,7 @@ describe("evaluateGates", () => {
       "four-eyes",
       "window",
       "freeze",
+      "lock",
       "error-budget",
       "required-checks",
     ]);
@@ -100,8 +101,10 @@ describe("evaluateGates", () => {
 
     const lock = { environment: "production", owner: "carol", reason: "investigating" };
     const locked = evaluateGates(contextFor("production", { ...base, lock }, yaml));
-    expect(locked.approved).toBe(false);
-    expect(locked.comment).toContain("[lock] production is locked by @carol: investigating.");
+    expect(locked.approved).toBe(true);
+    expect(locked.results.find((r) => r.gate === "lock")).toMatchObject({ skipped: true });
+    const rollout = evaluateGates(contextFor("production", { ...base, mode: "rollout", lock }, yaml));
+    expect(rollout.comment).toContain("[lock] production is locked by @carol: investigating.");
   });
 
   it("lets a hotfix skip the bake time but no other validation, and marks it", () => {
