@@ -4,7 +4,7 @@ import type { Config, Pipeline } from "../config/types.js";
 import { claimRef, RELEASE_CHECK, stageCheckName } from "./identity.js";
 import { dispatchEffect, upsertCheck } from "./published.js";
 import { findCheck, pausedBy, type StagePhase, stageViews } from "./state.js";
-import { marker, pipelineMarkdown, withStageButtons } from "./summary.js";
+import { marker, pipelineMarkdown, releaseTimeline, withStageButtons } from "./summary.js";
 import type { Decision, Effect, Snapshot, StageEvent } from "./types.js";
 
 const FAILED = new Set(["failure", "error"]);
@@ -145,7 +145,7 @@ function decideRollout(
           status: "completed",
           conclusion: "success",
           title: `${tag} is fully deployed`,
-          summary: `${overview}\n\nEvery stage succeeded: **${tag} is fully deployed.**`,
+          summary: `${overview}\n\nEvery stage succeeded: **${tag} is fully deployed.**${releaseTimeline(snapshot)}`,
         }),
       );
       return { effects, reason: `${tag} fully deployed` };
@@ -249,7 +249,7 @@ function onStageFailure(
       status: "completed",
       conclusion: "failure",
       title: `${tag} failed in ${event.stage}`,
-      summary: `${overview}\n\n${rollback}`,
+      summary: `${overview}\n\n${rollback}${releaseTimeline(snapshot)}`,
     }),
   );
   if (pipeline.rollback.automatic && previous) {

@@ -1,8 +1,10 @@
+import { timelineMarkdown } from "../audit/format.js";
+import { buildTimeline } from "../audit/timeline.js";
 import { stageButtons } from "../commands/buttons.js";
 import type { Pipeline } from "../config/types.js";
 import { CHECK_PREFIX } from "./identity.js";
 import type { StagePhase } from "./state.js";
-import type { Release } from "./types.js";
+import type { Release, Snapshot } from "./types.js";
 
 const ICON: Record<StagePhase, string> = {
   pending: "⏳ pending",
@@ -91,4 +93,38 @@ export function withStageButtons<T extends { kind: string; name?: string }>(
       actions: stageButtons(pipeline.stages[index]!.name, pipeline.stages[index + 1]?.name),
     };
   });
+}
+
+/**
+ * The release's timeline as far as its check runs tell it (stage states and every record: approvals,
+ * commands, hotfixes, pauses, rollbacks), for the `shipline` check run when the release ends.
+ * `shipline audit <tag>` adds the deployments' statuses.
+ */
+export function releaseTimeline(snapshot: Snapshot): string {
+  const timeline = buildTimeline({
+    release: {
+      tag: snapshot.release.tag,
+      sha: snapshot.release.sha,
+      author: snapshot.release.author,
+      createdAt: null,
+      publishedAt: null,
+      htmlUrl: snapshot.release.htmlUrl,
+      prerelease: false,
+    },
+    checkRuns: snapshot.checkRuns.map((c) => ({
+      id: c.id,
+      name: c.name,
+      status: c.status,
+      conclusion: c.conclusion,
+      startedAt: c.startedAt ?? null,
+      completedAt: c.completedAt ?? null,
+      title: c.title ?? null,
+      summary: c.summary ?? null,
+      detailsUrl: c.detailsUrl ?? null,
+      appId: null,
+    })),
+    deployments: [],
+  });
+  if (timeline.entries.length === 0) return "";
+  return `\n\n### Timeline\n\n${timelineMarkdown(timeline)}\n\nThe whole audit trail, with every deployment status: \`npx shipline audit ${snapshot.release.tag}\`.`;
 }

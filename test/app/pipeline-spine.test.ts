@@ -154,6 +154,10 @@ describe("the pipeline spine: a published release flows through its stages", () 
       conclusion: "success",
       output: { title: `${TAG} is fully deployed` },
     });
+    // The release's check run ends with its timeline, rebuilt from the check runs' states and records.
+    const timeline = gh.check("shipline")!.output.summary.split("### Timeline")[1] ?? "";
+    expect(timeline).toContain("| Time (UTC) | Where | What |");
+    expect(timeline).toMatch(/\| staging \|/);
     expect(gh.checks.filter((c) => c.name.startsWith("shipline / ")).map((c) => c.conclusion)).toEqual([
       "success",
       "success",
