@@ -4,6 +4,7 @@ import { registerButtons } from "./handlers/buttons.js";
 import { registerComments } from "./handlers/comments.js";
 import { registerConfigPush } from "./handlers/config-push.js";
 import { registerDeploymentStatus } from "./handlers/deployment-status.js";
+import { registerEnvironmentSync } from "./handlers/environment-sync.js";
 import { registerProtectionRule } from "./handlers/protection-rule.js";
 import { registerReleasePublished } from "./handlers/release-published.js";
 
@@ -12,6 +13,7 @@ export function appMain(app: Probot, deps: AppDeps): void {
   registerReleasePublished(app, deps);
   registerDeploymentStatus(app, deps);
   registerConfigPush(app, deps);
+  registerEnvironmentSync(app, deps);
   registerProtectionRule(app, deps);
   registerComments(app, deps);
   registerButtons(app, deps);

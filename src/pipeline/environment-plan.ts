@@ -84,9 +84,9 @@ export function desiredEnvironments(config: Config): DesiredEnvironment[] {
       const minutes = sync["wait-timer"]?.[name];
       if (minutes !== undefined) env.waitTimer = minutes;
       const explicit = sync.reviewers?.[name];
-      const fromStage = stage.production ? stage.approvers : undefined;
-      const principals = explicit ?? (env.reviewers ? undefined : fromStage);
-      if (principals) env.reviewers = uniqueReviewers(principals.map(toReviewer));
+      const fromStage = stage.production ? (stage.approvers ?? []) : [];
+      const principals = explicit ?? [...(env.reviewers ?? []).map((r) => r.name), ...fromStage];
+      if (principals.length) env.reviewers = uniqueReviewers(principals.map(toReviewer));
       byName.set(name, env);
     }
   }
@@ -122,6 +122,8 @@ const names = (l: Reviewer[]) => l.map((r) => (r.type === "Team" ? r.name : `@${
 const minutes = (n: number) => `${n} minute${n === 1 ? "" : "s"}`;
 const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
 
+const MAX_REVIEWERS = 6;
+
 const EMPTY: EnvironmentState = {
   waitTimer: 0,
   preventSelfReview: false,
@@ -142,7 +144,7 @@ export function planEnvironments(
   current: Record<string, EnvironmentRead>,
 ): EnvironmentPlan {
   const plan: EnvironmentPlan = { changes: [], unchanged: [], unreadable: [], notes: [] };
-  for (const want of desired) {
+  for (let want of desired) {
     const env = want.environment;
     const read = current[env];
     if (read && "error" in read) {
@@ -182,6 +184,12 @@ export function planEnvironments(
     }
 
     // 2. Required reviewers, with prevent self-review for production.
+    if (want.reviewers && want.reviewers.length > MAX_REVIEWERS) {
+      plan.notes.push(
+        `${code(env)}: GitHub allows at most ${MAX_REVIEWERS} required reviewers; Shipline sets the first ${MAX_REVIEWERS} (${names(want.reviewers.slice(0, MAX_REVIEWERS))}).`,
+      );
+      want = { ...want, reviewers: want.reviewers.slice(0, MAX_REVIEWERS) };
+    }
     if (want.reviewers?.length) {
       const preventSelfReview = want.production || now.preventSelfReview;
       const label = `required reviewers ${names(want.reviewers)}${preventSelfReview ? " with prevent self-review" : ""}`;
@@ -235,7 +243,9 @@ export function explainFailure(change: EnvironmentChange | undefined, failure: F
     return "required reviewers need GitHub Enterprise on private repositories: Shipline's own /approve enforces four-eyes instead.";
   if (failure.status === 422 && change?.kind === "protection-rule")
     return `GitHub refused the custom protection rule (${clean(failure.message)}); on private repositories it needs GitHub Enterprise.`;
-  return failure.status ? `GitHub answered ${failure.status}: ${clean(failure.message)}` : clean(failure.message);
+  return failure.status
+    ? `GitHub answered ${failure.status}: ${clean(failure.message)}`
+    : clean(failure.message);
 }
 
 function clean(text: string): string {
@@ -261,7 +271,8 @@ export function environmentReport(
     failed.push(
       `- ${code(environment)}: could not read its settings: **${explainFailure(undefined, failure)}**`,
     );
-  const section = (title: string, lines: string[]) => (lines.length ? [`### ${title}`, "", ...lines, ""] : []);
+  const section = (title: string, lines: string[]) =>
+    lines.length ? [`### ${title}`, "", ...lines, ""] : [];
   const nothing = plan.changes.length === 0 && plan.unreadable.length === 0;
   const title = nothing
     ? "Environments already as configured"

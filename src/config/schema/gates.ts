@@ -51,6 +51,34 @@ export const ErrorBudget = z.strictObject({
   stages: z.array(z.string()).optional(),
 });
 
+/** Opt-in: Shipline creates/updates the environments its stages name when the config changes on the default branch. */
+export const EnvironmentSync = z
+  .strictObject({
+    sync: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Create/update the stages' environments on a push to the default branch (changes repository settings).",
+      ),
+    "wait-timer": z
+      .record(z.string(), z.number().int().min(0).max(43_200))
+      .optional()
+      .describe("Minutes a deploy job waits before it starts, per environment, e.g. { production: 5 }."),
+    "tag-pattern": z
+      .string()
+      .min(1)
+      .optional()
+      .describe("The only tags that may deploy to the environments (default: the pipeline's `tags`)."),
+    reviewers: z
+      .record(z.string(), z.array(Principal).min(1).max(6))
+      .optional()
+      .describe("Required reviewers per environment (default: the production stages' `approvers`)."),
+  })
+  .describe(
+    "Environment sync (docs/gates.md): reviewers, prevent self-review, wait timer, tag policy, Shipline's rule.",
+  );
+export type EnvironmentSync = z.infer<typeof EnvironmentSync>;
+
 export const Gates = z
   .strictObject({
     windows: Windows.optional(),
@@ -68,6 +96,7 @@ export const Gates = z
       .boolean()
       .default(false)
       .describe("Rely on the environment's required reviewers (with prevent self-review) for four-eyes."),
+    environments: EnvironmentSync.optional(),
   })
   .describe("Conditions every deploy must meet; rollbacks bypass windows and the error budget.");
 export type Gates = z.infer<typeof Gates>;
