@@ -20,8 +20,11 @@ const skip = (gate: GateName, reason: string): GateResult => ({ gate, ok: true, 
 export function evaluateGates(ctx: GateContext): Evaluation {
   const results = ctx.mode === "verify" ? [] : gatesFor(ctx);
   const approved = results.every((r) => r.ok);
+  const closed = results.filter((r) => !r.ok);
+  const verdict = approved ? "approve" : closed.every((r) => r.gate === "four-eyes") ? "wait" : "reject";
   return {
     approved,
+    verdict,
     results,
     comment: reviewComment(ctx, approved, results),
     markdown: gateTable(ctx, results),

@@ -121,6 +121,11 @@ export interface GateContext {
 
 export interface Evaluation {
   approved: boolean;
+  /**
+   * What to answer the waiting deploy job: approve; reject with the reasons; or wait (leave the request
+   * unanswered) when approvals are all that is missing, so `/approve` can release the same job.
+   */
+  verdict: "approve" | "reject" | "wait";
   results: GateResult[];
   /** At most 1024 characters: the deployment protection rule review comment. */
   comment: string;

@@ -52,6 +52,22 @@ describe("evaluateGates", () => {
     ]);
   });
 
+  it("waits (answers nothing yet) when approvals are all that is missing, so /approve can release the job", () => {
+    const waiting = evaluateGates(
+      contextFor("production", { now: tuesday, errorBudget: healthy, requiredChecks: green }, yaml),
+    );
+    expect(waiting.results.filter((r) => !r.ok).map((r) => r.gate)).toEqual(["four-eyes"]);
+    expect(waiting.verdict).toBe("wait");
+    const open = evaluateGates(
+      contextFor(
+        "production",
+        { now: tuesday, errorBudget: healthy, requiredChecks: green, approvals: approved },
+        yaml,
+      ),
+    );
+    expect(open.verdict).toBe("approve");
+  });
+
   it("rejects with every closed gate's reason and next step", () => {
     const e = evaluateGates(
       contextFor("production", { now: friday, errorBudget: spent, requiredChecks: [] }, yaml),
@@ -64,6 +80,7 @@ describe("evaluateGates", () => {
       "required-checks",
     ]);
     expect(e.comment.split("\n")[0]).toBe("Shipline rejected v1.2.0 to production: 4 gates closed.");
+    expect(e.verdict).toBe("reject");
     expect(e.comment).toContain("[window] Deploys to production may start only Mon-Thu 09:00-16:00");
     expect(e.comment.length).toBeLessThanOrEqual(COMMENT_LIMIT);
     expect(e.markdown).toContain("| window | ❌ closed |");

@@ -140,10 +140,9 @@ export async function reviewDeployJob(
 
   const check = id.mode === "rollout" ? findCheck(snapshot, stageCheckName(stage.name)) : undefined;
   const closed = evaluation.results.filter((r) => !r.ok);
-  const waitingForApproval = !evaluation.approved && closed.every((r) => r.gate === "four-eyes");
   const base = (check?.summary ?? "").replace(/\n\n### Gates[\s\S]*$/, "");
   const table = `\n\n### Gates\n\n${evaluation.markdown}`;
-  if (evaluation.approved) {
+  if (evaluation.verdict === "approve") {
     await protection.review(job.runId, job.environment, "approved", evaluation.comment);
     if (check)
       await gw.updateCheck(check.id, {
@@ -155,7 +154,7 @@ export async function reviewDeployJob(
       });
     return "approved";
   }
-  if (waitingForApproval) {
+  if (evaluation.verdict === "wait") {
     if (check) {
       await gw.updateCheck(check.id, {
         name: check.name,
