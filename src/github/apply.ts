@@ -140,7 +140,7 @@ async function dispatch(
         name: effect.check.name,
         status: "queued",
         title: `Dispatched: waiting for the deploy job (environment ${inputs.environment})`,
-        summary: `${effect.check.summary}\n\n${run.runUrl ? `[Deploy workflow run](${run.runUrl})` : `Workflow \`${effect.workflow}\` dispatched on \`${effect.ref}\`.`}\n\n${marker("dispatched", { run: run.runId })}`,
+        summary: `${effect.check.summary}\n\n${run.runUrl ? `[Deploy workflow run](${run.runUrl})` : `Workflow \`${effect.workflow}\` dispatched on \`${effect.ref}\`.`}\n\n${marker("dispatched", { run: run.runId, at: new Date().toISOString() })}`,
         ...(run.runUrl ? { detailsUrl: run.runUrl } : {}),
       });
     }

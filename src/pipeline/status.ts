@@ -105,8 +105,7 @@ function decideRollout(
           name,
           status: "in_progress",
           title: `Deploying ${tag} to ${event.environment}`,
-          summary:
-            pipelineMarkdown(pipeline, snapshot.release, phases) + links + `\n\n${marker("dispatched")}`,
+          summary: pipelineMarkdown(pipeline, snapshot.release, phases) + links,
           ...(link ? { detailsUrl: link } : {}),
         }),
       ],
