@@ -29164,6 +29164,9 @@ function error(message2, properties = {}) {
 function warning(message2, properties = {}) {
   issueCommand("warning", toCommandProperties(properties), message2 instanceof Error ? message2.toString() : message2);
 }
+function notice(message2, properties = {}) {
+  issueCommand("notice", toCommandProperties(properties), message2 instanceof Error ? message2.toString() : message2);
+}
 function info(message2) {
   process.stdout.write(message2 + os4.EOL);
 }
@@ -49053,13 +49056,24 @@ var ErrorBudget = external_exports.strictObject({
   "burn-rate": external_exports.array(external_exports.strictObject({ long: Duration, short: Duration, factor: external_exports.number().positive() })).default([{ long: "1h", short: "5m", factor: 14.4 }]).describe("Multi-window burn-rate alerts that block deploys."),
   stages: external_exports.array(external_exports.string()).optional()
 });
+var EnvironmentSync = external_exports.strictObject({
+  sync: external_exports.boolean().default(false).describe(
+    "Create/update the stages' environments on a push to the default branch (changes repository settings)."
+  ),
+  "wait-timer": external_exports.record(external_exports.string(), external_exports.number().int().min(0).max(43200)).optional().describe("Minutes a deploy job waits before it starts, per environment, e.g. { production: 5 }."),
+  "tag-pattern": external_exports.string().min(1).optional().describe("The only tags that may deploy to the environments (default: the pipeline's `tags`)."),
+  reviewers: external_exports.record(external_exports.string(), external_exports.array(Principal).min(1).max(6)).optional().describe("Required reviewers per environment (default: the production stages' `approvers`).")
+}).describe(
+  "Environment sync (docs/gates.md): reviewers, prevent self-review, wait timer, tag policy, Shipline's rule."
+);
 var Gates = external_exports.strictObject({
   windows: Windows.optional(),
   freezes: external_exports.array(Freeze).default([]),
   "error-budget": ErrorBudget.optional(),
   "required-checks": external_exports.array(external_exports.string().min(1)).default([]).describe("Check names that must be green on the release commit."),
   "production-actors": external_exports.array(Principal).optional().describe("Users or @org/teams allowed to drive production stages. Default: anyone with write access."),
-  "github-reviewers": external_exports.boolean().default(false).describe("Rely on the environment's required reviewers (with prevent self-review) for four-eyes.")
+  "github-reviewers": external_exports.boolean().default(false).describe("Rely on the environment's required reviewers (with prevent self-review) for four-eyes."),
+  environments: EnvironmentSync.optional()
 }).describe("Conditions every deploy must meet; rollbacks bypass windows and the error budget.");
 
 // src/config/schema/notify.ts
@@ -55044,6 +55058,8 @@ async function verifyStage(input2) {
 // src/verify/outcome.ts
 var VERIFY_FAILED = "shipline: verification failed";
 var VERIFY_INCONCLUSIVE = "shipline: verification inconclusive";
+var VERIFY_REPORT = "shipline: verification report";
+var MAX_REPORT_CHARS2 = 6e4;
 
 // action/src/modes/verify.ts
 async function verify(context) {
@@ -55060,6 +55076,7 @@ async function verify(context) {
     sleep: (ms2) => new Promise((resolve4) => setTimeout(resolve4, ms2)),
     onRound: (round) => log2.info(`verification round ${round.index}: ${round.results.length} results`)
   });
+  log2.notice(result.summaryMarkdown.slice(0, MAX_REPORT_CHARS2), VERIFY_REPORT);
   return {
     ok: result.outcome === "passed",
     ...result.outcome === "inconclusive" ? { failureTitle: VERIFY_INCONCLUSIVE } : result.outcome === "passed" ? {} : { failureTitle: VERIFY_FAILED },
@@ -55672,6 +55689,7 @@ function readInputs(env) {
 var log = {
   info: (line) => info(line),
   warning: (line) => warning(line),
+  notice: (message2, title) => notice(message2, { title }),
   startGroup: (name) => startGroup(name),
   endGroup: () => endGroup()
 };

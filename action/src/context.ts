@@ -19,6 +19,8 @@ export interface ActionInputs {
 export interface Log {
   info(line: string): void;
   warning(line: string): void;
+  /** A notice annotation on the job (read back by the App through the job's check run). */
+  notice(message: string, title: string): void;
   startGroup(name: string): void;
   endGroup(): void;
 }

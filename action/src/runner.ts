@@ -42,6 +42,7 @@ function readInputs(env: NodeJS.ProcessEnv): ActionInputs {
 const log: Log = {
   info: (line) => core.info(line),
   warning: (line) => core.warning(line),
+  notice: (message, title) => core.notice(message, { title }),
   startGroup: (name) => core.startGroup(name),
   endGroup: () => core.endGroup(),
 };

@@ -11,6 +11,6 @@ export {
 } from "./identity.js";
 export { configFailure, dispatchEffect, onReleasePublished, upsertCheck } from "./published.js";
 export { findCheck, pausedBy, releaseCheck, stageViews } from "./state.js";
-export { needsPreviousRelease, onDeploymentStatus } from "./status.js";
+export { needsJobReport, needsPreviousRelease, onDeploymentStatus } from "./status.js";
 export { marker, pipelineMarkdown } from "./summary.js";
 export type * from "./types.js";

@@ -21,6 +21,17 @@ export function needsPreviousRelease(config: Config, event: StageEvent): boolean
   );
 }
 
+/**
+ * Whether the shell must read the deploy job's annotations: a failed rollout job may have failed its
+ * verification (or could not decide), and a verified stage's report belongs on its check run.
+ */
+export function needsJobReport(config: Config, event: StageEvent): boolean {
+  if (event.mode !== "rollout") return false;
+  if (FAILED.has(event.state)) return true;
+  const stage = pipelineForTag(config, event.release)?.stages.find((s) => s.name === event.stage);
+  return event.state === "success" && Boolean(stage && (stage.verify.length > 0 || stage.bake));
+}
+
 /** Verification could not decide: the stage stays deployed, nothing is promoted or rolled back, a human decides. */
 function onInconclusive(
   pipeline: Pipeline,
@@ -40,7 +51,7 @@ function onInconclusive(
         status: "completed",
         conclusion: "action_required",
         title: `Verification inconclusive: /promote or /rollback`,
-        summary: `${overview}\n\n${ask}${link ? `\n\n[Deploy job log](${link})` : ""}\n\n${marker("inconclusive", { stage: event.stage })}`,
+        summary: `${overview}\n\n${ask}${link ? `\n\n[Deploy job log](${link})` : ""}${verificationSection(event)}\n\n${marker("inconclusive", { stage: event.stage })}`,
         ...(link ? { detailsUrl: link } : {}),
       }),
       upsertCheck(snapshot, {
@@ -87,7 +98,7 @@ function decideRollout(
   const phases = new Map<string, StagePhase>(views.map((v) => [v.stage.name, v.phase]));
   const name = stageCheckName(event.stage);
   const link = event.logUrl ?? event.runUrl;
-  const links = link ? `\n\n[Deploy job log](${link})` : "";
+  const links = (link ? `\n\n[Deploy job log](${link})` : "") + verificationSection(event);
 
   if (view.check?.status === "completed") {
     return {
@@ -225,7 +236,7 @@ function onStageFailure(
         event.verification === "failed"
           ? `Verification of ${tag} failed in ${event.stage}`
           : `Deploying ${tag} to ${event.environment} failed`,
-      summary: `${overview}${why}\n\n${link ? `[Deploy job log](${link}) · ` : ""}${rollback}${locked}`,
+      summary: `${overview}${why}\n\n${link ? `[Deploy job log](${link}) · ` : ""}${rollback}${locked}${verificationSection(event)}`,
       ...(link ? { detailsUrl: link } : {}),
     }),
   ];
@@ -304,4 +315,9 @@ function onRollbackStatus(snapshot: Snapshot, event: StageEvent): Decision {
       }),
     ],
   };
+}
+
+/** The deploy job's verification report (every round, and a chart per metric), when the job left one. */
+function verificationSection(event: StageEvent): string {
+  return event.report ? `\n\n### Verification\n\n${event.report}` : "";
 }

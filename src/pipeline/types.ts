@@ -73,6 +73,8 @@ export interface StageEvent {
   deploymentId: number;
   /** Read from the failed job's annotations: verification, not the rollout, failed or was inconclusive. */
   verification?: "failed" | "inconclusive";
+  /** The job's verification report (rounds table and charts), shown on the stage's check run. */
+  report?: string;
 }
 
 export interface DispatchInputs {

@@ -59,6 +59,8 @@ describe("a rollout with verification", () => {
     const run = await deploy();
     expect(run.code, run.stdout).toBe(0);
     expect(run.stdout).toContain("verification of v2 in canary: passed");
+    // The report reaches the App as a notice on the job (it copies it into the stage's check run).
+    expect(run.stdout).toMatch(/^::notice title=shipline%3A verification report::.*errors/m);
     expect(run.summary).toContain("errors");
   });
 

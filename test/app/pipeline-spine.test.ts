@@ -5,7 +5,7 @@ import type { Probot } from "probot";
 import { beforeEach, describe, expect, it } from "vitest";
 import { decodeLock } from "../../src/commands/records.js";
 import { runName } from "../../src/pipeline/identity.js";
-import { VERIFY_INCONCLUSIVE } from "../../src/verify/outcome.js";
+import { VERIFY_INCONCLUSIVE, VERIFY_REPORT } from "../../src/verify/outcome.js";
 import { API, type FakeGitHub, fakeGitHub } from "../support/fake-github.js";
 import { expectValidGitHubTraffic } from "../support/openapi.js";
 import { testProbot } from "../support/probot.js";
@@ -254,6 +254,18 @@ describe("the pipeline spine: a published release flows through its stages", () 
           start_column: null,
           end_column: null,
         },
+        {
+          path: ".github",
+          start_line: 1,
+          end_line: 1,
+          annotation_level: "notice",
+          title: VERIFY_REPORT,
+          message: "| round | error-rate |\n| --- | --- |\n| 1 | no data |",
+          raw_details: null,
+          blob_href: "",
+          start_column: null,
+          end_column: null,
+        },
       ]);
     await send("release", releasePublished());
     const failed = deploymentStatus("staging", "failure", "staging");
@@ -278,6 +290,9 @@ describe("the pipeline spine: a published release flows through its stages", () 
       output: { title: "Verification inconclusive: /promote or /rollback" },
     });
     expect(gh.check("shipline / staging")!.output.summary).toContain("error-rate: no data in 3 rounds");
+    expect(gh.check("shipline / staging")!.output.summary).toContain(
+      "### Verification\n\n| round | error-rate |",
+    );
     expect(gh.check("shipline / canary")!.status).toBe("queued");
     expect(gh.check("shipline")!.output.title).toBe("Paused: staging needs a decision");
     expect(gh.dispatches).toHaveLength(1);

@@ -57,6 +57,9 @@ describe("a canary verified against Prometheus", () => {
     ]);
     const canary = world.check("shipline / canary", release.sha);
     expect(canary, world.log()).toMatchObject({ status: "completed", conclusion: "success" });
+    // The Action's verification report (each round) is copied from the job's annotations into the stage check run.
+    expect(canary?.output.summary).toContain("### Verification");
+    expect(canary?.output.summary).toMatch(/error-rate/);
     const canaryJob = world.actions.find((a) => a.job.inputs.stage === "canary");
     expect(canaryJob?.result.exitCode).toBe(0);
     expect(canaryJob?.result.summary).toMatch(/error-rate/);

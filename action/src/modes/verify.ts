@@ -1,6 +1,11 @@
 import { planStage } from "../../../src/rollout/plan.js";
 import { verifyStage } from "../../../src/verify/index.js";
-import { VERIFY_FAILED, VERIFY_INCONCLUSIVE } from "../../../src/verify/outcome.js";
+import {
+  MAX_REPORT_CHARS,
+  VERIFY_FAILED,
+  VERIFY_INCONCLUSIVE,
+  VERIFY_REPORT,
+} from "../../../src/verify/outcome.js";
 import type { ModeContext, ModeResult } from "../context.js";
 
 /**
@@ -21,6 +26,8 @@ export async function verify(context: ModeContext): Promise<ModeResult> {
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     onRound: (round) => log.info(`verification round ${round.index}: ${round.results.length} results`),
   });
+  // The rounds, for the stage's check run: the App reads this notice from the job's annotations.
+  log.notice(result.summaryMarkdown.slice(0, MAX_REPORT_CHARS), VERIFY_REPORT);
   return {
     ok: result.outcome === "passed",
     ...(result.outcome === "inconclusive"

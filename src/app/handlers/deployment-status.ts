@@ -3,7 +3,12 @@ import { jobVerification } from "../../github/annotations.js";
 import { applyDecision } from "../../github/apply.js";
 import type { GitHubClient } from "../../github/client.js";
 import { EnvironmentLocks } from "../../github/locks.js";
-import { needsPreviousRelease, onDeploymentStatus, parseRunName } from "../../pipeline/index.js";
+import {
+  needsJobReport,
+  needsPreviousRelease,
+  onDeploymentStatus,
+  parseRunName,
+} from "../../pipeline/index.js";
 import type { StageEvent } from "../../pipeline/types.js";
 import { appLogin } from "../app-login.js";
 import type { AppDeps } from "../deps.js";
@@ -44,9 +49,11 @@ export function registerDeploymentStatus(app: Probot, deps: AppDeps): void {
       ...(run?.html_url ? { runUrl: run.html_url } : {}),
       ...(status.description ? { description: status.description } : {}),
     };
-    if ((status.state === "failure" || status.state === "error") && job?.id) {
-      const verification = await jobVerification(context.octokit as unknown as GitHubClient, gw.repo, job.id);
-      if (verification) Object.assign(event, verification);
+    if (job?.id && needsJobReport(config.config, event)) {
+      Object.assign(
+        event,
+        await jobVerification(context.octokit as unknown as GitHubClient, gw.repo, job.id),
+      );
     }
     const release = {
       id: 0,
