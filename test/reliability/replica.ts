@@ -5,10 +5,9 @@ import { createHmac, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, generatePrivateKey, ROOT } from "../../tools/e2e/app.js";
+import { freePort, startApp } from "../../tools/e2e/app.js";
 import { httpFetch } from "../../tools/standin/http-fetch.js";
 
-export const SERVER_ENTRY = join(ROOT, "lib/app/server.js");
 export const REDIS_SERVER = "/usr/bin/redis-server";
 export const REDIS_CLI = "/usr/bin/redis-cli";
 
@@ -26,41 +25,7 @@ export async function startReplica(options: {
   privateKey?: string;
   env?: Record<string, string>;
 }): Promise<Replica> {
-  const port = await freePort();
-  const github = new URL(options.githubUrl);
-  const child = spawn(process.execPath, [SERVER_ENTRY], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "/tmp",
-      NODE_ENV: "production",
-      APP_ID: String(options.appId),
-      PRIVATE_KEY: options.privateKey ?? generatePrivateKey(),
-      WEBHOOK_SECRET: options.webhookSecret,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      GHE_HOST: github.host,
-      GHE_PROTOCOL: github.protocol.replace(":", ""),
-      LOG_LEVEL: "info",
-      LOG_FORMAT: "json",
-      ...options.env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout?.on("data", (d: Buffer) => {
-    output += d.toString();
-  });
-  child.stderr?.on("data", (d: Buffer) => {
-    output += d.toString();
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(
-    async () => (await httpFetch(`${url}/healthz`, {})).status === 200,
-    child,
-    () => output,
-  );
-  return { url, webhookUrl: `${url}/api/github/webhooks`, log: () => output, stop: () => stop(child) };
+  return startApp({ ...options, entry: "server" });
 }
 
 /** Signs and POSTs a webhook as GitHub does. */

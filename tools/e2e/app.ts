@@ -1,5 +1,6 @@
-// Builds the real App (`npm run build:app` -> lib/app/index.js) and runs it under `probot run`, pointed at the
-// GitHub stand-in with GHE_HOST, as an operator would run it. Nothing inside the App is mocked.
+// Builds the real App (`npm run build:app` -> lib/app/) and runs it as `npm start` does (`node lib/app/server.js`:
+// Probot with Shipline's retry and rate-limit policy), or under the stock `probot run`, pointed at the GitHub
+// stand-in with GHE_HOST, as an operator would run it. Nothing inside the App is mocked.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { createServer } from "node:net";
@@ -8,6 +9,7 @@ import { httpFetch } from "../standin/http-fetch.js";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const APP_ENTRY = join(ROOT, "lib/app/index.js");
+export const SERVER_ENTRY = join(ROOT, "lib/app/server.js");
 const PROBOT_BIN = join(ROOT, "node_modules/probot/bin/probot.js");
 
 let built = false;
@@ -46,8 +48,10 @@ export interface AppOptions {
   appId: number;
   webhookSecret: string;
   privateKey?: string;
-  /** Extra environment for the App process (e.g. a Prometheus token). */
+  /** Extra environment for the App process (e.g. a Prometheus token, REDIS_URL). */
   env?: Record<string, string>;
+  /** `server` (default): what `npm start` runs; `probot-run`: Probot's stock runner over the same app. */
+  entry?: "server" | "probot-run";
 }
 
 export interface RunningApp {
@@ -58,11 +62,12 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-/** Spawns `probot run ./lib/app/index.js` on a free port and waits until it answers HTTP. */
+/** Spawns the App on a free port and waits until it answers HTTP. */
 export async function startApp(options: AppOptions): Promise<RunningApp> {
   const port = await freePort();
   const github = new URL(options.githubUrl);
-  const child = spawn(process.execPath, [PROBOT_BIN, "run", APP_ENTRY], {
+  const args = options.entry === "probot-run" ? [PROBOT_BIN, "run", APP_ENTRY] : [SERVER_ENTRY];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? "",
