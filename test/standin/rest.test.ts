@@ -261,3 +261,24 @@ describe("GitHub stand-in REST API", () => {
     expect(gh.violations.join("\n")).toMatch(/does not implement/);
   });
 });
+
+describe("conditional requests", () => {
+  it("answers a repeated contents read with 304 when the ETag matches, as GitHub does", async () => {
+    const { gh, token } = await standinWithToken();
+    try {
+      gh.standin.repo(REPO).files.set(".github/shipline.yml", "stages: [{ name: a }]");
+      const url = `${gh.apiUrl}/repos/${REPO}/contents/.github%2Fshipline.yml`;
+      const headers = { authorization: `token ${token}`, accept: "application/vnd.github+json" };
+      const first = await httpFetch(url, { headers });
+      const etag = first.headers.get("etag") ?? "";
+      expect(first.status).toBe(200);
+      expect(etag).toMatch(/^"[0-9a-f]{64}"$/);
+      expect((await httpFetch(url, { headers: { ...headers, "if-none-match": etag } })).status).toBe(304);
+      gh.standin.repo(REPO).files.set(".github/shipline.yml", "stages: [{ name: b }]");
+      expect((await httpFetch(url, { headers: { ...headers, "if-none-match": etag } })).status).toBe(200);
+      expect(gh.violations).toEqual([]);
+    } finally {
+      await gh.stop();
+    }
+  });
+});

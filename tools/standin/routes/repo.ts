@@ -1,4 +1,5 @@
 // Repository contents, git refs, collaborator permissions and environments.
+import { createHash } from "node:crypto";
 import type { Handler } from "../core.js";
 import { error, notFound, ok, str, validationFailed } from "../core.js";
 import { environment, repoUrls, user } from "../shapes.js";
@@ -16,15 +17,18 @@ function gitRef(s: Standin, repo: Parameters<typeof repoUrls>[1], ref: string, s
 }
 
 export const repoRoutes: Record<string, Handler<Standin>> = {
-  "GET /repos/{owner}/{repo}/contents/{path}": ({ s, repo, params }) => {
+  "GET /repos/{owner}/{repo}/contents/{path}": ({ s, repo, params, headers }) => {
     const path = params.path ?? "";
     const text = repo.files.get(path);
     if (text === undefined) return notFound();
+    // Like GitHub: an ETag on every answer, and 304 Not Modified (free against the rate limit) to a match.
+    const etag = `"${createHash("sha256").update(text).digest("hex")}"`;
+    if (headers["if-none-match"] === etag) return { status: 304, headers: { etag } };
     const r = repoUrls(s.urls, repo);
     const data = Buffer.from(text);
     const sha = Buffer.from(path).toString("hex").slice(0, 40).padEnd(40, "0");
     const name = path.split("/").at(-1) ?? path;
-    return ok({
+    const reply = ok({
       type: "file",
       encoding: "base64",
       size: data.length,
@@ -42,6 +46,7 @@ export const repoRoutes: Record<string, Handler<Standin>> = {
         html: `${r.html}/blob/${repo.defaultBranch}/${path}`,
       },
     });
+    return { ...reply, headers: { etag } };
   },
 
   "GET /repos/{owner}/{repo}/git/ref/{ref}": ({ s, repo, params }) => {
