@@ -3,6 +3,7 @@ import { errorBudgetApplies, errorBudgetGate } from "./error-budget.js";
 import { fourEyesGate } from "./four-eyes.js";
 import { lockGate } from "./lock.js";
 import { orderGate } from "./order.js";
+import { overlapGate } from "./overlap.js";
 import { requiredChecksGate } from "./required-checks.js";
 import type { Evaluation, GateContext, GateName, GateResult } from "./types.js";
 import { freezeGate, windowGate } from "./windows.js";
@@ -74,6 +75,12 @@ function gatesFor(ctx: GateContext): GateResult[] {
       "required-checks",
       () => requiredChecksGate(ctx),
       rollback ? "A rollback returns to a release that already passed them." : undefined,
+    );
+  if (ctx.activeRollouts)
+    add(
+      "overlap",
+      () => overlapGate(ctx),
+      rollback ? "A rollback never waits for another rollout." : undefined,
     );
   return results;
 }

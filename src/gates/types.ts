@@ -9,7 +9,8 @@ export type GateName =
   | "freeze"
   | "lock"
   | "error-budget"
-  | "required-checks";
+  | "required-checks"
+  | "overlap";
 
 export interface GateResult {
   gate: GateName;
@@ -116,6 +117,8 @@ export interface GateContext {
   lock?: LockFact;
   errorBudget?: ErrorBudgetFigures;
   requiredChecks: CheckState[];
+  /** Other Shipline deploy jobs running right now, anywhere in the repository (the overlap gate). */
+  activeRollouts?: ActiveRollout[];
   now: Date;
 }
 
@@ -131,4 +134,13 @@ export interface Evaluation {
   comment: string;
   /** A Markdown table for the stage's check run. */
   markdown: string;
+}
+
+/** A Shipline deploy job that is running (not waiting): what it deploys, and where. */
+export interface ActiveRollout {
+  runId: number;
+  release: string;
+  stage: string;
+  environment: string;
+  url?: string;
 }

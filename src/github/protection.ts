@@ -93,6 +93,25 @@ export class ProtectionGateway {
   }
 }
 
+/** Runs of the deploy workflow that are running right now (not queued, not waiting for a review). */
+export async function activeRuns(
+  gh: GitHubClient,
+  repo: RepoRef,
+  workflow: string,
+): Promise<{ id: number; displayTitle: string; htmlUrl: string }[]> {
+  const { data } = await gh.request("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs", {
+    ...repo,
+    workflow_id: workflow,
+    status: "in_progress",
+    per_page: 20,
+  });
+  return (data.workflow_runs as { id: number; display_title?: string; html_url?: string }[]).map((r) => ({
+    id: r.id,
+    displayTitle: String(r.display_title ?? ""),
+    htmlUrl: String(r.html_url ?? ""),
+  }));
+}
+
 /** The run id in a `deployment_callback_url` (…/actions/runs/<id>/deployment_protection_rule). */
 export function runIdFromCallback(url: string): number | undefined {
   const m = /\/actions\/runs\/(\d+)\/deployment_protection_rule$/.exec(url);

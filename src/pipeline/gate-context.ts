@@ -1,9 +1,44 @@
 import { decodeApprovals, decodeRecords } from "../commands/records.js";
-import type { Pipeline, ResolvedStage } from "../config/types.js";
-import type { CheckState, Conclusion, ErrorBudgetFigures, GateContext, LockFact } from "../gates/types.js";
-import { RELEASE_CHECK, stageCheckName } from "./identity.js";
+import { pipelineForTag } from "../config/match.js";
+import type { Config, Pipeline, ResolvedStage } from "../config/types.js";
+import type {
+  ActiveRollout,
+  CheckState,
+  Conclusion,
+  ErrorBudgetFigures,
+  GateContext,
+  LockFact,
+} from "../gates/types.js";
+import { parseRunName, RELEASE_CHECK, stageCheckName } from "./identity.js";
 import { findCheck } from "./state.js";
 import type { CheckRunState, Mode } from "./types.js";
+
+/** Which of the deploy workflow's running runs are Shipline rollouts other than `except`, and where they deploy. */
+export function activeRollouts(
+  config: Config,
+  runs: { id: number; displayTitle: string; htmlUrl: string }[],
+  except: number,
+): ActiveRollout[] {
+  return runs.flatMap((run) => {
+    const id = parseRunName(run.displayTitle);
+    if (!id || run.id === except) return [];
+    const stage = pipelineForTag(
+      config,
+      id.mode === "rollback" && id.from ? id.from : id.release,
+    )?.stages.find((s) => s.name === id.stage);
+    return stage
+      ? [
+          {
+            runId: run.id,
+            release: id.release,
+            stage: stage.name,
+            environment: stage.environment,
+            url: run.htmlUrl,
+          },
+        ]
+      : [];
+  });
+}
 
 export interface GateFacts {
   pipeline: Pipeline;
@@ -18,6 +53,7 @@ export interface GateFacts {
   environment?: { requiredReviewers: number; preventSelfReview: boolean };
   lock?: LockFact;
   errorBudget?: ErrorBudgetFigures;
+  activeRollouts?: ActiveRollout[];
   now: Date;
 }
 
@@ -63,6 +99,7 @@ export function gateContext(facts: GateFacts): GateContext {
     ...(facts.environment ? { environment: facts.environment } : {}),
     ...(facts.lock ? { lock: facts.lock } : {}),
     ...(facts.errorBudget ? { errorBudget: facts.errorBudget } : {}),
+    ...(facts.activeRollouts ? { activeRollouts: facts.activeRollouts } : {}),
     requiredChecks,
     now: facts.now,
   };

@@ -216,6 +216,29 @@ describe("the deployment protection rule: a stage's gates decide whether its dep
     expect(review!.comment).toContain("migrating the database");
   });
 
+  it("never lets two rollouts overlap in one environment, but a rollback does not wait", async () => {
+    setConfig(CONFIG);
+    seedChecks();
+    gh.checks[3]!.output.summary = encodeApproval({
+      login: "bob",
+      stage: "production",
+      release: TAG,
+      at: new Date("2026-11-18T09:30:00Z"),
+    });
+    gh.activeRuns.push({
+      id: 4040,
+      display_title: runName({ release: TAG, stage: "canary", mode: "rollout" }),
+    });
+    const probot = testProbot({ now: () => NOW });
+    const review = await request(probot, "production", "production");
+    expect(review!.state).toBe("rejected");
+    expect(review!.comment).toContain(`[overlap] ${TAG} is still deploying to production (stage canary`);
+    expect((await request(probot, "production", "production", "rollback"))!.state).toBe("approved");
+    // A running job in another environment is no obstacle.
+    gh.activeRuns[0]!.display_title = runName({ release: TAG, stage: "staging", mode: "rollout" });
+    expect((await request(probot, "production", "production"))!.state).toBe("approved");
+  });
+
   it("rejects a job into a guarded environment that is not a Shipline deploy", async () => {
     setConfig(CONFIG);
     const runId = 999;

@@ -37,6 +37,8 @@ export interface FakeGitHub {
   calls: Call[];
   /** Workflow runs by id: what GET /actions/runs/{id} answers. */
   runs: Map<number, { display_title: string; triggering_actor: string }>;
+  /** Runs GitHub lists as `in_progress` (other deploy jobs running right now). */
+  activeRuns: { id: number; display_title: string }[];
   /** Answers to deployment protection rule requests. */
   reviews: { runId: number; environment_name: string; state: string; comment: string }[];
   /** Environments' protection rules (GET /environments/{name}). */
@@ -66,6 +68,7 @@ export function fakeGitHub(owner = "Codertocat", repo = "Hello-World"): FakeGitH
     deployments: [],
     calls: [],
     runs: new Map(),
+    activeRuns: [],
     reviews: [],
     environments: new Map(),
     check(name) {
@@ -194,7 +197,15 @@ export function fakeGitHub(owner = "Codertocat", repo = "Hello-World"): FakeGitH
   scope.get(new RegExp(`^${base}/actions/workflows/([^/]+)/runs`)).reply(async (req: Request) => {
     const { uri } = await read(req);
     record("GET", uri, undefined);
-    const headSha = new URL(uri, API).searchParams.get("head_sha");
+    const query = new URL(uri, API).searchParams;
+    if (query.get("status") === "in_progress") {
+      const runs = state.activeRuns.map((r) => ({
+        ...r,
+        html_url: `https://github.com/${owner}/${repo}/actions/runs/${r.id}`,
+      }));
+      return [200, { total_count: runs.length, workflow_runs: runs }];
+    }
+    const headSha = query.get("head_sha");
     const runs = state.dispatches
       .map((d, i) => ({ d, id: 9001 + i }))
       .filter(({ d }) => !headSha || state.tags.get(d.ref) === headSha)

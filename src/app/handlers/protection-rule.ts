@@ -4,8 +4,8 @@ import { pipelineForTag } from "../../config/index.js";
 import { evaluateGates } from "../../gates/evaluate.js";
 import type { GitHubClient } from "../../github/client.js";
 import { EnvironmentLocks } from "../../github/locks.js";
-import { ProtectionGateway, runIdFromCallback } from "../../github/protection.js";
-import { gateContext } from "../../pipeline/gate-context.js";
+import { activeRuns, ProtectionGateway, runIdFromCallback } from "../../github/protection.js";
+import { activeRollouts, gateContext } from "../../pipeline/gate-context.js";
 import { findCheck, marker, parseRunName, RELEASE_CHECK, stageCheckName } from "../../pipeline/index.js";
 import { releaseAuthor } from "../../pipeline/state.js";
 import type { AppDeps } from "../deps.js";
@@ -108,6 +108,15 @@ export async function reviewDeployJob(
   );
   const errorBudget =
     id.mode === "rollout" ? await fetchErrorBudget(pipeline, stage, id.release, deps) : undefined;
+  // The App's own check that rollouts never overlap in one environment (behind the workflow's concurrency group).
+  const running =
+    id.mode === "rollout"
+      ? activeRollouts(
+          config.config,
+          await activeRuns(context.octokit as unknown as GitHubClient, gw.repo, pipeline.workflow),
+          job.runId,
+        )
+      : undefined;
   const releaseSummary = findCheck(snapshot, RELEASE_CHECK)?.summary ?? "";
   const trigger = decodeRecords("command", releaseSummary)
     .filter((c) => c.outcome === "accepted" && c.stage === stage.name && c.release === id.release)
@@ -134,6 +143,7 @@ export async function reviewDeployJob(
           }
         : {}),
       ...(errorBudget ? { errorBudget } : {}),
+      ...(running ? { activeRollouts: running } : {}),
       now: deps.now(),
     }),
   );

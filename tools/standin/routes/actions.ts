@@ -34,9 +34,11 @@ export const actionRoutes: Record<string, Handler<Standin>> = {
   "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs": ({ s, repo, params, query }) => {
     const headSha = query.get("head_sha");
     const event = query.get("event");
+    const status = query.get("status");
     const runs = repo.runs
       .filter((r) => r.workflowFile === params.workflow_id)
       .filter((r) => !headSha || r.sha === headSha)
+      .filter((r) => !status || r.status === status)
       .filter(() => !event || event === "workflow_dispatch")
       .slice()
       .reverse();
