@@ -2,7 +2,7 @@
 // JWT, the Action's GITHUB_TOKEN, or nobody: asset storage), the real Shipline App running in-process behind
 // Probot's node middleware, and a workflow runner that runs the real Action bundle. Used by the API cost section.
 import { createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -14,7 +14,7 @@ import { appMain } from "../src/app/main.js";
 import { releaseAssets } from "../tools/e2e/assets.js";
 import { runnerNode } from "../tools/e2e/world.js";
 import { findOperation } from "../tools/standin/openapi/operations.js";
-import { runActionBundle } from "../tools/standin/runner.js";
+import { runDeployJob } from "../tools/standin/runner.js";
 import { handle } from "../tools/standin/server.js";
 import { Standin, type WorkflowJob } from "../tools/standin/standin.js";
 import type { Environment, Release, RepoState } from "../tools/standin/state.js";
@@ -158,25 +158,11 @@ export async function startCountingWorld(options: WorldOptions): Promise<Countin
   const actionDuring = new Map<string, string>(); // token -> label
 
   const runner = async (job: WorkflowJob) => {
-    const workspace = mkdtempSync(join(root, `run-${job.runId}-`));
-    mkdirSync(join(workspace, ".github"));
-    writeFileSync(join(workspace, CONFIG_PATH), standin.repo().files.get(CONFIG_PATH) ?? "");
     actionDuring.set(job.token, `action: ${job.displayTitle}`);
-    const result = await runActionBundle({
-      env: { ...job.env, GITHUB_WORKSPACE: workspace },
-      inputs: {
-        release: job.inputs.release ?? "",
-        stage: job.inputs.stage ?? "",
-        mode: job.inputs.mode ?? "rollout",
-        pipeline: job.inputs.pipeline ?? "",
-        from: job.inputs.from ?? "",
-        reason: job.inputs.reason ?? "",
-        token: job.token,
-        config: CONFIG_PATH,
-        "work-dir": join(workspace, "work"),
-      },
-      event: job.event,
-      bundle: options.bundle,
+    const result = await runDeployJob(job, {
+      root,
+      config: standin.repo().files.get(CONFIG_PATH) ?? "",
+      ...(options.bundle ? { bundle: options.bundle } : {}),
       node: runnerNode(),
     });
     actionRuns.push({ job, exitCode: result.exitCode, output: `${result.stdout}${result.stderr}` });

@@ -2,7 +2,7 @@
 // workflow "runner" that runs the real built Action in a workspace holding the repository's .github/shipline.yml,
 // installing on directory targets under a temporary folder.
 import { createHmac, randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { httpFetch } from "../standin/http-fetch.js";
@@ -10,7 +10,7 @@ import type { RepoState, RunningStandin, WorkflowJob } from "../standin/index.js
 import { startStandin } from "../standin/index.js";
 import type { JsonObject } from "../standin/openapi/spec.js";
 import { issueCommentPayload } from "../standin/payloads.js";
-import { type ActionRun, runActionBundle } from "../standin/runner.js";
+import { type ActionRun, runDeployJob } from "../standin/runner.js";
 import type { Account, Comment, Environment, Release } from "../standin/state.js";
 import { newId } from "../standin/state.js";
 import { ROOT, type RunningApp, startApp } from "./app.js";
@@ -87,23 +87,9 @@ export async function startWorld(options: WorldOptions): Promise<World> {
   let repo: RepoState | undefined;
 
   const runner = async (job: WorkflowJob) => {
-    const workspace = mkdtempSync(join(root, `run-${job.runId}-`));
-    mkdirSync(join(workspace, ".github"));
-    writeFileSync(join(workspace, CONFIG_PATH), repo?.files.get(CONFIG_PATH) ?? "");
-    const result = await runActionBundle({
-      env: { ...job.env, GITHUB_WORKSPACE: workspace },
-      inputs: {
-        release: job.inputs.release ?? "",
-        stage: job.inputs.stage ?? "",
-        mode: job.inputs.mode ?? "rollout",
-        pipeline: job.inputs.pipeline ?? "",
-        from: job.inputs.from ?? "",
-        reason: job.inputs.reason ?? "",
-        token: job.token,
-        config: CONFIG_PATH,
-        "work-dir": join(workspace, "work"),
-      },
-      event: job.event,
+    const result = await runDeployJob(job, {
+      root,
+      config: repo?.files.get(CONFIG_PATH) ?? "",
       bundle: join(ROOT, "action/dist/index.js"),
       node: runnerNode(),
     });

@@ -1,9 +1,11 @@
 // Runs the built Action bundle the way a GitHub runner does: `node action/dist/index.js` with INPUT_* and GITHUB_*
 // variables, a GITHUB_EVENT_PATH file, and GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files read back afterwards.
 import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import type { WorkflowJob } from "./standin.js";
 
 export interface ActionRun {
   exitCode: number;
@@ -110,4 +112,34 @@ export async function runActionBundle(options: ActionRunOptions): Promise<Action
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Runs a dispatched job's step as the deploy workflow template does: a workspace holding the repository's
+ * `.github/shipline.yml` (what actions/checkout gives), the job's inputs passed to the Action as `with:`.
+ */
+export async function runDeployJob(
+  job: WorkflowJob,
+  options: { root: string; config: string; bundle?: string; node?: string },
+): Promise<ActionRun> {
+  const workspace = mkdtempSync(join(options.root, `run-${job.runId}-`));
+  mkdirSync(join(workspace, ".github"));
+  writeFileSync(join(workspace, ".github/shipline.yml"), options.config);
+  return runActionBundle({
+    env: { ...job.env, GITHUB_WORKSPACE: workspace },
+    inputs: {
+      release: job.inputs.release ?? "",
+      stage: job.inputs.stage ?? "",
+      mode: job.inputs.mode ?? "rollout",
+      pipeline: job.inputs.pipeline ?? "",
+      from: job.inputs.from ?? "",
+      reason: job.inputs.reason ?? "",
+      token: job.token,
+      config: ".github/shipline.yml",
+      "work-dir": join(workspace, "work"),
+    },
+    event: job.event,
+    ...(options.bundle ? { bundle: options.bundle } : {}),
+    ...(options.node ? { node: options.node } : {}),
+  });
 }
