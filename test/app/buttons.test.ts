@@ -7,6 +7,7 @@ import {
   type FakeConversation,
   fakeConversation,
   releasePublishedPayload,
+  seedRelease,
   stageStatusPayload,
 } from "../support/fake-conversation.js";
 import { expectValidGitHubTraffic } from "../support/openapi.js";
@@ -36,11 +37,14 @@ describe("check-run buttons", () => {
 
   beforeEach(async () => {
     gh = fakeConversation(OWNER, REPO);
-    gh.files.set(`${OWNER}/${REPO}@${TAG}:.github/shipline.yml`, CONFIG);
-    gh.tags.set(TAG, SHA);
-    gh.releases.push({ tag: TAG, author: "alice" });
-    gh.permissions.set("bob", "write");
-    gh.permissions.set("rita", "read");
+    seedRelease(gh, {
+      owner: OWNER,
+      repo: REPO,
+      tag: TAG,
+      sha: SHA,
+      config: CONFIG,
+      permissions: { bob: "write", rita: "read" },
+    });
     probot = testProbot();
     await send("release", releasePublished());
     await send("deployment_status", deploymentStatus("staging", "success", "staging"));

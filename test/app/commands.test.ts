@@ -8,6 +8,7 @@ import {
   type FakeConversation,
   fakeConversation,
   releasePublishedPayload,
+  seedRelease,
   stageStatusPayload,
 } from "../support/fake-conversation.js";
 import { expectValidGitHubTraffic } from "../support/openapi.js";
@@ -39,14 +40,14 @@ describe("comment commands", () => {
 
   beforeEach(async () => {
     gh = fakeConversation(OWNER, REPO);
-    gh.files.set(`${OWNER}/${REPO}@${TAG}:.github/shipline.yml`, CONFIG);
-    gh.files.set(`${OWNER}/${REPO}:.github/shipline.yml`, CONFIG);
-    gh.tags.set(TAG, SHA);
-    gh.releases.push({ tag: TAG, author: "alice" });
-    gh.permissions.set("alice", "write");
-    gh.permissions.set("bob", "write");
-    gh.permissions.set("carol", "maintain");
-    gh.permissions.set("rita", "read");
+    seedRelease(gh, {
+      owner: OWNER,
+      repo: REPO,
+      tag: TAG,
+      sha: SHA,
+      config: CONFIG,
+      permissions: { alice: "write", bob: "write", carol: "maintain", rita: "read" },
+    });
     probot = testProbot();
     await send("release", releasePublished());
     expect(gh.dispatches.map((d) => d.inputs.stage)).toEqual(["staging"]);

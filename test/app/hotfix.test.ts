@@ -7,6 +7,7 @@ import {
   type FakeConversation,
   fakeConversation,
   releasePublishedPayload,
+  seedRelease,
   stageStatusPayload,
 } from "../support/fake-conversation.js";
 import { testProbot } from "../support/probot.js";
@@ -32,12 +33,14 @@ describe("/hotfix", () => {
 
   beforeEach(async () => {
     gh = fakeConversation(OWNER, REPO);
-    gh.files.set(`${OWNER}/${REPO}@${TAG}:.github/shipline.yml`, CONFIG);
-    gh.files.set(`${OWNER}/${REPO}:.github/shipline.yml`, CONFIG);
-    gh.tags.set(TAG, SHA);
-    gh.releases.push({ tag: TAG, author: "alice" });
-    gh.permissions.set("bob", "write");
-    gh.permissions.set("rita", "read");
+    seedRelease(gh, {
+      owner: OWNER,
+      repo: REPO,
+      tag: TAG,
+      sha: SHA,
+      config: CONFIG,
+      permissions: { bob: "write", rita: "read" },
+    });
     probot = testProbot();
     await send("release", releasePublishedPayload(TAG, "alice"));
     expect(gh.dispatches).toEqual([]); // staging waits for a human

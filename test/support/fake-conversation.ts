@@ -198,3 +198,28 @@ export function buttonPayload(check: FakeCheck, identifier: string, login: strin
   payload.sender = { ...payload.sender, login, type: "User" };
   return payload;
 }
+
+/**
+ * A repository with a published release: its config at the tag (and on the default branch, which commands
+ * without a tag read), the tag's commit, the release and who may do what.
+ */
+export function seedRelease(
+  gh: FakeConversation,
+  options: {
+    owner: string;
+    repo: string;
+    tag: string;
+    sha: string;
+    config: string;
+    author?: string;
+    permissions?: Record<string, string>;
+  },
+): void {
+  const { owner, repo, tag, sha, config } = options;
+  gh.files.set(`${owner}/${repo}@${tag}:.github/shipline.yml`, config);
+  gh.files.set(`${owner}/${repo}:.github/shipline.yml`, config);
+  gh.tags.set(tag, sha);
+  gh.releases.push({ tag, author: options.author ?? "alice" });
+  for (const [login, permission] of Object.entries(options.permissions ?? {}))
+    gh.permissions.set(login, permission);
+}
