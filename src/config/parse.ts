@@ -1,6 +1,7 @@
-import { type Document, LineCounter, parseDocument } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { isMapping, mergeDefaults } from "./merge.js";
+import { formatPath, issueProblems, locate, type Source } from "./problems.js";
 import { resolveConfig } from "./resolve.js";
 import { ConfigFile } from "./schema/pipeline.js";
 import type { ConfigProblem, ConfigResult } from "./types.js";
@@ -9,12 +10,6 @@ export const CONFIG_PATH = ".github/shipline.yml";
 /** Bounds that keep a hostile file from costing more than a normal one. */
 export const MAX_CONFIG_BYTES = 256 * 1024;
 const MAX_ALIASES = 100;
-
-interface Source {
-  text: string;
-  doc: Document;
-  lines: LineCounter;
-}
 
 function read(text: string, file: string): { source?: Source; problems: ConfigProblem[] } {
   if (Buffer.byteLength(text, "utf8") > MAX_CONFIG_BYTES) {
@@ -43,43 +38,10 @@ function toData(source: Source, file: string): { data?: unknown; problems: Confi
   }
 }
 
-/** Line and column of the deepest node that exists along `path`. */
-export function locate(
-  source: Source | undefined,
-  path: readonly PropertyKey[],
-): { line?: number; column?: number } {
-  if (!source) return {};
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node = source.doc.getIn(path.slice(0, depth) as (string | number)[], true);
-    const range = (node as { range?: [number, number, number] } | undefined)?.range;
-    if (range) {
-      const pos = source.lines.linePos(range[0]);
-      return { line: pos.line, column: pos.col };
-    }
-  }
-  return {};
-}
+export { formatPath, locate };
 
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (acc, key) => (typeof key === "number" ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
-    "",
-  );
-}
-
-function zodProblems(error: z.ZodError, source: Source | undefined): ConfigProblem[] {
-  return error.issues.map((issue) => {
-    const where = locate(source, issue.path);
-    const base = { path: formatPath(issue.path) || "(top level)", message: humanMessage(issue) };
-    return { ...base, ...where };
-  });
-}
-
-function humanMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === "unrecognized_keys")
-    return `unknown key${issue.keys.length > 1 ? "s" : ""}: ${issue.keys.join(", ")}`;
-  if (issue.code === "invalid_union" && "note" in issue && issue.note) return String(issue.note);
-  return issue.message;
+function zodProblems(error: z.ZodError, data: unknown, source: Source | undefined): ConfigProblem[] {
+  return error.issues.flatMap((issue) => issueProblems(issue, ConfigFile, data, source));
 }
 
 export interface ParseOptions {
@@ -110,7 +72,7 @@ export function parseConfig(text: string, options: ParseOptions = {}): ConfigRes
   }
 
   const parsed = ConfigFile.safeParse(data);
-  if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error, repo.source) };
+  if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error, data, repo.source) };
   const resolved = resolveConfig(parsed.data);
   if (!resolved.ok) {
     return {

@@ -40,11 +40,58 @@ describe("parseConfig", () => {
       "workflow: 12",
     ].join("\n");
     expect(problems(text).map((p) => `${p.path}@${p.line}: ${p.message}`)).toEqual([
-      "workflow@5: Invalid input: expected string, received number",
+      "workflow@5: expected text, but this is the number 12",
       "stages[0].waves@3: `waves` must increase, e.g. [25, 50, 100]",
       'stages[1].bake@4: expected a duration such as "90s", "30m", "1h30m" or "2d"',
-      "stages[1]@4: unknown key: bogus",
+      "stages[1].bogus@4: unknown key `bogus` (stages[1] takes: name, environment, targets, percent, every-region, waves, by, concurrency, bake, verify, interval, promote, approvals, approvers, production)",
     ]);
+  });
+
+  it("reports an unknown key at its own line with the nearest valid key", () => {
+    const text = [
+      "workflow: shipline.yml",
+      "stages:",
+      "  - { name: staging }",
+      "rollback:",
+      "  automatic: true",
+      "  lokc: true",
+      "stagse: []",
+      "gates:",
+      "  windows: { allow: ['Mon-Fri 09:00-16:00'], timzone: UTC }",
+      "notfiy: {}",
+    ].join("\n");
+    expect(problems(text).map((p) => `${p.path}@${p.line}: ${p.message}`)).toEqual([
+      "gates.windows.timzone@9: unknown key `timzone` (did you mean `timezone`?)",
+      "rollback.lokc@6: unknown key `lokc` (did you mean `lock`?)",
+      "stagse@7: unknown key `stagse` (did you mean `stages`?)",
+      "notfiy@10: unknown key `notfiy` (did you mean `notify`?)",
+    ]);
+  });
+
+  it("says what is wrong with a type, an option or a window in the user's words", () => {
+    const text = [
+      "stages:",
+      "  - name: a",
+      "    verify: smoke",
+      "    promote: manuel",
+      "    approvals: 11",
+      "gates:",
+      "  windows:",
+      "    allow: ['Mon-Fri 25:00-26:00', 'Mon-Fir 09:00-10:00', 'Mon 9:00-10:00']",
+    ].join("\n");
+    expect(problems(text).map((p) => `${p.path}@${p.line}: ${p.message}`)).toEqual([
+      'stages[0].verify@3: expected a list, e.g. [a, b] or one `- item` per line, but this is the text "smoke"',
+      'stages[0].promote@4: the text "manuel" is not one of auto, manual (did you mean manual?)',
+      "stages[0].approvals@5: must be at most 10, but this is 11",
+      'gates.windows.allow[0]@8: 25:00 in "Mon-Fri 25:00-26:00" is not a time of day: a window starts between 00:00 and 23:59, e.g. "Mon-Thu 09:00-16:00" (days, a space, then a time range; 22:00-06:00 wraps midnight)',
+      'gates.windows.allow[1]@8: "Fir" in "Mon-Fir 09:00-10:00" is not a day: use Mon, Tue, Wed, Thu, Fri, Sat or Sun (did you mean Fri?), e.g. "Mon-Thu 09:00-16:00" (days, a space, then a time range; 22:00-06:00 wraps midnight)',
+      'gates.windows.allow[2]@8: "9:00-10:00" in "Mon 9:00-10:00" is not a time range: write HH:MM-HH:MM with two digits each, e.g. "Mon-Thu 09:00-16:00" (days, a space, then a time range; 22:00-06:00 wraps midnight)',
+    ]);
+  });
+
+  it("names the file it was given in a YAML syntax error", () => {
+    const result = parseConfig("stages: [\n", { file: "deploy/shipline.yml" });
+    expect(result.ok ? [] : result.problems.map((p) => p.path)).toEqual(["deploy/shipline.yml"]);
   });
 
   it("checks references between sections", () => {
