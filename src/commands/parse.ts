@@ -1,4 +1,5 @@
 import { formatDuration, parseDuration } from "../config/duration.js";
+import { nearest } from "../config/suggest.js";
 import { USAGE } from "./syntax.js";
 import { COMMAND_NAMES, type Command, type CommandName, type ParseResult } from "./types.js";
 
@@ -64,8 +65,11 @@ const isCommandName = (word: string): word is CommandName =>
 
 const codepoint = (ch: string) => `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
 
+/** Characters that render as nothing (zero-width space/joiners, word joiner, BOM, soft hyphen). */
+const INVISIBLE = /[\u00AD\u180E\u200B-\u200F\u2060-\u2064\uFEFF]/gu;
+
 function fold(word: string): string {
-  return [...word.normalize("NFKC")]
+  return [...word.replace(INVISIBLE, "").normalize("NFKC")]
     .map((c) => CONFUSABLE[c] ?? c)
     .join("")
     .toLowerCase();
@@ -74,6 +78,8 @@ function fold(word: string): string {
 /** Describes a character that may not appear in a tag or a name. */
 function badChar(ch: string): string {
   if (ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f) return `the control character ${codepoint(ch)}`;
+  if (ch.charCodeAt(0) > 0x7e && /^[\u00AD\u180E\u200B-\u200F\u2060-\u2064\uFEFF]$/u.test(ch))
+    return `the invisible character ${codepoint(ch)}`;
   if (ch.charCodeAt(0) > 0x7e) {
     const looks = CONFUSABLE[ch] ?? ch.normalize("NFKC");
     const like = /^[\x20-\x7e]$/.test(looks) ? ` (it looks like "${looks}")` : "";
@@ -115,11 +121,11 @@ function parse(body: string, options: ParseOptions): ParseResult {
     );
   }
 
-  const rawWord = /^\/([^\s]*)/.exec(line)?.[1] ?? "";
+  const rawWord = /^\/([^ \t]*)/.exec(line)?.[1] ?? "";
   const letters = /^[A-Za-z]*/.exec(rawWord)![0];
   const lower = letters.toLowerCase();
   if (letters.length === rawWord.length) {
-    if (!isCommandName(lower)) return { kind: "none" };
+    if (!isCommandName(lower)) return typo(lower);
   } else {
     // Something other than an ASCII letter in the command word itself.
     const folded = fold(rawWord);
@@ -133,9 +139,12 @@ function parse(body: string, options: ParseOptions): ParseResult {
     }
     if (isCommandName(foldedName) && [...rawWord].some((c) => c.charCodeAt(0) > 0x7f)) {
       const ch = [...rawWord].find((c) => c.charCodeAt(0) > 0x7f)!;
+      const hidden = new RegExp(INVISIBLE.source, "u").test(ch);
       return refuse(
         foldedName,
-        `\`/${foldedName}\` is spelled with ${badChar(ch)}. Type it with ASCII letters.`,
+        hidden
+          ? `\`/${foldedName}\` has ${badChar(ch)} inside it (text pasted from a chat or a document often does). Type the command again. Usage: \`${USAGE[foldedName]}\``
+          : `\`/${foldedName}\` is spelled with ${badChar(ch)}. Type it with ASCII letters.`,
       );
     }
     return { kind: "none" };
@@ -155,6 +164,16 @@ function parse(body: string, options: ParseOptions): ParseResult {
     if (error instanceof CommandError) return refuse(name, `${error.message} Usage: \`${USAGE[name]}\``);
     throw error;
   }
+}
+
+/** `/promte`: not ours, but so close to one of our commands that silence would leave the user guessing. */
+function typo(word: string): ParseResult {
+  const guess = nearest(word, COMMAND_NAMES) as CommandName | undefined;
+  if (!guess) return { kind: "none" };
+  return refuse(
+    guess,
+    `\`/${word}\` is not a Shipline command. Did you mean \`/${guess}\`? Usage: \`${USAGE[guess]}\` (\`/help\` lists every command).`,
+  );
 }
 
 function refuse(name: CommandName, message: string): ParseResult {

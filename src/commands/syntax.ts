@@ -31,16 +31,31 @@ export const DESCRIPTION: Record<CommandName, string> = {
   help: "Show this help.",
 };
 
+/** `/rollback [<environment>] [to <tag>] [-- reason]` -> the command, its arguments, and its reason (own columns). */
+function usageParts(name: CommandName): { command: string; args: string[]; reason: string } {
+  const usage = USAGE[name];
+  const reason = /\[-- reason\]$/.test(usage) ? "optional" : / -- reason$/.test(usage) ? "required" : "—";
+  const rest = usage
+    .replace(/ ?\[?-- reason\]?$/, "")
+    .slice(`/${name}`.length)
+    .trim();
+  return { command: `/${name}`, args: rest.match(/\[[^\]]*\]|<[^>]*>/g) ?? [], reason };
+}
+
+/** The /help reply: one row per command; arguments and the reason in their own columns, so no cell wraps mid-usage. */
 export function helpText(): string {
-  const rows = (Object.keys(USAGE) as CommandName[]).map((n) => `| \`${USAGE[n]}\` | ${DESCRIPTION[n]} |`);
+  const rows = (Object.keys(USAGE) as CommandName[]).map((n) => {
+    const { command, args, reason } = usageParts(n);
+    return `| \`${command}\` | ${args.map((a) => `\`${a}\``).join(" ")} | ${reason} | ${DESCRIPTION[n]} |`;
+  });
   return [
     "**Shipline commands** (first line of a comment; you need write access, production may be limited further):",
     "",
-    "| Command | What it does |",
-    "| --- | --- |",
+    "| Command | Arguments | Reason after ` -- ` | What it does |",
+    "| --- | --- | --- | --- |",
     ...rows,
     "",
-    "Tags use letters, digits and `. _ / + -`; stages and environments are the names in `.github/shipline.yml`. " +
+    "Arguments in `[ ]` are optional. Tags use letters, digits and `. _ / + -`; stages and environments are the names in `.github/shipline.yml`. " +
       "Durations look like `30m`, `2h` or `1d`. A reason follows ` -- ` and may use letters, digits, spaces and " +
       "`. , : ! ? ( ) [ ] # @ / _ + = % * ' -`.",
   ].join("\n");

@@ -119,6 +119,43 @@ describe("parseCommand", () => {
     expect(err("/rollback -- undo \u202Eevil")).toContain("U+202E");
   });
 
+  it("answers a typo of one of its commands with the nearest one, and leaves other bots' commands alone", () => {
+    expect(parseCommand("/promte v1.2.3")).toEqual({
+      kind: "error",
+      name: "promote",
+      message:
+        "`/promte` is not a Shipline command. Did you mean `/promote`? Usage: `/promote [<tag>] [to <stage>]` (`/help` lists every command).",
+    });
+    expect(parseCommand("/rollbak production")).toMatchObject({ kind: "error", name: "rollback" });
+    expect(parseCommand("/unlcok production")).toMatchObject({ kind: "error", name: "unlock" });
+    for (const other of ["/hold", "/lgtm", "/retest", "/assign @me", "/cc @team", "/label bug"])
+      expect(parseCommand(other), other).toEqual({ kind: "none" });
+  });
+
+  it("answers a command word with an invisible character inside it", () => {
+    const result = parseCommand("/pro\u200Bmote v1.2.3");
+    expect(result).toMatchObject({ kind: "error", name: "promote" });
+    expect(result.kind === "error" && result.message).toBe(
+      "`/promote` has the invisible character U+200B inside it (text pasted from a chat or a document often does). Type the command again. Usage: `/promote [<tag>] [to <stage>]`",
+    );
+    expect(parseCommand("/roll\uFEFFback")).toMatchObject({ kind: "error", name: "rollback" });
+  });
+
+  it("/help puts each command's arguments and reason in their own columns", () => {
+    const rows = helpText()
+      .split("\n")
+      .filter((l) => l.startsWith("| `/"));
+    expect(rows).toHaveLength(12);
+    expect(rows).toContain(
+      "| `/rollback` | `[<environment>]` `[to <tag>]` | optional | Roll an environment back to the previous release (or the one named), from stored artifacts. |",
+    );
+    expect(rows).toContain(
+      "| `/hotfix` | `<tag>` `[to <stage>]` | required | Record a hotfix: skips bake times, never other validations; needs a reason. |",
+    );
+    for (const row of rows) expect(row.split(" | ")).toHaveLength(4);
+    expect(helpText()).not.toContain("-- reason]");
+  });
+
   it("has help text listing every command", () => {
     const help = helpText();
     for (const name of [
