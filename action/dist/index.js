@@ -3319,18 +3319,18 @@ var require_data_url = __commonJS({
       assert2(dataURL.protocol === "data:");
       let input2 = URLSerializer(dataURL, true);
       input2 = input2.slice(5);
-      const position = { position: 0 };
+      const position2 = { position: 0 };
       let mimeType = collectASequenceOfCodePointsFast(
         ",",
         input2,
-        position
+        position2
       );
       const mimeTypeLength = mimeType.length;
       mimeType = removeASCIIWhitespace(mimeType, true, true);
-      if (position.position >= input2.length) {
+      if (position2.position >= input2.length) {
         return "failure";
       }
-      position.position++;
+      position2.position++;
       const encodedBody = input2.slice(mimeTypeLength + 1);
       let body = stringPercentDecode(encodedBody);
       if (/;(\u0020){0,}base64$/i.test(mimeType)) {
@@ -3364,23 +3364,23 @@ var require_data_url = __commonJS({
       }
       return serialized;
     }
-    function collectASequenceOfCodePoints(condition, input2, position) {
+    function collectASequenceOfCodePoints(condition, input2, position2) {
       let result = "";
-      while (position.position < input2.length && condition(input2[position.position])) {
-        result += input2[position.position];
-        position.position++;
+      while (position2.position < input2.length && condition(input2[position2.position])) {
+        result += input2[position2.position];
+        position2.position++;
       }
       return result;
     }
-    function collectASequenceOfCodePointsFast(char, input2, position) {
-      const idx = input2.indexOf(char, position.position);
-      const start = position.position;
+    function collectASequenceOfCodePointsFast(char, input2, position2) {
+      const idx = input2.indexOf(char, position2.position);
+      const start = position2.position;
       if (idx === -1) {
-        position.position = input2.length;
+        position2.position = input2.length;
         return input2.slice(start);
       }
-      position.position = idx;
-      return input2.slice(start, position.position);
+      position2.position = idx;
+      return input2.slice(start, position2.position);
     }
     function stringPercentDecode(input2) {
       const bytes = encoder.encode(input2);
@@ -3414,23 +3414,23 @@ var require_data_url = __commonJS({
     }
     function parseMIMEType(input2) {
       input2 = removeHTTPWhitespace(input2, true, true);
-      const position = { position: 0 };
+      const position2 = { position: 0 };
       const type = collectASequenceOfCodePointsFast(
         "/",
         input2,
-        position
+        position2
       );
       if (type.length === 0 || !HTTP_TOKEN_CODEPOINTS.test(type)) {
         return "failure";
       }
-      if (position.position > input2.length) {
+      if (position2.position > input2.length) {
         return "failure";
       }
-      position.position++;
+      position2.position++;
       let subtype = collectASequenceOfCodePointsFast(
         ";",
         input2,
-        position
+        position2
       );
       subtype = removeHTTPWhitespace(subtype, false, true);
       if (subtype.length === 0 || !HTTP_TOKEN_CODEPOINTS.test(subtype)) {
@@ -3446,42 +3446,42 @@ var require_data_url = __commonJS({
         // https://mimesniff.spec.whatwg.org/#mime-type-essence
         essence: `${typeLowercase}/${subtypeLowercase}`
       };
-      while (position.position < input2.length) {
-        position.position++;
+      while (position2.position < input2.length) {
+        position2.position++;
         collectASequenceOfCodePoints(
           // https://fetch.spec.whatwg.org/#http-whitespace
           (char) => HTTP_WHITESPACE_REGEX.test(char),
           input2,
-          position
+          position2
         );
         let parameterName = collectASequenceOfCodePoints(
           (char) => char !== ";" && char !== "=",
           input2,
-          position
+          position2
         );
         parameterName = parameterName.toLowerCase();
-        if (position.position < input2.length) {
-          if (input2[position.position] === ";") {
+        if (position2.position < input2.length) {
+          if (input2[position2.position] === ";") {
             continue;
           }
-          position.position++;
+          position2.position++;
         }
-        if (position.position > input2.length) {
+        if (position2.position > input2.length) {
           break;
         }
         let parameterValue = null;
-        if (input2[position.position] === '"') {
-          parameterValue = collectAnHTTPQuotedString(input2, position, true);
+        if (input2[position2.position] === '"') {
+          parameterValue = collectAnHTTPQuotedString(input2, position2, true);
           collectASequenceOfCodePointsFast(
             ";",
             input2,
-            position
+            position2
           );
         } else {
           parameterValue = collectASequenceOfCodePointsFast(
             ";",
             input2,
-            position
+            position2
           );
           parameterValue = removeHTTPWhitespace(parameterValue, false, true);
           if (parameterValue.length === 0) {
@@ -3514,29 +3514,29 @@ var require_data_url = __commonJS({
       const buffer = Buffer.from(data, "base64");
       return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     }
-    function collectAnHTTPQuotedString(input2, position, extractValue) {
-      const positionStart = position.position;
+    function collectAnHTTPQuotedString(input2, position2, extractValue) {
+      const positionStart = position2.position;
       let value = "";
-      assert2(input2[position.position] === '"');
-      position.position++;
+      assert2(input2[position2.position] === '"');
+      position2.position++;
       while (true) {
         value += collectASequenceOfCodePoints(
           (char) => char !== '"' && char !== "\\",
           input2,
-          position
+          position2
         );
-        if (position.position >= input2.length) {
+        if (position2.position >= input2.length) {
           break;
         }
-        const quoteOrBackslash = input2[position.position];
-        position.position++;
+        const quoteOrBackslash = input2[position2.position];
+        position2.position++;
         if (quoteOrBackslash === "\\") {
-          if (position.position >= input2.length) {
+          if (position2.position >= input2.length) {
             value += "\\";
             break;
           }
-          value += input2[position.position];
-          position.position++;
+          value += input2[position2.position];
+          position2.position++;
         } else {
           assert2(quoteOrBackslash === '"');
           break;
@@ -3545,7 +3545,7 @@ var require_data_url = __commonJS({
       if (extractValue) {
         return value;
       }
-      return input2.slice(positionStart, position.position);
+      return input2.slice(positionStart, position2.position);
     }
     function serializeAMimeType(mimeType) {
       assert2(mimeType !== "failure");
@@ -4693,23 +4693,23 @@ var require_util2 = __commonJS({
       if (!data.startsWith("bytes")) {
         return "failure";
       }
-      const position = { position: 5 };
+      const position2 = { position: 5 };
       if (allowWhitespace) {
         collectASequenceOfCodePoints(
           (char) => char === "	" || char === " ",
           data,
-          position
+          position2
         );
       }
-      if (data.charCodeAt(position.position) !== 61) {
+      if (data.charCodeAt(position2.position) !== 61) {
         return "failure";
       }
-      position.position++;
+      position2.position++;
       if (allowWhitespace) {
         collectASequenceOfCodePoints(
           (char) => char === "	" || char === " ",
           data,
-          position
+          position2
         );
       }
       const rangeStart = collectASequenceOfCodePoints(
@@ -4718,25 +4718,25 @@ var require_util2 = __commonJS({
           return code >= 48 && code <= 57;
         },
         data,
-        position
+        position2
       );
       const rangeStartValue = rangeStart.length ? Number(rangeStart) : null;
       if (allowWhitespace) {
         collectASequenceOfCodePoints(
           (char) => char === "	" || char === " ",
           data,
-          position
+          position2
         );
       }
-      if (data.charCodeAt(position.position) !== 45) {
+      if (data.charCodeAt(position2.position) !== 45) {
         return "failure";
       }
-      position.position++;
+      position2.position++;
       if (allowWhitespace) {
         collectASequenceOfCodePoints(
           (char) => char === "	" || char === " ",
           data,
-          position
+          position2
         );
       }
       const rangeEnd = collectASequenceOfCodePoints(
@@ -4745,10 +4745,10 @@ var require_util2 = __commonJS({
           return code >= 48 && code <= 57;
         },
         data,
-        position
+        position2
       );
       const rangeEndValue = rangeEnd.length ? Number(rangeEnd) : null;
-      if (position.position < data.length) {
+      if (position2.position < data.length) {
         return "failure";
       }
       if (rangeEndValue === null && rangeStartValue === null) {
@@ -4830,27 +4830,27 @@ var require_util2 = __commonJS({
     }
     function gettingDecodingSplitting(value) {
       const input2 = value;
-      const position = { position: 0 };
+      const position2 = { position: 0 };
       const values = [];
       let temporaryValue = "";
-      while (position.position < input2.length) {
+      while (position2.position < input2.length) {
         temporaryValue += collectASequenceOfCodePoints(
           (char) => char !== '"' && char !== ",",
           input2,
-          position
+          position2
         );
-        if (position.position < input2.length) {
-          if (input2.charCodeAt(position.position) === 34) {
+        if (position2.position < input2.length) {
+          if (input2.charCodeAt(position2.position) === 34) {
             temporaryValue += collectAnHTTPQuotedString(
               input2,
-              position
+              position2
             );
-            if (position.position < input2.length) {
+            if (position2.position < input2.length) {
               continue;
             }
           } else {
-            assert2(input2.charCodeAt(position.position) === 44);
-            position.position++;
+            assert2(input2.charCodeAt(position2.position) === 44);
+            position2.position++;
           }
         }
         temporaryValue = removeChars(temporaryValue, true, true, (char) => char === 9 || char === 32);
@@ -5215,9 +5215,9 @@ var require_formdata_parser = __commonJS({
       }
       const boundary = Buffer.from(`--${boundaryString}`, "utf8");
       const entryList = [];
-      const position = { position: 0 };
-      while (input2[position.position] === 13 && input2[position.position + 1] === 10) {
-        position.position += 2;
+      const position2 = { position: 0 };
+      while (input2[position2.position] === 13 && input2[position2.position + 1] === 10) {
+        position2.position += 2;
       }
       let trailing = input2.length;
       while (input2[trailing - 1] === 10 && input2[trailing - 2] === 13) {
@@ -5227,40 +5227,40 @@ var require_formdata_parser = __commonJS({
         input2 = input2.subarray(0, trailing);
       }
       while (true) {
-        if (input2.subarray(position.position, position.position + boundary.length).equals(boundary)) {
-          position.position += boundary.length;
+        if (input2.subarray(position2.position, position2.position + boundary.length).equals(boundary)) {
+          position2.position += boundary.length;
         } else {
           return "failure";
         }
-        if (position.position === input2.length - 2 && bufferStartsWith(input2, dd, position) || position.position === input2.length - 4 && bufferStartsWith(input2, ddcrlf, position)) {
+        if (position2.position === input2.length - 2 && bufferStartsWith(input2, dd, position2) || position2.position === input2.length - 4 && bufferStartsWith(input2, ddcrlf, position2)) {
           return entryList;
         }
-        if (input2[position.position] !== 13 || input2[position.position + 1] !== 10) {
+        if (input2[position2.position] !== 13 || input2[position2.position + 1] !== 10) {
           return "failure";
         }
-        position.position += 2;
-        const result = parseMultipartFormDataHeaders(input2, position);
+        position2.position += 2;
+        const result = parseMultipartFormDataHeaders(input2, position2);
         if (result === "failure") {
           return "failure";
         }
         let { name, filename, contentType, encoding } = result;
-        position.position += 2;
+        position2.position += 2;
         let body;
         {
-          const boundaryIndex = input2.indexOf(boundary.subarray(2), position.position);
+          const boundaryIndex = input2.indexOf(boundary.subarray(2), position2.position);
           if (boundaryIndex === -1) {
             return "failure";
           }
-          body = input2.subarray(position.position, boundaryIndex - 4);
-          position.position += body.length;
+          body = input2.subarray(position2.position, boundaryIndex - 4);
+          position2.position += body.length;
           if (encoding === "base64") {
             body = Buffer.from(body.toString(), "base64");
           }
         }
-        if (input2[position.position] !== 13 || input2[position.position + 1] !== 10) {
+        if (input2[position2.position] !== 13 || input2[position2.position + 1] !== 10) {
           return "failure";
         } else {
-          position.position += 2;
+          position2.position += 2;
         }
         let value;
         if (filename !== null) {
@@ -5277,13 +5277,13 @@ var require_formdata_parser = __commonJS({
         entryList.push(makeEntry(name, value, filename));
       }
     }
-    function parseMultipartFormDataHeaders(input2, position) {
+    function parseMultipartFormDataHeaders(input2, position2) {
       let name = null;
       let filename = null;
       let contentType = null;
       let encoding = null;
       while (true) {
-        if (input2[position.position] === 13 && input2[position.position + 1] === 10) {
+        if (input2[position2.position] === 13 && input2[position2.position + 1] === 10) {
           if (name === null) {
             return "failure";
           }
@@ -5292,43 +5292,43 @@ var require_formdata_parser = __commonJS({
         let headerName = collectASequenceOfBytes(
           (char) => char !== 10 && char !== 13 && char !== 58,
           input2,
-          position
+          position2
         );
         headerName = removeChars(headerName, true, true, (char) => char === 9 || char === 32);
         if (!HTTP_TOKEN_CODEPOINTS.test(headerName.toString())) {
           return "failure";
         }
-        if (input2[position.position] !== 58) {
+        if (input2[position2.position] !== 58) {
           return "failure";
         }
-        position.position++;
+        position2.position++;
         collectASequenceOfBytes(
           (char) => char === 32 || char === 9,
           input2,
-          position
+          position2
         );
         switch (bufferToLowerCasedHeaderName(headerName)) {
           case "content-disposition": {
             name = filename = null;
-            if (!bufferStartsWith(input2, formDataNameBuffer, position)) {
+            if (!bufferStartsWith(input2, formDataNameBuffer, position2)) {
               return "failure";
             }
-            position.position += 17;
-            name = parseMultipartFormDataName(input2, position);
+            position2.position += 17;
+            name = parseMultipartFormDataName(input2, position2);
             if (name === null) {
               return "failure";
             }
-            if (bufferStartsWith(input2, filenameBuffer, position)) {
-              let check2 = position.position + filenameBuffer.length;
+            if (bufferStartsWith(input2, filenameBuffer, position2)) {
+              let check2 = position2.position + filenameBuffer.length;
               if (input2[check2] === 42) {
-                position.position += 1;
+                position2.position += 1;
                 check2 += 1;
               }
               if (input2[check2] !== 61 || input2[check2 + 1] !== 34) {
                 return "failure";
               }
-              position.position += 12;
-              filename = parseMultipartFormDataName(input2, position);
+              position2.position += 12;
+              filename = parseMultipartFormDataName(input2, position2);
               if (filename === null) {
                 return "failure";
               }
@@ -5339,7 +5339,7 @@ var require_formdata_parser = __commonJS({
             let headerValue = collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
               input2,
-              position
+              position2
             );
             headerValue = removeChars(headerValue, false, true, (char) => char === 9 || char === 32);
             contentType = isomorphicDecode(headerValue);
@@ -5349,7 +5349,7 @@ var require_formdata_parser = __commonJS({
             let headerValue = collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
               input2,
-              position
+              position2
             );
             headerValue = removeChars(headerValue, false, true, (char) => char === 9 || char === 32);
             encoding = isomorphicDecode(headerValue);
@@ -5359,38 +5359,38 @@ var require_formdata_parser = __commonJS({
             collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
               input2,
-              position
+              position2
             );
           }
         }
-        if (input2[position.position] !== 13 && input2[position.position + 1] !== 10) {
+        if (input2[position2.position] !== 13 && input2[position2.position + 1] !== 10) {
           return "failure";
         } else {
-          position.position += 2;
+          position2.position += 2;
         }
       }
     }
-    function parseMultipartFormDataName(input2, position) {
-      assert2(input2[position.position - 1] === 34);
+    function parseMultipartFormDataName(input2, position2) {
+      assert2(input2[position2.position - 1] === 34);
       let name = collectASequenceOfBytes(
         (char) => char !== 10 && char !== 13 && char !== 34,
         input2,
-        position
+        position2
       );
-      if (input2[position.position] !== 34) {
+      if (input2[position2.position] !== 34) {
         return null;
       } else {
-        position.position++;
+        position2.position++;
       }
       name = new TextDecoder().decode(name).replace(/%0A/ig, "\n").replace(/%0D/ig, "\r").replace(/%22/g, '"');
       return name;
     }
-    function collectASequenceOfBytes(condition, input2, position) {
-      let start = position.position;
+    function collectASequenceOfBytes(condition, input2, position2) {
+      let start = position2.position;
       while (start < input2.length && condition(input2[start])) {
         ++start;
       }
-      return input2.subarray(position.position, position.position = start);
+      return input2.subarray(position2.position, position2.position = start);
     }
     function removeChars(buf, leading, trailing, predicate) {
       let lead = 0;
@@ -5403,12 +5403,12 @@ var require_formdata_parser = __commonJS({
       }
       return lead === 0 && trail === buf.length - 1 ? buf : buf.subarray(lead, trail + 1);
     }
-    function bufferStartsWith(buffer, start, position) {
+    function bufferStartsWith(buffer, start, position2) {
       if (buffer.length < start.length) {
         return false;
       }
       for (let i = 0; i < start.length; i++) {
-        if (start[i] !== buffer[position.position + i]) {
+        if (start[i] !== buffer[position2.position + i]) {
           return false;
         }
       }
@@ -11784,13 +11784,13 @@ var require_dns = __commonJS({
         } else {
           family.offset++;
         }
-        const position = family.offset % family.ips.length;
-        ip = family.ips[position] ?? null;
+        const position2 = family.offset % family.ips.length;
+        ip = family.ips[position2] ?? null;
         if (ip == null) {
           return ip;
         }
         if (Date.now() - ip.timestamp > ip.ttl) {
-          family.ips.splice(position, 1);
+          family.ips.splice(position2, 1);
           return this.pick(origin, hostnameRecords, affinity);
         }
         return ip;
@@ -16320,22 +16320,22 @@ var require_parse = __commonJS({
       let name = "";
       let value = "";
       if (header.includes(";")) {
-        const position = { position: 0 };
-        nameValuePair = collectASequenceOfCodePointsFast(";", header, position);
-        unparsedAttributes = header.slice(position.position);
+        const position2 = { position: 0 };
+        nameValuePair = collectASequenceOfCodePointsFast(";", header, position2);
+        unparsedAttributes = header.slice(position2.position);
       } else {
         nameValuePair = header;
       }
       if (!nameValuePair.includes("=")) {
         value = nameValuePair;
       } else {
-        const position = { position: 0 };
+        const position2 = { position: 0 };
         name = collectASequenceOfCodePointsFast(
           "=",
           nameValuePair,
-          position
+          position2
         );
-        value = nameValuePair.slice(position.position + 1);
+        value = nameValuePair.slice(position2.position + 1);
       }
       name = name.trim();
       value = value.trim();
@@ -16369,13 +16369,13 @@ var require_parse = __commonJS({
       let attributeName = "";
       let attributeValue = "";
       if (cookieAv.includes("=")) {
-        const position = { position: 0 };
+        const position2 = { position: 0 };
         attributeName = collectASequenceOfCodePointsFast(
           "=",
           cookieAv,
-          position
+          position2
         );
-        attributeValue = cookieAv.slice(position.position + 1);
+        attributeValue = cookieAv.slice(position2.position + 1);
       } else {
         attributeName = cookieAv;
       }
@@ -17026,16 +17026,16 @@ var require_util7 = __commonJS({
       return isTextBinaryFrame(opcode) || isContinuationFrame(opcode) || isControlFrame(opcode);
     }
     function parseExtensions(extensions) {
-      const position = { position: 0 };
+      const position2 = { position: 0 };
       const extensionList = /* @__PURE__ */ new Map();
-      while (position.position < extensions.length) {
-        const pair = collectASequenceOfCodePointsFast(";", extensions, position);
+      while (position2.position < extensions.length) {
+        const pair = collectASequenceOfCodePointsFast(";", extensions, position2);
         const [name, value = ""] = pair.split("=");
         extensionList.set(
           removeHTTPWhitespace(name, true, false),
           removeHTTPWhitespace(value, false, true)
         );
-        position.position++;
+        position2.position++;
       }
       return extensionList;
     }
@@ -19166,9 +19166,9 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
     var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
-    var isMap = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
+    var isMap2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
     var isPair = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
-    var isScalar = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
+    var isScalar2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
     var isSeq = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
     function isCollection(node2) {
       if (node2 && typeof node2 === "object")
@@ -19190,7 +19190,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node2) => (isScalar(node2) || isCollection(node2)) && !!node2.anchor;
+    var hasAnchor = (node2) => (isScalar2(node2) || isCollection(node2)) && !!node2.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -19202,10 +19202,10 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap;
+    exports.isMap = isMap2;
     exports.isNode = isNode;
     exports.isPair = isPair;
-    exports.isScalar = isScalar;
+    exports.isScalar = isScalar2;
     exports.isSeq = isSeq;
   }
 });
@@ -23314,9 +23314,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap = fc.start.source === "{";
-      const fcName = isMap ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap2 = fc.start.source === "{";
+      const fcName = isMap2 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -23352,7 +23352,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key2))
+          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key2))
             onError(
               key2,
               // checked by containsNewline()
@@ -23392,7 +23392,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep2 && !props.found) {
+        if (!isMap2 && !sep2 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -23415,7 +23415,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap && !props.found && ctx.options.strict) {
+            if (!isMap2 && !props.found && ctx.options.strict) {
               if (sep2)
                 for (const st2 of sep2) {
                   if (st2 === valueProps.found)
@@ -23447,7 +23447,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap) {
+          if (isMap2) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -23463,7 +23463,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap ? "}" : "]";
+      const expectedEnd = isMap2 ? "}" : "]";
       const [ce2, ...ee2] = fc.end;
       let cePos = offset;
       if (ce2?.source === expectedEnd)
@@ -24750,7 +24750,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -24834,7 +24834,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar;
+    exports.isScalar = isScalar2;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -26558,10 +26558,10 @@ var require_fd_slicer = __commonJS({
       this.pend.max = 1;
       this.refCount = 0;
     }
-    FdSlicer.prototype.read = function(buffer, offset, length, position, callback) {
+    FdSlicer.prototype.read = function(buffer, offset, length, position2, callback) {
       var self = this;
       self.pend.go(function(cb) {
-        fs4.read(self.fd, buffer, offset, length, position, function(err, bytesRead, buffer2) {
+        fs4.read(self.fd, buffer, offset, length, position2, function(err, bytesRead, buffer2) {
           cb();
           callback(err, bytesRead, buffer2);
         });
@@ -26640,14 +26640,14 @@ var require_fd_slicer = __commonJS({
       this.refCount = 0;
       this.buffer = buffer;
     }
-    BufferSlicer.prototype.read = function(buffer, offset, length, position, callback) {
+    BufferSlicer.prototype.read = function(buffer, offset, length, position2, callback) {
       if (!(0 <= offset && offset <= buffer.length)) throw new RangeError("offset outside buffer: 0 <= " + offset + " <= " + buffer.length);
-      if (position < 0) throw new RangeError("position is negative: " + position);
+      if (position2 < 0) throw new RangeError("position is negative: " + position2);
       if (offset + length > buffer.length) {
         length = buffer.length - offset;
       }
-      if (position + length > this.buffer.length) {
-        length = this.buffer.length - position;
+      if (position2 + length > this.buffer.length) {
+        length = this.buffer.length - position2;
       }
       if (length <= 0) {
         setImmediate(function() {
@@ -26655,7 +26655,7 @@ var require_fd_slicer = __commonJS({
         });
         return;
       }
-      this.buffer.copy(buffer, offset, position, position + length);
+      this.buffer.copy(buffer, offset, position2, position2 + length);
       setImmediate(function() {
         callback(null, length);
       });
@@ -27655,13 +27655,13 @@ var require_yauzl = __commonJS({
       }
       return extraFields;
     }
-    function readAndAssertNoEof(reader, buffer, offset, length, position, callback) {
+    function readAndAssertNoEof(reader, buffer, offset, length, position2, callback) {
       if (length === 0) {
         return setImmediate(function() {
           callback(null, newBuffer(0));
         });
       }
-      reader.read(buffer, offset, length, position, function(err, bytesRead) {
+      reader.read(buffer, offset, length, position2, function(err, bytesRead) {
         if (err) return callback(err);
         if (bytesRead < length) {
           return callback(new Error("unexpected EOF"));
@@ -27749,8 +27749,8 @@ var require_yauzl = __commonJS({
     RandomAccessReader.prototype._readStreamForRange = function(start, end) {
       throw new Error("not implemented");
     };
-    RandomAccessReader.prototype.read = function(buffer, offset, length, position, callback) {
-      var readStream = this.createReadStream({ start: position, end: position + length });
+    RandomAccessReader.prototype.read = function(buffer, offset, length, position2, callback) {
+      var readStream = this.createReadStream({ start: position2, end: position2 + length });
       var writeStream = new Writable();
       var written = 0;
       writeStream._write = function(chunk, encoding, cb) {
@@ -29190,7 +29190,7 @@ function pipelineForTag(config2, tag) {
 }
 
 // src/config/parse.ts
-var import_yaml = __toESM(require_dist(), 1);
+var import_yaml2 = __toESM(require_dist(), 1);
 
 // src/config/merge.ts
 function mergeDefaults(base2, over) {
@@ -29202,6 +29202,213 @@ function mergeDefaults(base2, over) {
 }
 function isMapping(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// src/config/problems.ts
+var import_yaml = __toESM(require_dist(), 1);
+
+// src/config/suggest.ts
+function editDistance(a, b2) {
+  const d = Array.from(
+    { length: a.length + 1 },
+    (_2, i) => Array.from({ length: b2.length + 1 }, (_3, j2) => i === 0 ? j2 : j2 === 0 ? i : 0)
+  );
+  for (let i = 1; i <= a.length; i++) {
+    for (let j2 = 1; j2 <= b2.length; j2++) {
+      const cost = a[i - 1] === b2[j2 - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1][j2] + 1, d[i][j2 - 1] + 1, d[i - 1][j2 - 1] + cost);
+      if (i > 1 && j2 > 1 && a[i - 1] === b2[j2 - 2] && a[i - 2] === b2[j2 - 1])
+        best = Math.min(best, d[i - 2][j2 - 2] + 1);
+      d[i][j2] = best;
+    }
+  }
+  return d[a.length][b2.length];
+}
+function nearest(word, known) {
+  const w2 = word.toLowerCase();
+  const limit = w2.length <= 4 ? 1 : 2;
+  let best;
+  for (const name of known) {
+    const distance = editDistance(w2, name.toLowerCase());
+    if (distance <= limit && (!best || distance < best.distance)) best = { name, distance };
+  }
+  return best?.name;
+}
+
+// src/config/problems.ts
+function defOf(schema) {
+  return schema?._zod?.def;
+}
+function schemasAt(root, path) {
+  let current = [defOf(root)].filter(Boolean);
+  const unwrap = (defs) => defs.flatMap((d) => {
+    if (!d) return [];
+    if (["optional", "default", "nullable", "prefault", "readonly", "catch"].includes(d.type))
+      return unwrap([defOf(d.innerType)]);
+    if (d.type === "pipe") return unwrap([defOf(d.in)]);
+    if (d.type === "union") return unwrap(d.options.map(defOf));
+    return [d];
+  });
+  current = unwrap(current);
+  for (const key2 of path) {
+    current = unwrap(
+      current.flatMap((d) => {
+        if (d.type === "object" && typeof key2 === "string" && d.shape[key2]) return [defOf(d.shape[key2])];
+        if (d.type === "array" && typeof key2 === "number") return [defOf(d.element)];
+        if (d.type === "record") return [defOf(d.valueType)];
+        return [];
+      })
+    );
+  }
+  return current;
+}
+function knownKeys(root, path) {
+  const keys = /* @__PURE__ */ new Set();
+  for (const d of schemasAt(root, path))
+    if (d.type === "object") for (const k2 of Object.keys(d.shape)) keys.add(k2);
+  return [...keys];
+}
+function position(source, offset) {
+  const pos = source.lines.linePos(offset);
+  return { line: pos.line, column: pos.col };
+}
+function locate(source, path) {
+  if (!source) return {};
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node2 = source.doc.getIn(path.slice(0, depth), true);
+    const range = node2?.range;
+    if (range) return position(source, range[0]);
+  }
+  return {};
+}
+function locateKey(source, path, key2) {
+  if (!source) return {};
+  const node2 = path.length ? source.doc.getIn(path, true) : source.doc.contents;
+  if ((0, import_yaml.isMap)(node2)) {
+    for (const pair of node2.items) {
+      const k2 = pair.key;
+      if ((0, import_yaml.isScalar)(k2) && String(k2.value) === key2 && k2.range) return position(source, k2.range[0]);
+    }
+  }
+  return locate(source, path);
+}
+function formatPath(path) {
+  return path.reduce(
+    (acc, key2) => typeof key2 === "number" ? `${acc}[${key2}]` : acc ? `${acc}.${String(key2)}` : String(key2),
+    ""
+  );
+}
+var WORDS = {
+  array: "a list, e.g. [a, b] or one `- item` per line",
+  object: "a mapping of `key: value` pairs",
+  record: "a mapping of `name: value` pairs",
+  string: "text",
+  number: "a number",
+  int: "a whole number",
+  boolean: "true or false"
+};
+function describeValue(value) {
+  if (value === void 0) return "nothing";
+  if (value === null) return "an empty value";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  if (typeof value === "string") return `the text "${value.length > 40 ? `${value.slice(0, 40)}\u2026` : value}"`;
+  return `${typeof value === "number" ? "the number" : "the value"} ${String(value)}`;
+}
+function valueAt(data, path) {
+  let v2 = data;
+  for (const key2 of path) {
+    if (v2 === null || typeof v2 !== "object") return void 0;
+    v2 = v2[key2];
+  }
+  return v2;
+}
+var DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+function explainWindow(text) {
+  const example = 'e.g. "Mon-Thu 09:00-16:00" (days, a space, then a time range; 22:00-06:00 wraps midnight)';
+  const m2 = /^(\S+) (\S+)$/.exec(text.trim());
+  if (!m2) return `"${text}" is not a deploy window: write the days, a space, then the hours, ${example}`;
+  const [, days, hours] = m2;
+  for (const day of days.split("-")) {
+    if (!DAYS.includes(day)) {
+      const guess = nearest(day, DAYS);
+      return `"${day}" in "${text}" is not a day: use Mon, Tue, Wed, Thu, Fri, Sat or Sun${guess ? ` (did you mean ${guess}?)` : ""}, ${example}`;
+    }
+  }
+  if (days.split("-").length > 2)
+    return `"${days}" in "${text}" is not a day range such as Mon-Fri, ${example}`;
+  const t = /^(\d\d):(\d\d)-(\d\d):(\d\d)$/.exec(hours);
+  if (!t)
+    return `"${hours}" in "${text}" is not a time range: write HH:MM-HH:MM with two digits each, ${example}`;
+  const [sh, sm, eh, em] = t.slice(1).map(Number);
+  if (sh > 23)
+    return `${hours.slice(0, 5)} in "${text}" is not a time of day: a window starts between 00:00 and 23:59, ${example}`;
+  if (eh > 24 || eh === 24 && em > 0)
+    return `${hours.slice(6)} in "${text}" is not a time of day: a window ends between 00:00 and 24:00, ${example}`;
+  if (sm > 59 || em > 59) return `minutes in "${text}" go from 00 to 59, ${example}`;
+  return `"${text}" is not a deploy window, ${example}`;
+}
+function isWindowPath(path) {
+  const n = path.length;
+  return n >= 3 && path[n - 3] === "windows" && path[n - 2] === "allow" && typeof path[n - 1] === "number";
+}
+function issueProblems(issue3, root, data, source) {
+  const path = issue3.path;
+  if (issue3.code === "unrecognized_keys") {
+    const known = knownKeys(root, path);
+    return issue3.keys.map((key2) => {
+      const guess = nearest(key2, known);
+      const hint = guess ? ` (did you mean \`${guess}\`?)` : known.length ? ` (${formatPath(path) || "the top level"} takes: ${known.filter((k2) => k2 !== "$schema").join(", ")})` : "";
+      return {
+        path: formatPath([...path, key2]),
+        message: `unknown key \`${key2}\`${hint}`,
+        ...locateKey(source, path, key2)
+      };
+    });
+  }
+  const base2 = { path: formatPath(path) || "(top level)", ...locate(source, path) };
+  const value = valueAt(data, path);
+  if (issue3.code === "invalid_type") {
+    const expected = WORDS[issue3.expected] ?? issue3.expected;
+    if (value === void 0)
+      return [{ ...base2, message: `\`${String(path.at(-1))}\` is required: give ${expected}` }];
+    return [{ ...base2, message: `expected ${expected}, but this is ${describeValue(value)}` }];
+  }
+  if (issue3.code === "invalid_value" && issue3.values.length > 1) {
+    const options2 = issue3.values.map(String);
+    const guess = typeof value === "string" ? nearest(value, options2) : void 0;
+    return [
+      {
+        ...base2,
+        message: `${describeValue(value)} is not one of ${options2.join(", ")}${guess ? ` (did you mean ${guess}?)` : ""}`
+      }
+    ];
+  }
+  if (isWindowPath(path) && typeof value === "string") return [{ ...base2, message: explainWindow(value) }];
+  if (issue3.code === "invalid_union" && "note" in issue3 && issue3.note)
+    return [{ ...base2, message: String(issue3.note) }];
+  if (issue3.code === "invalid_union") {
+    const expected = [
+      ...new Set(
+        issue3.errors.flatMap(
+          (branch) => branch.filter((i) => i.path.length === 0 && i.code === "invalid_type").map((i) => WORDS[i.expected] ?? i.expected)
+        )
+      )
+    ];
+    if (expected.length)
+      return [{ ...base2, message: `expected ${expected.join(" or ")}, but this is ${describeValue(value)}` }];
+  }
+  if (issue3.code === "too_small" && issue3.origin === "array")
+    return [
+      { ...base2, message: `give at least ${issue3.minimum} item${Number(issue3.minimum) === 1 ? "" : "s"}` }
+    ];
+  if (issue3.code === "too_small" || issue3.code === "too_big") {
+    const bound = issue3.code === "too_small" ? issue3.minimum : issue3.maximum;
+    const side = issue3.code === "too_small" ? issue3.inclusive ? "at least" : "more than" : issue3.inclusive ? "at most" : "less than";
+    if (issue3.origin === "number" || issue3.origin === "int")
+      return [{ ...base2, message: `must be ${side} ${String(bound)}, but this is ${String(value)}` }];
+  }
+  return [{ ...base2, message: issue3.message }];
 }
 
 // node_modules/zod/v4/classic/external.js
@@ -48946,6 +49153,22 @@ function parseDuration(text) {
   for (const m2 of trimmed.matchAll(/(\d+)([smhdw])/g)) total += Number(m2[1]) * (UNIT_MS[m2[2]] ?? 0);
   return total;
 }
+function formatDuration(ms2) {
+  if (ms2 <= 0) return "0s";
+  const parts = [];
+  let rest = Math.round(ms2 / 1e3);
+  for (const [unit, size] of [
+    ["d", 86400],
+    ["h", 3600],
+    ["m", 60],
+    ["s", 1]
+  ]) {
+    const n = Math.floor(rest / size);
+    if (n > 0) parts.push(`${n}${unit}`);
+    rest -= n * size;
+  }
+  return parts.join("");
+}
 
 // src/config/schema/common.ts
 var Duration = external_exports.string().refine((s3) => parseDuration(s3) !== void 0, {
@@ -48982,19 +49205,45 @@ var Source = {
   http: HttpJsonSource.optional(),
   datadog: DatadogSource.optional()
 };
+var CommandCheck = external_exports.strictObject({
+  run: external_exports.string().min(1).describe(
+    "Run with `sh -c` in the workspace; SHIPLINE_STAGE, SHIPLINE_ENVIRONMENT, SHIPLINE_VERSION, SHIPLINE_TARGETS and SHIPLINE_REGIONS are environment variables, never interpolated into the text."
+  ),
+  timeout: Duration.default("15m").describe(
+    "Time limit; the command and every process it started are stopped (SIGTERM, SIGKILL 5s later)."
+  ),
+  junit: external_exports.string().min(1).optional().describe(
+    "JUnit XML file the command writes (relative to the workspace): its counts and first failures go into the report."
+  ),
+  "every-round": external_exports.boolean().default(false).describe("Run in every verification round; by default only in the first, right after the rollout.")
+});
+var WorkflowCheck = external_exports.strictObject({
+  file: external_exports.string().regex(/^[A-Za-z0-9._-]+\.ya?ml$/, "expected a workflow file name under .github/workflows, e.g. load-test.yml").describe("Workflow file in .github/workflows; it must have `on: workflow_dispatch` with `stage` and `version` inputs."),
+  ref: external_exports.string().min(1).optional().describe("Ref to run the workflow on; default the release tag."),
+  inputs: external_exports.record(external_exports.string(), external_exports.string()).optional().describe("More inputs; {stage}, {environment} and {version} are substituted."),
+  timeout: Duration.default("1h").describe(
+    "How long to wait for the run's conclusion; a run still going then counts as an error (it is not cancelled)."
+  ),
+  poll: Duration.default("15s").describe("How often the run is looked at."),
+  "every-round": external_exports.boolean().default(false).describe("Dispatch in every verification round; by default only in the first.")
+});
 var CanaryScoring = external_exports.strictObject({
   pass: external_exports.number().min(0).max(100).default(95),
   marginal: external_exports.number().min(0).max(100).default(75),
   confidence: external_exports.number().gt(0).lt(1).default(0.98)
 });
 var Check = external_exports.strictObject({
-  kind: external_exports.enum(["smoke", "threshold", "derivative", "sigma", "log-errors", "canary"]).optional().describe("Inferred when omitted: smoke for `smoke`, canary for `compare`, threshold otherwise."),
+  kind: external_exports.enum(["smoke", "threshold", "derivative", "sigma", "log-errors", "canary", "command", "workflow"]).optional().describe(
+    "Inferred when omitted: smoke for `smoke`, command for `command`, workflow for `workflow`, canary for `compare`, threshold otherwise."
+  ),
   smoke: external_exports.strictObject({
     url: external_exports.string().min(1).describe("URL per target; {target} and {region} are substituted."),
     expect: external_exports.number().int().default(200),
     contains: external_exports.string().optional(),
     timeout: Duration.default("10s")
   }).optional(),
+  command: CommandCheck.optional(),
+  workflow: WorkflowCheck.optional(),
   ...Source,
   min: external_exports.number().optional(),
   max: external_exports.number().optional(),
@@ -49221,7 +49470,9 @@ var CommandDriver = external_exports.strictObject({
   ),
   rollback: external_exports.string().min(1).optional().describe("Command for rollbacks; defaults to `run` with SHIPLINE_MODE=rollback."),
   per: external_exports.enum(["target", "batch"]).default("target"),
-  timeout: external_exports.string().default("15m").describe("Time limit for one run of the command.")
+  timeout: Duration.default("15m").describe(
+    "Time limit for one run of the command; then it and everything it started are stopped (SIGTERM, SIGKILL 5s later)."
+  )
 });
 var Driver = external_exports.discriminatedUnion("type", [DirectoryDriver, CommandDriver]).describe("How the Action installs a release on a target.");
 
@@ -49330,8 +49581,8 @@ function read(text, file2) {
   if (Buffer.byteLength(text, "utf8") > MAX_CONFIG_BYTES) {
     return { problems: [{ path: file2, message: `file is larger than ${MAX_CONFIG_BYTES / 1024} KiB` }] };
   }
-  const lines = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const lines = new import_yaml2.LineCounter();
+  const doc = (0, import_yaml2.parseDocument)(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   const problems = doc.errors.map((e) => {
     const pos = lines.linePos(e.pos[0]);
     return { path: file2, line: pos.line, column: pos.col, message: e.message.split("\n")[0] ?? e.message };
@@ -49351,36 +49602,8 @@ function toData(source, file2) {
     return { problems: [{ path: file2, message: error63 instanceof Error ? error63.message : String(error63) }] };
   }
 }
-function locate(source, path) {
-  if (!source) return {};
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node2 = source.doc.getIn(path.slice(0, depth), true);
-    const range = node2?.range;
-    if (range) {
-      const pos = source.lines.linePos(range[0]);
-      return { line: pos.line, column: pos.col };
-    }
-  }
-  return {};
-}
-function formatPath(path) {
-  return path.reduce(
-    (acc, key2) => typeof key2 === "number" ? `${acc}[${key2}]` : acc ? `${acc}.${String(key2)}` : String(key2),
-    ""
-  );
-}
-function zodProblems(error63, source) {
-  return error63.issues.map((issue3) => {
-    const where = locate(source, issue3.path);
-    const base2 = { path: formatPath(issue3.path) || "(top level)", message: humanMessage(issue3) };
-    return { ...base2, ...where };
-  });
-}
-function humanMessage(issue3) {
-  if (issue3.code === "unrecognized_keys")
-    return `unknown key${issue3.keys.length > 1 ? "s" : ""}: ${issue3.keys.join(", ")}`;
-  if (issue3.code === "invalid_union" && "note" in issue3 && issue3.note) return String(issue3.note);
-  return issue3.message;
+function zodProblems(error63, data, source) {
+  return error63.issues.flatMap((issue3) => issueProblems(issue3, ConfigFile, data, source));
 }
 function parseConfig(text, options2 = {}) {
   const file2 = options2.file ?? CONFIG_PATH;
@@ -49398,7 +49621,7 @@ function parseConfig(text, options2 = {}) {
     data = mergeDefaults(orgData.data ?? {}, data);
   }
   const parsed = ConfigFile.safeParse(data);
-  if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error, repo.source) };
+  if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error, data, repo.source) };
   const resolved = resolveConfig(parsed.data);
   if (!resolved.ok) {
     return {
@@ -49515,8 +49738,8 @@ function planSeed(release, stage) {
   return `${release}\0${stage}`;
 }
 var byPosition = (pool) => {
-  const position = new Map(pool.map((t, i) => [key(t), i]));
-  return (a, b2) => (position.get(key(a)) ?? 0) - (position.get(key(b2)) ?? 0);
+  const position2 = new Map(pool.map((t, i) => [key(t), i]));
+  return (a, b2) => (position2.get(key(a)) ?? 0) - (position2.get(key(b2)) ?? 0);
 };
 var key = (t) => `${t.region}/${t.name}`;
 function sampleTargets(pool, percent, everyRegion, seed) {
@@ -53453,28 +53676,109 @@ function summaryMarkdown(header, report) {
 `;
 }
 
-// src/rollout/drivers/command.ts
+// src/rollout/process.ts
 import { spawn as spawn2 } from "node:child_process";
 import { createInterface } from "node:readline";
-var DEFAULT_TIMEOUT_MS = 15 * 6e4;
-function runCommand(command, env, cwd, timeoutMs, log2) {
+var ProcessError = class extends Error {
+  constructor(message2, timedOut) {
+    super(message2);
+    this.timedOut = timedOut;
+    this.name = "ProcessError";
+  }
+  timedOut;
+};
+function signalGroup(pid, signal) {
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function runProcess(command, options2) {
+  const graceMs = options2.graceMs ?? 5e3;
+  const drainMs = options2.drainMs ?? 250;
+  const what = options2.what ?? "the command";
+  const limit = formatDuration(options2.timeoutMs) || `${options2.timeoutMs} ms`;
   return new Promise((resolve4, reject) => {
     const child = spawn2("sh", ["-c", command], {
-      cwd,
-      env,
+      cwd: options2.cwd,
+      env: options2.env,
       stdio: ["ignore", "pipe", "pipe"],
-      timeout: timeoutMs,
-      killSignal: "SIGTERM"
+      detached: true
     });
-    createInterface({ input: child.stdout }).on("line", log2);
-    createInterface({ input: child.stderr }).on("line", log2);
-    child.on("error", reject);
-    child.on("close", (code, signal) => {
-      if (code === 0) resolve4();
-      else if (signal)
-        reject(new Error(`the deploy command was stopped by ${signal} (time limit ${timeoutMs} ms?)`));
-      else reject(new Error(`the deploy command exited with code ${code}`));
+    let timedOut = false;
+    let exit;
+    let openPipes = 2;
+    let drain;
+    let settled = false;
+    const readers = [child.stdout, child.stderr].map((stream) => {
+      const rl = createInterface({ input: stream });
+      rl.on("line", options2.log);
+      stream.once("close", () => {
+        openPipes--;
+        if (exit && openPipes === 0) finish2();
+      });
+      return rl;
     });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      options2.log(
+        `${options2.label}: time limit ${limit} (${options2.limitName}) reached; stopping ${what} and everything it started (SIGTERM, then SIGKILL after ${formatDuration(graceMs)})`
+      );
+      const pid = child.pid;
+      if (pid !== void 0 && signalGroup(pid, "SIGTERM")) {
+        setTimeout(() => signalGroup(pid, "SIGKILL"), graceMs).unref();
+      }
+    }, options2.timeoutMs);
+    function finish2(error63) {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (drain) clearTimeout(drain);
+      for (const rl of readers) rl.close();
+      child.stdout.destroy();
+      child.stderr.destroy();
+      const failure2 = error63 ?? outcome();
+      if (failure2) reject(failure2);
+      else resolve4();
+    }
+    function outcome() {
+      if (timedOut)
+        return new ProcessError(
+          `${options2.label}: ${what} did not finish within ${limit} (${options2.limitName}) and was stopped. Raise ${options2.limitName}, or find what hangs (a prompt, a host that does not answer).`,
+          true
+        );
+      if (exit?.code === 0) return void 0;
+      return new ProcessError(
+        exit?.signal ? `${options2.label}: ${what} was killed by ${exit.signal}` : `${options2.label}: ${what} exited with code ${exit?.code}`,
+        false
+      );
+    }
+    child.on(
+      "error",
+      (error63) => finish2(new ProcessError(`${options2.label}: cannot run ${what}: ${error63.message}`, false))
+    );
+    child.on("exit", (code, signal) => {
+      exit = { code, signal };
+      clearTimeout(timer);
+      if (openPipes === 0) return finish2();
+      drain = setTimeout(() => finish2(), drainMs);
+    });
+  });
+}
+
+// src/rollout/drivers/command.ts
+var DEFAULT_TIMEOUT_MS = 15 * 6e4;
+function runCommand(command, env, cwd, timeoutMs, log2, label = "deploy") {
+  return runProcess(command, {
+    env,
+    cwd,
+    timeoutMs,
+    log: log2,
+    label,
+    what: "the deploy command",
+    limitName: "driver.timeout"
   });
 }
 function childEnv(base2) {
@@ -53514,7 +53818,8 @@ function commandDriver(options2) {
       { ...base2, ...vars },
       options2.cwd,
       timeoutMs,
-      (line) => options2.log(prefix + line)
+      (line) => options2.log(prefix + line),
+      targets.length === 1 ? `target ${label(targets)}` : label(targets)
     );
   };
   return {

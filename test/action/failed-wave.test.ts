@@ -53,7 +53,7 @@ it("stops at the failed wave and rolls back exactly the targets it touched, with
   );
   expect(run.code, run.stdout).toBe(1);
   expect(run.stdout).toContain(
-    "::error::rollout of v2 to production failed: the deploy command exited with code 3; rolled back 6 touched targets",
+    "::error::rollout of v2 to production failed: target web-6: the deploy command exited with code 3; rolled back 6 touched targets",
   );
   const calls = readFileSync(log, "utf8").trim().split("\n");
   // Wave 1 (eu) entirely, wave 2 (us) up to the failure with concurrency 1; web-7 and web-8 never touched.

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Duration } from "./common.js";
 
 export const DirectoryDriver = z.strictObject({
   type: z.literal("directory"),
@@ -25,7 +26,9 @@ export const CommandDriver = z.strictObject({
     .optional()
     .describe("Command for rollbacks; defaults to `run` with SHIPLINE_MODE=rollback."),
   per: z.enum(["target", "batch"]).default("target"),
-  timeout: z.string().default("15m").describe("Time limit for one run of the command."),
+  timeout: Duration.default("15m").describe(
+    "Time limit for one run of the command; then it and everything it started are stopped (SIGTERM, SIGKILL 5s later).",
+  ),
 });
 
 export const Driver = z

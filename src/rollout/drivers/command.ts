@@ -1,7 +1,6 @@
-import { spawn } from "node:child_process";
-import { createInterface } from "node:readline";
 import { parseDuration } from "../../config/duration.js";
 import type { Target } from "../plan.js";
+import { runProcess } from "../process.js";
 import type { ReleaseSource } from "../source.js";
 import type { DeployContext, DeployResult, TargetDriver } from "./types.js";
 
@@ -22,31 +21,26 @@ export interface CommandDriverOptions {
 
 const DEFAULT_TIMEOUT_MS = 15 * 60_000;
 
-/** Runs `sh -c <command>` with values only in the environment, never in the command text. */
+/**
+ * Runs `sh -c <command>` with values only in the environment, never in the command text, in its own process
+ * group: the time limit stops everything the command started, and background children never hold the deploy.
+ */
 export function runCommand(
   command: string,
   env: NodeJS.ProcessEnv,
   cwd: string,
   timeoutMs: number,
   log: (line: string) => void,
+  label = "deploy",
 ): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("sh", ["-c", command], {
-      cwd,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-      timeout: timeoutMs,
-      killSignal: "SIGTERM",
-    });
-    createInterface({ input: child.stdout }).on("line", log);
-    createInterface({ input: child.stderr }).on("line", log);
-    child.on("error", reject);
-    child.on("close", (code, signal) => {
-      if (code === 0) resolve();
-      else if (signal)
-        reject(new Error(`the deploy command was stopped by ${signal} (time limit ${timeoutMs} ms?)`));
-      else reject(new Error(`the deploy command exited with code ${code}`));
-    });
+  return runProcess(command, {
+    env,
+    cwd,
+    timeoutMs,
+    log,
+    label,
+    what: "the deploy command",
+    limitName: "driver.timeout",
   });
 }
 
@@ -98,8 +92,13 @@ export function commandDriver(options: CommandDriverOptions): TargetDriver<Relea
     const release = await source.artifacts();
     const vars = commandVariables(targets, context, release, previous?.version ?? null);
     const prefix = `[${label(targets)}] `;
-    await runCommand(command, { ...base, ...vars }, options.cwd, timeoutMs, (line) =>
-      options.log(prefix + line),
+    await runCommand(
+      command,
+      { ...base, ...vars },
+      options.cwd,
+      timeoutMs,
+      (line) => options.log(prefix + line),
+      targets.length === 1 ? `target ${label(targets)}` : label(targets),
     );
   };
   return {
