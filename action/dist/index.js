@@ -54171,7 +54171,9 @@ var UNIT = {
   derivative: "change per minute",
   sigma: "deviations from the mean (\u03C3)",
   "log-errors": "errors in the window",
-  canary: "score"
+  canary: "score",
+  command: "failing tests",
+  workflow: "failed runs"
 };
 function num(v2) {
   if (v2 === void 0 || Number.isNaN(v2)) return "\u2013";
@@ -54219,10 +54221,45 @@ function latestTable(round) {
   for (const r of round.results) {
     const m2 = r.measurement;
     lines.push(
-      `| ${cell(r.name)} | ${r.kind} | ${ICON[m2.phase]} ${m2.phase}${m2.noData ? " (no data)" : ""} | ${num(m2.value)} | ${cell(m2.message)} |`
+      `| ${cell(r.name)} | ${r.kind} | ${ICON[m2.phase]} ${m2.phase}${m2.noData ? " (no data)" : ""} | ${num(m2.value)} | ${cell(m2.message)}${m2.link ? ` ([run](${m2.link.url}))` : ""} |`
     );
   }
   return lines.join("\n");
+}
+function testResults(rounds) {
+  const latest = /* @__PURE__ */ new Map();
+  for (const r of rounds)
+    for (const result of r.results)
+      if (result.measurement.tests || result.measurement.link) latest.set(result.name, { round: r.index, result });
+  return [...latest.values()];
+}
+function testsSection(rounds) {
+  const entries = testResults(rounds);
+  if (entries.length === 0) return [];
+  const lines = [
+    "",
+    "#### Tests",
+    "",
+    `| Check | Round | Result | Tests | Failed | Errors | Skipped | Time | Run |`,
+    `|---|---:|---|---:|---:|---:|---:|---:|---|`
+  ];
+  const failures = [];
+  for (const { round, result } of entries) {
+    const m2 = result.measurement;
+    const t = m2.tests && !m2.tests.problem ? m2.tests : void 0;
+    const run2 = m2.link ? `[${cell(m2.link.title)}](${m2.link.url})` : "";
+    lines.push(
+      `| ${cell(result.name)} | ${round} | ${ICON[m2.phase]} ${m2.phase} | ${t ? t.tests : "\u2013"} | ${t ? t.failures : "\u2013"} | ${t ? t.errors : "\u2013"} | ${t ? t.skipped : "\u2013"} | ${t?.time !== void 0 ? `${num(t.time)} s` : "\u2013"} | ${run2} |`
+    );
+    if (m2.tests?.problem) failures.push(`- ${cell(result.name)}: JUnit report: ${cell(m2.tests.problem)}`);
+    if (t?.firstFailures.length) {
+      failures.push(`First failures of ${cell(result.name)} (round ${round}):`, "");
+      for (const f2 of t.firstFailures) failures.push(`- \`${f2.name.replace(/`/g, "'")}\`: ${cell(f2.message)}`);
+      const more = t.failures + t.errors - t.firstFailures.length;
+      if (more > 0) failures.push(`- \u2026 and ${more} more`);
+    }
+  }
+  return failures.length ? [...lines, "", ...failures] : lines;
 }
 function canaryTable(result) {
   const lines = [
@@ -54248,6 +54285,7 @@ function chart(title, yTitle, xs2, lines, yRange) {
     "```"
   ].join("\n");
 }
+var MIN_CHART_POINTS = 2;
 function charts(rounds) {
   const out = [];
   for (const col of columns(rounds)) {
@@ -54255,7 +54293,7 @@ function charts(rounds) {
       const v2 = r.results.find((x) => x.name === col.name)?.measurement.value;
       return v2 !== void 0 && Number.isFinite(v2) ? [{ x: String(r.index), v: v2 }] : [];
     });
-    if (points.length === 0) continue;
+    if (points.length < MIN_CHART_POINTS) continue;
     out.push(
       chart(
         `${col.name} per round`,
@@ -54274,7 +54312,7 @@ function charts(rounds) {
       const m2 = r.results.flatMap((x) => x.canary?.metrics ?? []).find((x) => x.name === name);
       return m2?.canaryMean !== void 0 && m2.baselineMean !== void 0 && Number.isFinite(m2.canaryMean) && Number.isFinite(m2.baselineMean) ? [{ x: String(r.index), c: m2.canaryMean, b: m2.baselineMean }] : [];
     });
-    if (points.length === 0) continue;
+    if (points.length < MIN_CHART_POINTS) continue;
     out.push(
       chart(
         `${name}: canary (first line) vs baseline (second line), mean per round`,
@@ -54288,7 +54326,7 @@ function charts(rounds) {
 }
 function renderReport(input2) {
   const head = [
-    `### Verification of ${input2.stage} (${input2.release}): ${HEADLINE[input2.outcome]}`,
+    `**${input2.release} in ${input2.stage}: ${HEADLINE[input2.outcome]}**`,
     "",
     input2.reason.split("\n").join("  \n")
   ];
@@ -54304,10 +54342,12 @@ function renderReport(input2) {
     `#### Round ${last.index} in detail`,
     "",
     latestTable(last),
+    ...testsSection(input2.rounds),
     ...canary?.metrics.length ? ["", `#### Canary metrics (round ${last.index})`, "", canaryTable(canary)] : []
   ];
   const text = [...head, ...body].join("\n");
-  const chartText = ["", "", "#### Charts", "", ...charts(input2.rounds).flatMap((c) => [c, ""])].join("\n");
+  const drawn = charts(input2.rounds);
+  const chartText = drawn.length ? ["", "", "#### Charts", "", ...drawn.flatMap((c) => [c, ""])].join("\n") : "";
   if (text.length + chartText.length <= MAX_REPORT_CHARS) return text + chartText;
   if (text.length <= MAX_REPORT_CHARS) return text;
   return `${text.slice(0, MAX_REPORT_CHARS)}
@@ -54608,6 +54648,8 @@ function canaryMeasurement(result) {
 function kindOf(check2) {
   if (check2.kind) return check2.kind;
   if (check2.smoke) return "smoke";
+  if (check2.command) return "command";
+  if (check2.workflow) return "workflow";
   if (check2.compare === "baseline" || check2.baseline) return "canary";
   return "threshold";
 }
@@ -55183,6 +55225,13 @@ async function fetchSource(source, mode, check2, ctx) {
 
 // src/verify/round.ts
 var CANARY_SCORE = "canary-score";
+function runsInRound(check2, index) {
+  if (!check2 || index === 1) return true;
+  const kind = kindOf(check2);
+  if (kind === "command") return check2.command?.["every-round"] === true;
+  if (kind === "workflow") return check2.workflow?.["every-round"] === true;
+  return true;
+}
 function plan(pipeline3, stage) {
   const entries = [];
   const canary = [];
@@ -55222,8 +55271,35 @@ async function smokeResults(check2, ctx, vars) {
     responses
   );
 }
-async function measure(check2, ctx, query) {
+async function measure(name, check2, ctx, query, index) {
   const kind = kindOf(check2);
+  if (kind === "command") {
+    if (!check2.command) return { phase: "Error", message: "a command check needs a `command: { run }` block" };
+    if (!ctx.tests?.command)
+      return { phase: "Error", message: "command checks run only in the deploy job (the Shipline Action)" };
+    return ctx.tests.command({
+      check: name,
+      spec: check2.command,
+      stage: ctx.stage.name,
+      environment: ctx.stage.environment,
+      version: ctx.release,
+      targets: ctx.targets,
+      round: index
+    });
+  }
+  if (kind === "workflow") {
+    if (!check2.workflow)
+      return { phase: "Error", message: "a workflow check needs a `workflow: { file }` block" };
+    if (!ctx.tests?.workflow)
+      return { phase: "Error", message: "workflow checks run only in the deploy job (the Shipline Action)" };
+    return ctx.tests.workflow({
+      check: name,
+      spec: check2.workflow,
+      stage: ctx.stage.name,
+      environment: ctx.stage.environment,
+      version: ctx.release
+    });
+  }
   if (kind === "smoke") {
     if (!check2.smoke) return { phase: "Error", message: "a smoke check needs a `smoke: { url }` block" };
     return smokeResults(check2, ctx, query.vars);
@@ -55277,7 +55353,9 @@ async function runRound(ctx, index, at2) {
     check: ctx.pipeline.checks[name]
   }));
   const canary = planned.filter((p2) => p2.check && kindOf(p2.check) === "canary");
-  const others = planned.filter((p2) => !(p2.check && kindOf(p2.check) === "canary"));
+  const others = planned.filter(
+    (p2) => !(p2.check && kindOf(p2.check) === "canary") && runsInRound(p2.check, index)
+  );
   const queryFor = (check2) => ({
     deps: ctx.deps,
     vars: { ...vars, window: check2.window ?? "5m" },
@@ -55293,7 +55371,7 @@ async function runRound(ctx, index, at2) {
           measurement: { phase: "Error", message: `no check named "${name}" under checks` }
         };
       try {
-        return { name, kind: kindOf(check2), measurement: await measure(check2, ctx, queryFor(check2)) };
+        return { name, kind: kindOf(check2), measurement: await measure(name, check2, ctx, queryFor(check2), index) };
       } catch (error63) {
         return {
           name,
@@ -55341,7 +55419,8 @@ async function verifyStage(input2) {
     stage,
     release,
     targets: input2.targets,
-    deps: { fetch: input2.fetch, env: input2.env }
+    deps: { fetch: input2.fetch, env: input2.env },
+    ...input2.tests ? { tests: input2.tests } : {}
   };
   const rounds = [];
   const start = input2.now();

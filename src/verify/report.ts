@@ -126,7 +126,10 @@ function chart(
   ].join("\n");
 }
 
-/** One chart per check that has a finite value in at least one round; rounds without one are left out. */
+/** A line needs two points: one round is a number in the tables, not a chart with empty axes. */
+const MIN_CHART_POINTS = 2;
+
+/** One chart per check that has a finite value in at least two rounds; rounds without one are left out. */
 export function charts(rounds: readonly Round[]): string[] {
   const out: string[] = [];
   for (const col of columns(rounds)) {
@@ -134,7 +137,7 @@ export function charts(rounds: readonly Round[]): string[] {
       const v = r.results.find((x) => x.name === col.name)?.measurement.value;
       return v !== undefined && Number.isFinite(v) ? [{ x: String(r.index), v }] : [];
     });
-    if (points.length === 0) continue;
+    if (points.length < MIN_CHART_POINTS) continue;
     out.push(
       chart(
         `${col.name} per round`,
@@ -159,7 +162,7 @@ export function charts(rounds: readonly Round[]): string[] {
         ? [{ x: String(r.index), c: m.canaryMean, b: m.baselineMean }]
         : [];
     });
-    if (points.length === 0) continue;
+    if (points.length < MIN_CHART_POINTS) continue;
     out.push(
       chart(
         `${name}: canary (first line) vs baseline (second line), mean per round`,
@@ -172,9 +175,13 @@ export function charts(rounds: readonly Round[]): string[] {
   return out;
 }
 
+/**
+ * The report starts with a bold line, not a heading: the check run and the job summary put it under their own
+ * "Verification" heading, and a second one saying the same would double it.
+ */
 export function renderReport(input: ReportInput): string {
   const head = [
-    `### Verification of ${input.stage} (${input.release}): ${HEADLINE[input.outcome]}`,
+    `**${input.release} in ${input.stage}: ${HEADLINE[input.outcome]}**`,
     "",
     input.reason.split("\n").join("  \n"),
   ];
@@ -195,7 +202,10 @@ export function renderReport(input: ReportInput): string {
       : []),
   ];
   const text = [...head, ...body].join("\n");
-  const chartText = ["", "", "#### Charts", "", ...charts(input.rounds).flatMap((c) => [c, ""])].join("\n");
+  const drawn = charts(input.rounds);
+  const chartText = drawn.length
+    ? ["", "", "#### Charts", "", ...drawn.flatMap((c) => [c, ""])].join("\n")
+    : "";
   if (text.length + chartText.length <= MAX_REPORT_CHARS) return text + chartText;
   if (text.length <= MAX_REPORT_CHARS) return text;
   return `${text.slice(0, MAX_REPORT_CHARS)}\n\n… (report cut to fit GitHub's limit)`;

@@ -240,7 +240,7 @@ describe("verifyStage", () => {
     const values = ["0.01", "0.02", "0.015"];
     const prom = fakePrometheus((_q, call) => vector(values[call - 1]!, { code: "5|x" }));
     const result = await verifyStage(input(p, { fetch: prom.fetch, env: { PROM_TOKEN: "t" } }));
-    expect(result.summaryMarkdown).toContain("### Verification of canary (v1.2.3): ✅ passed");
+    expect(result.summaryMarkdown).toContain("**v1.2.3 in canary: ✅ passed**");
     expect(result.summaryMarkdown).toContain("| 2 | +60s | ✅ 0.02 |");
     expect(result.summaryMarkdown).toContain('{code="5\\|x"} 0.015 within max 0.05');
     expect(result.summaryMarkdown).toContain(
