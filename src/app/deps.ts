@@ -7,10 +7,10 @@ export interface AppDeps {
   /** Environment (secrets such as PROMETHEUS tokens are read by name from here). */
   env: Record<string, string | undefined>;
   /**
-   * How long a replica that lost a transition's claim waits before checking the winner really dispatched
-   * (and finishing the transition itself if the winner died). Default 5 s; tests shorten it.
+   * After a dispatch GitHub answered ambiguously (5xx, timeout), the pauses between looks for the run before
+   * dispatching again. Default 2 s, 4 s, 8 s; tests shorten them.
    */
-  claimSettleMs?: number;
+  dispatchLookupsMs?: number[];
 }
 
 export const defaultDeps = (): AppDeps => ({
@@ -18,3 +18,16 @@ export const defaultDeps = (): AppDeps => ({
   fetch: globalThis.fetch,
   env: process.env,
 });
+
+/** The waits applyDecision uses, from the deps. */
+export function applyTiming(deps: AppDeps): {
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+  lookups: number[];
+} {
+  return {
+    now: deps.now,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    lookups: deps.dispatchLookupsMs ?? [2_000, 4_000, 8_000],
+  };
+}

@@ -7,10 +7,5 @@ import type { AppDeps } from "./deps.js";
 export function gatewayFor(context: Context, deps: AppDeps): GitHubGateway {
   const { owner, repo } = context.repo();
   const appId = Number(deps.env.APP_ID) || undefined;
-  return new GitHubGateway(
-    context.octokit as unknown as GitHubClient,
-    { owner, repo },
-    appId,
-    deps.claimSettleMs ?? 5_000,
-  );
+  return new GitHubGateway(context.octokit as unknown as GitHubClient, { owner, repo }, appId);
 }

@@ -1,7 +1,8 @@
+import { dispatchedCheck, dispatchFailedCheck } from "../pipeline/dispatch-outcome.js";
 import { runName } from "../pipeline/identity.js";
 import { findCheck } from "../pipeline/state.js";
-import { marker } from "../pipeline/summary.js";
 import type { Decision, Effect, Snapshot } from "../pipeline/types.js";
+import { statusOf } from "./client.js";
 import type { GitHubGateway } from "./gateway.js";
 import type { EnvironmentLocks } from "./locks.js";
 
@@ -19,12 +20,29 @@ export interface Log {
 }
 
 type Dispatch = Extract<Effect, { kind: "dispatch" }>;
+type CheckUpdate = Extract<Effect, { kind: "update-check" }>;
+
+/** How the shell waits (injected so tests need not sleep); and how long a dispatched run takes to be listed. */
+export interface ApplyTiming {
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+  /** Pauses between looks for a run after an ambiguous dispatch answer. Default 2 s, 4 s, 8 s. */
+  lookups: readonly number[];
+}
+
+const DEFAULT_TIMING: ApplyTiming = {
+  now: () => new Date(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  lookups: [2_000, 4_000, 8_000],
+};
 
 /**
- * Carries out the core's effects in order. A decision that dispatches first claims the dispatch's ref,
- * before writing anything: GitHub creates a ref for exactly one caller, so of the replicas and
- * redeliveries handling one event only the claimant writes check runs and dispatches. A dispatch GitHub
- * refuses leaves a visible error on the stage's check run and gives the claim back for a retry.
+ * Carries out the core's effects in order. A decision is guarded by one claim ref (`decision.claim`, else its
+ * first dispatch's), created before anything is written: GitHub creates a ref for exactly one caller, so of the
+ * replicas and redeliveries handling one event only the claimant writes check runs and dispatches. A caller
+ * that finds the claim taken stops at once: it never guesses whether the claimant is still alive (a claimant
+ * may be slow for minutes behind the write throttle). A claimant that died between claim and dispatch leaves
+ * the stage showing it was never dispatched; `/retry` takes a fresh claim and finishes it.
  */
 export async function applyDecision(
   gw: GitHubGateway,
@@ -32,14 +50,14 @@ export async function applyDecision(
   decision: Decision,
   log: Log,
   locking?: LockContext,
+  timing: ApplyTiming = DEFAULT_TIMING,
 ): Promise<void> {
   const first = decision.effects.find((e): e is Dispatch => e.kind === "dispatch");
-  if (
-    first &&
-    !(await gw.claim(first.claim, snapshot.release.sha)) &&
-    (await alreadyDispatched(gw, snapshot, first, log))
-  )
+  const guard = decision.claim ?? first?.claim;
+  if (guard && !(await gw.claim(guard, snapshot.release.sha))) {
+    log.info(`${guard} is already claimed: another delivery or replica carries this transition out`);
     return;
+  }
 
   const created = new Map<string, number>();
   const checkId = (name: string) => created.get(name) ?? findCheck(snapshot, name)?.id;
@@ -47,62 +65,32 @@ export async function applyDecision(
     if (effect.kind === "create-check") {
       created.set(effect.name, await gw.createCheck(snapshot.release.sha, effect));
     } else if (effect.kind === "update-check") {
+      if (alreadyWritten(snapshot, effect)) continue;
       await gw.updateCheck(effect.id, effect);
     } else if (effect.kind === "lock") {
       await lock(effect, log, locking);
-    } else if (
-      effect === first ||
-      (await gw.claim(effect.claim, snapshot.release.sha)) ||
-      !(await alreadyDispatched(gw, snapshot, effect, log))
-    ) {
-      await dispatch(gw, effect, checkId, log);
+    } else if (effect.kind === "dispatch") {
+      if (effect.claim !== guard && !(await gw.claim(effect.claim, snapshot.release.sha))) {
+        log.info(`${effect.claim} is already claimed: not dispatching it again`);
+        continue;
+      }
+      await dispatch(gw, snapshot, effect, checkId, log, timing);
     }
   }
 }
 
-/**
- * The claim is someone else's: another replica is carrying the transition out right now, or it died between
- * claiming and dispatching. A recorded dispatch settles it at once. Otherwise watch: the run appearing, or
- * Shipline's check runs changing, means the claimant is alive; a whole settle period without either means it
- * died, and the caller finishes the transition.
- */
-async function alreadyDispatched(
-  gw: GitHubGateway,
-  snapshot: Snapshot,
-  effect: Dispatch,
-  log: Log,
-): Promise<boolean> {
-  const { inputs } = effect;
-  const what = `${inputs.mode} of ${inputs.release} to ${inputs.stage}`;
-  if (effect.check && findCheck(snapshot, effect.check.name)?.summary?.includes("<!-- shipline:dispatched")) {
-    log.info(`${what} was already dispatched (${effect.claim})`);
-    return true;
-  }
-  let seen = fingerprint(snapshot.checkRuns);
-  for (let period = 0; period < MAX_SETTLE_PERIODS; period++) {
-    await new Promise((resolve) => setTimeout(resolve, gw.claimSettleMs));
-    const run = await gw.hasRun(effect.workflow, snapshot.release.sha, runName(inputs));
-    if (run) {
-      log.info(`${what} was already dispatched (run ${run.id})`);
-      return true;
-    }
-    const now = fingerprint(await gw.shiplineChecks(snapshot.release.sha));
-    if (now === seen) {
-      log.warn(
-        `${effect.claim} is claimed but nothing happened for ${gw.claimSettleMs} ms: finishing the interrupted transition`,
-      );
-      return false;
-    }
-    seen = now;
-  }
-  log.info(`${what}: the claimant is still at work; leaving it the transition`);
-  return true;
-}
-
-const MAX_SETTLE_PERIODS = 12;
-
-function fingerprint(checks: Snapshot["checkRuns"]): string {
-  return JSON.stringify(checks.map((c) => [c.id, c.status, c.conclusion, c.summary?.length ?? 0]).sort());
+/** Never write what is already there: an update identical to the check run as read costs a write for nothing. */
+function alreadyWritten(snapshot: Snapshot, effect: CheckUpdate): boolean {
+  const current = snapshot.checkRuns.find((c) => c.id === effect.id);
+  if (!current) return false;
+  return (
+    current.status === effect.status &&
+    (current.conclusion ?? undefined) === effect.conclusion &&
+    current.title === effect.title &&
+    current.summary === effect.summary &&
+    (effect.detailsUrl === undefined || current.detailsUrl === effect.detailsUrl) &&
+    effect.actions === undefined
+  );
 }
 
 async function lock(
@@ -122,40 +110,75 @@ async function lock(
   );
 }
 
+/**
+ * A 5xx, a timeout or a dropped connection does not say whether GitHub carried the dispatch out: GitHub may
+ * have started the run and then failed to answer. A 4xx is GitHub's definite "no".
+ */
+function ambiguous(error: unknown): boolean {
+  const status = statusOf(error);
+  return status === undefined || status >= 500;
+}
+
+const MAX_ATTEMPTS = 3;
+
+/**
+ * Dispatches once, whatever GitHub answers. The request itself is never retried blindly: after an ambiguous
+ * failure the run is looked for by its run-name (among runs created since this dispatch began) and only
+ * dispatched again when it is not there.
+ */
 async function dispatch(
   gw: GitHubGateway,
+  snapshot: Snapshot,
   effect: Dispatch,
   checkId: (name: string) => number | undefined,
   log: Log,
+  timing: ApplyTiming,
 ): Promise<void> {
   const { inputs } = effect;
   const id = effect.check ? checkId(effect.check.name) : undefined;
-  try {
-    const run = await gw.dispatch(effect.workflow, effect.ref, inputs);
+  const since = new Date(timing.now().getTime() - 60_000);
+  const name = runName(inputs);
+  let run: { runId?: number; runUrl?: string } | undefined;
+  let failure: unknown;
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS && !run; attempt++) {
+    try {
+      run = await gw.dispatch(effect.workflow, effect.ref, inputs);
+    } catch (error) {
+      failure = error;
+      if (!ambiguous(error)) break;
+      log.warn(
+        `dispatch of ${effect.workflow} on ${effect.ref} got no clear answer (${message(error)}): looking for the run "${name}"`,
+      );
+      for (const pause of timing.lookups) {
+        await timing.sleep(pause);
+        const found = await gw
+          .findRun(effect.workflow, snapshot.release.sha, name, since)
+          .catch(() => undefined);
+        if (found) {
+          run = { runId: found.id, runUrl: found.htmlUrl };
+          log.info(`the dispatch did happen: run ${found.id} is "${name}"`);
+          break;
+        }
+      }
+    }
+  }
+
+  const check = effect.check;
+  if (run) {
     log.info(
       `dispatched ${effect.workflow} on ${effect.ref}: ${inputs.mode} ${inputs.release} to ${inputs.stage}`,
     );
-    if (effect.check && id !== undefined) {
-      await gw.updateCheck(id, {
-        name: effect.check.name,
-        status: "queued",
-        title: `Dispatched: waiting for the deploy job (environment ${inputs.environment})`,
-        summary: `${effect.check.summary}\n\n${run.runUrl ? `[Deploy workflow run](${run.runUrl})` : `Workflow \`${effect.workflow}\` dispatched on \`${effect.ref}\`.`}\n\n${marker("dispatched", { run: run.runId, at: new Date().toISOString() })}`,
-        ...(run.runUrl ? { detailsUrl: run.runUrl } : {}),
-      });
-    }
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    log.error(`dispatch of ${effect.workflow} on ${effect.ref} failed: ${message}`);
-    await gw.release(effect.claim);
-    if (effect.check && id !== undefined) {
-      await gw.updateCheck(id, {
-        name: effect.check.name,
-        status: "completed",
-        conclusion: "failure",
-        title: "Could not start the deploy workflow",
-        summary: `${effect.check.summary}\n\nGitHub refused to dispatch \`.github/workflows/${effect.workflow}\` on \`${effect.ref}\`: **${message}**\n\nCheck that the workflow exists at that tag and has a \`workflow_dispatch\` trigger with the inputs release, stage, mode, pipeline, environment, from and reason, then comment \`/deploy ${inputs.release} to ${inputs.stage}\`.`,
-      });
-    }
+    if (check && id !== undefined)
+      await gw.updateCheck(id, dispatchedCheck({ ...effect, check }, run, timing.now()));
+    return;
   }
+
+  const why = message(failure);
+  log.error(`dispatch of ${effect.workflow} on ${effect.ref} failed: ${why}`);
+  await gw.release(effect.claim);
+  if (check && id !== undefined) await gw.updateCheck(id, dispatchFailedCheck({ ...effect, check }, why));
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -18,15 +18,17 @@ export class GitHubGateway {
     private readonly gh: GitHubClient,
     readonly repo: RepoRef,
     private readonly appId?: number,
-    /** See AppDeps.claimSettleMs. */
-    readonly claimSettleMs = 5_000,
   ) {}
 
-  /** Whether a run of `workflow` on `sha` carries this run-name: the trace a dispatch leaves. */
-  async hasRun(
+  /**
+   * The run of `workflow` on `sha` that carries this run-name and was created at or after `since`: the trace a
+   * dispatch leaves (an earlier run with the same name, from before a /retry, does not count).
+   */
+  async findRun(
     workflow: string,
     sha: string,
     name: string,
+    since: Date,
   ): Promise<{ htmlUrl: string; id: number } | undefined> {
     const { data } = await this.gh.request("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs", {
       ...this.repo,
@@ -35,8 +37,11 @@ export class GitHubGateway {
       head_sha: sha,
       per_page: 30,
     });
-    const run = (data.workflow_runs as { id: number; display_title?: string; html_url: string }[]).find(
-      (r) => r.display_title === name,
+    const run = (
+      data.workflow_runs as { id: number; display_title?: string; html_url: string; created_at?: string }[]
+    ).find(
+      (r) =>
+        r.display_title === name && (!r.created_at || new Date(r.created_at).getTime() >= since.getTime()),
     );
     return run ? { id: run.id, htmlUrl: run.html_url } : undefined;
   }
@@ -169,6 +174,8 @@ export class GitHubGateway {
         ref,
         inputs: clean,
         return_run_details: true,
+        // Never retried blindly: a 5xx may follow a dispatch GitHub did carry out (apply.ts looks for the run).
+        request: { retries: 0 },
       },
     );
     if (status === 200 && data && typeof data === "object") {

@@ -43,3 +43,8 @@ export function claimRef(tag: string, stage: string, mode: Mode, key = "1"): str
     s.replace(/[^A-Za-z0-9._-]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
   return `refs/shipline/${safe(tag)}/${safe(stage)}-${mode}-${safe(key)}`;
 }
+
+/** The claim of a release.published decision that dispatches nothing (a refusal, or a first stage that waits). */
+export function publishedClaim(tag: string): string {
+  return claimRef(tag, "_published", "rollout");
+}

@@ -1,7 +1,7 @@
 import { formatProblems, pipelineForTag } from "../config/index.js";
 import type { ConfigResult, Pipeline } from "../config/types.js";
 import { checkDeployable } from "./deployable.js";
-import { CONFIG_CHECK, claimRef, RELEASE_CHECK, stageCheckName } from "./identity.js";
+import { CONFIG_CHECK, claimRef, publishedClaim, RELEASE_CHECK, stageCheckName } from "./identity.js";
 import { findCheck, stageViews } from "./state.js";
 import { marker, pipelineMarkdown, withStageButtons } from "./summary.js";
 import type { Decision, Effect, Snapshot } from "./types.js";
@@ -66,6 +66,7 @@ export function onReleasePublished(config: ConfigResult, snapshot: Snapshot): De
   if (!deployable.ok) {
     return {
       reason: `release ${release.tag} refused: ${deployable.problems.length} problem(s)`,
+      claim: publishedClaim(release.tag),
       effects: [
         upsertCheck(snapshot, {
           name: RELEASE_CHECK,
@@ -116,9 +117,11 @@ function startPipeline(pipeline: Pipeline, snapshot: Snapshot): Decision {
   if (firstView.phase === "pending" && first.promote === "auto") {
     effects.push(dispatchEffect(pipeline, snapshot.release.tag, 0, overview));
   }
+  const dispatches = effects.some((e) => e.kind === "dispatch");
   return {
     effects: withStageButtons(pipeline, effects),
     reason: `release ${snapshot.release.tag}: pipeline ${pipeline.name} started`,
+    ...(dispatches || effects.length === 0 ? {} : { claim: publishedClaim(snapshot.release.tag) }),
   };
 }
 

@@ -130,6 +130,11 @@ export type Effect =
 
 export interface Decision {
   effects: Effect[];
+  /**
+   * The ref that makes this decision happen once (created before any effect; a taken claim stops the shell).
+   * Default: the first dispatch's claim. Set for decisions that create check runs without dispatching.
+   */
+  claim?: string;
   /** One line for the log, saying what was decided and why. */
   reason: string;
 }

@@ -32,7 +32,7 @@ export function retryingProbot(tuning: ReliabilityTuning = FAST, deps: Partial<A
       now: () => new Date("2026-11-20T10:00:00Z"),
       fetch: globalThis.fetch,
       env: { APP_ID: String(APP_ID) },
-      claimSettleMs: 250,
+      dispatchLookupsMs: [20, 40, 80],
       ...deps,
     }),
   );

@@ -59,7 +59,7 @@ describe("the App's own log", () => {
         now: () => new Date("2026-11-20T10:00:00Z"),
         fetch: globalThis.fetch,
         env: { APP_ID: String(APP_ID) },
-        claimSettleMs: 50,
+        dispatchLookupsMs: [10, 20],
       }),
     );
     const send = (name: string, payload: object) =>

@@ -14,7 +14,7 @@ import { ProtectionGateway } from "../../github/protection.js";
 import { type CommandDecision, decideCommand } from "../../pipeline/commands.js";
 import { stageCheckName } from "../../pipeline/index.js";
 import type { Release } from "../../pipeline/types.js";
-import type { AppDeps } from "../deps.js";
+import { type AppDeps, applyTiming } from "../deps.js";
 import { gatewayFor } from "../gateway-for.js";
 import { loadConfig } from "../load-config.js";
 import { type DeployJob, reviewDeployJob } from "./protection-rule.js";
@@ -26,6 +26,8 @@ export interface CommandIO {
   locks: EnvironmentLocks;
   log: Log;
   now: () => Date;
+  /** The waits of applyDecision (see AppDeps.dispatchLookupsMs). */
+  timing: ReturnType<typeof applyTiming>;
   /** https://github.com/<owner>/<repo>, for links. */
   repoUrl: string;
 }
@@ -40,6 +42,7 @@ export function commandIO(context: Context, deps: AppDeps, repoUrl: string): Com
     locks: new EnvironmentLocks(client, gw.repo),
     log: context.log,
     now: deps.now,
+    timing: applyTiming(deps),
     repoUrl,
   };
 }
@@ -200,6 +203,8 @@ export async function runCommand(io: CommandIO, req: CommandRequest): Promise<Co
       snapshot,
       { effects: decision.effects, reason: `/${command.name} by ${req.actor}` },
       io.log,
+      undefined,
+      io.timing,
     );
   io.log.info(`/${command.name} by ${req.actor}: ${decision.outcome}`);
   const result = await linked(io, decision, snapshot?.release, answer);

@@ -11,7 +11,7 @@ import {
 } from "../../pipeline/index.js";
 import type { StageEvent } from "../../pipeline/types.js";
 import { appLogin } from "../app-login.js";
-import type { AppDeps } from "../deps.js";
+import { type AppDeps, applyTiming } from "../deps.js";
 import { gatewayFor } from "../gateway-for.js";
 import { loadConfig } from "../load-config.js";
 
@@ -78,7 +78,7 @@ export function registerDeploymentStatus(app: Probot, deps: AppDeps): void {
           now: deps.now(),
         }
       : undefined;
-    await applyDecision(gw, snapshot, decision, context.log, locking);
+    await applyDecision(gw, snapshot, decision, context.log, locking, applyTiming(deps));
   });
 }
 

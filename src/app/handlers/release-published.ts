@@ -2,7 +2,7 @@ import type { Probot } from "probot";
 import { applyDecision } from "../../github/apply.js";
 import { toRelease } from "../../github/gateway.js";
 import { onReleasePublished } from "../../pipeline/index.js";
-import type { AppDeps } from "../deps.js";
+import { type AppDeps, applyTiming } from "../deps.js";
 import { gatewayFor } from "../gateway-for.js";
 import { loadConfig } from "../load-config.js";
 
@@ -18,6 +18,6 @@ export function registerReleasePublished(app: Probot, deps: AppDeps): void {
     const snapshot = { release, checkRuns: await gw.shiplineChecks(sha) };
     const decision = onReleasePublished(config, snapshot);
     context.log.info(`release.published ${tag}: ${decision.reason}`);
-    await applyDecision(gw, snapshot, decision, context.log);
+    await applyDecision(gw, snapshot, decision, context.log, undefined, applyTiming(deps));
   });
 }

@@ -1,0 +1,48 @@
+import { marker } from "./summary.js";
+import type { CheckStatus, Effect } from "./types.js";
+
+type Dispatch = Extract<Effect, { kind: "dispatch" }>;
+
+/** A stage check run write, as the core words it. */
+export interface CheckText {
+  name: string;
+  status: CheckStatus;
+  conclusion?: "failure";
+  title: string;
+  summary: string;
+  detailsUrl?: string;
+}
+
+/** The stage's check run once GitHub started the deploy workflow run. */
+export function dispatchedCheck(
+  effect: Dispatch & { check: { name: string; summary: string } },
+  run: { runId?: number; runUrl?: string },
+  now: Date,
+): CheckText {
+  const { inputs } = effect;
+  const where = run.runUrl
+    ? `[Deploy workflow run](${run.runUrl})`
+    : `Workflow \`${effect.workflow}\` dispatched on \`${effect.ref}\`.`;
+  return {
+    name: effect.check.name,
+    status: "queued",
+    title: `Dispatched: waiting for the deploy job (environment ${inputs.environment})`,
+    summary: `${effect.check.summary}\n\n${where}\n\n${marker("dispatched", { run: run.runId, at: now.toISOString() })}`,
+    ...(run.runUrl ? { detailsUrl: run.runUrl } : {}),
+  };
+}
+
+/** The stage's check run when GitHub refused the dispatch: why, and how to try again. */
+export function dispatchFailedCheck(
+  effect: Dispatch & { check: { name: string; summary: string } },
+  why: string,
+): CheckText {
+  const { inputs } = effect;
+  return {
+    name: effect.check.name,
+    status: "completed",
+    conclusion: "failure",
+    title: "Could not start the deploy workflow",
+    summary: `${effect.check.summary}\n\nGitHub refused to dispatch \`.github/workflows/${effect.workflow}\` on \`${effect.ref}\`: **${why}**\n\nCheck that the workflow exists at that tag and has a \`workflow_dispatch\` trigger with the inputs release, stage, mode, pipeline, environment, from and reason, then comment \`/retry ${inputs.release}\`.`,
+  };
+}
