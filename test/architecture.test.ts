@@ -18,6 +18,7 @@ const PURE = [
   "src/verify/kinds",
   "src/verify/analysis.ts",
   "src/rollout/plan.ts",
+  "src/artifacts/trust.ts",
 ];
 const FORBIDDEN =
   /from\s+["'](node:)?(fs|fs\/promises|http|https|net|child_process|dgram|dns)["']|from\s+["'](probot|@octokit\/[^"']+|@actions\/[^"']+|nock|undici)["']|\bfetch\(/;

@@ -2164,9 +2164,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve5, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve4(data);
+              return err ? reject(err) : resolve5(data);
             });
           });
         }
@@ -2204,12 +2204,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve5, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve4(data);
+              ) : resolve5(data);
             });
           });
         }
@@ -4476,8 +4476,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve4, reject) => {
-        res = resolve4;
+      const promise2 = new Promise((resolve5, reject) => {
+        res = resolve5;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -6728,12 +6728,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve4, reject) => {
+      const waitForDrain = () => new Promise((resolve5, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve4;
+          callback = resolve5;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7403,12 +7403,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve4, reject) => {
+      const waitForDrain = () => new Promise((resolve5, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve4;
+          callback = resolve5;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7887,16 +7887,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve4) => {
+        return new Promise((resolve5) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve4;
+            this[kClosedResolve] = resolve5;
           } else {
-            resolve4(null);
+            resolve5(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve4) => {
+        return new Promise((resolve5) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -7907,7 +7907,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve4(null);
+            resolve5(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7958,7 +7958,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve4, reject) => {
+        const socket = await new Promise((resolve5, reject) => {
           client[kConnector]({
             host,
             hostname: hostname3,
@@ -7970,7 +7970,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve4(socket2);
+              resolve5(socket2);
             }
           });
         });
@@ -8306,8 +8306,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve4) => {
-            this[kClosedResolve] = resolve4;
+          await new Promise((resolve5) => {
+            this[kClosedResolve] = resolve5;
           });
         }
       }
@@ -9576,7 +9576,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve4, reject) => {
+        return await new Promise((resolve5, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9589,7 +9589,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve4(null);
+              resolve5(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9608,7 +9608,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve5, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9625,7 +9625,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve4,
+              resolve: resolve5,
               reject,
               length: 0,
               body: []
@@ -9695,18 +9695,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve4, stream, length } = consume2;
+      const { type, body, resolve: resolve5, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve4(chunksDecode(body, length));
+          resolve5(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve4(JSON.parse(chunksDecode(body, length)));
+          resolve5(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve4(chunksConcat(body, length).buffer);
+          resolve5(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve4(new Blob(body, { type: stream[kContentType] }));
+          resolve5(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve4(chunksConcat(body, length));
+          resolve5(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9963,9 +9963,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10188,9 +10188,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10475,9 +10475,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10569,9 +10569,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -14434,7 +14434,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url2 = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve4, reject) => agent.dispatch(
+        return new Promise((resolve5, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14510,7 +14510,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable2({ read: resume });
               const onError = this.onError.bind(this);
-              resolve4({
+              resolve5({
                 status,
                 statusText,
                 headersList,
@@ -14553,7 +14553,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve4({
+              resolve5({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -15070,7 +15070,7 @@ var require_util4 = __commonJS({
           if (encoding === "failure") {
             encoding = "UTF-8";
           }
-          return decode3(bytes, encoding);
+          return decode4(bytes, encoding);
         }
         case "ArrayBuffer": {
           const sequence = combineByteSequences(bytes);
@@ -15087,7 +15087,7 @@ var require_util4 = __commonJS({
         }
       }
     }
-    function decode3(ioQueue, encoding) {
+    function decode4(ioQueue, encoding) {
       const bytes = combineByteSequences(ioQueue);
       const BOMEncoding = BOMSniffing(bytes);
       let slice = 0;
@@ -16461,17 +16461,17 @@ var require_cookies = __commonJS({
       }
       return out;
     }
-    function deleteCookie(headers, name, attributes) {
+    function deleteCookie(headers, name, attributes2) {
       webidl.brandCheck(headers, Headers2, { strict: false });
       const prefix = "deleteCookie";
       webidl.argumentLengthCheck(arguments, 2, prefix);
       name = webidl.converters.DOMString(name, prefix, "name");
-      attributes = webidl.converters.DeleteCookieAttributes(attributes);
+      attributes2 = webidl.converters.DeleteCookieAttributes(attributes2);
       setCookie(headers, {
         name,
         value: "",
         expires: /* @__PURE__ */ new Date(0),
-        ...attributes
+        ...attributes2
       });
     }
     function getSetCookies(headers) {
@@ -17049,8 +17049,8 @@ var require_util7 = __commonJS({
           return false;
         }
       }
-      const num2 = Number.parseInt(value, 10);
-      return num2 >= 8 && num2 <= 15;
+      const num3 = Number.parseInt(value, 10);
+      return num3 >= 8 && num3 <= 15;
     }
     var hasIntl = typeof process.versions.icu === "string";
     var fatalDecoder = hasIntl ? new TextDecoder("utf-8", { fatal: true }) : void 0;
@@ -18294,8 +18294,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms2) {
-      return new Promise((resolve4) => {
-        setTimeout(resolve4, ms2).unref();
+      return new Promise((resolve5) => {
+        setTimeout(resolve5, ms2).unref();
       });
     }
     module.exports = {
@@ -20016,14 +20016,14 @@ var require_Collection = __commonJS({
         if (isEmptyPath(path))
           this.add(value);
         else {
-          const [key2, ...rest] = path;
+          const [key2, ...rest2] = path;
           const node2 = this.get(key2, true);
           if (identity.isCollection(node2))
-            node2.addIn(rest, value);
+            node2.addIn(rest2, value);
           else if (node2 === void 0 && this.schema)
-            this.set(key2, collectionFromPath(this.schema, rest, value));
+            this.set(key2, collectionFromPath(this.schema, rest2, value));
           else
-            throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest2}`);
         }
       }
       /**
@@ -20031,14 +20031,14 @@ var require_Collection = __commonJS({
        * @returns `true` if the item was found and removed.
        */
       deleteIn(path) {
-        const [key2, ...rest] = path;
-        if (rest.length === 0)
+        const [key2, ...rest2] = path;
+        if (rest2.length === 0)
           return this.delete(key2);
         const node2 = this.get(key2, true);
         if (identity.isCollection(node2))
-          return node2.deleteIn(rest);
+          return node2.deleteIn(rest2);
         else
-          throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
+          throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest2}`);
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -20046,12 +20046,12 @@ var require_Collection = __commonJS({
        * `true` (collections are always returned intact).
        */
       getIn(path, keepScalar) {
-        const [key2, ...rest] = path;
+        const [key2, ...rest2] = path;
         const node2 = this.get(key2, true);
-        if (rest.length === 0)
+        if (rest2.length === 0)
           return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
         else
-          return identity.isCollection(node2) ? node2.getIn(rest, keepScalar) : void 0;
+          return identity.isCollection(node2) ? node2.getIn(rest2, keepScalar) : void 0;
       }
       hasAllNullValues(allowScalar) {
         return this.items.every((node2) => {
@@ -20065,28 +20065,28 @@ var require_Collection = __commonJS({
        * Checks if the collection includes a value with the key `key`.
        */
       hasIn(path) {
-        const [key2, ...rest] = path;
-        if (rest.length === 0)
+        const [key2, ...rest2] = path;
+        if (rest2.length === 0)
           return this.has(key2);
         const node2 = this.get(key2, true);
-        return identity.isCollection(node2) ? node2.hasIn(rest) : false;
+        return identity.isCollection(node2) ? node2.hasIn(rest2) : false;
       }
       /**
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
       setIn(path, value) {
-        const [key2, ...rest] = path;
-        if (rest.length === 0) {
+        const [key2, ...rest2] = path;
+        if (rest2.length === 0) {
           this.set(key2, value);
         } else {
           const node2 = this.get(key2, true);
           if (identity.isCollection(node2))
-            node2.setIn(rest, value);
+            node2.setIn(rest2, value);
           else if (node2 === void 0 && this.schema)
-            this.set(key2, collectionFromPath(this.schema, rest, value));
+            this.set(key2, collectionFromPath(this.schema, rest2, value));
           else
-            throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest2}`);
         }
       }
     };
@@ -21498,9 +21498,9 @@ var require_stringifyNumber = __commonJS({
     function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
         return String(value);
-      const num2 = typeof value === "number" ? value : Number(value);
-      if (!isFinite(num2))
-        return isNaN(num2) ? ".nan" : num2 < 0 ? "-.inf" : ".inf";
+      const num3 = typeof value === "number" ? value : Number(value);
+      if (!isFinite(num3))
+        return isNaN(num3) ? ".nan" : num3 < 0 ? "-.inf" : ".inf";
       let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
       if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
@@ -21540,8 +21540,8 @@ var require_float = __commonJS({
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
       resolve: (str) => parseFloat(str),
       stringify(node2) {
-        const num2 = Number(node2.value);
-        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node2);
+        const num3 = Number(node2.value);
+        return isFinite(num3) ? num3.toExponential() : stringifyNumber.stringifyNumber(node2);
       }
     };
     var float = {
@@ -21980,8 +21980,8 @@ var require_float2 = __commonJS({
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
       resolve: (str) => parseFloat(str.replace(/_/g, "")),
       stringify(node2) {
-        const num2 = Number(node2.value);
-        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node2);
+        const num3 = Number(node2.value);
+        return isFinite(num3) ? num3.toExponential() : stringifyNumber.stringifyNumber(node2);
       }
     };
     var float = {
@@ -22183,23 +22183,23 @@ var require_timestamp = __commonJS({
     function parseSexagesimal(str, asBigInt) {
       const sign = str[0];
       const parts = sign === "-" || sign === "+" ? str.substring(1) : str;
-      const num2 = (n) => asBigInt ? BigInt(n) : Number(n);
-      const res = parts.replace(/_/g, "").split(":").reduce((res2, p2) => res2 * num2(60) + num2(p2), num2(0));
-      return sign === "-" ? num2(-1) * res : res;
+      const num3 = (n) => asBigInt ? BigInt(n) : Number(n);
+      const res = parts.replace(/_/g, "").split(":").reduce((res2, p2) => res2 * num3(60) + num3(p2), num3(0));
+      return sign === "-" ? num3(-1) * res : res;
     }
     function stringifySexagesimal(node2) {
       let { value } = node2;
-      let num2 = (n) => n;
+      let num3 = (n) => n;
       if (typeof value === "bigint")
-        num2 = (n) => BigInt(n);
+        num3 = (n) => BigInt(n);
       else if (isNaN(value) || !isFinite(value))
         return stringifyNumber.stringifyNumber(node2);
       let sign = "";
       if (value < 0) {
         sign = "-";
-        value *= num2(-1);
+        value *= num3(-1);
       }
-      const _60 = num2(60);
+      const _60 = num3(60);
       const parts = [value % _60];
       if (value < 60) {
         parts.unshift(0);
@@ -26996,34 +26996,34 @@ var require_yauzl = __commonJS({
     exports.LocalFileHeader = LocalFileHeader;
     exports.RandomAccessReader = RandomAccessReader;
     function openPromise(path, options2) {
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve5, reject) => {
         open3(path, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
-          resolve4(zipfile);
+          resolve5(zipfile);
         });
       });
     }
     function fromFdPromise(fd, options2) {
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve5, reject) => {
         fromFd(fd, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
-          resolve4(zipfile);
+          resolve5(zipfile);
         });
       });
     }
     function fromBufferPromise(buffer, options2) {
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve5, reject) => {
         fromBuffer(buffer, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
-          resolve4(zipfile);
+          resolve5(zipfile);
         });
       });
     }
     function fromRandomAccessReaderPromise(reader, totalSize, options2) {
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve5, reject) => {
         fromRandomAccessReader(reader, totalSize, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
-          resolve4(zipfile);
+          resolve5(zipfile);
         });
       });
     }
@@ -27307,15 +27307,15 @@ var require_yauzl = __commonJS({
         if (self.autoClose) self.close();
       }
       function onEntry(entry) {
-        let { resolve: resolve4 } = pendingResolveReject;
+        let { resolve: resolve5 } = pendingResolveReject;
         pendingResolveReject = null;
-        resolve4({ value: entry });
+        resolve5({ value: entry });
       }
       function onEnd() {
-        let { resolve: resolve4 } = pendingResolveReject;
+        let { resolve: resolve5 } = pendingResolveReject;
         pendingResolveReject = null;
         cleanup();
-        resolve4({ done: true });
+        resolve5({ done: true });
       }
       function onError(err) {
         let { reject } = pendingResolveReject;
@@ -27328,9 +27328,9 @@ var require_yauzl = __commonJS({
           return this;
         },
         next() {
-          const promise2 = new Promise((resolve4, reject) => {
+          const promise2 = new Promise((resolve5, reject) => {
             if (pendingResolveReject != null) throw new Error("next() called before previous Promise was resolved.");
-            pendingResolveReject = { resolve: resolve4, reject };
+            pendingResolveReject = { resolve: resolve5, reject };
           });
           self.readEntry();
           return promise2;
@@ -27519,26 +27519,26 @@ var require_yauzl = __commonJS({
       });
     };
     ZipFile.prototype.openReadStreamPromise = function(entry, options2) {
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve5, reject) => {
         this.openReadStream(entry, options2, function(err, readStream) {
           if (err) return reject(err);
-          resolve4(readStream);
+          resolve5(readStream);
         });
       });
     };
     ZipFile.prototype.openReadStreamLowLevelPromise = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize) {
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve5, reject) => {
         this.openReadStream(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize, function(err, readStream) {
           if (err) return reject(err);
-          resolve4(readStream);
+          resolve5(readStream);
         });
       });
     };
     ZipFile.prototype.readLocalFileHeaderPromise = function(entry, options2) {
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve5, reject) => {
         this.readLocalFileHeader(entry, options2, function(err, localFileHeader) {
           if (err) return reject(err);
-          resolve4(localFileHeader);
+          resolve5(localFileHeader);
         });
       });
     };
@@ -28156,7 +28156,7 @@ var require_p_retry = __commonJS({
       return error63;
     };
     var isNetworkError = (errorMessage) => networkErrorMsgs.includes(errorMessage);
-    var pRetry = (input2, options2) => new Promise((resolve4, reject) => {
+    var pRetry = (input2, options2) => new Promise((resolve5, reject) => {
       options2 = {
         onFailedAttempt: () => {
         },
@@ -28166,7 +28166,7 @@ var require_p_retry = __commonJS({
       const operation = retry.operation(options2);
       operation.attempt(async (attemptNumber) => {
         try {
-          resolve4(await input2(attemptNumber));
+          resolve5(await input2(attemptNumber));
         } catch (error63) {
           if (!(error63 instanceof Error)) {
             reject(new TypeError(`Non-error was thrown: "${error63}". You should only throw errors.`));
@@ -28662,9 +28662,9 @@ var require_dist2 = __commonJS({
 });
 
 // action/src/runner.ts
-import { readFile as readFile3 } from "node:fs/promises";
+import { readFile as readFile6 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { isAbsolute as isAbsolute2, join as join6, resolve as resolve3 } from "node:path";
+import { isAbsolute as isAbsolute3, join as join8, resolve as resolve4 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -28831,11 +28831,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P2, generator) {
   function adopt(value) {
-    return value instanceof P2 ? value : new P2(function(resolve4) {
-      resolve4(value);
+    return value instanceof P2 ? value : new P2(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P2 || (P2 = Promise))(function(resolve4, reject) {
+  return new (P2 || (P2 = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -28851,7 +28851,7 @@ var __awaiter = function(thisArg, _arguments, P2, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -33538,9 +33538,9 @@ var $ZodTuple = /* @__PURE__ */ $constructor("$ZodTuple", (inst, def) => {
     }
     if (def.rest && !itemAborted) {
       let i = items.length - 1;
-      const rest = input2.slice(items.length);
+      const rest2 = input2.slice(items.length);
       let seen = payload.issues.length;
-      for (const el of rest) {
+      for (const el of rest2) {
         if (abortEarly && payload.issues.length !== seen) {
           if (aborted(payload, seen))
             break;
@@ -34478,7 +34478,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve4) {
+function isRecursive(inst, stack, resolve5) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -34488,7 +34488,7 @@ function isRecursive(inst, stack, resolve4) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve4);
+      const answer = isRecursive(child, stack, resolve5);
       if (answer > result)
         result = answer;
     }
@@ -34499,7 +34499,7 @@ function isRecursive(inst, stack, resolve4) {
       const desc = Object.getOwnPropertyDescriptor(sh, key2);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve4) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve5) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -34563,7 +34563,7 @@ function isRecursive(inst, stack, resolve4) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve4 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve5 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -43510,11 +43510,11 @@ function generateNonOptionalCheck(doc, ctx, schema, accessor) {
 function generateTupleCheck(doc, ctx, schema, accessor) {
   const def = schema._zod.def;
   const items = def.items;
-  const rest = def.rest;
+  const rest2 = def.rest;
   doc.write(`if (!Array.isArray(${accessor})) return INVALID;`);
   const optinStart = getTupleOptStart2(items, "optin");
   const optoutStart = getTupleOptStart2(items, "optout");
-  if (rest) {
+  if (rest2) {
     doc.write(`if (${accessor}.length < ${optinStart}) return INVALID;`);
   } else {
     doc.write(`if (${accessor}.length < ${optinStart} || ${accessor}.length > ${items.length}) return INVALID;`);
@@ -43561,13 +43561,13 @@ function generateTupleCheck(doc, ctx, schema, accessor) {
       doc.write(`${outputVar}[${i}] = ${elemOutput};`);
     }
   }
-  if (rest) {
+  if (rest2) {
     const iVar = newVar(ctx);
     const elemVar = newVar(ctx);
     doc.write(`for (let ${iVar} = ${items.length}; ${iVar} < ${accessor}.length; ${iVar}++) {`);
     doc.indented((d) => {
       d.write(`const ${elemVar} = ${accessor}[${iVar}];`);
-      const elemOutput = compileChild(d, ctx, rest, elemVar);
+      const elemOutput = compileChild(d, ctx, rest2, elemVar);
       d.write(`${outputVar}[${iVar}] = ${elemOutput};`);
     });
     doc.write(`}`);
@@ -44715,11 +44715,11 @@ function _intersection(Class2, left, right) {
 function _tuple(Class2, items, _paramsOrRest, _params) {
   const hasRest = _paramsOrRest instanceof $ZodType;
   const params = hasRest ? _params : _paramsOrRest;
-  const rest = hasRest ? _paramsOrRest : null;
+  const rest2 = hasRest ? _paramsOrRest : null;
   return new Class2({
     type: "tuple",
     items,
-    rest,
+    rest: rest2,
     ...normalizeParams(params)
   });
 }
@@ -45316,8 +45316,8 @@ function foldIntersection(json2) {
     const keyword = UNION_KEYS.find((k2) => Array.isArray(union2[k2]));
     if (Object.keys(union2).length !== 1)
       return;
-    const rest = allOf.filter((m2) => m2 !== union2);
-    const branches = union2[keyword].map((branch) => foldObjects([...rest, branch]));
+    const rest2 = allOf.filter((m2) => m2 !== union2);
+    const branches = union2[keyword].map((branch) => foldObjects([...rest2, branch]));
     if (branches.some((b2) => !b2))
       return;
     folded = { [keyword]: branches };
@@ -45721,11 +45721,11 @@ var numberProcessor = (schema, ctx, _json, params) => {
       else
         handleUnrepresentable(schema, ctx, json2, params, `A multipleOf divisor of ${divisor} cannot be represented in JSON Schema`);
     }
-    const [first, ...rest] = divisors;
+    const [first, ...rest2] = divisors;
     if (first !== void 0)
       json2.multipleOf = first;
-    if (rest.length)
-      json2.allOf = [...json2.allOf ?? [], ...rest.map((m2) => ({ multipleOf: m2 }))];
+    if (rest2.length)
+      json2.allOf = [...json2.allOf ?? [], ...rest2.map((m2) => ({ multipleOf: m2 }))];
   }
 };
 var booleanProcessor = (_schema, _ctx, json2, _params) => {
@@ -45966,7 +45966,7 @@ var tupleProcessor = (schema, ctx, _json, params) => {
     ...params,
     path: [...params.path, prefixPath, i]
   }));
-  const rest = def.rest ? processSchema(def.rest, ctx, {
+  const rest2 = def.rest ? processSchema(def.rest, ctx, {
     ...params,
     path: [...params.path, restPath, ...ctx.target === "openapi-3.0" ? [def.items.length] : []]
   }) : null;
@@ -45984,8 +45984,8 @@ var tupleProcessor = (schema, ctx, _json, params) => {
     json2.prefixItems = prefixItems;
     if (isClosed) {
       json2.items = false;
-    } else if (rest) {
-      json2.items = rest;
+    } else if (rest2) {
+      json2.items = rest2;
     }
     if (minItems > 0)
       json2.minItems = minItems;
@@ -45995,8 +45995,8 @@ var tupleProcessor = (schema, ctx, _json, params) => {
     json2.items = {
       anyOf: prefixItems
     };
-    if (rest) {
-      json2.items.anyOf.push(rest);
+    if (rest2) {
+      json2.items.anyOf.push(rest2);
     }
     if (minItems > 0)
       json2.minItems = minItems;
@@ -46006,8 +46006,8 @@ var tupleProcessor = (schema, ctx, _json, params) => {
     json2.items = prefixItems;
     if (isClosed) {
       json2.additionalItems = false;
-    } else if (rest) {
-      json2.additionalItems = rest;
+    } else if (rest2) {
+      json2.additionalItems = rest2;
     }
     if (minItems > 0)
       json2.minItems = minItems;
@@ -46044,17 +46044,17 @@ function stringifyKeyNames(bySchema, json2, visited) {
   const values = json2.enum ?? (json2.const !== void 0 ? [json2.const] : void 0);
   if (!numericType && !values?.some((v2) => typeof v2 === "number"))
     return json2;
-  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, format, id, ...rest } = json2;
-  if (rest.enum)
-    rest.enum = rest.enum.map((v2) => typeof v2 === "number" ? String(v2) : v2);
-  else if (typeof rest.const === "number")
-    rest.const = String(rest.const);
+  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, format, id, ...rest2 } = json2;
+  if (rest2.enum)
+    rest2.enum = rest2.enum.map((v2) => typeof v2 === "number" ? String(v2) : v2);
+  else if (typeof rest2.const === "number")
+    rest2.const = String(rest2.const);
   if (!numericType)
-    return rest;
-  rest.type = "string";
+    return rest2;
+  rest2.type = "string";
   if (!values)
-    rest.pattern = (types.includes("number") ? number : integer).source;
-  return rest;
+    rest2.pattern = (types.includes("number") ? number : integer).source;
+  return rest2;
 }
 var pendingRecords = /* @__PURE__ */ new WeakMap();
 function rewriteKeyNames(ctx) {
@@ -47600,10 +47600,10 @@ var ZodTuple = /* @__PURE__ */ $constructor("ZodTuple", (inst, def) => {
   ZodType.init(inst, def);
   inst._zod.processJSONSchema = (ctx, json2, params) => tupleProcessor(inst, ctx, json2, params);
 }, {
-  rest(rest) {
+  rest(rest2) {
     return this.clone({
       ...this._zod.def,
-      rest
+      rest: rest2
     });
   },
   partial() {
@@ -47619,11 +47619,11 @@ var ZodTuple = /* @__PURE__ */ $constructor("ZodTuple", (inst, def) => {
 function tuple(items, _paramsOrRest, _params) {
   const hasRest = _paramsOrRest instanceof $ZodType;
   const params = hasRest ? _params : _paramsOrRest;
-  const rest = hasRest ? _paramsOrRest : null;
+  const rest2 = hasRest ? _paramsOrRest : null;
   return new ZodTuple({
     type: "tuple",
     items,
-    rest,
+    rest: rest2,
     ...util_exports.normalizeParams(params)
   });
 }
@@ -48752,9 +48752,9 @@ function convertBaseSchema(schema, ctx) {
         const minItems = typeof schema.minItems === "number" ? schema.minItems : 0;
         const tupleItems = prefixItems.map((item) => convertSchema(item, ctx));
         const positionalItems = applyMinItems(tupleItems, minItems);
-        const rest = !Array.isArray(items) ? getTupleRest(items, ctx) : void 0;
+        const rest2 = !Array.isArray(items) ? getTupleRest(items, ctx) : void 0;
         const tupleSchema = z.tuple(positionalItems);
-        zodSchema = rest ? tupleSchema.rest(rest) : tupleSchema;
+        zodSchema = rest2 ? tupleSchema.rest(rest2) : tupleSchema;
         if (typeof schema.minItems === "number") {
           zodSchema = zodSchema.check(z.minLength(schema.minItems));
         }
@@ -48765,9 +48765,9 @@ function convertBaseSchema(schema, ctx) {
         const minItems = typeof schema.minItems === "number" ? schema.minItems : 0;
         const tupleItems = items.map((item) => convertSchema(item, ctx));
         const positionalItems = applyMinItems(tupleItems, minItems);
-        const rest = getTupleRest(schema.additionalItems, ctx);
+        const rest2 = getTupleRest(schema.additionalItems, ctx);
         const tupleSchema = z.tuple(positionalItems);
-        zodSchema = rest ? tupleSchema.rest(rest) : tupleSchema;
+        zodSchema = rest2 ? tupleSchema.rest(rest2) : tupleSchema;
         if (typeof schema.minItems === "number") {
           zodSchema = zodSchema.check(z.minLength(schema.minItems));
         }
@@ -49026,8 +49026,8 @@ function visit(schema, fnOrHandlers) {
       }
       case "lazy": {
         const original = def.getter;
-        const { _cachedInner, ...rest } = def;
-        return clone(s3, { ...rest, getter: () => run2(original()) });
+        const { _cachedInner, ...rest2 } = def;
+        return clone(s3, { ...rest2, getter: () => run2(original()) });
       }
       // A leaf by choice: `parts` are regex fragments, not data positions.
       case "template_literal":
@@ -49134,11 +49134,13 @@ var Artifacts = external_exports.strictObject({
     'Glob patterns of the release assets to deploy, e.g. ["app-*.tar.gz"]. Each must match at least one asset.'
   ),
   checksums: external_exports.string().min(1).optional().describe(
-    "Name of a release asset in sha256sum format (e.g. SHA256SUMS) covering every deployed asset."
+    "Name of a release asset in sha256sum format (e.g. SHA256SUMS). When set it must be attached, uploaded by CI like the assets, and list every deployed asset; an asset it does not list is refused even when GitHub has a digest."
   ),
-  digests: external_exports.boolean().default(true).describe("Accept GitHub's own asset digests (sha256) when no checksum file covers an asset."),
+  digests: external_exports.boolean().default(true).describe(
+    "Check GitHub's own asset digests (sha256) too; without artifacts.checksums they are what covers each asset."
+  ),
   uploaders: external_exports.array(external_exports.string().min(1)).default([]).describe(
-    "Logins allowed to have uploaded the assets, besides GitHub Apps and bots (CI). Empty: only bots/Apps."
+    "Logins allowed to have uploaded the assets and the checksum file, besides GitHub Apps and bots (CI). Empty: only bots/Apps. An asset with no named uploader is refused."
   ),
   "max-size": external_exports.number().int().positive().default(4 * 1024 ** 3).describe("Upper bound in bytes on an asset and on its extracted contents (default 4 GiB).")
 }).describe("Which release assets are deployed and how they are verified.");
@@ -49156,16 +49158,16 @@ function parseDuration(text) {
 function formatDuration(ms2) {
   if (ms2 <= 0) return "0s";
   const parts = [];
-  let rest = Math.round(ms2 / 1e3);
+  let rest2 = Math.round(ms2 / 1e3);
   for (const [unit, size] of [
     ["d", 86400],
     ["h", 3600],
     ["m", 60],
     ["s", 1]
   ]) {
-    const n = Math.floor(rest / size);
+    const n = Math.floor(rest2 / size);
     if (n > 0) parts.push(`${n}${unit}`);
-    rest -= n * size;
+    rest2 -= n * size;
   }
   return parts.join("");
 }
@@ -49218,7 +49220,12 @@ var CommandCheck = external_exports.strictObject({
   "every-round": external_exports.boolean().default(false).describe("Run in every verification round; by default only in the first, right after the rollout.")
 });
 var WorkflowCheck = external_exports.strictObject({
-  file: external_exports.string().regex(/^[A-Za-z0-9._-]+\.ya?ml$/, "expected a workflow file name under .github/workflows, e.g. load-test.yml").describe("Workflow file in .github/workflows; it must have `on: workflow_dispatch` with `stage` and `version` inputs."),
+  file: external_exports.string().regex(
+    /^[A-Za-z0-9._-]+\.ya?ml$/,
+    "expected a workflow file name under .github/workflows, e.g. load-test.yml"
+  ).describe(
+    "Workflow file in .github/workflows; it must have `on: workflow_dispatch` with `stage` and `version` inputs."
+  ),
   ref: external_exports.string().min(1).optional().describe("Ref to run the workflow on; default the release tag."),
   inputs: external_exports.record(external_exports.string(), external_exports.string()).optional().describe("More inputs; {stage}, {environment} and {version} are substituted."),
   timeout: Duration.default("1h").describe(
@@ -49540,7 +49547,10 @@ var Stage = external_exports.strictObject({
     "Distinct approvers required (not the release author nor the trigger). Default: 1 for production."
   ),
   approvers: external_exports.array(Principal).optional().describe("Who may approve or promote into this stage (logins or @org/team)."),
-  production: external_exports.boolean().optional().describe("Treat as production (four-eyes). Default: environment name contains 'prod'.")
+  production: external_exports.boolean().optional().describe("Treat as production (four-eyes). Default: environment name contains 'prod'."),
+  prereleases: external_exports.boolean().optional().describe(
+    "Whether GitHub prereleases deploy to this stage. Default: true for every stage but the last, false for the last."
+  )
 }).refine((s3) => !(s3.waves && s3.percent), { message: "use either `percent` (a canary) or `waves`, not both" }).refine((s3) => !s3.waves || s3.waves.every((w2, i, a) => i === 0 || w2 > a[i - 1]), {
   message: "`waves` must increase, e.g. [25, 50, 100]",
   path: ["waves"]
@@ -49847,7 +49857,7 @@ async function previousRelease(github, environment, exclude) {
 }
 
 // action/src/sources.ts
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 
 // src/artifacts/fetch-release.ts
 import { createHash as createHash2 } from "node:crypto";
@@ -52966,7 +52976,7 @@ function tarEntryProblem(entry) {
 function extractTar(input2, dest, label, limits) {
   const stats = { files: 0, bytes: 0 };
   const maxEntries = limits.maxEntries ?? DEFAULT_MAX_ENTRIES;
-  return new Promise((resolve4, reject) => {
+  return new Promise((resolve5, reject) => {
     let refusal;
     const refuse = (reason) => {
       refusal ??= new ArtifactError(
@@ -53011,7 +53021,7 @@ function extractTar(input2, dest, label, limits) {
     };
     unpack.on("error", fail);
     input2.on("error", fail);
-    unpack.on("close", () => refusal ? reject(refusal) : resolve4(stats));
+    unpack.on("close", () => refusal ? reject(refusal) : resolve5(stats));
     input2.pipe(unpack);
   });
 }
@@ -53028,18 +53038,18 @@ var S_IFLNK = 40960;
 var MAX_LINK_TARGET = 4096;
 function openZip(file2) {
   return new Promise(
-    (resolve4, reject) => import_yauzl.default.open(
+    (resolve5, reject) => import_yauzl.default.open(
       file2,
       { lazyEntries: true, autoClose: true, validateEntrySizes: true },
-      (error63, zip) => error63 || !zip ? reject(error63 ?? new Error("cannot open")) : resolve4(zip)
+      (error63, zip) => error63 || !zip ? reject(error63 ?? new Error("cannot open")) : resolve5(zip)
     )
   );
 }
 function openEntry(zip, entry) {
   return new Promise(
-    (resolve4, reject) => zip.openReadStream(
+    (resolve5, reject) => zip.openReadStream(
       entry,
-      (error63, stream) => error63 || !stream ? reject(error63 ?? new Error("cannot read entry")) : resolve4(stream)
+      (error63, stream) => error63 || !stream ? reject(error63 ?? new Error("cannot read entry")) : resolve5(stream)
     )
   );
 }
@@ -53107,7 +53117,7 @@ async function extractZip(file2, dest, label, limits) {
       createWriteStream2(target, { flags: "wx", mode: fileMode })
     );
   };
-  return new Promise((resolve4, reject) => {
+  return new Promise((resolve5, reject) => {
     let failed = false;
     const fail = (error63) => {
       if (failed) return;
@@ -53122,7 +53132,7 @@ async function extractZip(file2, dest, label, limits) {
     });
     zip.on("error", fail);
     zip.on("end", () => {
-      if (!failed) resolve4(stats);
+      if (!failed) resolve5(stats);
     });
     zip.readEntry();
   });
@@ -53205,62 +53215,77 @@ async function realpathOrUndefined(path) {
   }
 }
 
-// src/artifacts/select.ts
-function matchAssets(assets, artifacts) {
-  const candidates = assets.filter(
-    (a) => a.name !== artifacts.checksums && (a.state ?? "uploaded") === "uploaded"
-  );
-  for (const glob of artifacts.assets) {
-    if (!candidates.some((a) => matchesGlob(glob, a.name))) {
-      const names = candidates.map((a) => a.name).join(", ") || "none";
-      return {
-        ok: false,
-        reason: `no release asset matches "${glob}" (assets: ${names}). Attach the CI build to the release, or fix artifacts.assets.`
-      };
+// src/artifacts/trust.ts
+function isTrustedUploader(asset, allowed) {
+  const who = asset.uploader;
+  if (!who) return false;
+  return who.type === "Bot" || who.login.endsWith("[bot]") || allowed.includes(who.login);
+}
+function uploaderProblem(asset, rules) {
+  if (isTrustedUploader(asset, rules.uploaders)) return void 0;
+  const who = asset.uploader ? `${asset.uploader.login} (${asset.uploader.type === "User" ? "a person" : asset.uploader.type ?? "unknown type"})` : "an unknown account (GitHub names no uploader)";
+  return `\`${asset.name}\` was uploaded by ${who}, not by CI. Only what CI uploads is deployed: publish it from a workflow (github-actions[bot]) or list the uploader in \`artifacts.uploaders\`.`;
+}
+function releaseTrust(assets, rules, checksumText) {
+  const problems = [];
+  const uploaded = assets.filter((a) => (a.state ?? "uploaded") === "uploaded");
+  const candidates = uploaded.filter((a) => a.name !== rules.checksums);
+  const chosen = [];
+  for (const glob of rules.assets) {
+    const matched = candidates.filter((a) => matchesGlob(glob, a.name));
+    if (matched.length === 0) {
+      const names = candidates.map((a) => `\`${a.name}\``).join(", ") || "none";
+      problems.push(
+        `No release asset matches \`${glob}\` (assets: ${names}). Attach the CI build output to the release, or fix \`artifacts.assets\`.`
+      );
     }
+    for (const a of matched) if (!chosen.includes(a)) chosen.push(a);
   }
-  return { ok: true, assets: candidates.filter((a) => artifacts.assets.some((g2) => matchesGlob(g2, a.name))) };
-}
-function uploaderProblem(asset, artifacts) {
-  const uploader = asset.uploader;
-  if (!uploader) return void 0;
-  if (uploader.type === "Bot" || artifacts.uploaders.includes(uploader.login)) return void 0;
-  return `asset ${asset.name} was uploaded by ${uploader.login}, not by CI; only assets built by CI are deployed (list trusted uploaders in artifacts.uploaders).`;
-}
-function selectAssets(assets, artifacts, checksumText) {
-  const matched = matchAssets(assets, artifacts);
-  if (!matched.ok) return matched;
-  const file2 = artifacts.checksums;
-  const parsed = checksumText === void 0 ? void 0 : parseChecksums(checksumText);
-  if (file2 && !parsed)
-    return {
-      ok: false,
-      reason: `the release has no checksum file ${file2}; publish it with the assets (sha256sum ${artifacts.assets.join(" ")} > ${file2}).`
-    };
+  const file2 = rules.checksums;
+  const checksumFile = file2 ? uploaded.find((a) => a.name === file2) : void 0;
+  if (file2 && !checksumFile)
+    problems.push(
+      `The checksum file \`${file2}\` is not attached to the release. Publish it with the assets from CI (\`sha256sum ${rules.assets.join(" ")} > ${file2}\`), or remove \`artifacts.checksums\`.`
+    );
+  const parsed = checksumFile && checksumText !== void 0 ? parseChecksums(checksumText) : void 0;
   if (parsed?.conflicts.length)
-    return { ok: false, reason: `${file2} lists ${parsed.conflicts.join(", ")} twice with different sums.` };
+    problems.push(
+      `\`${file2}\` lists ${parsed.conflicts.map((n) => `\`${n}\``).join(", ")} twice with different sums; nobody can tell which is right. Regenerate it.`
+    );
   const out = [];
-  for (const asset of matched.assets) {
-    const problem = uploaderProblem(asset, artifacts);
-    if (problem) return { ok: false, reason: problem };
+  for (const asset of chosen) {
     const expected = [];
     const listed = parsed?.sums.get(asset.name);
     if (listed) expected.push({ sha256: listed, source: "checksum file" });
-    const digest = artifacts.digests ? githubDigest(asset.digest) : void 0;
-    if (file2 && !listed && !digest)
-      return {
-        ok: false,
-        reason: `${file2} has no checksum for ${asset.name}; regenerate ${file2} over every deployed asset.`
-      };
+    else if (parsed)
+      problems.push(
+        `\`${file2}\` has no checksum for \`${asset.name}\`: a configured checksum file must cover every deployed asset. Regenerate \`${file2}\` over every deployed asset.`
+      );
+    const digest = rules.digests ? githubDigest(asset.digest) : void 0;
     if (digest) expected.push({ sha256: digest, source: "GitHub digest" });
-    if (expected.length === 0)
-      return {
-        ok: false,
-        reason: `no checksum for ${asset.name}: set artifacts.checksums to a checksum file published with the release.`
-      };
+    if (!file2 && !digest)
+      problems.push(
+        rules.digests ? `Nothing covers \`${asset.name}\` with a checksum: GitHub has no sha256 digest for it. Publish a checksum file with the release and set \`artifacts.checksums\`.` : `Nothing covers \`${asset.name}\` with a checksum: \`artifacts.digests\` is off and no \`artifacts.checksums\` file is configured.`
+      );
     out.push({ asset, expected });
   }
-  return { ok: true, assets: out };
+  for (const a of checksumFile ? [...chosen, checksumFile] : chosen) {
+    const problem = uploaderProblem(a, rules);
+    if (problem) problems.push(problem);
+  }
+  return {
+    ok: problems.length === 0,
+    assets: out,
+    ...checksumFile ? { checksumFile } : {},
+    problems
+  };
+}
+
+// src/artifacts/select.ts
+function selectAssets(assets, artifacts, checksumText) {
+  const verdict = releaseTrust(assets, artifacts, checksumText);
+  if (!verdict.ok) return { ok: false, reason: verdict.problems.join("\n") };
+  return { ok: true, assets: verdict.assets };
 }
 function digestMismatch(planned, actual) {
   const wrong = planned.expected.find((e) => e.sha256 !== actual);
@@ -53304,6 +53329,8 @@ async function fetchChecksumFile(endpoint, release, artifacts, dir) {
 async function fetchVerifiedRelease(endpoint, release, artifacts, dir, log2 = () => void 0) {
   await rm3(dir, { recursive: true, force: true });
   await mkdir4(dir, { recursive: true });
+  const early = selectAssets(release.assets, artifacts, void 0);
+  if (!early.ok) throw new ArtifactError(`${release.tag_name}: ${early.reason}`);
   const checksums = artifacts.checksums ? await fetchChecksumFile(endpoint, release, artifacts, dir) : void 0;
   const selection = selectAssets(release.assets, artifacts, checksums);
   if (!selection.ok) throw new ArtifactError(`${release.tag_name}: ${selection.reason}`);
@@ -53357,24 +53384,118 @@ import {
   lstat as lstat3,
   mkdir as mkdir5,
   readdir as readdir3,
-  readFile as readFile2,
+  readFile as readFile3,
   readlink as readlink3,
   rename as rename2,
   rm as rm4,
   symlink as symlink3,
-  writeFile as writeFile2
+  writeFile as writeFile3
 } from "node:fs/promises";
+import { join as join5 } from "node:path";
+
+// src/rollout/drivers/history.ts
+import { appendFile as appendFile2, readFile as readFile2, writeFile as writeFile2 } from "node:fs/promises";
 import { join as join4 } from "node:path";
+var HISTORY = "shipline-history";
+var NAME = /^[A-Za-z0-9._+-]+$/;
+var validRef = (value) => value === "-" || NAME.test(value) && !/^\.+$/.test(value);
+var EVENTS = ["deploy", "rollback", "restore"];
+var HISTORY_HEADER = "# shipline deploy history: <time> <event> <release> <previous> <by>\n";
+function formatHistoryLine(entry) {
+  for (const value of [entry.release ?? "-", entry.previous ?? "-"])
+    if (!validRef(value)) throw new Error(`"${value}" cannot be recorded in the deploy history`);
+  if (!/^[^\s]+$/.test(entry.time) || !/^[a-z]+$/.test(entry.by))
+    throw new Error(`invalid history entry ${JSON.stringify(entry)}`);
+  return `${entry.time} ${entry.event} ${entry.release ?? "-"} ${entry.previous ?? "-"} ${entry.by}
+`;
+}
+function parseHistory(text) {
+  const entries = [];
+  const skipped = [];
+  text.split("\n").forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) return;
+    const [time3, event, release, previous, by] = line.split(/[ \t]+/);
+    if (!time3 || !event || !release || !previous || !by || !EVENTS.includes(event)) {
+      skipped.push(index + 1);
+      return;
+    }
+    if (!validRef(release) || !validRef(previous)) {
+      skipped.push(index + 1);
+      return;
+    }
+    entries.push({
+      time: time3,
+      event,
+      release: release === "-" ? null : release,
+      previous: previous === "-" ? null : previous,
+      by
+    });
+  });
+  return { entries, skipped };
+}
+async function readHistory(dir) {
+  try {
+    return parseHistory(await readFile2(join4(dir, HISTORY), "utf8"));
+  } catch (error63) {
+    if (error63.code === "ENOENT") return { entries: [], skipped: [] };
+    throw error63;
+  }
+}
+async function appendHistory(dir, entry) {
+  const path = join4(dir, HISTORY);
+  const line = formatHistoryLine(entry);
+  try {
+    await writeFile2(path, HISTORY_HEADER + line, { flag: "wx" });
+  } catch (error63) {
+    if (error63.code !== "EEXIST") throw error63;
+    await appendFile2(path, line);
+  }
+}
+function historyStack(entries) {
+  const stack = [];
+  for (const entry of entries) {
+    if (entry.previous !== null && stack.at(-1) !== entry.previous) stack.push(entry.previous);
+    const release = entry.release;
+    if (entry.event === "deploy") {
+      if (release !== null && stack.at(-1) !== release) stack.push(release);
+      continue;
+    }
+    if (release === null) {
+      stack.length = 0;
+      continue;
+    }
+    const at2 = stack.lastIndexOf(release);
+    if (at2 >= 0) stack.length = at2 + 1;
+    else {
+      stack.pop();
+      stack.push(release);
+    }
+  }
+  return stack;
+}
+function recency(entries) {
+  const seen = /* @__PURE__ */ new Map();
+  entries.forEach((entry, index) => {
+    if (entry.previous !== null)
+      seen.set(entry.previous, Math.max(seen.get(entry.previous) ?? -1, 2 * index));
+    if (entry.release !== null) seen.set(entry.release, 2 * index + 1);
+  });
+  return seen;
+}
+
+// src/rollout/drivers/release-dir.ts
 var RELEASES = "releases";
 var CURRENT = "current";
 var META = ".shipline.json";
 function releaseDirName(version2) {
   const name = version2.replace(/[^A-Za-z0-9._+-]/g, "_");
-  if (name === "" || /^\.+$/.test(name)) throw new Error(`"${version2}" cannot name a release folder`);
+  if (name === "" || name === "-" || /^\.+$/.test(name))
+    throw new Error(`"${version2}" cannot name a release folder`);
   return name;
 }
 async function readCurrent(dir) {
-  const path = join4(dir, CURRENT);
+  const path = join5(dir, CURRENT);
   let link;
   try {
     link = await readlink3(path);
@@ -53393,7 +53514,7 @@ async function readCurrent(dir) {
 }
 async function readMeta(dir, name) {
   try {
-    const meta3 = JSON.parse(await readFile2(join4(dir, RELEASES, name, META), "utf8"));
+    const meta3 = JSON.parse(await readFile3(join5(dir, RELEASES, name, META), "utf8"));
     if (typeof meta3.version !== "string" || typeof meta3.installedAt !== "string") return void 0;
     return meta3;
   } catch {
@@ -53403,7 +53524,7 @@ async function readMeta(dir, name) {
 async function listReleases(dir) {
   let names;
   try {
-    names = await readdir3(join4(dir, RELEASES));
+    names = await readdir3(join5(dir, RELEASES));
   } catch (error63) {
     if (error63.code === "ENOENT") return [];
     throw error63;
@@ -53420,12 +53541,12 @@ async function listReleases(dir) {
 }
 var tmpName = (prefix) => `${prefix}${randomBytes(6).toString("hex")}`;
 async function switchCurrent(dir, name) {
-  const path = join4(dir, CURRENT);
+  const path = join5(dir, CURRENT);
   if (name === null) {
     await rm4(path, { force: true });
     return;
   }
-  const temp = join4(dir, tmpName(".current-"));
+  const temp = join5(dir, tmpName(".current-"));
   await symlink3(`${RELEASES}/${name}`, temp);
   try {
     await rename2(temp, path);
@@ -53435,14 +53556,14 @@ async function switchCurrent(dir, name) {
   }
 }
 async function installRelease(dir, name, tree, meta3) {
-  const releases = join4(dir, RELEASES);
+  const releases = join5(dir, RELEASES);
   await mkdir5(releases, { recursive: true });
-  const incoming = join4(releases, tmpName(".incoming-"));
+  const incoming = join5(releases, tmpName(".incoming-"));
   try {
     await cp(tree, incoming, { recursive: true, verbatimSymlinks: true, errorOnExist: true, force: false });
-    await writeFile2(join4(incoming, META), `${JSON.stringify(meta3, null, 2)}
+    await writeFile3(join5(incoming, META), `${JSON.stringify(meta3, null, 2)}
 `);
-    const final = join4(releases, name);
+    const final = join5(releases, name);
     const existing = await lstat3(final).catch(() => void 0);
     if (existing) await rm4(final, { recursive: true, force: true });
     await rename2(incoming, final);
@@ -53451,13 +53572,14 @@ async function installRelease(dir, name, tree, meta3) {
     throw error63;
   }
 }
-async function pruneReleases(dir, keep, protect) {
-  const kept = await listReleases(dir);
+async function pruneReleases(dir, keep, protect, history = []) {
+  const seen = recency(history);
+  const kept = (await listReleases(dir)).sort((a, b2) => (seen.get(a.name) ?? -1) - (seen.get(b2.name) ?? -1));
   const removable = kept.slice(0, Math.max(0, kept.length - keep)).filter((r) => !protect.includes(r.name));
-  for (const r of removable) await rm4(join4(dir, RELEASES, r.name), { recursive: true, force: true });
-  const releases = join4(dir, RELEASES);
+  for (const r of removable) await rm4(join5(dir, RELEASES, r.name), { recursive: true, force: true });
+  const releases = join5(dir, RELEASES);
   for (const name of await readdir3(releases).catch(() => []))
-    if (name.startsWith(".incoming-")) await rm4(join4(releases, name), { recursive: true, force: true });
+    if (name.startsWith(".incoming-")) await rm4(join5(releases, name), { recursive: true, force: true });
   return removable.map((r) => r.name);
 }
 
@@ -53481,7 +53603,7 @@ function lazySource(version2, load, unpack) {
 
 // action/src/sources.ts
 function releaseSource(context, tag, known) {
-  const dir = join5(context.workDir, releaseDirName(tag));
+  const dir = join6(context.workDir, releaseDirName(tag));
   const artifacts = context.pipeline.artifacts;
   return lazySource(
     tag,
@@ -53494,12 +53616,12 @@ function releaseSource(context, tag, known) {
           context.endpoint,
           release,
           artifacts,
-          join5(dir, "assets"),
+          join6(dir, "assets"),
           (line) => context.log.info(line)
         )
       );
     },
-    (verified) => unpackRelease(verified, join5(dir, "tree"), artifacts["max-size"])
+    (verified) => unpackRelease(verified, join6(dir, "tree"), artifacts["max-size"])
   );
 }
 
@@ -53700,7 +53822,7 @@ function runProcess(command, options2) {
   const drainMs = options2.drainMs ?? 250;
   const what = options2.what ?? "the command";
   const limit = formatDuration(options2.timeoutMs) || `${options2.timeoutMs} ms`;
-  return new Promise((resolve4, reject) => {
+  return new Promise((resolve5, reject) => {
     const child = spawn2("sh", ["-c", command], {
       cwd: options2.cwd,
       env: options2.env,
@@ -53741,7 +53863,7 @@ function runProcess(command, options2) {
       child.stderr.destroy();
       const failure2 = error63 ?? outcome();
       if (failure2) reject(failure2);
-      else resolve4();
+      else resolve5();
     }
     function outcome() {
       if (timedOut)
@@ -53850,6 +53972,281 @@ function commandDriver(options2) {
 
 // src/rollout/drivers/directory.ts
 import { isAbsolute, resolve as resolve2 } from "node:path";
+
+// src/rollout/drivers/rollback-script.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+import { chmod as chmod2, readFile as readFile4, rename as rename3, rm as rm5, writeFile as writeFile4 } from "node:fs/promises";
+import { join as join7 } from "node:path";
+var ROLLBACK_SCRIPT_NAME = "shipline-rollback";
+var SCRIPT = String.raw`#!/bin/sh
+# shipline-rollback: switch this target's "current" back to the previous release of its deploy history.
+# Installed by Shipline beside releases/ and rewritten on every deploy. Plain POSIX sh: needs only sh, ls or
+# readlink, ln, mv, rm, date (and tr for versions with unusual characters). No Node, no network.
+# Layout and rules: Shipline's docs/action.md, "On-target layout and offline rollback".
+#
+#   sh shipline-rollback                 back to the previous entry of shipline-history
+#   sh shipline-rollback --to <version>  to a named release kept under releases/
+#   sh shipline-rollback --dry-run       say what it would do, change nothing
+#   sh shipline-rollback --dir <dir>     act on another target directory (default: the one it lives in)
+set -eu
+set -f
+
+usage() {
+  echo "usage: sh shipline-rollback [--to <version>] [--dry-run] [--dir <target dir>]"
+}
+die() {
+  echo "shipline-rollback: $dir: $*" >&2
+  exit 1
+}
+bad_usage() {
+  echo "shipline-rollback: $*" >&2
+  usage >&2
+  exit 2
+}
+
+case $0 in
+*/*) dir=%{0%/*} ;;
+*) dir=. ;;
+esac
+to=
+dry=0
+while [ $# -gt 0 ]; do
+  case $1 in
+  --to)
+    [ $# -ge 2 ] || bad_usage "--to needs a version"
+    to=$2
+    shift 2
+    ;;
+  --to=*)
+    to=%{1#--to=}
+    shift
+    ;;
+  --dir)
+    [ $# -ge 2 ] || bad_usage "--dir needs a directory"
+    dir=$2
+    shift 2
+    ;;
+  --dir=*)
+    dir=%{1#--dir=}
+    shift
+    ;;
+  --dry-run)
+    dry=1
+    shift
+    ;;
+  -h | --help)
+    usage
+    exit 0
+    ;;
+  *) bad_usage "unknown argument $1" ;;
+  esac
+done
+dir=$(cd "$dir" 2>/dev/null && pwd -P) || bad_usage "no such directory: $dir"
+history=$dir/shipline-history
+
+# A release folder name: letters, digits and . _ + - only, never . or .. ("-" means no release).
+is_name() {
+  case $1 in
+  '' | . | .. | - | *[!A-Za-z0-9._+-]*) return 1 ;;
+  esac
+  return 0
+}
+is_ref() {
+  [ "$1" = - ] || is_name "$1"
+}
+is_kept() {
+  is_name "$1" && [ -f "$dir/releases/$1/.shipline.json" ]
+}
+kept_list() {
+  set +f
+  k=
+  for d in "$dir"/releases/*/; do
+    n=%{d%/}
+    n=%{n##*/}
+    if is_kept "$n"; then k="$k%{k:+, }$n"; fi
+  done
+  set -f
+  echo "%{k:-none}"
+}
+
+# The release folder current points at ("-": no current).
+read_current() {
+  if [ ! -L "$dir/current" ]; then
+    [ -e "$dir/current" ] && die "$dir/current is not a symlink; Shipline switches releases by replacing that link. Move it away."
+    cur=-
+    return 0
+  fi
+  if command -v readlink >/dev/null 2>&1; then
+    link=$(readlink "$dir/current")
+  else
+    link=$(ls -ld "$dir/current")
+    link=%{link#* -> }
+  fi
+  n=%{link#./}
+  n=%{n#releases/}
+  n=%{n%/}
+  case $link in
+  releases/* | ./releases/*) is_name "$n" || die "$dir/current points at $link, outside releases/; Shipline does not manage it." ;;
+  *) die "$dir/current points at $link, outside releases/; Shipline does not manage it." ;;
+  esac
+  cur=$n
+}
+
+# The history as a stack of what was current (space separated, oldest first): the undo rule of docs/action.md.
+stack=
+top() {
+  t=-
+  for x in $stack; do t=$x; done
+}
+pop() {
+  s=
+  l=
+  for x in $stack; do
+    if [ -n "$l" ]; then s="$s $l"; fi
+    l=$x
+  done
+  stack=$s
+}
+has() {
+  for x in $stack; do
+    if [ "$x" = "$1" ]; then return 0; fi
+  done
+  return 1
+}
+cut_above() {
+  s=
+  a=
+  for x in $stack; do
+    a="$a $x"
+    if [ "$x" = "$1" ]; then s=$a; fi
+  done
+  stack=$s
+}
+apply() {
+  top
+  if [ "$3" != - ] && [ "$3" != "$t" ]; then
+    stack="$stack $3"
+    t=$3
+  fi
+  case $1 in
+  deploy)
+    if [ "$2" != - ] && [ "$2" != "$t" ]; then stack="$stack $2"; fi
+    ;;
+  *)
+    if [ "$2" = - ]; then
+      stack=
+    elif has "$2"; then
+      cut_above "$2"
+    else
+      pop
+      stack="$stack $2"
+    fi
+    ;;
+  esac
+}
+
+skipped=0
+if [ -f "$history" ]; then
+  while IFS= read -r line || [ -n "$line" ]; do
+    case $line in
+    '' | '#'*) continue ;;
+    esac
+    set -- $line
+    if [ $# -ge 5 ] && is_ref "$3" && is_ref "$4"; then
+      case $2 in
+      deploy | rollback | restore) apply "$2" "$3" "$4" ;;
+      *) skipped=$((skipped + 1)) ;;
+      esac
+    else
+      skipped=$((skipped + 1))
+    fi
+  done <"$history"
+fi
+if [ "$skipped" -gt 0 ]; then
+  echo "shipline-rollback: warning: skipped $skipped line(s) of $history that do not parse" >&2
+fi
+
+read_current
+if [ -n "$to" ]; then
+  case $to in
+  *[!A-Za-z0-9._+-]*) target=$(printf '%s' "$to" | tr -c 'A-Za-z0-9._+-' '_') ;;
+  *) target=$to ;;
+  esac
+  is_kept "$target" || die "$to is not kept here (kept: $(kept_list))"
+  [ "$target" != "$cur" ] || die "$to is already the current release"
+else
+  [ "$cur" != - ] || die "there is no current release to roll back from (kept: $(kept_list))"
+  top
+  if [ "$t" = - ]; then
+    die "there is no deploy history here ($history), so nothing says what was current before $cur (kept: $(kept_list)); name one with --to"
+  elif [ "$t" != "$cur" ]; then
+    echo "shipline-rollback: note: the history's last entry is $t, but current is $cur (switched outside Shipline?); going back to $t" >&2
+    target=$t
+  else
+    pop
+    top
+    [ "$t" != - ] || die "the deploy history has no release before $cur (kept: $(kept_list)); name one with --to"
+    target=$t
+  fi
+  is_kept "$target" || die "$target, current before $cur, is no longer kept here (kept: $(kept_list)); name one with --to"
+fi
+
+from=$cur
+if [ "$dry" = 1 ]; then
+  echo "$dir: would switch current -> releases/$target (was $from); nothing changed (--dry-run)"
+  exit 0
+fi
+
+# Switch atomically: a fresh link renamed over current (mv -T: GNU, busybox; mv -h: BSD, macOS).
+tmp=$dir/.current-rollback-$$
+rm -f "$tmp"
+ln -s "releases/$target" "$tmp" || die "cannot create $tmp"
+if mv -T "$tmp" "$dir/current" 2>/dev/null; then
+  :
+elif [ -L "$tmp" ] && mv -h "$tmp" "$dir/current" 2>/dev/null; then
+  :
+else
+  echo "shipline-rollback: warning: this mv cannot replace a link in one step (no -T or -h); current is missing for an instant" >&2
+  { rm -f "$dir/current" && mv "$tmp" "$dir/current"; } || {
+    rm -f "$tmp"
+    die "could not switch current to releases/$target"
+  }
+fi
+read_current
+[ "$cur" = "$target" ] || die "current points at $cur after the switch, not $target"
+echo "$dir: current -> releases/$target (was $from)"
+
+entry="$(date -u +%Y-%m-%dT%H:%M:%SZ) rollback $target $from script"
+if [ ! -e "$history" ]; then
+  printf '%s\n' "# shipline deploy history: <time> <event> <release> <previous> <by>" >>"$history" 2>/dev/null || :
+fi
+if printf '%s\n' "$entry" >>"$history"; then
+  echo "recorded in $history: $entry"
+else
+  echo "shipline-rollback: $dir: current was switched, but $history could not be written; add this line to it by hand, or the next rollback goes back to $from:" >&2
+  echo "$entry" >&2
+  exit 1
+fi
+echo "Restart or reload the service if it does not follow the current link by itself."
+`.replaceAll("%{", "${");
+var ROLLBACK_SCRIPT = SCRIPT;
+async function installRollbackScript(dir) {
+  const path = join7(dir, ROLLBACK_SCRIPT_NAME);
+  const existing = await readFile4(path, "utf8").catch(() => void 0);
+  if (existing === ROLLBACK_SCRIPT) return false;
+  const temp = join7(dir, `.${ROLLBACK_SCRIPT_NAME}-${randomBytes2(6).toString("hex")}`);
+  try {
+    await writeFile4(temp, ROLLBACK_SCRIPT, { mode: 493 });
+    await chmod2(temp, 493);
+    await rename3(temp, path);
+  } catch (error63) {
+    await rm5(temp, { force: true });
+    throw error63;
+  }
+  return true;
+}
+
+// src/rollout/drivers/directory.ts
 function targetDirectory(template2, target, base2) {
   for (const value of [target.name, target.region])
     if (/[/\\\0]/.test(value) || value === "." || value === "..")
@@ -53864,18 +54261,25 @@ function directoryDriver(options2) {
     if (!target || targets.length !== 1) throw new Error("the directory driver deploys one target at a time");
     return targetDirectory(options2.path, target, options2.base);
   };
+  const switchAndRecord = async (dir, event, release, previous) => {
+    await switchCurrent(dir, release);
+    await appendHistory(dir, { time: now().toISOString(), event, release, previous, by: "action" });
+    return historyStack((await readHistory(dir)).entries).slice(-2);
+  };
   return {
     kind: "directory",
     perBatch: false,
     before: async (targets) => readCurrent(dirOf(targets)),
-    async deploy(targets, _context) {
+    async deploy(targets, context) {
       const dir = dirOf(targets);
       const version2 = options2.source.version;
       const name = releaseDirName(version2);
       const previous = await readCurrent(dir);
       const meta3 = await readMeta(dir, name);
-      if (previous === name && meta3?.version === version2)
+      if (previous === name && meta3?.version === version2) {
+        await installRollbackScript(dir);
         return { changed: false, detail: `${dir} already runs ${version2}` };
+      }
       let how = "switched to the kept release";
       if (meta3?.version !== version2) {
         const verified = await options2.source.artifacts();
@@ -53888,8 +54292,11 @@ function directoryDriver(options2) {
         });
         how = "installed";
       }
-      await switchCurrent(dir, name);
-      const pruned = await pruneReleases(dir, options2.keep, [name, previous]);
+      await installRollbackScript(dir);
+      const event = context.mode === "rollback" ? "rollback" : "deploy";
+      const onStack = await switchAndRecord(dir, event, name, previous);
+      const history = (await readHistory(dir)).entries;
+      const pruned = await pruneReleases(dir, options2.keep, [name, previous, ...onStack], history);
       const prunedNote = pruned.length ? `; pruned ${pruned.join(", ")}` : "";
       return {
         changed: true,
@@ -53900,7 +54307,9 @@ function directoryDriver(options2) {
       const dir = dirOf(targets);
       if (before !== null && !await readMeta(dir, before))
         throw new Error(`${dir}: the previous release ${before} is no longer kept; cannot switch back`);
-      await switchCurrent(dir, before);
+      const was = await readCurrent(dir);
+      if (was === before) return `${dir}: current is still ${before ?? "nothing"}`;
+      await switchAndRecord(dir, "restore", before, was);
       return before === null ? `${dir}: removed current (there was none before)` : `${dir}: current -> ${before}`;
     }
   };
@@ -54230,7 +54639,8 @@ function testResults(rounds) {
   const latest = /* @__PURE__ */ new Map();
   for (const r of rounds)
     for (const result of r.results)
-      if (result.measurement.tests || result.measurement.link) latest.set(result.name, { round: r.index, result });
+      if (result.measurement.tests || result.measurement.link)
+        latest.set(result.name, { round: r.index, result });
   return [...latest.values()];
 }
 function testsSection(rounds) {
@@ -54254,7 +54664,8 @@ function testsSection(rounds) {
     if (m2.tests?.problem) failures.push(`- ${cell(result.name)}: JUnit report: ${cell(m2.tests.problem)}`);
     if (t?.firstFailures.length) {
       failures.push(`First failures of ${cell(result.name)} (round ${round}):`, "");
-      for (const f2 of t.firstFailures) failures.push(`- \`${f2.name.replace(/`/g, "'")}\`: ${cell(f2.message)}`);
+      for (const f2 of t.firstFailures)
+        failures.push(`- \`${f2.name.replace(/`/g, "'")}\`: ${cell(f2.message)}`);
       const more = t.failures + t.errors - t.firstFailures.length;
       if (more > 0) failures.push(`- \u2026 and ${more} more`);
     }
@@ -54379,14 +54790,14 @@ function slopePerMinute(points) {
   if (points.length < 2) return Number.NaN;
   const tm = mean(points.map((p2) => p2.t));
   const vm = mean(points.map((p2) => p2.v));
-  let num2 = 0;
+  let num3 = 0;
   let den = 0;
   for (const p2 of points) {
-    num2 += (p2.t - tm) * (p2.v - vm);
+    num3 += (p2.t - tm) * (p2.v - vm);
     den += (p2.t - tm) ** 2;
   }
   if (den === 0) return Number.NaN;
-  return num2 / den * 6e4;
+  return num3 / den * 6e4;
 }
 
 // src/verify/stats/normal.ts
@@ -55274,7 +55685,8 @@ async function smokeResults(check2, ctx, vars) {
 async function measure(name, check2, ctx, query, index) {
   const kind = kindOf(check2);
   if (kind === "command") {
-    if (!check2.command) return { phase: "Error", message: "a command check needs a `command: { run }` block" };
+    if (!check2.command)
+      return { phase: "Error", message: "a command check needs a `command: { run }` block" };
     if (!ctx.tests?.command)
       return { phase: "Error", message: "command checks run only in the deploy job (the Shipline Action)" };
     return ctx.tests.command({
@@ -55371,7 +55783,11 @@ async function runRound(ctx, index, at2) {
           measurement: { phase: "Error", message: `no check named "${name}" under checks` }
         };
       try {
-        return { name, kind: kindOf(check2), measurement: await measure(name, check2, ctx, queryFor(check2), index) };
+        return {
+          name,
+          kind: kindOf(check2),
+          measurement: await measure(name, check2, ctx, queryFor(check2), index)
+        };
       } catch (error63) {
         return {
           name,
@@ -55445,19 +55861,416 @@ var VERIFY_INCONCLUSIVE = "shipline: verification inconclusive";
 var VERIFY_REPORT = "shipline: verification report";
 var MAX_REPORT_CHARS2 = 6e4;
 
+// src/verify/providers/command.ts
+import { readFile as readFile5, rm as rm6 } from "node:fs/promises";
+import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
+
+// src/verify/kinds/junit.ts
+var MAX_FIRST_FAILURES = 5;
+var MAX_MESSAGE = 300;
+function decode3(text) {
+  return text.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, "$1").replace(/&#x([0-9a-fA-F]+);/g, (_2, h) => String.fromCodePoint(Number.parseInt(h, 16))).replace(/&#([0-9]+);/g, (_2, d) => String.fromCodePoint(Number(d))).replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, "&");
+}
+function attributes(tag) {
+  const out = {};
+  for (const m2 of tag.matchAll(/([A-Za-z_:][\w:.-]*)\s*=\s*("([^"]*)"|'([^']*)')/g))
+    out[m2[1]] = decode3(m2[3] ?? m2[4] ?? "");
+  return out;
+}
+function shorten(text) {
+  const oneLine = text.replace(/\s+/g, " ").trim();
+  return oneLine.length > MAX_MESSAGE ? `${oneLine.slice(0, MAX_MESSAGE - 1)}\u2026` : oneLine;
+}
+var num2 = (v2) => {
+  const n = v2 === void 0 ? Number.NaN : Number(v2);
+  return Number.isFinite(n) ? n : 0;
+};
+function parseJUnit(xml) {
+  const empty = { tests: 0, failures: 0, errors: 0, skipped: 0, firstFailures: [] };
+  if (!/<testsuites?[\s>/]/.test(xml))
+    return { ...empty, problem: "not JUnit XML: no <testsuite> or <testsuites> element" };
+  const body = xml.replace(/<!--[\s\S]*?-->/g, "");
+  const report = { ...empty, firstFailures: [] };
+  let time3 = 0;
+  let hasTime = false;
+  const cases = body.matchAll(/<testcase\b([^>]*?)(\/>|>([\s\S]*?)<\/testcase\s*>)/g);
+  for (const m2 of cases) {
+    const attrs = attributes(m2[1] ?? "");
+    const inner = m2[3] ?? "";
+    report.tests++;
+    if (attrs.time !== void 0) {
+      time3 += num2(attrs.time);
+      hasTime = true;
+    }
+    const name = [attrs.classname, attrs.name].filter(Boolean).join(" \u203A ") || "(unnamed test)";
+    const failure2 = /<(failure|error)\b([^>]*?)(\/>|>([\s\S]*?)<\/\1\s*>)/.exec(inner);
+    if (failure2) {
+      if (failure2[1] === "failure") report.failures++;
+      else report.errors++;
+      if (report.firstFailures.length < MAX_FIRST_FAILURES) {
+        const fa = attributes(failure2[2] ?? "");
+        const text = fa.message || decode3(failure2[4] ?? "") || fa.type || failure2[1];
+        report.firstFailures.push({ name, message: shorten(text) });
+      }
+    } else if (/<skipped\b/.test(inner)) report.skipped++;
+  }
+  if (report.tests === 0) {
+    const suites = [...body.matchAll(/<testsuites?\b([^>]*)>/g)].map((s3) => attributes(s3[1] ?? ""));
+    const declared = suites.find((a) => a.tests !== void 0);
+    if (declared) {
+      report.tests = num2(declared.tests);
+      report.failures = num2(declared.failures);
+      report.errors = num2(declared.errors);
+      report.skipped = num2(declared.skipped ?? declared.disabled);
+      if (declared.time !== void 0) {
+        time3 = num2(declared.time);
+        hasTime = true;
+      }
+    }
+  }
+  if (hasTime) report.time = Math.round(time3 * 1e3) / 1e3;
+  return report;
+}
+function describeTests(report) {
+  const passed = report.tests - report.failures - report.errors - report.skipped;
+  const parts = [`${passed} passed`];
+  if (report.failures) parts.push(`${report.failures} failed`);
+  if (report.errors) parts.push(`${report.errors} errored`);
+  if (report.skipped) parts.push(`${report.skipped} skipped`);
+  return `${report.tests} test${report.tests === 1 ? "" : "s"}: ${parts.join(", ")}`;
+}
+
+// src/verify/kinds/command.ts
+function commandMeasurement(run2) {
+  const tests = run2.tests;
+  const withTests = (m2) => tests ? { ...m2, tests } : m2;
+  if (run2.startError !== void 0)
+    return withTests({ phase: "Error", message: `the test command could not start: ${run2.startError}` });
+  const counted = tests && !tests.problem ? tests : void 0;
+  const failing = counted ? counted.failures + counted.errors : void 0;
+  const testsNote = counted ? `; ${describeTests(counted)}${counted.firstFailures.length ? `; first failure: ${counted.firstFailures[0].name}: ${counted.firstFailures[0].message}` : ""}` : tests?.problem ? `; JUnit report ${run2.junitPath ?? ""}: ${tests.problem}` : "";
+  if (run2.timedOut)
+    return withTests({
+      phase: "Failed",
+      value: failing ?? 1,
+      message: `the test command did not finish within ${run2.timeout} and was stopped with everything it started${testsNote}`
+    });
+  if (run2.exitCode === 0) {
+    const mismatch = failing && failing > 0 ? " (the exit code decides: the command exited 0 although its report lists failures)" : "";
+    return withTests({
+      phase: "Successful",
+      value: failing ?? 0,
+      message: `the test command exited 0${testsNote}${mismatch}`
+    });
+  }
+  const how = run2.exitCode === null ? `was killed by ${run2.signal ?? "a signal"}` : `exited with code ${run2.exitCode}`;
+  return withTests({ phase: "Failed", value: failing ?? 1, message: `the test command ${how}${testsNote}` });
+}
+
+// src/verify/providers/process-group.ts
+import { spawn as spawn3 } from "node:child_process";
+import { createInterface as createInterface2 } from "node:readline";
+var DRAIN_MS = 500;
+function signalGroup2(pid, signal) {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+  }
+}
+function runInGroup(command, options2) {
+  const graceMs = options2.graceMs ?? 5e3;
+  return new Promise((resolve5) => {
+    let settled = false;
+    const done = (result) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(limit);
+      resolve5(result);
+    };
+    const child = spawn3("sh", ["-c", command], {
+      cwd: options2.cwd,
+      env: options2.env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true
+    });
+    let timedOut = false;
+    let exit;
+    const limit = setTimeout(() => {
+      timedOut = true;
+      if (child.pid === void 0) return;
+      const pid = child.pid;
+      signalGroup2(pid, "SIGTERM");
+      setTimeout(() => {
+        signalGroup2(pid, "SIGKILL");
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        done({ exitCode: exit?.code ?? null, signal: exit?.signal ?? "SIGKILL", timedOut: true });
+      }, graceMs).unref();
+    }, options2.timeoutMs);
+    for (const stream of [child.stdout, child.stderr])
+      createInterface2({ input: stream }).on("line", options2.log);
+    child.on(
+      "error",
+      (error63) => done({ exitCode: null, signal: null, timedOut: false, startError: error63.message })
+    );
+    child.on("exit", (code, signal) => {
+      exit = { code, signal };
+      if (timedOut) return;
+      setTimeout(() => {
+        if (child.pid !== void 0) signalGroup2(child.pid, "SIGKILL");
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        done({ exitCode: code, signal: signal ?? null, timedOut: false });
+      }, DRAIN_MS).unref();
+    });
+    child.on("close", (code, signal) => {
+      if (timedOut) {
+        if (child.pid !== void 0) signalGroup2(child.pid, "SIGKILL");
+        done({ exitCode: code, signal: signal ?? null, timedOut: true });
+      } else {
+        if (child.pid !== void 0) signalGroup2(child.pid, "SIGKILL");
+        done({ exitCode: code, signal: signal ?? null, timedOut: false });
+      }
+    });
+  });
+}
+
+// src/verify/providers/command.ts
+var MAX_JUNIT_BYTES = 20 * 1024 * 1024;
+function testVariables(call2) {
+  return {
+    SHIPLINE_CHECK: call2.check,
+    SHIPLINE_ROUND: String(call2.round),
+    SHIPLINE_STAGE: call2.stage,
+    SHIPLINE_ENVIRONMENT: call2.environment,
+    SHIPLINE_VERSION: call2.version,
+    SHIPLINE_TARGETS: call2.targets.map((t) => t.name).join("\n"),
+    SHIPLINE_REGIONS: [...new Set(call2.targets.map((t) => t.region))].join("\n")
+  };
+}
+function withoutInputs(env) {
+  const out = {};
+  for (const [k2, v2] of Object.entries(env)) if (!k2.startsWith("INPUT_")) out[k2] = v2;
+  return out;
+}
+async function runCommandCheck(deps, call2) {
+  const { spec } = call2;
+  const timeoutMs = parseDuration(spec.timeout ?? "15m") ?? 15 * 6e4;
+  const junitPath = spec.junit ? isAbsolute2(spec.junit) ? spec.junit : resolve3(deps.cwd, spec.junit) : void 0;
+  if (junitPath) await rm6(junitPath, { force: true });
+  const prefix = `[${call2.check}] `;
+  deps.log(`${prefix}running the test command (time limit ${spec.timeout ?? "15m"})`);
+  const result = await runInGroup(spec.run, {
+    cwd: deps.cwd,
+    env: { ...withoutInputs(deps.env), ...testVariables(call2) },
+    timeoutMs,
+    log: (line) => deps.log(prefix + line)
+  });
+  const run2 = {
+    exitCode: result.exitCode,
+    ...result.signal ? { signal: result.signal } : {},
+    timedOut: result.timedOut,
+    ...result.startError !== void 0 ? { startError: result.startError } : {},
+    timeout: spec.timeout ?? "15m"
+  };
+  if (junitPath && spec.junit) {
+    run2.junitPath = spec.junit;
+    try {
+      const text = await readFile5(junitPath, "utf8");
+      run2.tests = text.length > MAX_JUNIT_BYTES ? { tests: 0, failures: 0, errors: 0, skipped: 0, firstFailures: [], problem: "larger than 20 MB" } : parseJUnit(text);
+    } catch (error63) {
+      const code = error63.code;
+      run2.tests = {
+        tests: 0,
+        failures: 0,
+        errors: 0,
+        skipped: 0,
+        firstFailures: [],
+        problem: code === "ENOENT" ? "the command wrote no report there" : error63.message
+      };
+    }
+  }
+  const measurement = commandMeasurement(run2);
+  deps.log(`${prefix}${measurement.phase}: ${measurement.message}`);
+  return measurement;
+}
+
+// src/verify/kinds/workflow.ts
+var FAILED = /* @__PURE__ */ new Set(["failure", "timed_out", "startup_failure"]);
+function workflowMeasurement(seen) {
+  const link = seen.run ? { link: { url: seen.run.url, title: `${seen.file} run ${seen.run.id}` } } : {};
+  if (seen.error !== void 0) return { phase: "Error", message: `${seen.file}: ${seen.error}`, ...link };
+  const run2 = seen.run;
+  if (!run2) return { phase: "Error", message: `${seen.file}: the dispatched run was not found`, ...link };
+  if (seen.timedOut || run2.status !== "completed")
+    return {
+      phase: "Error",
+      message: `${seen.file} run ${run2.id} was still ${run2.status} after ${seen.timeout}; it was left running (raise the check's timeout, or look at the run)`,
+      ...link
+    };
+  const conclusion = run2.conclusion ?? "none";
+  if (conclusion === "success")
+    return { phase: "Successful", value: 0, message: `${seen.file} run ${run2.id} succeeded`, ...link };
+  if (FAILED.has(conclusion))
+    return {
+      phase: "Failed",
+      value: 1,
+      message: `${seen.file} run ${run2.id} concluded ${conclusion}`,
+      ...link
+    };
+  return {
+    phase: "Inconclusive",
+    message: `${seen.file} run ${run2.id} concluded ${conclusion}: neither a pass nor a failure`,
+    ...link
+  };
+}
+
+// src/verify/providers/workflow.ts
+var RestError = class extends Error {
+};
+function fillInput(value, call2) {
+  return value.replaceAll("{stage}", call2.stage).replaceAll("{environment}", call2.environment).replaceAll("{version}", call2.version);
+}
+function dispatchInputs(call2) {
+  const extra = Object.fromEntries(
+    Object.entries(call2.spec.inputs ?? {}).map(([k2, v2]) => [
+      k2,
+      fillInput(v2, call2)
+    ])
+  );
+  return { ...extra, stage: call2.stage, version: call2.version };
+}
+async function rest(deps, method, path, body) {
+  const url2 = `${deps.apiUrl.replace(/\/+$/, "")}/repos/${deps.repository}${path}`;
+  let response;
+  try {
+    response = await deps.fetch(url2, {
+      method,
+      headers: {
+        accept: "application/vnd.github+json",
+        authorization: `Bearer ${deps.token}`,
+        "x-github-api-version": "2022-11-28",
+        ...body === void 0 ? {} : { "content-type": "application/json" }
+      },
+      ...body === void 0 ? {} : { body: JSON.stringify(body) }
+    });
+  } catch (error63) {
+    throw new RestError(`${method} ${path}: ${error63 instanceof Error ? error63.message : String(error63)}`);
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    let message2 = text.slice(0, 300);
+    try {
+      message2 = JSON.parse(text).message ?? message2;
+    } catch {
+    }
+    const hint = response.status === 404 ? " (is the workflow file on the ref, and has the job `actions: write`?)" : response.status === 403 ? " (give the deploy job `permissions: actions: write`)" : response.status === 422 ? " (the workflow needs `on: workflow_dispatch` declaring every input it is sent: stage, version and the check's inputs)" : "";
+    throw new RestError(`${method} ${path} answered ${response.status}: ${message2}${hint}`);
+  }
+  return text ? JSON.parse(text) : void 0;
+}
+async function listRunIds(deps, file2) {
+  const page = await rest(
+    deps,
+    "GET",
+    `/actions/workflows/${encodeURIComponent(file2)}/runs?event=workflow_dispatch&per_page=100`
+  );
+  return new Set((page?.workflow_runs ?? []).map((r) => r.id));
+}
+async function runWorkflowCheck(deps, call2) {
+  const { spec } = call2;
+  const timeout = spec.timeout ?? "1h";
+  const timeoutMs = parseDuration(timeout) ?? 36e5;
+  const pollMs = Math.max(1e3, parseDuration(spec.poll ?? "15s") ?? 15e3);
+  const file2 = spec.file;
+  const seen = { timedOut: false, timeout, file: file2 };
+  const prefix = `[${call2.check}] `;
+  const started = deps.now();
+  try {
+    const before = await listRunIds(deps, file2);
+    const ref = spec.ref ? fillInput(spec.ref, call2) : call2.version;
+    const dispatched = await rest(
+      deps,
+      "POST",
+      `/actions/workflows/${encodeURIComponent(file2)}/dispatches`,
+      {
+        ref,
+        inputs: dispatchInputs(call2),
+        return_run_details: true
+      }
+    );
+    deps.log(`${prefix}dispatched ${file2} on ${ref} with stage=${call2.stage} version=${call2.version}`);
+    let runId = dispatched?.workflow_run_id;
+    let run2;
+    for (; ; ) {
+      if (runId === void 0) {
+        const page = await rest(
+          deps,
+          "GET",
+          `/actions/workflows/${encodeURIComponent(file2)}/runs?event=workflow_dispatch&per_page=100`
+        );
+        const fresh = (page?.workflow_runs ?? []).filter((r) => !before.has(r.id)).sort((a, b2) => b2.id - a.id);
+        runId = fresh[0]?.id;
+      }
+      if (runId !== void 0) {
+        run2 = await rest(deps, "GET", `/actions/runs/${runId}`);
+        seen.run = {
+          id: run2.id,
+          url: run2.html_url,
+          status: run2.status,
+          conclusion: run2.conclusion,
+          ...run2.display_title ? { title: run2.display_title } : {}
+        };
+        if (run2.status === "completed") break;
+      }
+      const left = timeoutMs - (deps.now() - started);
+      if (left <= 0) {
+        seen.timedOut = true;
+        break;
+      }
+      await deps.sleep(Math.min(pollMs, left));
+    }
+    if (runId === void 0) seen.error = `no run of ${file2} appeared within ${timeout} after the dispatch`;
+  } catch (error63) {
+    seen.error = error63 instanceof Error ? error63.message : String(error63);
+  }
+  const measurement = workflowMeasurement(seen);
+  deps.log(`${prefix}${measurement.phase}: ${measurement.message}${seen.run ? ` (${seen.run.url})` : ""}`);
+  return measurement;
+}
+
 // action/src/modes/verify.ts
 async function verify(context) {
   const { inputs, pipeline: pipeline3, stage, log: log2 } = context;
   const targets = planStage(pipeline3, stage, inputs.release).waves.flatMap((w2) => w2.targets);
+  const now = () => Date.now();
+  const sleep = (ms2) => new Promise((resolve5) => setTimeout(resolve5, ms2));
+  const info2 = (line) => log2.info(line);
   const result = await verifyStage({
+    tests: {
+      // Test commands run in the workspace; their output goes to the job log.
+      command: (call2) => runCommandCheck({ cwd: context.workspace, env: context.env, log: info2 }, call2),
+      workflow: (call2) => runWorkflowCheck(
+        {
+          apiUrl: context.endpoint.apiUrl,
+          repository: context.endpoint.repository,
+          token: context.endpoint.token ?? "",
+          fetch: (url2, init) => context.endpoint.fetch(url2, init),
+          now,
+          sleep,
+          log: info2
+        },
+        call2
+      )
+    },
     pipeline: pipeline3,
     stage,
     release: inputs.release,
     targets,
     env: context.env,
     fetch: (url2, init) => context.endpoint.fetch(url2, init),
-    now: () => Date.now(),
-    sleep: (ms2) => new Promise((resolve4) => setTimeout(resolve4, ms2)),
+    now,
+    sleep,
     onRound: (round) => log2.info(`verification round ${round.index}: ${round.results.length} results`)
   });
   log2.notice(result.summaryMarkdown.slice(0, MAX_REPORT_CHARS2), VERIFY_REPORT);
@@ -55517,7 +56330,7 @@ async function rollout(context) {
 }
 
 // src/notify/retry.ts
-var sleepFor = (ms2) => new Promise((resolve4) => setTimeout(resolve4, ms2));
+var sleepFor = (ms2) => new Promise((resolve5) => setTimeout(resolve5, ms2));
 var PermanentError = class extends Error {
 };
 async function withRetry(attempt, options2 = {}) {
@@ -56067,7 +56880,7 @@ function readInputs(env) {
     pipeline: getInput(Input.pipeline),
     from: getInput(Input.from),
     reason: getInput(Input.reason),
-    workDir: getInput(Input.workDir) || join6(env.RUNNER_TEMP || tmpdir(), "shipline")
+    workDir: getInput(Input.workDir) || join8(env.RUNNER_TEMP || tmpdir(), "shipline")
   };
 }
 var log = {
@@ -56085,10 +56898,10 @@ async function execute(deps) {
     throw new Error("GITHUB_REPOSITORY is not set; run the Action in a GitHub Actions workflow");
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
   const apiUrl = env.GITHUB_API_URL || "https://api.github.com";
-  const configPath = isAbsolute2(inputs.config) ? inputs.config : join6(workspace, inputs.config);
+  const configPath = isAbsolute3(inputs.config) ? inputs.config : join8(workspace, inputs.config);
   let text;
   try {
-    text = await readFile3(configPath, "utf8");
+    text = await readFile6(configPath, "utf8");
   } catch {
     throw new Error(
       `cannot read ${inputs.config}: check out the repository (actions/checkout) before this step`
@@ -56115,8 +56928,8 @@ ${formatProblems(parsed.problems)}`);
     stage,
     github: restClient(apiUrl, repository, inputs.token, deps.fetch),
     endpoint: { apiUrl, repository, token: inputs.token, fetch: deps.fetch },
-    workspace: resolve3(workspace),
-    workDir: resolve3(inputs.workDir),
+    workspace: resolve4(workspace),
+    workDir: resolve4(inputs.workDir),
     env,
     log
   };

@@ -91,6 +91,10 @@ export async function fetchVerifiedRelease(
 ): Promise<VerifiedRelease> {
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
+  // The rule first on what GitHub says (names, uploaders, digests), so a refused release downloads nothing;
+  // then again with the checksum file's lines.
+  const early = selectAssets(release.assets, artifacts, undefined);
+  if (!early.ok) throw new ArtifactError(`${release.tag_name}: ${early.reason}`);
   const checksums = artifacts.checksums
     ? await fetchChecksumFile(endpoint, release, artifacts, dir)
     : undefined;

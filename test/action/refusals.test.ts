@@ -25,11 +25,14 @@ function publish(
   tag: string,
   name: string,
   data: Buffer,
-  options: Partial<FakeAsset> & { sums?: Buffer | null } = {},
+  options: Partial<FakeAsset> & { sums?: Buffer | null; sumsUploader?: FakeAsset["uploader"] } = {},
 ) {
-  const asset: FakeAsset = { name, data, ...options };
+  const { sums: _sums, sumsUploader, ...rest } = options;
+  const asset: FakeAsset = { name, data, ...rest };
   const sums = options.sums === undefined ? checksumFile([{ name, data }]) : options.sums;
-  github.addRelease(tag, sums ? [asset, { name: "SHA256SUMS", data: sums }] : [asset]);
+  const sumsAsset: FakeAsset = { name: "SHA256SUMS", data: sums ?? Buffer.alloc(0) };
+  if (sumsUploader !== undefined) sumsAsset.uploader = sumsUploader;
+  github.addRelease(tag, sums ? [asset, sumsAsset] : [asset]);
 }
 
 function hostileTar(extra: string[], files: Record<string, string>): Buffer {
@@ -61,6 +64,12 @@ stages: [{ name: production }]
     sums: Buffer.from(`${sha256(good)}  other.tar.gz\n`),
     digest: null,
   });
+  // GitHub's digest is there, but the configured checksum file does not list the asset: refused all the same.
+  publish("uncovered-with-digest", "app-1.tar.gz", good, {
+    sums: Buffer.from(`${sha256(good)}  other.tar.gz\n`),
+  });
+  publish("sums-by-person", "app-1.tar.gz", good, { sumsUploader: { login: "mallory", type: "User" } });
+  publish("no-uploader", "app-1.tar.gz", good, { uploader: null });
   publish("truncated", "app-1.tar.gz", Buffer.concat([good, Buffer.alloc(256 * 1024, 7)]), {
     truncate: true,
   });
@@ -97,8 +106,11 @@ afterAll(async () => {
 const cases: [string, RegExp][] = [
   ["wrong-sum", /does not match the checksum file/],
   ["wrong-digest", /does not match the GitHub digest/],
-  ["no-sums", /no checksum file SHA256SUMS/],
-  ["uncovered", /SHA256SUMS has no checksum for app-1.tar.gz/],
+  ["no-sums", /The checksum file `SHA256SUMS` is not attached to the release/],
+  ["uncovered", /`SHA256SUMS` has no checksum for `app-1.tar.gz`: a configured checksum file must cover/],
+  ["uncovered-with-digest", /`SHA256SUMS` has no checksum for `app-1.tar.gz`/],
+  ["sums-by-person", /`SHA256SUMS` was uploaded by mallory \(a person\), not by CI/],
+  ["no-uploader", /`app-1.tar.gz` was uploaded by an unknown account/],
   ["truncated", /interrupted|truncated/],
   ["dotdot", /a `\.\.` path segment/],
   ["absolute", /an absolute path/],
@@ -106,7 +118,7 @@ const cases: [string, RegExp][] = [
   ["relative-symlink", /a symlink pointing outside the release/],
   ["zip-bomb", /more than 1048576 bytes once extracted/],
   ["tar-bomb", /more than 1048576 bytes once extracted/],
-  ["human", /uploaded by mallory, not by CI/],
+  ["human", /`app-1.tar.gz` was uploaded by mallory \(a person\), not by CI/],
 ];
 
 describe("the built Action refuses hostile or damaged assets before touching any target", () => {

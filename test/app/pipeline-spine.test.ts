@@ -366,7 +366,7 @@ describe("the pipeline spine: a published release flows through its stages", () 
       }),
     );
     expect(gh.checks[0]!.output.summary).toContain(
-      "The checksum file `SHA256SUMS` is missing and GitHub has no sha256 digest",
+      "The checksum file `SHA256SUMS` is not attached to the release",
     );
     gh.checks.length = 0;
     await send(

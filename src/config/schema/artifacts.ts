@@ -14,17 +14,19 @@ export const Artifacts = z
       .min(1)
       .optional()
       .describe(
-        "Name of a release asset in sha256sum format (e.g. SHA256SUMS) covering every deployed asset.",
+        "Name of a release asset in sha256sum format (e.g. SHA256SUMS). When set it must be attached, uploaded by CI like the assets, and list every deployed asset; an asset it does not list is refused even when GitHub has a digest.",
       ),
     digests: z
       .boolean()
       .default(true)
-      .describe("Accept GitHub's own asset digests (sha256) when no checksum file covers an asset."),
+      .describe(
+        "Check GitHub's own asset digests (sha256) too; without artifacts.checksums they are what covers each asset.",
+      ),
     uploaders: z
       .array(z.string().min(1))
       .default([])
       .describe(
-        "Logins allowed to have uploaded the assets, besides GitHub Apps and bots (CI). Empty: only bots/Apps.",
+        "Logins allowed to have uploaded the assets and the checksum file, besides GitHub Apps and bots (CI). Empty: only bots/Apps. An asset with no named uploader is refused.",
       ),
     "max-size": z
       .number()

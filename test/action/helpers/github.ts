@@ -9,7 +9,8 @@ export interface FakeAsset {
   digest?: string | null;
   /** Serve only the first half of the bytes, then drop the connection. */
   truncate?: boolean;
-  uploader?: { login: string; type: string };
+  /** Default github-actions[bot]; null: GitHub names no uploader. */
+  uploader?: { login: string; type: string } | null;
 }
 
 export interface FakeDeployment {
@@ -94,7 +95,7 @@ export class FakeGitHub {
           state: "uploaded",
           digest:
             a.digest === undefined ? `sha256:${createHash("sha256").update(a.data).digest("hex")}` : a.digest,
-          uploader: a.uploader ?? { login: "github-actions[bot]", type: "Bot" },
+          uploader: a.uploader === undefined ? { login: "github-actions[bot]", type: "Bot" } : a.uploader,
         })),
       });
     }
