@@ -52965,6 +52965,7 @@ function hardlinkProblem(target) {
 // src/artifacts/extract-tar.ts
 var FILE_TYPES = /* @__PURE__ */ new Set(["File", "OldFile", "ContiguousFile"]);
 var DEFAULT_MAX_ENTRIES = 2e5;
+var MAX_DECOMPRESSION_RATIO = 1e4;
 function tarEntryProblem(entry) {
   const pathProblem = entryPathProblem(entry.path);
   if (pathProblem) return pathProblem;
@@ -52973,17 +52974,74 @@ function tarEntryProblem(entry) {
   if (entry.type === "Directory" || FILE_TYPES.has(entry.type)) return void 0;
   return `an entry of type ${entry.type}, which a release has no use for`;
 }
-function extractTar(input2, dest, label, limits) {
-  const stats = { files: 0, bytes: 0 };
-  const maxEntries = limits.maxEntries ?? DEFAULT_MAX_ENTRIES;
+var EntryRules = class {
+  constructor(limits, maxEntries = limits.maxEntries ?? DEFAULT_MAX_ENTRIES) {
+    this.limits = limits;
+    this.maxEntries = maxEntries;
+  }
+  limits;
+  maxEntries;
+  stats = { files: 0, bytes: 0 };
+  sizes = /* @__PURE__ */ new Map();
+  problem(entry) {
+    const problem = tarEntryProblem(entry);
+    if (problem) return `${problem} at "${entry.path}"`;
+    if (++this.stats.files > this.maxEntries) return `more than ${this.maxEntries} entries`;
+    const path = normalEntryPath(entry.path);
+    let size = 0;
+    if (entry.type === "Link") size = this.sizes.get(normalEntryPath(entry.linkpath ?? "")) ?? 0;
+    else if (FILE_TYPES.has(entry.type)) size = entry.size ?? 0;
+    if (entry.type !== "Directory") this.sizes.set(path, size);
+    this.stats.bytes += size;
+    if (this.stats.bytes > this.limits.maxBytes)
+      return `more than ${this.limits.maxBytes} bytes once extracted (artifacts.max-size; hard links count the size of what they link to)`;
+    return void 0;
+  }
+};
+var refusal = (label, reason) => new ArtifactError(`${label}: refused, the archive contains ${reason}; nothing was deployed.`);
+var unreadable = (label, error63) => new ArtifactError(
+  `${label}: not a readable archive (${error63 instanceof Error ? error63.message : String(error63)}); nothing was deployed.`
+);
+function scanTar(open3, label, limits) {
+  const rules = new EntryRules(limits);
+  const { stream, done } = open3();
   return new Promise((resolve5, reject) => {
-    let refusal;
-    const refuse = (reason) => {
-      refusal ??= new ArtifactError(
-        `${label}: refused, the archive contains ${reason}; nothing was deployed.`
+    let failure2;
+    const fail = (error63) => {
+      if (failure2) return;
+      failure2 = error63;
+      stream.destroy();
+      reject(error63);
+    };
+    const parser = new rt({ strict: true, maxDecompressionRatio: MAX_DECOMPRESSION_RATIO });
+    parser.on("entry", (entry) => {
+      const problem = failure2 ? void 0 : rules.problem(entry);
+      if (problem) fail(refusal(label, problem));
+      entry.resume();
+    });
+    parser.on("error", (error63) => fail(unreadable(label, error63)));
+    stream.on("error", (error63) => fail(unreadable(label, error63)));
+    parser.on("end", () => {
+      if (failure2) return;
+      if (!done) return resolve5(rules.stats);
+      done().then(
+        () => resolve5(rules.stats),
+        (error63) => fail(error63 instanceof ArtifactError ? error63 : unreadable(label, error63))
       );
-      unpack.abort(refusal);
-      input2.destroy();
+    });
+    stream.pipe(parser);
+  });
+}
+async function extractTar(open3, dest, label, limits) {
+  await scanTar(open3, label, limits);
+  const rules = new EntryRules(limits);
+  const { stream, done } = open3();
+  return new Promise((resolve5, reject) => {
+    let failure2;
+    const fail = (error63) => {
+      failure2 ??= error63;
+      unpack.abort(failure2);
+      stream.destroy();
     };
     const unpack = new Xt({
       cwd: dest,
@@ -52991,38 +53049,35 @@ function extractTar(input2, dest, label, limits) {
       preservePaths: false,
       preserveOwner: false,
       unlink: false,
-      maxDecompressionRatio: 1e4,
+      maxDecompressionRatio: MAX_DECOMPRESSION_RATIO,
       filter: (_path, entry) => {
-        if (refusal || !("type" in entry) || !("linkpath" in entry)) return false;
+        if (failure2 || !("type" in entry) || !("linkpath" in entry)) return false;
         const readEntry = entry;
-        const problem = tarEntryProblem(readEntry);
+        const problem = rules.problem(readEntry);
         if (problem) {
-          refuse(`${problem} at "${readEntry.path}"`);
-          return false;
-        }
-        if (++stats.files > maxEntries) {
-          refuse(`more than ${maxEntries} entries`);
-          return false;
-        }
-        stats.bytes += readEntry.size ?? 0;
-        if (stats.bytes > limits.maxBytes) {
-          refuse(`more than ${limits.maxBytes} bytes once extracted (artifacts.max-size)`);
+          fail(refusal(label, problem));
           return false;
         }
         if (readEntry.mode !== void 0) readEntry.mode &= 511;
         return true;
       }
     });
-    const fail = (error63) => {
-      input2.destroy();
-      if (refusal) return reject(refusal);
-      const message2 = error63 instanceof Error ? error63.message : String(error63);
-      reject(new ArtifactError(`${label}: not a readable archive (${message2}); nothing was deployed.`));
+    const settle2 = () => {
+      if (failure2) return reject(failure2);
+      if (!done) return resolve5(rules.stats);
+      done().then(
+        () => resolve5(rules.stats),
+        (error63) => reject(error63 instanceof ArtifactError ? error63 : unreadable(label, error63))
+      );
     };
-    unpack.on("error", fail);
-    input2.on("error", fail);
-    unpack.on("close", () => refusal ? reject(refusal) : resolve5(stats));
-    input2.pipe(unpack);
+    const failed = (error63) => {
+      if (!failure2) fail(unreadable(label, error63));
+      reject(failure2);
+    };
+    unpack.on("error", failed);
+    stream.on("error", failed);
+    unpack.on("close", settle2);
+    stream.pipe(unpack);
   });
 }
 
@@ -53148,7 +53203,7 @@ function artifactKind(name) {
 }
 
 // src/artifacts/extract.ts
-async function extractDeb(file2, dest, label, limits) {
+function debDataStream(file2, label) {
   const child = spawn("dpkg-deb", ["--fsys-tarfile", file2], { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (c) => {
@@ -53158,28 +53213,34 @@ async function extractDeb(file2, dest, label, limits) {
     child.on("error", failed);
     child.on("close", done);
   });
-  try {
-    const stats = await extractTar(child.stdout, dest, label, limits);
-    const code = await exited;
-    if (code !== 0)
-      throw new ArtifactError(`${label}: dpkg-deb failed (${stderr.trim() || `exit ${code}`}).`);
-    return stats;
-  } catch (error63) {
-    child.kill();
-    await exited.catch(() => void 0);
-    if (error63.code === "ENOENT")
-      throw new ArtifactError(
-        `${label}: dpkg-deb is needed to unpack .deb artifacts; install dpkg on the runner.`
-      );
-    throw error63;
-  }
+  exited.catch(() => void 0);
+  child.stdout.on("close", () => {
+    if (child.exitCode === null) child.kill();
+  });
+  return {
+    stream: child.stdout,
+    done: async () => {
+      let code;
+      try {
+        code = await exited;
+      } catch (error63) {
+        if (error63.code === "ENOENT")
+          throw new ArtifactError(
+            `${label}: dpkg-deb is needed to unpack .deb artifacts; install dpkg on the runner.`
+          );
+        throw error63;
+      }
+      if (code !== 0)
+        throw new ArtifactError(`${label}: dpkg-deb failed (${stderr.trim() || `exit ${code}`}).`);
+    }
+  };
 }
 async function extractArtifact(file2, name, dest, limits) {
   await mkdir3(dest, { recursive: true });
   const kind = artifactKind(name);
-  if (kind === "tar") return extractTar(createReadStream(file2), dest, name, limits);
+  if (kind === "tar") return extractTar(() => ({ stream: createReadStream(file2) }), dest, name, limits);
   if (kind === "zip") return extractZip(file2, dest, name, limits);
-  if (kind === "deb") return extractDeb(file2, dest, name, limits);
+  if (kind === "deb") return extractTar(() => debDataStream(file2, name), dest, name, limits);
   const stat2 = await lstat2(file2);
   if (stat2.size > limits.maxBytes) throw new ArtifactError(`${name} is over artifacts.max-size.`);
   await copyFile2(file2, join2(dest, basename(name)));
@@ -53372,7 +53433,7 @@ async function unpackRelease(verified, dest, maxBytes) {
       );
     return dest;
   } catch (error63) {
-    await rm3(dest, { recursive: true, force: true });
+    await rm3(dest, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 }).catch(() => void 0);
     throw error63;
   }
 }

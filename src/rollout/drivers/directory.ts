@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from "node:path";
 import type { Target } from "../plan.js";
 import type { ReleaseSource } from "../source.js";
+import { appendHistory, type HistoryEvent, historyStack, readHistory } from "./history.js";
 import {
   installRelease,
   pruneReleases,
@@ -9,6 +10,7 @@ import {
   releaseDirName,
   switchCurrent,
 } from "./release-dir.js";
+import { installRollbackScript } from "./rollback-script.js";
 import type { DeployContext, DeployResult, TargetDriver } from "./types.js";
 
 export interface DirectoryDriverOptions {
@@ -34,7 +36,8 @@ export function targetDirectory(template: string, target: Target, base: string):
 export type DirectoryBefore = string | null;
 
 /**
- * Installs releases into <dir>/releases/<version>/ and switches <dir>/current atomically; keeps `keep` releases.
+ * Installs releases into <dir>/releases/<version>/ and switches <dir>/current atomically; records every switch in
+ * <dir>/shipline-history, keeps <dir>/shipline-rollback current, and keeps `keep` releases by the history.
  * A release already kept on the target is switched to without downloading anything.
  */
 export function directoryDriver(options: DirectoryDriverOptions): TargetDriver<DirectoryBefore> {
@@ -44,18 +47,31 @@ export function directoryDriver(options: DirectoryDriverOptions): TargetDriver<D
     if (!target || targets.length !== 1) throw new Error("the directory driver deploys one target at a time");
     return targetDirectory(options.path, target, options.base);
   };
+  /** Switches, records the switch, and returns what pruning must never remove besides the two releases. */
+  const switchAndRecord = async (
+    dir: string,
+    event: HistoryEvent,
+    release: string | null,
+    previous: string | null,
+  ): Promise<string[]> => {
+    await switchCurrent(dir, release);
+    await appendHistory(dir, { time: now().toISOString(), event, release, previous, by: "action" });
+    return historyStack((await readHistory(dir)).entries).slice(-2);
+  };
   return {
     kind: "directory",
     perBatch: false,
     before: async (targets) => readCurrent(dirOf(targets)),
-    async deploy(targets, _context: DeployContext): Promise<DeployResult> {
+    async deploy(targets, context: DeployContext): Promise<DeployResult> {
       const dir = dirOf(targets);
       const version = options.source.version;
       const name = releaseDirName(version);
       const previous = await readCurrent(dir);
       const meta = await readMeta(dir, name);
-      if (previous === name && meta?.version === version)
+      if (previous === name && meta?.version === version) {
+        await installRollbackScript(dir);
         return { changed: false, detail: `${dir} already runs ${version}` };
+      }
       let how = "switched to the kept release";
       if (meta?.version !== version) {
         const verified = await options.source.artifacts();
@@ -68,8 +84,11 @@ export function directoryDriver(options: DirectoryDriverOptions): TargetDriver<D
         });
         how = "installed";
       }
-      await switchCurrent(dir, name);
-      const pruned = await pruneReleases(dir, options.keep, [name, previous]);
+      await installRollbackScript(dir);
+      const event = context.mode === "rollback" ? "rollback" : "deploy";
+      const onStack = await switchAndRecord(dir, event, name, previous);
+      const history = (await readHistory(dir)).entries;
+      const pruned = await pruneReleases(dir, options.keep, [name, previous, ...onStack], history);
       const prunedNote = pruned.length ? `; pruned ${pruned.join(", ")}` : "";
       return {
         changed: true,
@@ -80,7 +99,9 @@ export function directoryDriver(options: DirectoryDriverOptions): TargetDriver<D
       const dir = dirOf(targets);
       if (before !== null && !(await readMeta(dir, before)))
         throw new Error(`${dir}: the previous release ${before} is no longer kept; cannot switch back`);
-      await switchCurrent(dir, before);
+      const was = await readCurrent(dir);
+      if (was === before) return `${dir}: current is still ${before ?? "nothing"}`;
+      await switchAndRecord(dir, "restore", before, was);
       return before === null
         ? `${dir}: removed current (there was none before)`
         : `${dir}: current -> ${before}`;

@@ -12,12 +12,16 @@ import {
   writeFile,
 } from "node:fs/promises";
 import { join } from "node:path";
+import { type HistoryEntry, recency } from "./history.js";
 
 /**
  * The layout the directory driver keeps in a target directory, shared with the offline `shipline` CLI:
  *   <dir>/releases/<version>/              one folder per installed release
  *   <dir>/releases/<version>/.shipline.json  written last: a folder without it is an unfinished install
  *   <dir>/current -> releases/<version>     switched atomically (a new link renamed over the old one)
+ *   <dir>/shipline-history                  the deploy history (history.ts), append-only
+ *   <dir>/shipline-rollback                 the offline rollback program, POSIX sh (rollback-script.ts)
+ * docs/action.md, "On-target layout and offline rollback", is the specification (the ssh driver keeps it too).
  */
 export const RELEASES = "releases";
 export const CURRENT = "current";
@@ -39,7 +43,8 @@ export interface KeptRelease {
 /** A release's folder name: its version with anything but letters, digits, `.`, `_`, `+`, `-` replaced by `_`. */
 export function releaseDirName(version: string): string {
   const name = version.replace(/[^A-Za-z0-9._+-]/g, "_");
-  if (name === "" || /^\.+$/.test(name)) throw new Error(`"${version}" cannot name a release folder`);
+  if (name === "" || name === "-" || /^\.+$/.test(name))
+    throw new Error(`"${version}" cannot name a release folder`);
   return name;
 }
 
@@ -138,13 +143,18 @@ export async function installRelease(
   }
 }
 
-/** Keeps the `keep` newest releases, and always the ones in `protect` (the current and the previous). */
+/**
+ * Keeps the `keep` releases most recently current by the deploy history (releases the history never names count
+ * as older, by install time), and always the ones in `protect` (the current, the previous, the rollback target).
+ */
 export async function pruneReleases(
   dir: string,
   keep: number,
   protect: readonly (string | null)[],
+  history: readonly HistoryEntry[] = [],
 ): Promise<string[]> {
-  const kept = await listReleases(dir);
+  const seen = recency(history);
+  const kept = (await listReleases(dir)).sort((a, b) => (seen.get(a.name) ?? -1) - (seen.get(b.name) ?? -1));
   const removable = kept.slice(0, Math.max(0, kept.length - keep)).filter((r) => !protect.includes(r.name));
   for (const r of removable) await rm(join(dir, RELEASES, r.name), { recursive: true, force: true });
   const releases = join(dir, RELEASES);
