@@ -8,6 +8,9 @@ const needs = [
   { bin: "redis-server", pkg: "redis-server" },
   { bin: "dpkg-deb", pkg: "dpkg" },
   { bin: "zip", pkg: "zip" },
+  { bin: "sshd", pkg: "openssh-server" },
+  { bin: "ssh", pkg: "openssh-client" },
+  { bin: "ssh-keygen", pkg: "openssh-client" },
 ];
 
 const has = (bin) => spawnSync("sh", ["-c", `command -v ${bin}`], { stdio: "ignore" }).status === 0;

@@ -8,7 +8,7 @@ import type { Pipeline, ResolvedStage } from "../config/types.js";
 import { type AnalysisState, analyse, type CheckState } from "./analysis.js";
 import type { Env, FetchFn } from "./providers/http.js";
 import { renderReport } from "./report.js";
-import { plan, runRound } from "./round.js";
+import { plan, runRound, type TestRunners } from "./round.js";
 import type { Target } from "./sources.js";
 import type { Outcome, Round } from "./types.js";
 
@@ -16,7 +16,7 @@ export type { AnalysisState, CheckState } from "./analysis.js";
 export type { JudgeResult, MetricResult } from "./canary/judge.js";
 export type { Env, FetchFn } from "./providers/http.js";
 export { renderReport } from "./report.js";
-export { CANARY_SCORE } from "./round.js";
+export { CANARY_SCORE, type TestRunners } from "./round.js";
 export type { Target } from "./sources.js";
 export type { CheckResult, Measurement, Outcome, Phase, Round } from "./types.js";
 
@@ -30,6 +30,8 @@ export interface VerifyStageInput {
   /** Where secrets are read by name (e.g. process.env). Values are never logged or reported. */
   env: Env;
   fetch: FetchFn;
+  /** How command and workflow checks run (the Action provides them); without them those checks are errors. */
+  tests?: TestRunners;
   now: () => number;
   sleep: (ms: number) => Promise<void>;
   /** Called after each round, e.g. to update the check run; awaited before the next round. */
@@ -77,6 +79,7 @@ export async function verifyStage(input: VerifyStageInput): Promise<VerifyResult
     release,
     targets: input.targets,
     deps: { fetch: input.fetch, env: input.env },
+    ...(input.tests ? { tests: input.tests } : {}),
   };
   const rounds: Round[] = [];
   const start = input.now();

@@ -33,6 +33,8 @@ const UNIT: Record<Kind, string> = {
   sigma: "deviations from the mean (σ)",
   "log-errors": "errors in the window",
   canary: "score",
+  command: "failing tests",
+  workflow: "failed runs",
 };
 
 export function num(v: number | undefined): string {
@@ -88,10 +90,51 @@ function latestTable(round: Round): string {
   for (const r of round.results) {
     const m = r.measurement;
     lines.push(
-      `| ${cell(r.name)} | ${r.kind} | ${ICON[m.phase]} ${m.phase}${m.noData ? " (no data)" : ""} | ${num(m.value)} | ${cell(m.message)} |`,
+      `| ${cell(r.name)} | ${r.kind} | ${ICON[m.phase]} ${m.phase}${m.noData ? " (no data)" : ""} | ${num(m.value)} | ${cell(m.message)}${m.link ? ` ([run](${m.link.url}))` : ""} |`,
     );
   }
   return lines.join("\n");
+}
+
+/** The newest result of each check that ran tests (a JUnit report) or a workflow (a run link). */
+function testResults(rounds: readonly Round[]): { round: number; result: Round["results"][number] }[] {
+  const latest = new Map<string, { round: number; result: Round["results"][number] }>();
+  for (const r of rounds)
+    for (const result of r.results)
+      if (result.measurement.tests || result.measurement.link)
+        latest.set(result.name, { round: r.index, result });
+  return [...latest.values()];
+}
+
+/** JUnit counts and first failures of command checks, and the runs of workflow checks. */
+function testsSection(rounds: readonly Round[]): string[] {
+  const entries = testResults(rounds);
+  if (entries.length === 0) return [];
+  const lines = [
+    "",
+    "#### Tests",
+    "",
+    `| Check | Round | Result | Tests | Failed | Errors | Skipped | Time | Run |`,
+    `|---|---:|---|---:|---:|---:|---:|---:|---|`,
+  ];
+  const failures: string[] = [];
+  for (const { round, result } of entries) {
+    const m = result.measurement;
+    const t = m.tests && !m.tests.problem ? m.tests : undefined;
+    const run = m.link ? `[${cell(m.link.title)}](${m.link.url})` : "";
+    lines.push(
+      `| ${cell(result.name)} | ${round} | ${ICON[m.phase]} ${m.phase} | ${t ? t.tests : "–"} | ${t ? t.failures : "–"} | ${t ? t.errors : "–"} | ${t ? t.skipped : "–"} | ${t?.time !== undefined ? `${num(t.time)} s` : "–"} | ${run} |`,
+    );
+    if (m.tests?.problem) failures.push(`- ${cell(result.name)}: JUnit report: ${cell(m.tests.problem)}`);
+    if (t?.firstFailures.length) {
+      failures.push(`First failures of ${cell(result.name)} (round ${round}):`, "");
+      for (const f of t.firstFailures)
+        failures.push(`- \`${f.name.replace(/`/g, "'")}\`: ${cell(f.message)}`);
+      const more = t.failures + t.errors - t.firstFailures.length;
+      if (more > 0) failures.push(`- … and ${more} more`);
+    }
+  }
+  return failures.length ? [...lines, "", ...failures] : lines;
 }
 
 function canaryTable(result: JudgeResult): string {
@@ -197,6 +240,7 @@ export function renderReport(input: ReportInput): string {
     `#### Round ${last.index} in detail`,
     "",
     latestTable(last),
+    ...testsSection(input.rounds),
     ...(canary?.metrics.length
       ? ["", `#### Canary metrics (round ${last.index})`, "", canaryTable(canary)]
       : []),

@@ -12,7 +12,9 @@ import { kindOf } from "./kinds/measure.js";
 import { sigmaAlarm } from "./kinds/sigma.js";
 import { type SmokeResponse, smoke } from "./kinds/smoke.js";
 import { threshold } from "./kinds/threshold.js";
+import type { CommandCall } from "./providers/command.js";
 import { getText, type ProviderDeps, ProviderError } from "./providers/http.js";
+import type { WorkflowCall } from "./providers/workflow.js";
 import { baselineOf, fetchSource, type QueryContext, sourceOf, type Target } from "./sources.js";
 import { fill, perTarget, type TemplateVars } from "./template.js";
 import type { CheckResult, Measurement, Round } from "./types.js";
@@ -26,6 +28,23 @@ export interface RoundContext {
   release: string;
   targets: readonly Target[];
   deps: ProviderDeps;
+  /** How command and workflow checks run; only the deploy job (the Action) has them. */
+  tests?: TestRunners;
+}
+
+/** Runs the checks that run the user's tests (command, workflow) and turns the outcome into a measurement. */
+export interface TestRunners {
+  command?: (call: CommandCall) => Promise<Measurement>;
+  workflow?: (call: WorkflowCall) => Promise<Measurement>;
+}
+
+/** Command and workflow checks run in the first round only, unless `every-round` asks for each round. */
+function runsInRound(check: Check | undefined, index: number): boolean {
+  if (!check || index === 1) return true;
+  const kind = kindOf(check);
+  if (kind === "command") return check.command?.["every-round"] === true;
+  if (kind === "workflow") return check.workflow?.["every-round"] === true;
+  return true;
 }
 
 interface PlannedCheck {
@@ -77,8 +96,42 @@ async function smokeResults(check: Check, ctx: RoundContext, vars: TemplateVars)
   );
 }
 
-async function measure(check: Check, ctx: RoundContext, query: QueryContext): Promise<Measurement> {
+async function measure(
+  name: string,
+  check: Check,
+  ctx: RoundContext,
+  query: QueryContext,
+  index: number,
+): Promise<Measurement> {
   const kind = kindOf(check);
+  if (kind === "command") {
+    if (!check.command)
+      return { phase: "Error", message: "a command check needs a `command: { run }` block" };
+    if (!ctx.tests?.command)
+      return { phase: "Error", message: "command checks run only in the deploy job (the Shipline Action)" };
+    return ctx.tests.command({
+      check: name,
+      spec: check.command,
+      stage: ctx.stage.name,
+      environment: ctx.stage.environment,
+      version: ctx.release,
+      targets: ctx.targets,
+      round: index,
+    });
+  }
+  if (kind === "workflow") {
+    if (!check.workflow)
+      return { phase: "Error", message: "a workflow check needs a `workflow: { file }` block" };
+    if (!ctx.tests?.workflow)
+      return { phase: "Error", message: "workflow checks run only in the deploy job (the Shipline Action)" };
+    return ctx.tests.workflow({
+      check: name,
+      spec: check.workflow,
+      stage: ctx.stage.name,
+      environment: ctx.stage.environment,
+      version: ctx.release,
+    });
+  }
   if (kind === "smoke") {
     if (!check.smoke) return { phase: "Error", message: "a smoke check needs a `smoke: { url }` block" };
     return smokeResults(check, ctx, query.vars);
@@ -145,7 +198,9 @@ export async function runRound(ctx: RoundContext, index: number, at: number): Pr
     check: ctx.pipeline.checks[name],
   }));
   const canary = planned.filter((p) => p.check && kindOf(p.check) === "canary");
-  const others = planned.filter((p) => !(p.check && kindOf(p.check) === "canary"));
+  const others = planned.filter(
+    (p) => !(p.check && kindOf(p.check) === "canary") && runsInRound(p.check, index),
+  );
   const queryFor = (check: Check): QueryContext => ({
     deps: ctx.deps,
     vars: { ...vars, window: check.window ?? "5m" },
@@ -161,7 +216,11 @@ export async function runRound(ctx: RoundContext, index: number, at: number): Pr
           measurement: { phase: "Error", message: `no check named "${name}" under checks` },
         };
       try {
-        return { name, kind: kindOf(check), measurement: await measure(check, ctx, queryFor(check)) };
+        return {
+          name,
+          kind: kindOf(check),
+          measurement: await measure(name, check, ctx, queryFor(check), index),
+        };
       } catch (error) {
         return {
           name,

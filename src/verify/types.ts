@@ -3,7 +3,29 @@
 /** Argo Rollouts' measurement phases. */
 export type Phase = "Successful" | "Failed" | "Inconclusive" | "Error";
 
-export type Kind = "smoke" | "threshold" | "derivative" | "sigma" | "log-errors" | "canary";
+export type Kind =
+  | "smoke"
+  | "threshold"
+  | "derivative"
+  | "sigma"
+  | "log-errors"
+  | "canary"
+  | "command"
+  | "workflow";
+
+/** What a JUnit XML report said: counts and the first failing test cases. */
+export interface TestReport {
+  tests: number;
+  failures: number;
+  errors: number;
+  skipped: number;
+  /** Seconds, when the report says. */
+  time?: number;
+  /** The first failing or erroring cases (at most a few), with the start of their message. */
+  firstFailures: { name: string; message: string }[];
+  /** Set when the file was missing or could not be read as JUnit XML. */
+  problem?: string;
+}
 
 /** One point of a time series; `t` in milliseconds since the epoch. */
 export interface Point {
@@ -28,6 +50,10 @@ export interface Measurement {
   message: string;
   /** True when the phase comes from the `missing-data` policy rather than from a value. */
   noData?: boolean;
+  /** command checks: what the JUnit XML report said. */
+  tests?: TestReport;
+  /** workflow checks: the run that was dispatched. */
+  link?: { url: string; title: string };
 }
 
 export interface CheckResult {

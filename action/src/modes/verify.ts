@@ -6,6 +6,8 @@ import {
   VERIFY_INCONCLUSIVE,
   VERIFY_REPORT,
 } from "../../../src/verify/outcome.js";
+import { runCommandCheck } from "../../../src/verify/providers/command.js";
+import { runWorkflowCheck } from "../../../src/verify/providers/workflow.js";
 import type { ModeContext, ModeResult } from "../context.js";
 
 /**
@@ -15,15 +17,35 @@ import type { ModeContext, ModeResult } from "../context.js";
 export async function verify(context: ModeContext): Promise<ModeResult> {
   const { inputs, pipeline, stage, log } = context;
   const targets = planStage(pipeline, stage, inputs.release).waves.flatMap((w) => w.targets);
+  const now = () => Date.now();
+  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+  const info = (line: string) => log.info(line);
   const result = await verifyStage({
+    tests: {
+      // Test commands run in the workspace; their output goes to the job log.
+      command: (call) => runCommandCheck({ cwd: context.workspace, env: context.env, log: info }, call),
+      workflow: (call) =>
+        runWorkflowCheck(
+          {
+            apiUrl: context.endpoint.apiUrl,
+            repository: context.endpoint.repository,
+            token: context.endpoint.token ?? "",
+            fetch: (url, init) => context.endpoint.fetch(url, init),
+            now,
+            sleep,
+            log: info,
+          },
+          call,
+        ),
+    },
     pipeline,
     stage,
     release: inputs.release,
     targets,
     env: context.env,
     fetch: (url, init) => context.endpoint.fetch(url, init),
-    now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    now,
+    sleep,
     onRound: (round) => log.info(`verification round ${round.index}: ${round.results.length} results`),
   });
   // The rounds, for the stage's check run: the App reads this notice from the job's annotations.

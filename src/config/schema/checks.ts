@@ -25,6 +25,59 @@ const Source = {
   datadog: DatadogSource.optional(),
 };
 
+/** A test command run in the deploy job against the deployed stage. */
+export const CommandCheck = z.strictObject({
+  run: z
+    .string()
+    .min(1)
+    .describe(
+      "Run with `sh -c` in the workspace; SHIPLINE_STAGE, SHIPLINE_ENVIRONMENT, SHIPLINE_VERSION, SHIPLINE_TARGETS and SHIPLINE_REGIONS are environment variables, never interpolated into the text.",
+    ),
+  timeout: Duration.default("15m").describe(
+    "Time limit; the command and every process it started are stopped (SIGTERM, SIGKILL 5s later).",
+  ),
+  junit: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "JUnit XML file the command writes (relative to the workspace): its counts and first failures go into the report.",
+    ),
+  "every-round": z
+    .boolean()
+    .default(false)
+    .describe("Run in every verification round; by default only in the first, right after the rollout."),
+});
+
+/** Another workflow of the repository, dispatched with the stage and version as inputs (e.g. a load test). */
+export const WorkflowCheck = z.strictObject({
+  file: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9._-]+\.ya?ml$/,
+      "expected a workflow file name under .github/workflows, e.g. load-test.yml",
+    )
+    .describe(
+      "Workflow file in .github/workflows; it must have `on: workflow_dispatch` with `stage` and `version` inputs.",
+    ),
+  ref: z.string().min(1).optional().describe("Ref to run the workflow on; default the release tag."),
+  inputs: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe("More inputs; {stage}, {environment} and {version} are substituted."),
+  timeout: Duration.default("1h").describe(
+    "How long to wait for the run's conclusion; a run still going then counts as an error (it is not cancelled).",
+  ),
+  poll: Duration.default("15s").describe("How often the run is looked at."),
+  "every-round": z
+    .boolean()
+    .default(false)
+    .describe("Dispatch in every verification round; by default only in the first."),
+});
+
+export type CommandCheck = z.infer<typeof CommandCheck>;
+export type WorkflowCheck = z.infer<typeof WorkflowCheck>;
+
 export const CanaryScoring = z.strictObject({
   pass: z.number().min(0).max(100).default(95),
   marginal: z.number().min(0).max(100).default(75),
@@ -34,9 +87,11 @@ export const CanaryScoring = z.strictObject({
 export const Check = z
   .strictObject({
     kind: z
-      .enum(["smoke", "threshold", "derivative", "sigma", "log-errors", "canary"])
+      .enum(["smoke", "threshold", "derivative", "sigma", "log-errors", "canary", "command", "workflow"])
       .optional()
-      .describe("Inferred when omitted: smoke for `smoke`, canary for `compare`, threshold otherwise."),
+      .describe(
+        "Inferred when omitted: smoke for `smoke`, command for `command`, workflow for `workflow`, canary for `compare`, threshold otherwise.",
+      ),
     smoke: z
       .strictObject({
         url: z.string().min(1).describe("URL per target; {target} and {region} are substituted."),
@@ -45,6 +100,8 @@ export const Check = z
         timeout: Duration.default("10s"),
       })
       .optional(),
+    command: CommandCheck.optional(),
+    workflow: WorkflowCheck.optional(),
     ...Source,
     min: z.number().optional(),
     max: z.number().optional(),

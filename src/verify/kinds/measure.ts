@@ -5,6 +5,8 @@ import type { Kind, Measurement, Phase, Series } from "../types.js";
 export function kindOf(check: Check): Kind {
   if (check.kind) return check.kind;
   if (check.smoke) return "smoke";
+  if (check.command) return "command";
+  if (check.workflow) return "workflow";
   if (check.compare === "baseline" || check.baseline) return "canary";
   return "threshold";
 }
