@@ -1,0 +1,268 @@
+import { spawnSync } from "node:child_process";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { rollbackTarget } from "../../src/cli/commands/rollback.js";
+import { directoryDriver } from "../../src/rollout/drivers/directory.js";
+import { historyStack, readHistory } from "../../src/rollout/drivers/history.js";
+import { listReleases, readCurrent } from "../../src/rollout/drivers/release-dir.js";
+import type { DeployContext } from "../../src/rollout/drivers/types.js";
+import { lazySource } from "../../src/rollout/source.js";
+
+/**
+ * The rollback program a target carries, run as an operator runs it when GitHub, CI and the network are down:
+ * `sh <dir>/shipline-rollback`, in a network namespace with no network (`unshare -n`), with a PATH that holds only
+ * the tools the script may use (no node).
+ */
+
+let root: string;
+let bin: string;
+const TOOLS = ["sh", "ls", "readlink", "ln", "mv", "rm", "date", "cat", "tr"];
+
+function which(tool: string): string {
+  return spawnSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).stdout.trim();
+}
+
+/** A PATH of symlinks to `tools` only. */
+function toolDir(name: string, tools: readonly string[]): string {
+  const dir = join(root, name);
+  mkdirSync(dir);
+  for (const tool of tools) symlinkSync(which(tool), join(dir, tool));
+  return dir;
+}
+
+const UNSHARE = which("unshare") || "unshare";
+const canUnshare = spawnSync(UNSHARE, ["-n", "true"]).status === 0;
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), "shipline-script-"));
+  bin = toolDir("bin", TOOLS);
+  if (!canUnshare)
+    console.warn(
+      "unshare -n is not permitted here (needs root or user namespaces): running with the network up",
+    );
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+let target: string;
+let clock = Date.parse("2026-12-01T10:00:00Z");
+beforeEach(() => {
+  target = mkdtempSync(join(root, "target-"));
+});
+afterEach(() => rmSync(target, { recursive: true, force: true }));
+
+const context = (mode: DeployContext["mode"]): DeployContext => ({
+  mode,
+  stage: "production",
+  environment: "production",
+  wave: { index: 1, label: "100%", targets: [] },
+});
+
+/** Deploys `version` to the target with the real directory driver (keep 3), as the Action does. */
+async function deploy(version: string, mode: DeployContext["mode"] = "rollout", keep = 3) {
+  const tree = mkdtempSync(join(root, `tree-${version}-`));
+  writeFileSync(join(tree, "VERSION"), version);
+  clock += 60_000;
+  const driver = directoryDriver({
+    path: target,
+    keep,
+    base: root,
+    now: () => new Date(clock),
+    source: lazySource(
+      version,
+      async () => ({ version, digest: `sha256:${version}`, files: [] }),
+      async () => tree,
+    ),
+  });
+  await driver.deploy([{ name: "web-1", region: "eu" }], context(mode));
+  rmSync(tree, { recursive: true });
+}
+
+interface ScriptRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** `sh <target>/shipline-rollback ...` with no network and only `path` on PATH. */
+function script(args: string[] = [], path = bin): ScriptRun {
+  const command = [join(path, "sh"), join(target, "shipline-rollback"), ...args];
+  const [file, argv] = canUnshare ? [UNSHARE, ["-n", ...command]] : [command[0]!, command.slice(1)];
+  const run = spawnSync(file, argv, { env: { PATH: path, LC_ALL: "C" }, encoding: "utf8", cwd: root });
+  return { code: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
+}
+
+const current = () => readlinkSync(join(target, "current"));
+const history = () =>
+  readFileSync(join(target, "shipline-history"), "utf8")
+    .split("\n")
+    .filter((l) => l && !l.startsWith("#"));
+
+describe("shipline-rollback, with no network and no node", () => {
+  it("runs where node cannot be found and the network is down", () => {
+    const probe = spawnSync(
+      canUnshare ? UNSHARE : join(bin, "sh"),
+      [
+        ...(canUnshare ? ["-n", join(bin, "sh")] : []),
+        "-c",
+        "command -v node || echo no-node; cat /proc/net/dev",
+      ],
+      { env: { PATH: bin }, encoding: "utf8" },
+    );
+    expect(probe.stdout).toContain("no-node");
+    // only the loopback device exists in the namespace
+    if (canUnshare) expect([...probe.stdout.matchAll(/^\s*([\w.-]+):/gm)].map((m) => m[1])).toEqual(["lo"]);
+  });
+
+  it("switches current back to what was current before, records it and says what it did", async () => {
+    for (const v of ["v1", "v2", "v3"]) await deploy(v);
+    const run = script();
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(current()).toBe("releases/v2");
+    expect(readFileSync(join(target, "current/VERSION"), "utf8")).toBe("v2");
+    const entry = history().at(-1)!;
+    expect(entry).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ rollback v2 v3 script$/);
+    expect(run.stdout.split("\n")).toEqual([
+      `${target}: current -> releases/v2 (was v3)`,
+      `recorded in ${target}/shipline-history: ${entry}`,
+      "Restart or reload the service if it does not follow the current link by itself.",
+      "",
+    ]);
+    expect(script().code).toBe(0);
+    expect(current()).toBe("releases/v1");
+    // nothing before v1: refused, nothing changed
+    const refused = script();
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      `shipline-rollback: ${target}: the deploy history has no release before v1 (kept: v1, v2, v3); name one with --to\n`,
+    );
+    expect(current()).toBe("releases/v1");
+    expect(history()).toHaveLength(5);
+  });
+
+  it("goes to a named kept release, and refuses one that is not kept or already current", async () => {
+    for (const v of ["v1", "v2", "v3"]) await deploy(v);
+    expect(script(["--to", "v9"])).toMatchObject({
+      code: 1,
+      stderr: `shipline-rollback: ${target}: v9 is not kept here (kept: v1, v2, v3)\n`,
+    });
+    expect(script(["--to", "v3"])).toMatchObject({
+      code: 1,
+      stderr: `shipline-rollback: ${target}: v3 is already the current release\n`,
+    });
+    expect(script(["--to", "v1"]).code).toBe(0);
+    expect(current()).toBe("releases/v1");
+    expect(history().at(-1)).toMatch(/ rollback v1 v3 script$/);
+  });
+
+  it("says what it would do with --dry-run and changes nothing", async () => {
+    for (const v of ["v1", "v2"]) await deploy(v);
+    const before = readFileSync(join(target, "shipline-history"), "utf8");
+    expect(script(["--dry-run"])).toEqual({
+      code: 0,
+      stdout: `${target}: would switch current -> releases/v1 (was v2); nothing changed (--dry-run)\n`,
+      stderr: "",
+    });
+    expect(current()).toBe("releases/v2");
+    expect(readFileSync(join(target, "shipline-history"), "utf8")).toBe(before);
+  });
+
+  it("does not go forward to the release a rollback moved away from", async () => {
+    for (const v of ["v1", "v2", "v3", "v4", "v5", "v6"]) await deploy(v);
+    await deploy("v3", "rollback"); // pruned, so installed again: the newest install
+    const run = script();
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      `shipline-rollback: ${target}: v2, current before v3, is no longer kept here (kept: v3, v5, v6); name one with --to\n`,
+    );
+    expect(current()).toBe("releases/v3");
+  });
+
+  it("refuses a target without history, and a current that is not Shipline's link", async () => {
+    await deploy("v1");
+    await deploy("v2");
+    rmSync(join(target, "shipline-history"));
+    expect(script()).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("there is no deploy history here"),
+    });
+    rmSync(join(target, "current"));
+    mkdirSync(join(target, "current"));
+    expect(script()).toMatchObject({ code: 1, stderr: expect.stringContaining("is not a symlink") });
+    expect(existsSync(join(target, "current/VERSION"))).toBe(false);
+  });
+
+  it("rejects unknown arguments with its usage, exit 2", async () => {
+    await deploy("v1");
+    expect(script(["--bogus"])).toMatchObject({
+      code: 2,
+      stderr:
+        "shipline-rollback: unknown argument --bogus\nusage: sh shipline-rollback [--to <version>] [--dry-run] [--dir <target dir>]\n",
+    });
+  });
+
+  it("works without readlink (reads the link with ls) and with an mv that has neither -T nor -h", async () => {
+    for (const v of ["v1", "v2", "v3"]) await deploy(v);
+    const bare = toolDir(
+      `bare-${Date.now()}`,
+      TOOLS.filter((t) => t !== "readlink" && t !== "mv"),
+    );
+    // an mv that refuses options, like a minimal one
+    writeFileSync(
+      join(bare, "mv"),
+      `#!${which("sh")}\ncase $1 in -*) echo "mv: unknown option $1" >&2; exit 1;; esac\nexec ${which("mv")} "$@"\n`,
+    );
+    chmodSync(join(bare, "mv"), 0o755);
+    const run = script([], bare);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain("current is missing for an instant");
+    expect(current()).toBe("releases/v2");
+    expect(history().at(-1)).toMatch(/ rollback v2 v3 script$/);
+  });
+
+  it("chooses exactly what `shipline rollback --dir` chooses, for any history", async () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant("deploy" as const), v: fc.integer({ min: 1, max: 6 }) }),
+      fc.record({ kind: fc.constant("rollback" as const), v: fc.integer({ min: 1, max: 6 }) }),
+      fc.record({ kind: fc.constant("script" as const), v: fc.constant(0) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 7 }), async (ops) => {
+        rmSync(target, { recursive: true, force: true });
+        mkdirSync(target);
+        await deploy("v1");
+        for (const o of ops) {
+          if (o.kind === "script") script();
+          else await deploy(`v${o.v}`, o.kind === "rollback" ? "rollback" : "rollout", 3);
+          const choice = rollbackTarget(
+            await listReleases(target),
+            await readCurrent(target),
+            undefined,
+            historyStack((await readHistory(target)).entries),
+          );
+          const dry = script(["--dry-run"]);
+          if (choice.ok) {
+            expect(dry.code, dry.stderr).toBe(0);
+            expect(dry.stdout).toContain(`would switch current -> releases/${choice.release.name} `);
+          } else {
+            expect(dry.code, dry.stdout).toBe(1);
+          }
+        }
+      }),
+      { numRuns: 25 },
+    );
+  }, 120_000);
+});
