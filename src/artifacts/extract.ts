@@ -3,17 +3,12 @@ import { createReadStream } from "node:fs";
 import { copyFile, lstat, mkdir, readdir, readlink, realpath } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { ArtifactError } from "./errors.js";
-import { type ExtractLimits, type ExtractStats, extractTar } from "./extract-tar.js";
+import { type ExtractLimits, type ExtractStats, extractTar, type OpenStream } from "./extract-tar.js";
 import { extractZip } from "./extract-zip.js";
 import { artifactKind } from "./kind.js";
 
-/** Unpacks a .deb's data archive: `dpkg-deb --fsys-tarfile` piped into the same safe tar extraction. */
-async function extractDeb(
-  file: string,
-  dest: string,
-  label: string,
-  limits: ExtractLimits,
-): Promise<ExtractStats> {
+/** A .deb's data archive as a stream: `dpkg-deb --fsys-tarfile`, whose exit is checked once the stream ends. */
+function debDataStream(file: string, label: string): ReturnType<OpenStream> {
   const child = spawn("dpkg-deb", ["--fsys-tarfile", file], { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (c: Buffer) => {
@@ -23,21 +18,28 @@ async function extractDeb(
     child.on("error", failed);
     child.on("close", done);
   });
-  try {
-    const stats = await extractTar(child.stdout, dest, label, limits);
-    const code = await exited;
-    if (code !== 0)
-      throw new ArtifactError(`${label}: dpkg-deb failed (${stderr.trim() || `exit ${code}`}).`);
-    return stats;
-  } catch (error) {
-    child.kill();
-    await exited.catch(() => undefined);
-    if ((error as NodeJS.ErrnoException).code === "ENOENT")
-      throw new ArtifactError(
-        `${label}: dpkg-deb is needed to unpack .deb artifacts; install dpkg on the runner.`,
-      );
-    throw error;
-  }
+  // A failure to start surfaces through `done`; until then nobody may see an unhandled rejection.
+  exited.catch(() => undefined);
+  child.stdout.on("close", () => {
+    if (child.exitCode === null) child.kill();
+  });
+  return {
+    stream: child.stdout,
+    done: async () => {
+      let code: number | null;
+      try {
+        code = await exited;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT")
+          throw new ArtifactError(
+            `${label}: dpkg-deb is needed to unpack .deb artifacts; install dpkg on the runner.`,
+          );
+        throw error;
+      }
+      if (code !== 0)
+        throw new ArtifactError(`${label}: dpkg-deb failed (${stderr.trim() || `exit ${code}`}).`);
+    },
+  };
 }
 
 /**
@@ -52,9 +54,9 @@ export async function extractArtifact(
 ): Promise<ExtractStats> {
   await mkdir(dest, { recursive: true });
   const kind = artifactKind(name);
-  if (kind === "tar") return extractTar(createReadStream(file), dest, name, limits);
+  if (kind === "tar") return extractTar(() => ({ stream: createReadStream(file) }), dest, name, limits);
   if (kind === "zip") return extractZip(file, dest, name, limits);
-  if (kind === "deb") return extractDeb(file, dest, name, limits);
+  if (kind === "deb") return extractTar(() => debDataStream(file, name), dest, name, limits);
   const stat = await lstat(file);
   if (stat.size > limits.maxBytes) throw new ArtifactError(`${name} is over artifacts.max-size.`);
   await copyFile(file, join(dest, basename(name)));

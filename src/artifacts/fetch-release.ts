@@ -147,7 +147,8 @@ export async function unpackRelease(
       );
     return dest;
   } catch (error) {
-    await rm(dest, { recursive: true, force: true });
+    // The refusal is what the user must see; removing the staging tree retries while late writes drain.
+    await rm(dest, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 }).catch(() => undefined);
     throw error;
   }
 }
