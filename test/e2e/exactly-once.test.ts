@@ -5,7 +5,7 @@ import { buildApp } from "../../tools/e2e/app.js";
 import { releaseAssets } from "../../tools/e2e/assets.js";
 import { threeStages } from "../../tools/e2e/configs.js";
 import { startWorld, type World } from "../../tools/e2e/world.js";
-import { releasePayload } from "../../tools/standin/payloads.js";
+import { issueCommentPayload, releasePayload } from "../../tools/standin/payloads.js";
 
 const BOT = { login: "github-actions[bot]", id: 41898282, type: "Bot" as const };
 
@@ -76,6 +76,99 @@ describe("duplicate release.published deliveries", () => {
       "shipline / production",
       "shipline / staging",
     ]);
+    expect(world.violations()).toEqual([]);
+  });
+
+  /**
+   * Probot answers a delivery after 9 s even when its handler is still queued behind the write throttle, so
+   * `settle` is not enough: wait until the claimant dispatched and every other handler saw the claim taken.
+   */
+  const handled = async (tag: string, losers: number) => {
+    const claimed = () =>
+      world
+        .log()
+        .split("\n")
+        .filter((l) => l.includes(`refs/shipline/${tag}/staging-rollout-1 is already claimed`)).length;
+    await world.waitFor(
+      `${tag}: one dispatch and ${losers} handlers that found the claim taken`,
+      () => {
+        const staging = world.repo.checkRuns.filter((c) => c.name === "shipline / staging").pop();
+        return (
+          dispatchesOf(tag).length > 0 &&
+          claimed() >= losers &&
+          Boolean(staging?.output.summary?.includes("shipline:dispatched"))
+        );
+      },
+      200_000,
+    );
+    await world.settle();
+  };
+
+  const fourChecks = ["shipline", "shipline / canary", "shipline / production", "shipline / staging"];
+
+  it("50 concurrent deliveries of one release.published, with the write throttle of npm start, dispatch once", {
+    timeout: 240_000,
+  }, async () => {
+    const { release, payload } = published("v2.0.0");
+    const [a, b] = world.apps;
+    // Half to each App process, all at once: every loser waits behind its process's write throttle.
+    const statuses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => world.deliverTo(i % 2 ? a! : b!, "release", payload)),
+    );
+    expect(statuses.every((s) => s < 300)).toBe(true);
+    await handled("v2.0.0", 49);
+    expect(dispatchesOf("v2.0.0").map((d) => d.inputs.stage)).toEqual(["staging"]);
+    expect(checksOf(release.sha)).toEqual(fourChecks);
+    expect(world.check("shipline / staging", release.sha)?.output.summary).toContain("shipline:dispatched");
+    expect(world.violations()).toEqual([]);
+  });
+
+  it("a redelivery to an App busy answering 12 /help comments dispatches once and leaves no stage queued", {
+    timeout: 240_000,
+  }, async () => {
+    const { release, payload } = published("v2.1.0");
+    const [app] = world.apps;
+    const ctx = world.gh.standin.payloadContext(world.repo);
+    const helps = Array.from({ length: 12 }, (_, i) => {
+      const at = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+      const comment = {
+        id: 880000 + i,
+        issueNumber: 12,
+        body: "/help",
+        user: { login: `dev${i}`, id: 71000 + i, type: "User" as const },
+        createdAt: at,
+        updatedAt: at,
+        reactions: [],
+      };
+      world.repo.comments.push(comment);
+      return issueCommentPayload(ctx, comment, { number: 12, title: "Release train" });
+    });
+    const id = randomUUID();
+    const busy = helps.map((p) => world.deliverTo(app!, "issue_comment", p));
+    const first = world.deliverTo(app!, "release", payload, id);
+    const again = world.deliverTo(app!, "release", payload, id);
+    const statuses = await Promise.all([...busy, first, again]);
+    expect(statuses.every((s) => s < 300)).toBe(true);
+    await handled("v2.1.0", 1);
+    expect(dispatchesOf("v2.1.0").map((d) => d.inputs.stage)).toEqual(["staging"]);
+    expect(checksOf(release.sha)).toEqual(fourChecks);
+    expect(world.check("shipline / staging", release.sha)?.output.summary).toContain("shipline:dispatched");
+    expect(world.violations()).toEqual([]);
+  });
+
+  it("a 502 answered after GitHub really dispatched does not start a second run", {
+    timeout: 120_000,
+  }, async () => {
+    const { release, payload } = published("v2.2.0");
+    world.gh.standin.failAfterHandling("POST", /\/actions\/workflows\/[^/]+\/dispatches$/, 502);
+    const [app] = world.apps;
+    expect(await world.deliverTo(app!, "release", payload)).toBeLessThan(300);
+    await handled("v2.2.0", 0);
+    expect(dispatchesOf("v2.2.0").map((d) => d.inputs.stage)).toEqual(["staging"]);
+    const staging = world.check("shipline / staging", release.sha);
+    // The App found the run by its run-name: the stage shows it dispatched, not a failure.
+    expect(staging?.status).toBe("queued");
+    expect(staging?.output.summary).toContain("shipline:dispatched");
     expect(world.violations()).toEqual([]);
   });
 });

@@ -94,7 +94,10 @@ export async function handle(s: Standin, req: IncomingMessage, res: ServerRespon
   const isApi = url.pathname === "/api/v3" || url.pathname.startsWith("/api/v3/");
   if (!isApi && method === "GET" && serveBytes(s, url.pathname, res)) return;
   const { path } = apiPath(url.toString());
-  const reply = await answer(s, req, method, url, raw);
+  const handled = await answer(s, req, method, url, raw);
+  // A fault injected after the fact: GitHub did the work, then the answer was lost (a 502 from its front end).
+  const fault = handled.status < 300 ? s.takeFault(method, path) : undefined;
+  const reply = fault ? error(fault.status, fault.message ?? "Bad Gateway") : handled;
   s.requests.push({ method, path: `${path}${url.search}`, status: reply.status });
   send(res, reply);
 }

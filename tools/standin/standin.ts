@@ -108,8 +108,31 @@ export class Standin {
   private readonly reviewWaiters = new Map<number, (state: "approved" | "rejected") => void>();
   private deliveryChain: Promise<unknown> = Promise.resolve();
   urls: Urls = { api: "http://127.0.0.1/api/v3", html: "http://127.0.0.1" };
+  /** Set when `options.secondaryLimits` is: its counters and every 403 it answered. */
+  readonly limits: SecondaryLimits | undefined;
+
+  /** Answers to replace after a request was carried out (see `failAfterHandling`). */
+  private readonly faults: { method: string; path: RegExp; status: number; message?: string; times: number }[] =
+    [];
+
+  /**
+   * The next `times` successful `method` requests whose API path matches `path` are carried out, then answered
+   * with `status`: what a user sees when GitHub's front end loses the answer to a request that did happen.
+   */
+  failAfterHandling(method: string, path: RegExp, status = 502, times = 1, message?: string): void {
+    this.faults.push({ method: method.toUpperCase(), path, status, times, ...(message ? { message } : {}) });
+  }
+
+  /** The fault for this request, if one is armed (each use counts down). */
+  takeFault(method: string, path: string): { status: number; message?: string } | undefined {
+    const fault = this.faults.find((f) => f.times > 0 && f.method === method && f.path.test(path));
+    if (!fault) return undefined;
+    fault.times--;
+    return fault;
+  }
 
   constructor(readonly options: StandinOptions) {
+    this.limits = options.secondaryLimits ? new SecondaryLimits(options.secondaryLimits) : undefined;
     const first = this.addRepo(options.repo);
     this.app = {
       id: options.appId ?? 1234,
