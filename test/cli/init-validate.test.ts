@@ -57,14 +57,16 @@ describe("shipline init, validate and runbook in an empty directory", () => {
     if (app.ok) throw new Error("expected problems");
     expect(result.code).toBe(1);
     expect(result.out).toBe(formatProblems(app.problems));
-    expect(result.out).toContain("stages[0] (line 2, column 5): unknown key: colour");
+    expect(result.out).toContain(
+      "stages[0].colour (line 2, column 34): unknown key `colour` (stages[0] takes: name, environment",
+    );
   });
 
   it("runbook rewrites RUNBOOK.md after a config change; --check flags the stale one first", async () => {
     const dir = emptyDir();
     await cli("init", "--dir", dir);
     const path = join(dir, ".github/shipline.yml");
-    writeFileSync(path, readFileSync(path, "utf8").replace("bake: 10m", "bake: 45m"));
+    writeFileSync(path, readFileSync(path, "utf8").replace("bake: 15m", "bake: 45m"));
     const stale = await cli("runbook", "--dir", dir, "--check");
     expect(stale).toMatchObject({ code: 1 });
     expect(stale.err).toContain("no longer matches");
@@ -76,7 +78,7 @@ describe("shipline init, validate and runbook in an empty directory", () => {
 
   it("validate in a directory without a config says how to start", async () => {
     const result = await cli("validate", "--dir", emptyDir());
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(4);
     expect(result.err).toContain("npx shipline init");
   });
 

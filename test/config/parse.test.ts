@@ -43,7 +43,9 @@ describe("parseConfig", () => {
       "workflow@5: expected text, but this is the number 12",
       "stages[0].waves@3: `waves` must increase, e.g. [25, 50, 100]",
       'stages[1].bake@4: expected a duration such as "90s", "30m", "1h30m" or "2d"',
-      "stages[1].bogus@4: unknown key `bogus` (stages[1] takes: name, environment, targets, percent, every-region, waves, by, concurrency, bake, verify, interval, promote, approvals, approvers, production)",
+      expect.stringMatching(
+        /^stages\[1\]\.bogus@4: unknown key `bogus` \(stages\[1\] takes: name, environment, targets, percent, /,
+      ),
     ]);
   });
 

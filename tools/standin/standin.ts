@@ -15,6 +15,7 @@ import {
   deploymentStatusPayload,
   releasePayload,
 } from "./payloads.js";
+import { type SecondaryLimitOptions, SecondaryLimits } from "./secondary-limits.js";
 import type { Urls } from "./shapes.js";
 import type {
   Account,
@@ -82,6 +83,8 @@ export interface StandinOptions {
   protectionTimeoutMs?: number;
   /** Require a token the stand-in issued on every REST call except /app ones (default true). */
   requireAuth?: boolean;
+  /** Enforce GitHub's secondary rate limits (403 + retry-after), e.g. small ones for tests. Default: off. */
+  secondaryLimits?: SecondaryLimitOptions;
 }
 
 export interface ReleaseInput {

@@ -1,47 +1,48 @@
-import { Octokit } from "@octokit/rest";
 import { timelineText } from "../../audit/format.js";
 import { readAuditSource } from "../../audit/read.js";
 import { buildTimeline } from "../../audit/timeline.js";
-import { parseFlags } from "../args.js";
+import { parseArgs } from "../args.js";
+import { EXIT } from "../exit.js";
+import { type CliEnv, CliError, githubContext, statusOf } from "../github.js";
 import type { Command } from "./types.js";
-import { takeSwitches } from "./validate.js";
 
-export interface AuditDeps {
-  env: NodeJS.ProcessEnv;
-  fetch?: typeof globalThis.fetch;
-}
+export type AuditDeps = CliEnv;
 
 /** `shipline audit <tag>`: the release's timeline, rebuilt from what GitHub recorded. */
 export function makeAuditCommand(deps: AuditDeps = { env: process.env }): Command {
   return {
     name: "audit",
     summary: "Print a release's audit trail (dispatches, gates, approvals, rollbacks, locks) from GitHub",
-    usage: "shipline audit <tag> [--repo owner/name] [--json]   (GITHUB_TOKEN in the environment)",
+    usage: "shipline audit <tag> [--json] [--repo owner/name]",
+    help: "The repository comes from --repo, GITHUB_REPOSITORY or the `origin` remote; the token from GITHUB_TOKEN, GH_TOKEN or `gh auth token`.",
     async run(args, io) {
-      const { rest, on } = takeSwitches(args, ["json"]);
-      const [tag, ...flags] = rest;
-      const parsed = parseFlags(flags, ["repo", "api-url"]);
-      if (!tag || tag.startsWith("--") || !parsed.ok) {
-        io.err(parsed.ok ? "usage: shipline audit <tag> [--repo owner/name] [--json]" : parsed.error);
-        return 2;
-      }
-      const slug = parsed.flags.repo ?? deps.env.GITHUB_REPOSITORY;
-      const m = slug ? /^([\w.-]+)\/([\w.-]+)$/.exec(slug) : null;
-      if (!m) {
-        io.err("name the repository with --repo owner/name (or set GITHUB_REPOSITORY)");
-        return 2;
-      }
-      const token = deps.env.GITHUB_TOKEN || deps.env.GH_TOKEN;
-      const octokit = new Octokit({
-        ...(token ? { auth: token } : {}),
-        baseUrl: parsed.flags["api-url"] ?? deps.env.GITHUB_API_URL ?? "https://api.github.com",
-        userAgent: "shipline-cli",
-        ...(deps.fetch ? { request: { fetch: deps.fetch } } : {}),
+      const parsed = parseArgs(args, {
+        values: ["repo", "api-url", "dir"],
+        switches: ["json"],
+        positionals: 1,
       });
-      const source = await readAuditSource(octokit, { owner: m[1]!, repo: m[2]! }, tag);
+      const tag = parsed.ok ? parsed.args.positionals[0] : undefined;
+      if (!parsed.ok || !tag) {
+        io.err(
+          `${parsed.ok ? "name the release: shipline audit <tag>" : parsed.error}\nusage: ${this.usage}`,
+        );
+        return EXIT.usage;
+      }
+      const ctx = githubContext(parsed.args.flags, deps);
+      let source: Awaited<ReturnType<typeof readAuditSource>>;
+      try {
+        source = await readAuditSource(ctx.client, ctx.repo, tag);
+      } catch (error) {
+        if (statusOf(error) === 404)
+          throw new CliError(
+            `there is no release ${tag} in ${ctx.slug}: \`shipline status\` lists the latest`,
+            EXIT.notFound,
+          );
+        throw error;
+      }
       const timeline = buildTimeline(source);
-      io.out(on.has("json") ? JSON.stringify(timeline, null, 2) : timelineText(timeline));
-      return 0;
+      io.out(parsed.args.switches.has("json") ? JSON.stringify(timeline, null, 2) : timelineText(timeline));
+      return EXIT.ok;
     },
   };
 }

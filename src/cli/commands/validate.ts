@@ -33,9 +33,11 @@ export const validateCommand: Command = {
   name: "validate",
   summary:
     "Check .github/shipline.yml with the App's own parser; prints the problems its check run would show",
-  usage: "shipline validate [--dir <repository>] [--config <file>] [--org-defaults <file>]",
+  usage: "shipline validate [--dir <repository>] [--config <file>] [--org-defaults <file>] [--json]",
+  help: "Exit 0 when the config is valid (a stale RUNBOOK.md is a warning), 1 with its problems, each at its line.",
   async run(args, io) {
-    const parsed = parseFlags(args, ["dir", "config", "org-defaults"]);
+    const { rest, on } = takeSwitches(args, ["json"]);
+    const parsed = parseFlags(rest, ["dir", "config", "org-defaults"]);
     if (!parsed.ok) {
       io.err(parsed.error);
       return 2;
@@ -45,15 +47,27 @@ export const validateCommand: Command = {
     const text = await readText(resolve(dir, file));
     if (text === undefined) {
       io.err(`${file} not found in ${dir}: run \`npx shipline init\` to write a starter config`);
-      return 1;
+      return 4;
     }
     const orgPath = parsed.flags["org-defaults"];
     const orgDefaults = orgPath ? await readText(resolve(orgPath)) : undefined;
     if (orgPath && orgDefaults === undefined) {
       io.err(`${orgPath} not found`);
-      return 1;
+      return 4;
     }
-    const result = parseConfig(text, orgDefaults === undefined ? {} : { orgDefaults });
+    const result = parseConfig(text, { file, ...(orgDefaults === undefined ? {} : { orgDefaults }) });
+    if (on.has("json")) {
+      io.out(
+        JSON.stringify(
+          result.ok
+            ? { file, valid: true, config: result.config }
+            : { file, valid: false, problems: result.problems },
+          null,
+          2,
+        ),
+      );
+      return result.ok ? 0 : 1;
+    }
     if (!result.ok) {
       io.out(formatProblems(result.problems));
       return 1;
