@@ -28663,8 +28663,8 @@ var require_dist2 = __commonJS({
 
 // action/src/runner.ts
 import { readFile as readFile6 } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { isAbsolute as isAbsolute3, join as join8, resolve as resolve4 } from "node:path";
+import { tmpdir as tmpdir2 } from "node:os";
+import { isAbsolute as isAbsolute3, join as join9, resolve as resolve4 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -49372,6 +49372,19 @@ var Notify = external_exports.strictObject({
   "Where release events are announced. Sent by the Action from the deploy job; a failed notification never fails a deploy."
 );
 
+// src/config/schema/targets.ts
+var TargetName = external_exports.string().min(1).max(253).regex(
+  /^[^\s\-\p{Cc}][^\s\p{Cc}]*$/u,
+  "a target name has no spaces or control characters and does not start with '-'"
+);
+var PATH_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._@+-]*$/;
+function targetNameProblem(name, driver) {
+  if (driver?.type !== "directory") return void 0;
+  if (PATH_SEGMENT.test(name) && name !== "." && name !== "..") return void 0;
+  const uses = driver.path?.includes("{target}") ? ` in driver.path "${driver.path}"` : "";
+  return `target "${name}" cannot be a folder name${uses} (directory driver): use letters, digits, '.', '-', '_', '@' or '+', e.g. "${name.replace(/[^A-Za-z0-9._@+-]+/g, "-").replace(/^[^A-Za-z0-9_]+/, "") || "web-1"}"; group targets with regions and {region} instead of "/"`;
+}
+
 // src/config/resolve.ts
 var DEFAULT_PIPELINE = "default";
 function resolveConfig(file2) {
@@ -49379,6 +49392,19 @@ function resolveConfig(file2) {
   const entries = named ? Object.entries(named).map(([name, p2]) => [name, { ...shared, ...p2 }, ["pipelines", name]]) : [[DEFAULT_PIPELINE, shared, []]];
   const problems = [];
   const pipelines = entries.map(([name, input2, at2]) => resolvePipeline(name, input2, at2, problems));
+  const seen = /* @__PURE__ */ new Set();
+  for (const [name, input2, at2] of entries) {
+    const targetsAt = named?.[name]?.targets ? [...at2, "targets"] : ["targets"];
+    for (const [region, list] of Object.entries(input2.targets ?? {}))
+      list.forEach((target, i) => {
+        const message2 = targetNameProblem(target, input2.driver);
+        const path = [...targetsAt, region, i];
+        if (message2 && !seen.has(`${path.join(".")}:${message2}`)) {
+          seen.add(`${path.join(".")}:${message2}`);
+          problems.push({ path, message: message2 });
+        }
+      });
+  }
   if (named && Object.keys(named).length === 0)
     problems.push({ path: ["pipelines"], message: "declare at least one pipeline" });
   return problems.length ? { ok: false, problems } : { ok: true, config: { version: 1, pipelines } };
@@ -49481,7 +49507,27 @@ var CommandDriver = external_exports.strictObject({
     "Time limit for one run of the command; then it and everything it started are stopped (SIGTERM, SIGKILL 5s later)."
   )
 });
-var Driver = external_exports.discriminatedUnion("type", [DirectoryDriver, CommandDriver]).describe("How the Action installs a release on a target.");
+var SshDriver = external_exports.strictObject({
+  type: external_exports.literal("ssh"),
+  path: external_exports.string().regex(/^\//, "expected an absolute path on the host, e.g. /srv/app").describe(
+    "Directory on each host; {target} and {region} are replaced. Same layout as the directory driver: releases/<version>/, current, shipline-history, shipline-rollback."
+  ),
+  host: external_exports.string().min(1).default("{target}").describe("Address of a target, [user@]host[:port]; {target} and {region} are replaced."),
+  hosts: external_exports.record(external_exports.string(), external_exports.string().min(1)).optional().describe("Addresses of single targets ([user@]host[:port]), where `host` does not fit."),
+  user: external_exports.string().min(1).optional().describe("Remote user when the address names none."),
+  port: external_exports.number().int().min(1).max(65535).default(22),
+  "known-hosts": external_exports.string().min(1).optional().describe("known_hosts lines for the targets (ssh-keyscan output, checked by hand). Host keys are always verified."),
+  "known-hosts-secret": external_exports.string().min(1).optional().describe("Name of an environment variable holding known_hosts lines (instead of, or added to, known-hosts)."),
+  "key-secret": external_exports.string().min(1).default("SSH_PRIVATE_KEY").describe("Name of the environment variable holding the private key (from secrets.*); never logged."),
+  restart: external_exports.string().min(1).optional().describe("Run on the host in <path>/current after the switch (e.g. sudo systemctl restart app), with SHIPLINE_* variables."),
+  health: external_exports.string().min(1).optional().describe("Run on the host after the restart until it exits 0 (health-retries times); a failure fails the target."),
+  "health-retries": external_exports.number().int().min(1).max(100).default(5),
+  "health-interval": external_exports.number().int().min(0).max(300).default(2).describe("Seconds between health checks."),
+  keep: external_exports.number().int().min(2).max(100).default(5).describe("How many releases to keep on each host."),
+  timeout: external_exports.string().default("10m").describe("Time limit for one step on one host (upload, install, restart)."),
+  "connect-timeout": external_exports.number().int().min(1).max(300).default(10).describe("Seconds to wait for a host to answer.")
+});
+var Driver = external_exports.discriminatedUnion("type", [DirectoryDriver, CommandDriver, SshDriver]).describe("How the Action installs a release on a target.");
 
 // src/config/schema/markers.ts
 var SecretName2 = external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected the name of an environment variable, e.g. DD_API_KEY");
@@ -49561,7 +49607,7 @@ var pipelineFields = {
   workflow: external_exports.string().regex(/^[\w.-]+\.ya?ml$/, "expected the file name of a workflow in .github/workflows, e.g. shipline.yml").optional().describe("Deploy workflow Shipline dispatches (default shipline.yml)."),
   tags: external_exports.string().min(1).optional().describe('Glob of release tags this pipeline deploys, e.g. "api/v*" (default "*").'),
   artifacts: Artifacts.optional(),
-  targets: external_exports.record(Name, external_exports.array(external_exports.string().min(1)).min(1)).optional().describe("Hosts or slots, grouped by region: { eu-west: [web-1, web-2] }."),
+  targets: external_exports.record(Name, external_exports.array(TargetName).min(1)).optional().describe("Hosts or slots, grouped by region: { eu-west: [web-1, web-2] }."),
   driver: Driver.optional(),
   stages: external_exports.array(Stage).min(1).optional(),
   checks: external_exports.record(Name, Check).optional(),
@@ -49839,21 +49885,42 @@ async function inGroup(log2, name, work) {
   }
 }
 
-// action/src/previous.ts
-var STILL_GOOD = /* @__PURE__ */ new Set(["success", "inactive"]);
-async function previousRelease(github, environment, exclude) {
-  const deployments = await github.listDeployments(environment);
-  const newestFirst = [...deployments].sort(
-    (a, b2) => b2.created_at.localeCompare(a.created_at) || b2.id - a.id
-  );
-  for (const deployment of newestFirst) {
-    if (exclude.includes(deployment.ref)) continue;
-    const statuses = await github.listDeploymentStatuses(deployment.id);
-    const latest = statuses[0]?.state;
-    if (statuses.some((s3) => s3.state === "success") && latest !== void 0 && STILL_GOOD.has(latest))
-      return deployment.ref;
+// src/pipeline/previous-release.ts
+function stillGood(statuses) {
+  const latest = statuses[0]?.state;
+  return (latest === "success" || latest === "inactive") && statuses.some((status) => status.state === "success");
+}
+var MAX_PAGES = 3;
+async function previousGoodRelease(history, environment, exclude) {
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const deployments = await history.deployments(environment, page);
+    if (deployments.length === 0) return null;
+    const newestFirst = [...deployments].sort(
+      (a, b2) => b2.createdAt.localeCompare(a.createdAt) || b2.id - a.id
+    );
+    for (const deployment of newestFirst) {
+      if (exclude.includes(deployment.ref)) continue;
+      if (stillGood(await history.statuses(deployment.id))) return deployment.ref;
+    }
+    if (deployments.length < 100) return null;
   }
   return null;
+}
+
+// action/src/previous.ts
+async function previousRelease(github, environment, exclude) {
+  return previousGoodRelease(
+    {
+      deployments: async (env, page) => page === 1 ? (await github.listDeployments(env)).map((d) => ({
+        id: d.id,
+        ref: d.ref,
+        createdAt: d.created_at
+      })) : [],
+      statuses: (id) => github.listDeploymentStatuses(id)
+    },
+    environment,
+    exclude
+  );
 }
 
 // action/src/sources.ts
@@ -54376,6 +54443,422 @@ function directoryDriver(options2) {
   };
 }
 
+// src/rollout/drivers/ssh.ts
+import { randomBytes as randomBytes3 } from "node:crypto";
+import { rmSync } from "node:fs";
+
+// src/rollout/drivers/ssh-client.ts
+import { spawn as spawn3 } from "node:child_process";
+import { createReadStream as createReadStream2 } from "node:fs";
+import { chmod as chmod3, mkdtemp, rm as rm6, writeFile as writeFile5 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join as join8 } from "node:path";
+async function prepareIdentity(privateKey, knownHosts, base2) {
+  const dir = await mkdtemp(join8(base2 ?? tmpdir(), "shipline-ssh-"));
+  await chmod3(dir, 448);
+  const keyFile = join8(dir, "id");
+  const knownHostsFile = join8(dir, "known_hosts");
+  const key2 = `${privateKey.replace(/\r\n/g, "\n").trim()}
+`;
+  await writeFile5(keyFile, key2, { mode: 384 });
+  await writeFile5(knownHostsFile, `${knownHosts.replace(/\r\n/g, "\n").trim()}
+`, { mode: 384 });
+  return { dir, keyFile, knownHostsFile, dispose: () => rm6(dir, { recursive: true, force: true }) };
+}
+function parseAddress(text, defaults) {
+  const m2 = /^(?:([^@\s]+)@)?(\[[^\]]+\]|[^:@\s[\]]+)(?::(\d{1,5}))?$/.exec(text.trim());
+  if (!m2) throw new Error(`"${text}" is not an SSH address ([user@]host[:port])`);
+  const host = m2[2].replace(/^\[|\]$/g, "");
+  const port = m2[3] ? Number(m2[3]) : defaults.port;
+  if (!(port > 0 && port < 65536)) throw new Error(`"${text}": port ${port} is out of range`);
+  if (host.startsWith("-")) throw new Error(`"${text}": a host name cannot start with "-"`);
+  const user = m2[1] ?? defaults.user;
+  if (user?.startsWith("-")) throw new Error(`"${text}": a user name cannot start with "-"`);
+  return { host, port, ...user ? { user } : {} };
+}
+function describeAddress(a) {
+  const host = a.host.includes(":") ? `[${a.host}]` : a.host;
+  return `${a.user ? `${a.user}@` : ""}${host}${a.port === 22 ? "" : `:${a.port}`}`;
+}
+function shellQuote(value) {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+function remoteCommand(script, args) {
+  return ["sh", "-c", shellQuote(script), "shipline", ...args.map(shellQuote)].join(" ");
+}
+var SshError = class extends Error {
+  constructor(message2, connection) {
+    super(message2);
+    this.connection = connection;
+    this.name = "SshError";
+  }
+  connection;
+};
+function sshArgs(options2) {
+  const { identity, address } = options2;
+  return [
+    "-i",
+    identity.keyFile,
+    "-o",
+    "IdentitiesOnly=yes",
+    "-o",
+    "IdentityAgent=none",
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    "StrictHostKeyChecking=yes",
+    "-o",
+    `UserKnownHostsFile=${identity.knownHostsFile}`,
+    "-o",
+    "GlobalKnownHostsFile=/dev/null",
+    "-o",
+    "UpdateHostKeys=no",
+    "-o",
+    "CheckHostIP=no",
+    "-o",
+    `ConnectTimeout=${options2.connectTimeoutS}`,
+    "-o",
+    "ServerAliveInterval=15",
+    "-o",
+    "ServerAliveCountMax=4",
+    "-o",
+    "LogLevel=ERROR",
+    "-p",
+    String(address.port),
+    ...address.user ? ["-l", address.user] : [],
+    "--",
+    address.host
+  ];
+}
+var MAX_OUTPUT = 4 * 1024 * 1024;
+function connectionProblem(stderr, where) {
+  if (/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed|No (?:ED25519|RSA|ECDSA)? ?host key is known/i.test(stderr))
+    return `${where}: the host key does not match the known_hosts Shipline was given (driver.known-hosts / known-hosts-secret); refused, nothing was changed there. If the host was rebuilt, put its new key in known_hosts.`;
+  if (/Permission denied/i.test(stderr))
+    return `${where}: the host refused the key (Permission denied); add the public key of driver.key-secret to the deploy user's authorized_keys`;
+  if (/Connection refused/i.test(stderr)) return `${where}: connection refused (is sshd running, is the port right?)`;
+  if (/timed out/i.test(stderr)) return `${where}: connection timed out`;
+  if (/Could not resolve hostname/i.test(stderr)) return `${where}: unknown host name`;
+  return `${where}: ssh failed: ${stderr.trim().split("\n").slice(-3).join(" ") || "exit 255"}`;
+}
+function sshRun(command, options2) {
+  const where = describeAddress(options2.address);
+  return new Promise((resolve5, reject) => {
+    const child = spawn3("ssh", [...sshArgs(options2), command], {
+      stdio: [options2.stdin ? "pipe" : "ignore", "pipe", "pipe"],
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: options2.identity.dir, LANG: "C" }
+    });
+    let stdout = "";
+    let stderr = "";
+    let timedOut = false;
+    child.stdout.on("data", (d) => {
+      if (stdout.length < MAX_OUTPUT) stdout += d.toString();
+    });
+    child.stderr.on("data", (d) => {
+      if (stderr.length < MAX_OUTPUT) stderr += d.toString();
+    });
+    if (options2.stdin && child.stdin) {
+      child.stdin.on("error", () => void 0);
+      if ("file" in options2.stdin) createReadStream2(options2.stdin.file).pipe(child.stdin);
+      else child.stdin.end(options2.stdin.text);
+    }
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, options2.timeoutMs);
+    child.on("error", (error63) => {
+      clearTimeout(timer);
+      reject(new SshError(`${where}: cannot run ssh (${error63.message}); install openssh-client on the runner`, true));
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      if (timedOut)
+        reject(new SshError(`${where}: no answer within ${Math.round(options2.timeoutMs / 1e3)} s (driver.timeout); stopped`, false));
+      else if (code === 0) resolve5({ stdout, stderr });
+      else if (code === 255) reject(new SshError(connectionProblem(stderr, where), true));
+      else {
+        const text = stderr.trim().split("\n").slice(-5).join("; ");
+        reject(new SshError(`${where}: ${text || `the remote command exited with code ${code}`}`, false));
+      }
+    });
+  });
+}
+
+// src/rollout/drivers/ssh-scripts.ts
+var INSPECT = String.raw`set -u
+cd "$1" 2>/dev/null || { echo "SHIPLINE-NODIR"; exit 0; }
+if [ -L current ]; then printf 'CURRENT %s\n' "$(readlink current)"
+elif [ -e current ]; then echo "CURRENT-NOT-LINK"
+else echo "CURRENT-NONE"; fi
+for m in releases/*/.shipline.json; do
+  [ -f "$m" ] || continue
+  n=${"$"}{m#releases/}; n=${"$"}{n%/.shipline.json}
+  printf 'META %s ' "$n"; tr -d '\n\r' < "$m"; echo
+done
+echo "HISTORY"
+cat shipline-history 2>/dev/null || true
+`;
+var UPLOAD = String.raw`set -eu
+umask 022
+mkdir -p "$1/releases/$2/.upload"
+cat > "$1/releases/$2/.upload/$3"
+`;
+var INSTALL = String.raw`set -eu
+dir=$1; inc=$2; name=$3; meta=$4; shift 4
+cd "$dir/releases"
+trap 'cd "$dir/releases" && rm -rf "./$inc"' EXIT
+cd "./$inc"
+sum256() {
+  if command -v sha256sum >/dev/null 2>&1; then sha256sum "$1" | cut -d' ' -f1
+  elif command -v shasum >/dev/null 2>&1; then shasum -a 256 "$1" | cut -d' ' -f1
+  else openssl dgst -sha256 -r "$1" | cut -d' ' -f1; fi
+}
+i=0
+for a in "$@"; do
+  case $((i % 3)) in
+  0) sum=$a ;;
+  1) file=$a ;;
+  2)
+    got=$(sum256 "./.upload/$file")
+    if [ "$got" != "$sum" ]; then
+      echo "sha256 of $file on this host is $got, expected $sum: the copy is damaged; nothing was installed" >&2
+      exit 3
+    fi ;;
+  esac
+  i=$((i + 1))
+done
+i=0
+for a in "$@"; do
+  case $((i % 3)) in
+  1) file=$a ;;
+  2)
+    case $a in
+    tar) tar -xf "./.upload/$file" --no-same-owner --no-same-permissions -C . ;;
+    zip) unzip -q -o "./.upload/$file" -d . ;;
+    deb) dpkg-deb -x "./.upload/$file" . ;;
+    *) cp "./.upload/$file" "./$file" ;;
+    esac ;;
+  esac
+  i=$((i + 1))
+done
+rm -rf ./.upload
+printf '%s\n' "$meta" > ./.shipline.json
+cd ..
+rm -rf "./$name"
+mv "./$inc" "./$name"
+trap - EXIT
+`;
+var SWITCH = String.raw`set -eu
+cd "$1"
+if [ "$2" = - ]; then rm -f current
+else
+  [ -f "releases/$2/.shipline.json" ] || { echo "release $2 is not kept in $1; cannot switch to it" >&2; exit 4; }
+  tmp=".current-$$"
+  rm -f "$tmp"
+  ln -s "releases/$2" "$tmp"
+  mv -Tf "$tmp" current 2>/dev/null || mv -hf "$tmp" current
+fi
+[ -e shipline-history ] || printf '%s' "$6" > shipline-history
+printf '%s %s %s %s ssh\n' "$5" "$3" "$2" "$4" >> shipline-history
+cat > .shipline-rollback.tmp
+chmod 0755 .shipline-rollback.tmp
+mv -f .shipline-rollback.tmp shipline-rollback
+`;
+var HOOKS = String.raw`set -eu
+cd "$1/current"
+export SHIPLINE_DIR="$1" SHIPLINE_VERSION="$2" SHIPLINE_PREVIOUS_VERSION="$3" SHIPLINE_STAGE="$4"
+export SHIPLINE_ENVIRONMENT="$5" SHIPLINE_TARGET="$6" SHIPLINE_REGION="$7" SHIPLINE_MODE="$8"
+restart=$9; health=${"$"}{10}; retries=${"$"}{11}; interval=${"$"}{12}
+if [ -n "$restart" ]; then
+  if ! sh -c "$restart"; then echo "the restart command failed" >&2; exit 5; fi
+fi
+if [ -n "$health" ]; then
+  n=1
+  until sh -c "$health"; do
+    if [ "$n" -ge "$retries" ]; then echo "the health check failed $n times" >&2; exit 6; fi
+    n=$((n + 1))
+    sleep "$interval"
+  done
+fi
+`;
+var PRUNE = String.raw`set -eu
+cd "$1/releases"
+shift
+for n in "$@"; do rm -rf "./$n"; done
+for d in .incoming-*; do if [ -e "$d" ]; then rm -rf "./$d"; fi; done
+`;
+
+// src/rollout/drivers/ssh.ts
+function parseInspect(stdout, where) {
+  const lines = stdout.split("\n");
+  if (lines[0] === "SHIPLINE-NODIR") return { current: null, releases: [], history: [] };
+  let current = null;
+  const head = lines[0] ?? "";
+  if (head === "CURRENT-NOT-LINK")
+    throw new Error(`${where}: current is not a symlink; Shipline switches releases by replacing that link. Move it away.`);
+  if (head.startsWith("CURRENT ")) {
+    const link = head.slice("CURRENT ".length);
+    const m2 = /^(?:\.\/)?releases\/([^/]+)\/?$/.exec(link);
+    if (!m2) throw new Error(`${where}: current points at ${link}, outside releases/; Shipline does not manage it.`);
+    current = m2[1];
+  } else if (head !== "CURRENT-NONE") throw new Error(`${where}: unexpected answer from the host: ${head.slice(0, 200)}`);
+  const releases = [];
+  let i = 1;
+  for (; i < lines.length && lines[i] !== "HISTORY"; i++) {
+    const m2 = /^META (\S+) (.*)$/.exec(lines[i] ?? "");
+    if (!m2) continue;
+    try {
+      const meta3 = JSON.parse(m2[2]);
+      if (typeof meta3.version === "string" && typeof meta3.installedAt === "string")
+        releases.push({ name: m2[1], meta: meta3 });
+    } catch {
+    }
+  }
+  const history = parseHistory(lines.slice(i + 1).join("\n")).entries;
+  return { current, releases, history };
+}
+function releasesToPrune(state, keep, protect) {
+  const rank = recency(state.history);
+  const order = [...state.releases].sort(
+    (a, b2) => (rank.get(b2.name) ?? -1) - (rank.get(a.name) ?? -1) || b2.meta.installedAt.localeCompare(a.meta.installedAt)
+  );
+  return order.slice(keep).map((r) => r.name).filter((n) => !protect.includes(n));
+}
+function sshDriver(options2) {
+  const { spec } = options2;
+  const now = options2.now ?? (() => /* @__PURE__ */ new Date());
+  const stepMs2 = parseDuration(spec.timeout) ?? 10 * 6e4;
+  const keyName = spec["key-secret"];
+  let identity;
+  const states = /* @__PURE__ */ new Map();
+  const getIdentity = () => {
+    identity ??= (async () => {
+      const key2 = options2.env[keyName];
+      if (!key2)
+        throw new Error(
+          `the ssh driver needs the private key in ${keyName}: add \`env: { ${keyName}: \${{ secrets.${keyName} }} }\` to the Shipline step`
+        );
+      const fromSecret = spec["known-hosts-secret"] ? options2.env[spec["known-hosts-secret"]] : void 0;
+      if (spec["known-hosts-secret"] && !fromSecret)
+        throw new Error(
+          `driver.known-hosts-secret names ${spec["known-hosts-secret"]}, which is not set: add it to the step's env from secrets`
+        );
+      const knownHosts = [spec["known-hosts"], fromSecret].filter(Boolean).join("\n");
+      if (!knownHosts.trim())
+        throw new Error(
+          "the ssh driver verifies every host key: set driver.known-hosts (known_hosts lines) or driver.known-hosts-secret"
+        );
+      const made = await prepareIdentity(key2, knownHosts, options2.tempDir);
+      process.once("exit", () => rmSync(made.dir, { recursive: true, force: true }));
+      return made;
+    })();
+    return identity;
+  };
+  const one = (targets) => {
+    const [target] = targets;
+    if (!target || targets.length !== 1) throw new Error("the ssh driver deploys one target at a time");
+    const dir = targetDirectory(spec.path, target, "/");
+    const text = spec.hosts?.[target.name] ?? spec.host.replaceAll("{target}", target.name).replaceAll("{region}", target.region);
+    const address = parseAddress(text, { port: spec.port, ...spec.user ? { user: spec.user } : {} });
+    return { target, dir, address, where: `${target.name} (${describeAddress(address)})` };
+  };
+  const run2 = async (address, script, args, stdin) => sshRun(remoteCommand(script, args), {
+    identity: await getIdentity(),
+    address,
+    connectTimeoutS: spec["connect-timeout"],
+    timeoutMs: stepMs2,
+    ...stdin ? { stdin } : {}
+  });
+  const inspect = async (address, dir, where) => parseInspect((await run2(address, INSPECT, [dir])).stdout, where);
+  const switchTo = async (address, dir, name, event, previous) => run2(address, SWITCH, [dir, name ?? "-", event, previous ?? "-", now().toISOString(), HISTORY_HEADER], { text: ROLLBACK_SCRIPT });
+  const hooks = async (address, dir, target, context, version2, previous, withHealth, where) => {
+    if (!spec.restart && !(withHealth && spec.health)) return;
+    const out = await run2(address, HOOKS, [
+      dir,
+      version2,
+      previous,
+      context.stage,
+      context.environment,
+      target.name,
+      target.region,
+      context.mode,
+      spec.restart ?? "",
+      withHealth ? spec.health ?? "" : "",
+      String(spec["health-retries"]),
+      String(spec["health-interval"])
+    ]);
+    for (const line of `${out.stdout}${out.stderr}`.split("\n")) if (line.trim()) options2.log(`[${where}] ${line}`);
+  };
+  return {
+    kind: "ssh",
+    perBatch: false,
+    async before(targets) {
+      const { target, dir, address, where } = one(targets);
+      const state = await inspect(address, dir, where);
+      states.set(target.name, state);
+      return { current: state.current };
+    },
+    async deploy(targets, context) {
+      const { target, dir, address, where } = one(targets);
+      const version2 = options2.source.version;
+      const name = releaseDirName(version2);
+      const state = states.get(target.name) ?? await inspect(address, dir, where);
+      states.delete(target.name);
+      const kept = state.releases.find((r) => r.name === name);
+      if (state.current === name && kept?.meta.version === version2)
+        return { changed: false, detail: `${where}: ${dir} already runs ${version2}` };
+      let how = "switched to the kept release (no download)";
+      const releases = [...state.releases];
+      if (kept?.meta.version !== version2) {
+        const verified = await options2.source.artifacts();
+        await options2.source.tree();
+        const incoming = `.incoming-${randomBytes3(6).toString("hex")}`;
+        for (const file2 of verified.files)
+          await run2(address, UPLOAD, [dir, incoming, file2.name], { file: file2.path });
+        const meta3 = {
+          version: version2,
+          digest: verified.digest,
+          installedAt: now().toISOString(),
+          assets: verified.files.map((f2) => f2.name)
+        };
+        await run2(address, INSTALL, [
+          dir,
+          incoming,
+          name,
+          JSON.stringify(meta3),
+          ...verified.files.flatMap((f2) => [f2.sha256, f2.name, artifactKind(f2.name)])
+        ]);
+        releases.push({ name, meta: meta3 });
+        how = `copied ${verified.files.length} artifact${verified.files.length === 1 ? "" : "s"}, sha256 checked on the host, installed`;
+      }
+      const event = context.mode === "rollback" ? "rollback" : "deploy";
+      await switchTo(address, dir, name, event, state.current);
+      await hooks(address, dir, target, context, version2, options2.previousVersion ?? "", true, where);
+      const history = [
+        ...state.history,
+        { time: now().toISOString(), event, release: name, previous: state.current, by: "ssh" }
+      ];
+      const pruned = releasesToPrune({ current: name, releases, history }, spec.keep, [name, state.current]);
+      if (pruned.length) await run2(address, PRUNE, [dir, ...pruned]);
+      else await run2(address, PRUNE, [dir]);
+      return {
+        changed: true,
+        detail: `${where}: ${how} ${version2} (was ${state.current ?? "nothing"})${pruned.length ? `; pruned ${pruned.join(", ")}` : ""}`
+      };
+    },
+    async restore(targets, before, context) {
+      const { target, dir, address, where } = one(targets);
+      const state = await inspect(address, dir, where);
+      if (before.current !== null && !state.releases.some((r) => r.name === before.current))
+        throw new Error(`${where}: the previous release ${before.current} is no longer kept; cannot switch back`);
+      await switchTo(address, dir, before.current, "restore", state.current);
+      if (before.current !== null)
+        await hooks(address, dir, target, { ...context, mode: "rollback" }, before.current, options2.source.version, false, where);
+      return before.current === null ? `${where}: removed current (there was none before)` : `${where}: current -> ${before.current}`;
+    }
+  };
+}
+
 // action/src/drivers.ts
 function makeDriver(context, source, previous) {
   const driver = context.pipeline.driver;
@@ -54385,6 +54868,15 @@ function makeDriver(context, source, previous) {
     );
   if (driver.type === "directory")
     return directoryDriver({ path: driver.path, keep: driver.keep, base: context.workspace, source });
+  if (driver.type === "ssh")
+    return sshDriver({
+      spec: driver,
+      source,
+      previousVersion: previous?.version ?? null,
+      env: context.env,
+      log: (line) => context.log.info(line),
+      ...context.env.RUNNER_TEMP ? { tempDir: context.env.RUNNER_TEMP } : {}
+    });
   return commandDriver({
     run: driver.run,
     ...driver.rollback ? { rollback: driver.rollback } : {},
@@ -55923,7 +56415,7 @@ var VERIFY_REPORT = "shipline: verification report";
 var MAX_REPORT_CHARS2 = 6e4;
 
 // src/verify/providers/command.ts
-import { readFile as readFile5, rm as rm6 } from "node:fs/promises";
+import { readFile as readFile5, rm as rm7 } from "node:fs/promises";
 import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
 
 // src/verify/kinds/junit.ts
@@ -56029,7 +56521,7 @@ function commandMeasurement(run2) {
 }
 
 // src/verify/providers/process-group.ts
-import { spawn as spawn3 } from "node:child_process";
+import { spawn as spawn4 } from "node:child_process";
 import { createInterface as createInterface2 } from "node:readline";
 var DRAIN_MS = 500;
 function signalGroup2(pid, signal) {
@@ -56048,7 +56540,7 @@ function runInGroup(command, options2) {
       clearTimeout(limit);
       resolve5(result);
     };
-    const child = spawn3("sh", ["-c", command], {
+    const child = spawn4("sh", ["-c", command], {
       cwd: options2.cwd,
       env: options2.env,
       stdio: ["ignore", "pipe", "pipe"],
@@ -56118,7 +56610,7 @@ async function runCommandCheck(deps, call2) {
   const { spec } = call2;
   const timeoutMs = parseDuration(spec.timeout ?? "15m") ?? 15 * 6e4;
   const junitPath = spec.junit ? isAbsolute2(spec.junit) ? spec.junit : resolve3(deps.cwd, spec.junit) : void 0;
-  if (junitPath) await rm6(junitPath, { force: true });
+  if (junitPath) await rm7(junitPath, { force: true });
   const prefix = `[${call2.check}] `;
   deps.log(`${prefix}running the test command (time limit ${spec.timeout ?? "15m"})`);
   const result = await runInGroup(spec.run, {
@@ -56367,7 +56859,7 @@ async function rollout(context) {
   });
   const source = releaseSource(context, tag, release);
   await source.artifacts();
-  if (context.pipeline.driver?.type === "directory") await source.tree();
+  if (context.pipeline.driver?.type === "directory" || context.pipeline.driver?.type === "ssh") await source.tree();
   const deployed = await deployWaves(context, {
     mode: "rollout",
     waves: plan2.waves,
@@ -56941,7 +57433,7 @@ function readInputs(env) {
     pipeline: getInput(Input.pipeline),
     from: getInput(Input.from),
     reason: getInput(Input.reason),
-    workDir: getInput(Input.workDir) || join8(env.RUNNER_TEMP || tmpdir(), "shipline")
+    workDir: getInput(Input.workDir) || join9(env.RUNNER_TEMP || tmpdir2(), "shipline")
   };
 }
 var log = {
@@ -56959,7 +57451,7 @@ async function execute(deps) {
     throw new Error("GITHUB_REPOSITORY is not set; run the Action in a GitHub Actions workflow");
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
   const apiUrl = env.GITHUB_API_URL || "https://api.github.com";
-  const configPath = isAbsolute3(inputs.config) ? inputs.config : join8(workspace, inputs.config);
+  const configPath = isAbsolute3(inputs.config) ? inputs.config : join9(workspace, inputs.config);
   let text;
   try {
     text = await readFile6(configPath, "utf8");

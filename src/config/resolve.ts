@@ -3,6 +3,7 @@ import { Gates } from "./schema/gates.js";
 import { Notify } from "./schema/notify.js";
 import type { ConfigFile, PipelineInput } from "./schema/pipeline.js";
 import type { Stage } from "./schema/stage.js";
+import { targetNameProblem } from "./schema/targets.js";
 import type { Config, Pipeline, ResolvedStage } from "./types.js";
 
 export interface ResolveProblem {
@@ -22,6 +23,20 @@ export function resolveConfig(
     : [[DEFAULT_PIPELINE, shared, []]];
   const problems: ResolveProblem[] = [];
   const pipelines = entries.map(([name, input, at]) => resolvePipeline(name, input, at, problems));
+  // Target names against the driver that will use them (top-level targets: reported once, at their own path).
+  const seen = new Set<string>();
+  for (const [name, input, at] of entries) {
+    const targetsAt = named?.[name]?.targets ? [...at, "targets"] : ["targets"];
+    for (const [region, list] of Object.entries(input.targets ?? {}))
+      list.forEach((target, i) => {
+        const message = targetNameProblem(target, input.driver);
+        const path = [...targetsAt, region, i];
+        if (message && !seen.has(`${path.join(".")}:${message}`)) {
+          seen.add(`${path.join(".")}:${message}`);
+          problems.push({ path, message });
+        }
+      });
+  }
   if (named && Object.keys(named).length === 0)
     problems.push({ path: ["pipelines"], message: "declare at least one pipeline" });
   return problems.length ? { ok: false, problems } : { ok: true, config: { version: 1, pipelines } };

@@ -7,6 +7,7 @@ import { Gates } from "./gates.js";
 import { Markers } from "./markers.js";
 import { Notify } from "./notify.js";
 import { Stage } from "./stage.js";
+import { TargetName } from "./targets.js";
 
 /** Fields every pipeline has; at the top level they are also the defaults of `pipelines`. */
 export const pipelineFields = {
@@ -22,7 +23,7 @@ export const pipelineFields = {
     .describe('Glob of release tags this pipeline deploys, e.g. "api/v*" (default "*").'),
   artifacts: Artifacts.optional(),
   targets: z
-    .record(Name, z.array(z.string().min(1)).min(1))
+    .record(Name, z.array(TargetName).min(1))
     .optional()
     .describe("Hosts or slots, grouped by region: { eu-west: [web-1, web-2] }."),
   driver: Driver.optional(),

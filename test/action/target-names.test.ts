@@ -1,0 +1,92 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/run.js";
+import { parseConfig } from "../../src/config/parse.js";
+import { configCheck } from "../../src/pipeline/config-check.js";
+import { checksumFile, tarball } from "./helpers/assets.js";
+import { buildBundle, runBundle } from "./helpers/bundle.js";
+import { FakeGitHub } from "./helpers/github.js";
+
+let root: string;
+let github: FakeGitHub;
+
+const directoryConfig = (root: string) => `artifacts: { assets: ["app-*.tar.gz"], checksums: SHA256SUMS }
+targets: { eu: [web-1, slots/blue] }
+driver: { type: directory, path: "${root}/targets/{target}" }
+stages: [{ name: production }]
+`;
+const PROBLEM =
+  /targets\.eu\[1\] \(line 2, column \d+\): target "slots\/blue" cannot be a folder name in driver\.path ".*\/targets\/\{target\}" \(directory driver\)/;
+
+beforeAll(async () => {
+  buildBundle();
+  root = mkdtempSync(join(tmpdir(), "shipline-target-names-"));
+  mkdirSync(join(root, "ws/.github"), { recursive: true });
+  writeFileSync(join(root, "ws/.github/shipline.yml"), directoryConfig(root));
+  github = new FakeGitHub();
+  const asset = { name: "app-v1.tar.gz", data: tarball(root, { VERSION: "v1" }) };
+  github.addRelease("v1", [asset, { name: "SHA256SUMS", data: checksumFile([asset]) }]);
+  await github.start();
+}, 120_000);
+
+afterAll(async () => {
+  await github.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe("target names that cannot work with the driver are refused at config time", () => {
+  it("by the built Action, before any download or target", async () => {
+    const run = await runBundle(
+      root,
+      { release: "v1", stage: "production", token: "t", "work-dir": join(root, "work") },
+      { GITHUB_REPOSITORY: "acme/shop", GITHUB_API_URL: github.url, GITHUB_WORKSPACE: join(root, "ws") },
+    );
+    expect(run.code, run.stdout).toBe(1);
+    expect(run.stdout).toMatch(PROBLEM);
+    expect(github.downloads()).toEqual([]);
+    expect(existsSync(join(root, "targets"))).toBe(false);
+  }, 30_000);
+
+  it("by `shipline validate`", async () => {
+    const out: string[] = [];
+    const code = await runCli(["validate", "--dir", join(root, "ws")], {
+      out: (l) => out.push(l),
+      err: (l) => out.push(l),
+    });
+    expect(code).toBe(1);
+    expect(out.join("\n")).toMatch(PROBLEM);
+  });
+
+  it("by the App's config check run", () => {
+    const check = configCheck("a".repeat(40), parseConfig(directoryConfig("/srv")));
+    expect(check.conclusion).toBe("failure");
+    expect(check.summary).toContain("targets.eu[1]");
+    expect(check.summary).toContain('target "slots/blue" cannot be a folder name');
+  });
+
+  it("the command driver takes host names, user@host and [v6]:port, never a leading '-' or whitespace", () => {
+    const config = (targets: string) =>
+      parseConfig(
+        `targets: { eu: ${targets} }\ndriver: { type: command, run: "true" }\nstages: [{ name: p }]\n`,
+      );
+    expect(config(`["deploy@web-1.example.com", "[::1]:2222", "slots/blue"]`).ok).toBe(true);
+    const bad = config(`["-oProxyCommand=sh", "web 2"]`);
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.problems.map((p) => p.path)).toEqual(["targets.eu[0]", "targets.eu[1]"]);
+  });
+
+  it("checks the targets a named pipeline inherits against its own driver", () => {
+    const result = parseConfig(`targets: { eu: [web-1, "a/b"] }
+pipelines:
+  api: { driver: { type: command, run: "true" }, stages: [{ name: p }] }
+  web: { driver: { type: directory, path: "/srv/{target}" }, stages: [{ name: p }] }
+`);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.problems).toHaveLength(1);
+      expect(result.problems[0]).toMatchObject({ path: "targets.eu[1]", line: 1 });
+    }
+  });
+});
