@@ -1,6 +1,6 @@
 // Two App replicas (node lib/app/server.js, as `npm start` runs them) share one real Redis for GitHub rate
 // limiting (REDIS_URL: Probot hands octokit's throttling plugin a Bottleneck Redis connection, which
-// src/app/octokit.ts keeps). The same release delivered to both at once is dispatched exactly once.
+// src/app/octokit.ts keeps and also uses for the installation's write budget). The same release delivered to both at once is dispatched exactly once.
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -74,7 +74,8 @@ describe("several replicas behind a load balancer, sharing Redis", () => {
     // Both replicas' octokit throttling used the shared Redis (Bottleneck's cluster keys, one per limiter).
     const keys = redis.keys();
     expect(keys.some((k) => k.startsWith(`b_octokit-global-shipline-${APP_ID}`))).toBe(true);
-    expect(keys.some((k) => k.startsWith(`b_octokit-write-shipline-${APP_ID}`))).toBe(true);
+    // Writes draw on the installation's write budget, one log in Redis for the whole fleet.
+    expect(keys.some((k) => k.startsWith(`shipline-writes:${APP_ID}:`))).toBe(true);
     const logs = replicas.map((r) => r.log()).join("\n");
     expect(logs).not.toMatch(/"source":"bottleneck"|ECONNREFUSED/);
     expect(gh.violations).toEqual([]);

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readlinkSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { httpFetch } from "../standin/http-fetch.js";
-import type { RepoState, RunningStandin, WorkflowJob } from "../standin/index.js";
+import type { RepoState, RunningStandin, StandinOptions, WorkflowJob } from "../standin/index.js";
 import { startStandin } from "../standin/index.js";
 import type { JsonObject } from "../standin/openapi/spec.js";
 import { issueCommentPayload } from "../standin/payloads.js";
@@ -40,6 +40,10 @@ export interface WorldOptions {
   runWorkflows?: boolean;
   protectionTimeoutMs?: number;
   repo?: string;
+  /** GitHub's secondary limits as the stand-in should enforce them (default: none). */
+  secondaryLimits?: StandinOptions["secondaryLimits"];
+  /** Extra environment for every App process (e.g. SHIPLINE_WRITE_BUDGET, REDIS_URL). */
+  appEnv?: Record<string, string>;
 }
 
 export interface World {
@@ -107,6 +111,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     appId: APP_ID,
     ...(options.runWorkflows === false ? {} : { runner }),
     protectionTimeoutMs: options.protectionTimeoutMs ?? 60_000,
+    ...(options.secondaryLimits ? { secondaryLimits: options.secondaryLimits } : {}),
   });
   const times = stampTimes(gh.standin);
   repo = gh.standin.repo();
@@ -118,7 +123,14 @@ export async function startWorld(options: WorldOptions): Promise<World> {
   try {
     const count = options.apps ?? 1;
     for (let i = 0; i < count; i++)
-      apps.push(await startApp({ githubUrl: gh.url, appId: APP_ID, webhookSecret: SECRET }));
+      apps.push(
+        await startApp({
+          githubUrl: gh.url,
+          appId: APP_ID,
+          webhookSecret: SECRET,
+          ...(options.appEnv ? { env: options.appEnv } : {}),
+        }),
+      );
   } catch (err) {
     await Promise.all(apps.map((a) => a.stop()));
     await gh.stop();

@@ -137,6 +137,8 @@ async function answer(
   const asApp = op.template.startsWith("/app") || op.template.endsWith("/installation");
   const actor = actorFor(s, req, asApp);
   if (!actor) return error(401, "Bad credentials");
+  const limited = asApp ? undefined : s.limits?.admit(actor.login, method, op.template);
+  if (limited) return limited;
   let repo: RepoState | undefined;
   if (op.template.startsWith("/repos/{owner}/{repo}")) {
     repo = s.repos.get(`${op.pathParams.owner}/${op.pathParams.repo}`.toLowerCase());
