@@ -46,7 +46,7 @@ var require_dist = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.format = format;
-    exports.parse = parse5;
+    exports.parse = parse6;
     var TEXT_REGEXP = /^[\u0009\u0020-\u007e\u0080-\u00ff]*$/;
     var TOKEN_REGEXP = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
     var QUOTE_REGEXP = /[\\"]/g;
@@ -73,7 +73,7 @@ var require_dist = __commonJS({
       }
       return result;
     }
-    function parse5(header, options) {
+    function parse6(header, options) {
       const stopChar = options?.comma === true ? COMMA : 65536;
       const len = header.length;
       let index = skipOWS(header, options?.start ?? 0, len);
@@ -1236,16 +1236,16 @@ var require_foldFlowLines = __commonJS({
         onFold();
       let res = text.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
-        const fold = folds[i2];
+        const fold2 = folds[i2];
         const end2 = folds[i2 + 1] || text.length;
-        if (fold === 0)
+        if (fold2 === 0)
           res = `
 ${indent}${text.slice(0, end2)}`;
         else {
-          if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+          if (mode === FOLD_QUOTED && escapedFolds[fold2])
+            res += `${text[fold2]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent}${text.slice(fold2 + 1, end2)}`;
         }
       }
       return res;
@@ -4811,31 +4811,31 @@ var require_resolve_flow_scalar = __commonJS({
       };
     }
     function plainValue(source, onError) {
-      let badChar = "";
+      let badChar2 = "";
       switch (source[0]) {
         /* istanbul ignore next should not happen */
         case "	":
-          badChar = "a tab character";
+          badChar2 = "a tab character";
           break;
         case ",":
-          badChar = "flow indicator character ,";
+          badChar2 = "flow indicator character ,";
           break;
         case "%":
-          badChar = "directive indicator character %";
+          badChar2 = "directive indicator character %";
           break;
         case "|":
         case ">": {
-          badChar = `block scalar indicator ${source[0]}`;
+          badChar2 = `block scalar indicator ${source[0]}`;
           break;
         }
         case "@":
         case "`": {
-          badChar = `reserved character ${source[0]}`;
+          badChar2 = `reserved character ${source[0]}`;
           break;
         }
       }
-      if (badChar)
-        onError(0, "BAD_SCALAR_START", `Plain value cannot start with ${badChar}`);
+      if (badChar2)
+        onError(0, "BAD_SCALAR_START", `Plain value cannot start with ${badChar2}`);
       return unfoldLines(source);
     }
     function singleQuotedValue(source, onError) {
@@ -4884,8 +4884,8 @@ var require_resolve_flow_scalar = __commonJS({
         if (ch === "\r" && source[i + 1] === "\n")
           continue;
         if (ch === "\n") {
-          const { fold, offset } = foldNewline(source, i);
-          res += fold;
+          const { fold: fold2, offset } = foldNewline(source, i);
+          res += fold2;
           i = offset;
         } else if (ch === "\\") {
           let next = source[++i];
@@ -4925,19 +4925,19 @@ var require_resolve_flow_scalar = __commonJS({
       return res;
     }
     function foldNewline(source, offset) {
-      let fold = "";
+      let fold2 = "";
       let ch = source[offset + 1];
       while (ch === " " || ch === "	" || ch === "\n" || ch === "\r") {
         if (ch === "\r" && source[offset + 2] !== "\n")
           break;
         if (ch === "\n")
-          fold += "\n";
+          fold2 += "\n";
         offset += 1;
         ch = source[offset + 1];
       }
-      if (!fold)
-        fold = " ";
-      return { fold, offset };
+      if (!fold2)
+        fold2 = " ";
+      return { fold: fold2, offset };
     }
     var escapeCodes = {
       "0": "\0",
@@ -6493,15 +6493,15 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list2, type) {
-      for (let i = 0; i < list2.length; ++i)
-        if (list2[i].type === type)
+    function includesToken(list3, type) {
+      for (let i = 0; i < list3.length; ++i)
+        if (list3[i].type === type)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list2) {
-      for (let i = 0; i < list2.length; ++i) {
-        switch (list2[i].type) {
+    function findNonEmptyIndex(list3) {
+      for (let i = 0; i < list3.length; ++i) {
+        switch (list3[i].type) {
           case "space":
           case "comment":
           case "newline":
@@ -7409,7 +7409,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse5(src, reviver, options) {
+    function parse6(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -7450,7 +7450,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse5;
+    exports.parse = parse6;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument2;
     exports.stringify = stringify;
@@ -7508,6 +7508,375 @@ var require_dist2 = __commonJS({
     exports.visitAsync = visit2.visitAsync;
   }
 });
+
+// src/cli/main.ts
+import { createInterface } from "node:readline/promises";
+
+// src/cli/run.ts
+import { readFileSync } from "node:fs";
+
+// src/config/suggest.ts
+function editDistance(a, b) {
+  const d = Array.from(
+    { length: a.length + 1 },
+    (_, i) => Array.from({ length: b.length + 1 }, (_2, j) => i === 0 ? j : j === 0 ? i : 0)
+  );
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, d[i - 2][j - 2] + 1);
+      d[i][j] = best;
+    }
+  }
+  return d[a.length][b.length];
+}
+function nearest(word, known) {
+  const w = word.toLowerCase();
+  const limit = w.length <= 4 ? 1 : 2;
+  let best;
+  for (const name of known) {
+    const distance = editDistance(w, name.toLowerCase());
+    if (distance <= limit && (!best || distance < best.distance)) best = { name, distance };
+  }
+  return best?.name;
+}
+
+// src/audit/format.ts
+var time = (iso) => iso ? iso.replace("T", " ").replace(/\.\d{3}Z$/, "Z") : "(unknown time)     ";
+function timelineText(t) {
+  const width = Math.max(8, ...t.entries.map((e) => (e.stage ?? e.environment ?? "").length));
+  return [
+    `Release ${t.release.tag} (commit ${t.release.sha.slice(0, 7)}) ${t.release.htmlUrl}`,
+    "",
+    ...t.entries.map(
+      (e) => `${time(e.at)}  ${(e.stage ?? e.environment ?? "release").padEnd(width)}  ${e.text}${e.url ? `  <${e.url}>` : ""}`
+    )
+  ].join("\n");
+}
+
+// src/audit/read.ts
+var MAX_PAGES = 10;
+async function pages(gh, route, params, key) {
+  const out = [];
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const { data } = await gh.request(route, { ...params, per_page: 100, page });
+    const items = key ? data?.[key] ?? [] : data ?? [];
+    out.push(...items);
+    if (items.length < 100) break;
+  }
+  return out;
+}
+var s = (v) => typeof v === "string" ? v : null;
+async function readAuditSource(gh, repo, tag) {
+  const { data: r } = await gh.request("GET /repos/{owner}/{repo}/releases/tags/{tag}", { ...repo, tag });
+  const { data: commit } = await gh.request("GET /repos/{owner}/{repo}/commits/{ref}", {
+    ...repo,
+    ref: tag
+  });
+  const release = {
+    tag,
+    sha: String(commit.sha),
+    author: s(r.author?.login) ?? "",
+    createdAt: s(r.created_at),
+    publishedAt: s(r.published_at),
+    htmlUrl: s(r.html_url) ?? "",
+    prerelease: r.prerelease === true
+  };
+  const runs = await pages(
+    gh,
+    "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
+    { ...repo, ref: release.sha, filter: "all" },
+    "check_runs"
+  );
+  const checkRuns2 = runs.map((c) => ({
+    id: Number(c.id),
+    name: String(c.name),
+    status: String(c.status),
+    conclusion: s(c.conclusion),
+    startedAt: s(c.started_at),
+    completedAt: s(c.completed_at),
+    title: s(c.output?.title),
+    summary: s(c.output?.summary),
+    detailsUrl: s(c.details_url),
+    appId: typeof c.app?.id === "number" ? c.app.id : null
+  }));
+  const list3 = await pages(gh, "GET /repos/{owner}/{repo}/deployments", { ...repo, ref: tag });
+  const deployments = [];
+  for (const d of list3) {
+    const statuses = await pages(gh, "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
+      ...repo,
+      deployment_id: d.id
+    });
+    deployments.push({
+      id: Number(d.id),
+      environment: String(d.environment),
+      ref: String(d.ref),
+      createdAt: String(d.created_at),
+      creator: s(d.creator?.login),
+      statuses: statuses.map((st) => ({
+        id: Number(st.id),
+        state: String(st.state),
+        createdAt: String(st.created_at),
+        description: s(st.description) ?? "",
+        creator: s(st.creator?.login),
+        logUrl: s(st.log_url) ?? s(st.target_url)
+      }))
+    });
+  }
+  return { release, checkRuns: checkRuns2, deployments };
+}
+
+// src/audit/records.ts
+var MAX_SCAN = 7e4;
+var RECORD = /<!-- shipline:([a-z][a-z-]{0,31}) (\{[^\n]{0,4096}?\}) -->/g;
+function scanRecords(text) {
+  if (!text) return [];
+  const hay = text.length > MAX_SCAN ? text.slice(0, MAX_SCAN) : text;
+  const out = [];
+  for (const m of hay.matchAll(RECORD)) {
+    let json2;
+    try {
+      json2 = JSON.parse(m[2]);
+    } catch {
+      continue;
+    }
+    if (typeof json2 !== "object" || json2 === null || Array.isArray(json2)) continue;
+    const data = {};
+    for (const [k, v] of Object.entries(json2))
+      if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") data[k] = v;
+    out.push({ kind: m[1], data, raw: m[0] });
+  }
+  return out;
+}
+
+// src/audit/timeline.ts
+var STAGE_PREFIX = "shipline / ";
+var RELEASE_CHECK = "shipline";
+var CONFIG_CHECK = "shipline / config";
+var str = (v) => typeof v === "string" && v ? v : void 0;
+var at = (v) => {
+  const s2 = str(v);
+  return s2 && !Number.isNaN(Date.parse(s2)) ? new Date(s2).toISOString() : void 0;
+};
+var by = (login2) => login2 ? `@${login2}` : "someone";
+function shiplineRuns(runs) {
+  const named = runs.filter(
+    (r) => r.name === RELEASE_CHECK || r.name.startsWith(STAGE_PREFIX) && r.name !== CONFIG_CHECK
+  );
+  const owner = named.filter((r) => r.name === RELEASE_CHECK).sort((a, b) => a.id - b.id)[0]?.appId;
+  return owner == null ? named : named.filter((r) => r.appId === owner);
+}
+function describeRecord(r) {
+  const d = r.data;
+  const stage = str(d.stage);
+  const environment = str(d.environment);
+  const extra = { ...stage ? { stage } : {}, ...environment ? { environment } : {} };
+  switch (r.kind) {
+    case "approval":
+      return {
+        text: `approved ${str(d.release) ?? ""} for ${stage ?? "?"} by ${by(str(d.login))}`,
+        actor: str(d.login) ?? "",
+        ...extra
+      };
+    case "hotfix":
+      return {
+        text: `hotfix declared by ${by(str(d.by))}: ${str(d.reason) ?? ""} (bake times skipped)`,
+        actor: str(d.by) ?? "",
+        ...extra
+      };
+    case "command":
+      return {
+        text: `${str(d.command) ?? "command"} by ${by(str(d.actor))}: ${str(d.outcome) ?? "?"}`,
+        actor: str(d.actor) ?? "",
+        ...extra
+      };
+    case "lock":
+      return {
+        text: `${environment ?? "environment"} locked by ${by(str(d.owner))}: ${str(d.reason) ?? ""}`,
+        actor: str(d.owner) ?? "",
+        ...extra
+      };
+    case "unlock":
+      return {
+        text: `${environment ?? "environment"} unlocked by ${by(str(d.by))}`,
+        actor: str(d.by) ?? "",
+        ...extra
+      };
+    case "dispatched":
+      return {
+        text: `deploy job dispatched${d.run !== void 0 ? ` (workflow run ${d.run})` : ""}`,
+        ...extra
+      };
+    case "rolled-back":
+      return { text: `rolled back to ${str(d.to) ?? "the previous release"}`, ...extra };
+    case "rollback-failed":
+      return { text: `rollback to ${str(d.to) ?? "the previous release"} failed`, ...extra };
+    case "pause":
+      return { text: `paused by ${by(str(d.by))}`, actor: str(d.by) ?? "", ...extra };
+    case "resume":
+      return { text: `resumed by ${by(str(d.by))}`, actor: str(d.by) ?? "", ...extra };
+    case "awaiting-approval":
+      return { text: `waiting for approval${environment ? ` to deploy to ${environment}` : ""}`, ...extra };
+    case "inconclusive":
+      return { text: "verification inconclusive: waiting for a decision", ...extra };
+    default: {
+      const fields = Object.entries(d).filter(([k]) => k !== "at").map(([k, v]) => `${k}=${v}`).join(", ");
+      return { text: `${r.kind}${fields ? `: ${fields}` : ""}`, ...extra };
+    }
+  }
+}
+function checkRunEntries(run) {
+  const stage = run.name === RELEASE_CHECK ? void 0 : run.name.slice(STAGE_PREFIX.length);
+  const source = `check run ${run.name}`;
+  const base = { ...stage ? { stage } : {}, source, ...run.detailsUrl ? { url: run.detailsUrl } : {} };
+  const out = [];
+  const started = at(run.startedAt);
+  const completed = run.status === "completed" ? at(run.completedAt) : void 0;
+  if (started && stage) out.push({ ...base, at: started, kind: "stage.started", text: `${stage} started` });
+  if (completed)
+    out.push({
+      ...base,
+      at: completed,
+      kind: stage ? `stage.${run.conclusion ?? "completed"}` : `release.${run.conclusion ?? "completed"}`,
+      text: `${stage ?? "release"} ${run.conclusion ?? "completed"}${run.title ? `: ${run.title}` : ""}`
+    });
+  else if (run.title)
+    out.push({
+      ...base,
+      at: started ?? completed ?? "",
+      kind: stage ? `stage.${run.status}` : `release.${run.status}`,
+      text: `${stage ?? "release"} ${run.status.replace("_", " ")}: ${run.title}`
+    });
+  const fallback = completed ?? started ?? "";
+  for (const record2 of scanRecords(run.summary)) {
+    const d = describeRecord(record2);
+    const own2 = at(record2.data.at);
+    out.push({
+      ...base,
+      ...d,
+      ...d.stage ?? stage ? { stage: d.stage ?? stage } : {},
+      at: own2 ?? fallback,
+      kind: record2.kind
+    });
+  }
+  return out;
+}
+function buildTimeline(source) {
+  const { release } = source;
+  const entries = [];
+  const published = at(release.publishedAt) ?? at(release.createdAt);
+  if (published)
+    entries.push({
+      at: published,
+      kind: "release.published",
+      actor: release.author,
+      text: `${release.tag} published by ${by(release.author)}${release.prerelease ? " (pre-release)" : ""}`,
+      source: "release",
+      url: release.htmlUrl
+    });
+  for (const run of shiplineRuns(source.checkRuns)) entries.push(...checkRunEntries(run));
+  for (const d of source.deployments) {
+    if (d.ref !== release.tag) continue;
+    entries.push({
+      at: at(d.createdAt) ?? "",
+      kind: "deployment.created",
+      environment: d.environment,
+      ...d.creator ? { actor: d.creator } : {},
+      text: `deployment ${d.id} to ${d.environment} created`,
+      source: `deployment ${d.id}`
+    });
+    for (const s2 of d.statuses)
+      entries.push({
+        at: at(s2.createdAt) ?? "",
+        kind: `deployment.${s2.state}`,
+        environment: d.environment,
+        ...s2.creator ? { actor: s2.creator } : {},
+        text: `${d.environment}: ${s2.state}${s2.description ? `: ${s2.description}` : ""}`,
+        source: `deployment ${d.id}`,
+        ...s2.logUrl ? { url: s2.logUrl } : {}
+      });
+  }
+  const seen = /* @__PURE__ */ new Set();
+  const unique = entries.filter((e) => {
+    const key = `${e.kind}|${e.stage ?? ""}|${e.text}|${e.kind.includes(".") ? e.at : ""}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const order = unique.map((e, i) => ({ e, i }));
+  order.sort((a, b) => (a.e.at || "~").localeCompare(b.e.at || "~") || a.i - b.i);
+  return { release, entries: order.map((o) => o.e) };
+}
+
+// src/cli/args.ts
+function unknown(arg, known) {
+  const name = /^--?([^=]*)/.exec(arg)?.[1] ?? arg;
+  const guess = arg.startsWith("-") ? nearest(name, known) : void 0;
+  return `unknown argument ${arg}${guess ? ` (did you mean --${guess}?)` : ""}`;
+}
+function parseFlags(args, known) {
+  const flags = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const m = /^--([a-z][a-z-]*)(?:=(.*))?$/.exec(arg);
+    if (!m || !known.includes(m[1])) return { ok: false, error: unknown(arg, known) };
+    const value = m[2] ?? args[++i];
+    if (value === void 0 || value.startsWith("--")) return { ok: false, error: `--${m[1]} needs a value` };
+    flags[m[1]] = value;
+  }
+  return { ok: true, flags };
+}
+function parseArgs(args, spec) {
+  const values = spec.values ?? [];
+  const switches = spec.switches ?? [];
+  const out = { positionals: [], flags: {}, switches: /* @__PURE__ */ new Set() };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--") {
+      out.rest = args.slice(i + 1).join(" ");
+      break;
+    }
+    if (!arg.startsWith("-") || arg === "-") {
+      out.positionals.push(arg);
+      continue;
+    }
+    const m = /^--([a-z][a-z-]*)(?:=(.*))?$/.exec(arg);
+    const name = m?.[1];
+    if (name && switches.includes(name) && m[2] === void 0) {
+      out.switches.add(name);
+      continue;
+    }
+    if (!name || !values.includes(name)) return { ok: false, error: unknown(arg, [...values, ...switches]) };
+    const value = m[2] ?? args[++i];
+    if (value === void 0 || m[2] === void 0 && value.startsWith("--"))
+      return { ok: false, error: `--${name} needs a value` };
+    out.flags[name] = value;
+  }
+  if (spec.positionals !== void 0 && out.positionals.length > spec.positionals)
+    return { ok: false, error: `unexpected argument ${out.positionals[spec.positionals]}` };
+  return { ok: true, args: out };
+}
+
+// src/cli/exit.ts
+var EXIT = {
+  /** Done: the config is valid, the command was accepted, the release went through. */
+  ok: 0,
+  /** The answer is "no": problems in the config, a refused command, a failed release, a stale runbook. */
+  failed: 1,
+  /** The command line is wrong: unknown command or flag, a missing argument. Nothing was done. */
+  usage: 2,
+  /** Not authenticated, or the token may not do this. */
+  auth: 3,
+  /** The release, tag or file named does not exist. */
+  notFound: 4,
+  /** GitHub could not be reached (offline, DNS, a wrong GH_HOST), or the App did not answer in time. */
+  unavailable: 5
+};
+
+// src/cli/github.ts
+import { spawnSync } from "node:child_process";
 
 // node_modules/universal-user-agent/index.js
 function getUserAgent() {
@@ -11378,515 +11747,177 @@ var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRes
   }
 );
 
-// src/audit/format.ts
-var time = (iso) => iso ? iso.replace("T", " ").replace(/\.\d{3}Z$/, "Z") : "(unknown time)     ";
-function timelineText(t) {
-  const width = Math.max(8, ...t.entries.map((e) => (e.stage ?? e.environment ?? "").length));
-  return [
-    `Release ${t.release.tag} (commit ${t.release.sha.slice(0, 7)}) ${t.release.htmlUrl}`,
-    "",
-    ...t.entries.map(
-      (e) => `${time(e.at)}  ${(e.stage ?? e.environment ?? "release").padEnd(width)}  ${e.text}${e.url ? `  <${e.url}>` : ""}`
-    )
-  ].join("\n");
+// src/cli/github.ts
+function defaultExec(command, args, cwd) {
+  const r = spawnSync(command, args, { cwd, encoding: "utf8", timeout: 1e4 });
+  return r.status === 0 ? r.stdout.trim() : void 0;
 }
-
-// src/audit/read.ts
-var MAX_PAGES = 10;
-async function pages(gh, route, params, key) {
-  const out = [];
-  for (let page = 1; page <= MAX_PAGES; page++) {
-    const { data } = await gh.request(route, { ...params, per_page: 100, page });
-    const items = key ? data?.[key] ?? [] : data ?? [];
-    out.push(...items);
-    if (items.length < 100) break;
+var CliError = class extends Error {
+  constructor(message, code2) {
+    super(message);
+    this.code = code2;
   }
-  return out;
-}
-var s = (v) => typeof v === "string" ? v : null;
-async function readAuditSource(gh, repo, tag) {
-  const { data: r } = await gh.request("GET /repos/{owner}/{repo}/releases/tags/{tag}", { ...repo, tag });
-  const { data: commit } = await gh.request("GET /repos/{owner}/{repo}/commits/{ref}", {
-    ...repo,
-    ref: tag
-  });
-  const release = {
-    tag,
-    sha: String(commit.sha),
-    author: s(r.author?.login) ?? "",
-    createdAt: s(r.created_at),
-    publishedAt: s(r.published_at),
-    htmlUrl: s(r.html_url) ?? "",
-    prerelease: r.prerelease === true
-  };
-  const runs = await pages(
-    gh,
-    "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
-    { ...repo, ref: release.sha, filter: "all" },
-    "check_runs"
-  );
-  const checkRuns = runs.map((c) => ({
-    id: Number(c.id),
-    name: String(c.name),
-    status: String(c.status),
-    conclusion: s(c.conclusion),
-    startedAt: s(c.started_at),
-    completedAt: s(c.completed_at),
-    title: s(c.output?.title),
-    summary: s(c.output?.summary),
-    detailsUrl: s(c.details_url),
-    appId: typeof c.app?.id === "number" ? c.app.id : null
-  }));
-  const list2 = await pages(gh, "GET /repos/{owner}/{repo}/deployments", { ...repo, ref: tag });
-  const deployments = [];
-  for (const d of list2) {
-    const statuses = await pages(gh, "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
-      ...repo,
-      deployment_id: d.id
-    });
-    deployments.push({
-      id: Number(d.id),
-      environment: String(d.environment),
-      ref: String(d.ref),
-      createdAt: String(d.created_at),
-      creator: s(d.creator?.login),
-      statuses: statuses.map((st) => ({
-        id: Number(st.id),
-        state: String(st.state),
-        createdAt: String(st.created_at),
-        description: s(st.description) ?? "",
-        creator: s(st.creator?.login),
-        logUrl: s(st.log_url) ?? s(st.target_url)
-      }))
-    });
-  }
-  return { release, checkRuns, deployments };
-}
-
-// src/audit/records.ts
-var MAX_SCAN = 7e4;
-var RECORD = /<!-- shipline:([a-z][a-z-]{0,31}) (\{[^\n]{0,4096}?\}) -->/g;
-function scanRecords(text) {
-  if (!text) return [];
-  const hay = text.length > MAX_SCAN ? text.slice(0, MAX_SCAN) : text;
-  const out = [];
-  for (const m of hay.matchAll(RECORD)) {
-    let json2;
-    try {
-      json2 = JSON.parse(m[2]);
-    } catch {
-      continue;
-    }
-    if (typeof json2 !== "object" || json2 === null || Array.isArray(json2)) continue;
-    const data = {};
-    for (const [k, v] of Object.entries(json2))
-      if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") data[k] = v;
-    out.push({ kind: m[1], data, raw: m[0] });
-  }
-  return out;
-}
-
-// src/audit/timeline.ts
-var STAGE_PREFIX = "shipline / ";
-var RELEASE_CHECK = "shipline";
-var CONFIG_CHECK = "shipline / config";
-var str = (v) => typeof v === "string" && v ? v : void 0;
-var at = (v) => {
-  const s2 = str(v);
-  return s2 && !Number.isNaN(Date.parse(s2)) ? new Date(s2).toISOString() : void 0;
+  code;
 };
-var by = (login) => login ? `@${login}` : "someone";
-function shiplineRuns(runs) {
-  const named = runs.filter(
-    (r) => r.name === RELEASE_CHECK || r.name.startsWith(STAGE_PREFIX) && r.name !== CONFIG_CHECK
+function repoFromRemote(url2) {
+  const m = /^(?:https?:\/\/[^/]+\/|ssh:\/\/[^/]+\/|[\w.-]+@[^:]+:)([\w.-]+)\/([\w.-]+?)(?:\.git)?\/?$/.exec(
+    url2.trim()
   );
-  const owner = named.filter((r) => r.name === RELEASE_CHECK).sort((a, b) => a.id - b.id)[0]?.appId;
-  return owner == null ? named : named.filter((r) => r.appId === owner);
+  return m ? { owner: m[1], repo: m[2] } : void 0;
 }
-function describeRecord(r) {
-  const d = r.data;
-  const stage = str(d.stage);
-  const environment = str(d.environment);
-  const extra = { ...stage ? { stage } : {}, ...environment ? { environment } : {} };
-  switch (r.kind) {
-    case "approval":
-      return {
-        text: `approved ${str(d.release) ?? ""} for ${stage ?? "?"} by ${by(str(d.login))}`,
-        actor: str(d.login) ?? "",
-        ...extra
-      };
-    case "hotfix":
-      return {
-        text: `hotfix declared by ${by(str(d.by))}: ${str(d.reason) ?? ""} (bake times skipped)`,
-        actor: str(d.by) ?? "",
-        ...extra
-      };
-    case "command":
-      return {
-        text: `${str(d.command) ?? "command"} by ${by(str(d.actor))}: ${str(d.outcome) ?? "?"}`,
-        actor: str(d.actor) ?? "",
-        ...extra
-      };
-    case "lock":
-      return {
-        text: `${environment ?? "environment"} locked by ${by(str(d.owner))}: ${str(d.reason) ?? ""}`,
-        actor: str(d.owner) ?? "",
-        ...extra
-      };
-    case "unlock":
-      return {
-        text: `${environment ?? "environment"} unlocked by ${by(str(d.by))}`,
-        actor: str(d.by) ?? "",
-        ...extra
-      };
-    case "dispatched":
-      return {
-        text: `deploy job dispatched${d.run !== void 0 ? ` (workflow run ${d.run})` : ""}`,
-        ...extra
-      };
-    case "rolled-back":
-      return { text: `rolled back to ${str(d.to) ?? "the previous release"}`, ...extra };
-    case "rollback-failed":
-      return { text: `rollback to ${str(d.to) ?? "the previous release"} failed`, ...extra };
-    case "pause":
-      return { text: `paused by ${by(str(d.by))}`, actor: str(d.by) ?? "", ...extra };
-    case "resume":
-      return { text: `resumed by ${by(str(d.by))}`, actor: str(d.by) ?? "", ...extra };
-    case "awaiting-approval":
-      return { text: `waiting for approval${environment ? ` to deploy to ${environment}` : ""}`, ...extra };
-    case "inconclusive":
-      return { text: "verification inconclusive: waiting for a decision", ...extra };
-    default: {
-      const fields = Object.entries(d).filter(([k]) => k !== "at").map(([k, v]) => `${k}=${v}`).join(", ");
-      return { text: `${r.kind}${fields ? `: ${fields}` : ""}`, ...extra };
-    }
+function resolveRepo(flag, deps, cwd) {
+  const given = flag ?? deps.env.GITHUB_REPOSITORY;
+  if (given) {
+    const m = /^([\w.-]+)\/([\w.-]+)$/.exec(given);
+    if (!m) throw new CliError(`"${given}" is not a repository: write it as owner/name`, EXIT.usage);
+    return { owner: m[1], repo: m[2] };
   }
+  const remote = (deps.exec ?? defaultExec)("git", ["remote", "get-url", "origin"], cwd);
+  const repo = remote ? repoFromRemote(remote) : void 0;
+  if (!repo)
+    throw new CliError(
+      remote ? `the origin remote (${remote}) is not a GitHub repository URL: name it with --repo owner/name` : "no repository: run this inside a clone with an `origin` remote, or pass --repo owner/name",
+      EXIT.usage
+    );
+  return repo;
 }
-function checkRunEntries(run) {
-  const stage = run.name === RELEASE_CHECK ? void 0 : run.name.slice(STAGE_PREFIX.length);
-  const source = `check run ${run.name}`;
-  const base = { ...stage ? { stage } : {}, source, ...run.detailsUrl ? { url: run.detailsUrl } : {} };
-  const out = [];
-  const started = at(run.startedAt);
-  const completed = run.status === "completed" ? at(run.completedAt) : void 0;
-  if (started && stage) out.push({ ...base, at: started, kind: "stage.started", text: `${stage} started` });
-  if (completed)
-    out.push({
-      ...base,
-      at: completed,
-      kind: stage ? `stage.${run.conclusion ?? "completed"}` : `release.${run.conclusion ?? "completed"}`,
-      text: `${stage ?? "release"} ${run.conclusion ?? "completed"}${run.title ? `: ${run.title}` : ""}`
-    });
-  else if (run.title)
-    out.push({
-      ...base,
-      at: started ?? completed ?? "",
-      kind: stage ? `stage.${run.status}` : `release.${run.status}`,
-      text: `${stage ?? "release"} ${run.status.replace("_", " ")}: ${run.title}`
-    });
-  const fallback = completed ?? started ?? "";
-  for (const record2 of scanRecords(run.summary)) {
-    const d = describeRecord(record2);
-    const own2 = at(record2.data.at);
-    out.push({
-      ...base,
-      ...d,
-      ...d.stage ?? stage ? { stage: d.stage ?? stage } : {},
-      at: own2 ?? fallback,
-      kind: record2.kind
-    });
-  }
-  return out;
+function resolveToken(deps, cwd) {
+  if (deps.env.GITHUB_TOKEN) return { token: deps.env.GITHUB_TOKEN, source: "GITHUB_TOKEN" };
+  if (deps.env.GH_TOKEN) return { token: deps.env.GH_TOKEN, source: "GH_TOKEN" };
+  const args = ["auth", "token", ...deps.env.GH_HOST ? ["--hostname", deps.env.GH_HOST] : []];
+  const token = (deps.exec ?? defaultExec)("gh", args, cwd);
+  return token ? { token, source: "gh auth token" } : {};
 }
-function buildTimeline(source) {
-  const { release } = source;
-  const entries = [];
-  const published = at(release.publishedAt) ?? at(release.createdAt);
-  if (published)
-    entries.push({
-      at: published,
-      kind: "release.published",
-      actor: release.author,
-      text: `${release.tag} published by ${by(release.author)}${release.prerelease ? " (pre-release)" : ""}`,
-      source: "release",
-      url: release.htmlUrl
-    });
-  for (const run of shiplineRuns(source.checkRuns)) entries.push(...checkRunEntries(run));
-  for (const d of source.deployments) {
-    if (d.ref !== release.tag) continue;
-    entries.push({
-      at: at(d.createdAt) ?? "",
-      kind: "deployment.created",
-      environment: d.environment,
-      ...d.creator ? { actor: d.creator } : {},
-      text: `deployment ${d.id} to ${d.environment} created`,
-      source: `deployment ${d.id}`
-    });
-    for (const s2 of d.statuses)
-      entries.push({
-        at: at(s2.createdAt) ?? "",
-        kind: `deployment.${s2.state}`,
-        environment: d.environment,
-        ...s2.creator ? { actor: s2.creator } : {},
-        text: `${d.environment}: ${s2.state}${s2.description ? `: ${s2.description}` : ""}`,
-        source: `deployment ${d.id}`,
-        ...s2.logUrl ? { url: s2.logUrl } : {}
-      });
-  }
-  const seen = /* @__PURE__ */ new Set();
-  const unique = entries.filter((e) => {
-    const key = `${e.kind}|${e.stage ?? ""}|${e.text}|${e.kind.includes(".") ? e.at : ""}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
+function resolveApiUrl(flag, env) {
+  if (flag) return flag.replace(/\/+$/, "");
+  if (env.GITHUB_API_URL) return env.GITHUB_API_URL.replace(/\/+$/, "");
+  const host = env.GH_HOST?.trim();
+  if (host && host !== "github.com") return `https://${host}/api/v3`;
+  return "https://api.github.com";
+}
+function githubContext(flags, deps) {
+  const cwd = flags.dir ?? process.cwd();
+  const repo = resolveRepo(flags.repo, deps, cwd);
+  const { token, source } = resolveToken(deps, cwd);
+  const apiUrl = resolveApiUrl(flags["api-url"], deps.env);
+  const octokit = new Octokit2({
+    ...token ? { auth: token } : {},
+    baseUrl: apiUrl,
+    userAgent: "shipline-cli",
+    log: { debug() {
+    }, info() {
+    }, warn() {
+    }, error() {
+    } },
+    ...deps.fetch ? { request: { fetch: deps.fetch } } : {}
   });
-  const order = unique.map((e, i) => ({ e, i }));
-  order.sort((a, b) => (a.e.at || "~").localeCompare(b.e.at || "~") || a.i - b.i);
-  return { release, entries: order.map((o) => o.e) };
-}
-
-// src/config/suggest.ts
-function editDistance(a, b) {
-  const d = Array.from(
-    { length: a.length + 1 },
-    (_, i) => Array.from({ length: b.length + 1 }, (_2, j) => i === 0 ? j : j === 0 ? i : 0)
-  );
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        best = Math.min(best, d[i - 2][j - 2] + 1);
-      d[i][j] = best;
+  const slug = `${repo.owner}/${repo.repo}`;
+  const client = {
+    async request(route, params) {
+      try {
+        return await octokit.request(route, params);
+      } catch (error62) {
+        throw explain(error62, { apiUrl, slug, ...source ? { tokenSource: source } : {} });
+      }
     }
+  };
+  return { client, repo, apiUrl, slug, ...source ? { tokenSource: source } : {} };
+}
+var NETWORK_CODES = /* @__PURE__ */ new Set([
+  "ENOTFOUND",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT"
+]);
+function networkCode(error62) {
+  for (let e = error62, i = 0; e && i < 5; i++) {
+    const code2 = e.code;
+    if (typeof code2 === "string" && NETWORK_CODES.has(code2)) return code2;
+    e = e.cause;
   }
-  return d[a.length][b.length];
+  return void 0;
 }
-function nearest(word, known) {
-  const w = word.toLowerCase();
-  const limit = w.length <= 4 ? 1 : 2;
-  let best;
-  for (const name of known) {
-    const distance = editDistance(w, name.toLowerCase());
-    if (distance <= limit && (!best || distance < best.distance)) best = { name, distance };
-  }
-  return best?.name;
-}
-
-// src/cli/args.ts
-function unknown(arg, known) {
-  const name = /^--?([^=]*)/.exec(arg)?.[1] ?? arg;
-  const guess = arg.startsWith("-") ? nearest(name, known) : void 0;
-  return `unknown argument ${arg}${guess ? ` (did you mean --${guess}?)` : ""}`;
-}
-function parseFlags(args, known) {
-  const flags = {};
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const m = /^--([a-z][a-z-]*)(?:=(.*))?$/.exec(arg);
-    if (!m || !known.includes(m[1])) return { ok: false, error: unknown(arg, known) };
-    const value = m[2] ?? args[++i];
-    if (value === void 0 || value.startsWith("--")) return { ok: false, error: `--${m[1]} needs a value` };
-    flags[m[1]] = value;
-  }
-  return { ok: true, flags };
-}
-
-// src/cli/commands/validate.ts
-import { readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
-
-// src/config/parse.ts
-var import_yaml2 = __toESM(require_dist2(), 1);
-
-// src/config/merge.ts
-function mergeDefaults(base, over) {
-  if (!isMapping(base) || !isMapping(over)) return over === void 0 ? base : over;
-  const out = { ...base };
-  for (const [key, value] of Object.entries(over))
-    out[key] = key in base ? mergeDefaults(base[key], value) : value;
-  return out;
-}
-function isMapping(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-// src/config/problems.ts
-var import_yaml = __toESM(require_dist2(), 1);
-function defOf(schema) {
-  return schema?._zod?.def;
-}
-function schemasAt(root, path) {
-  let current = [defOf(root)].filter(Boolean);
-  const unwrap = (defs) => defs.flatMap((d) => {
-    if (!d) return [];
-    if (["optional", "default", "nullable", "prefault", "readonly", "catch"].includes(d.type))
-      return unwrap([defOf(d.innerType)]);
-    if (d.type === "pipe") return unwrap([defOf(d.in)]);
-    if (d.type === "union") return unwrap(d.options.map(defOf));
-    return [d];
-  });
-  current = unwrap(current);
-  for (const key of path) {
-    current = unwrap(
-      current.flatMap((d) => {
-        if (d.type === "object" && typeof key === "string" && d.shape[key]) return [defOf(d.shape[key])];
-        if (d.type === "array" && typeof key === "number") return [defOf(d.element)];
-        if (d.type === "record") return [defOf(d.valueType)];
-        return [];
-      })
+function explain(error62, at2) {
+  if (error62 instanceof CliError) return error62;
+  const host = new URL(at2.apiUrl).host;
+  const code2 = networkCode(error62);
+  if (code2)
+    return new CliError(
+      `cannot reach ${host} (${code2}): check your network${host === "api.github.com" ? "; for GitHub Enterprise Server set GH_HOST" : " and GH_HOST"}`,
+      EXIT.unavailable
+    );
+  const status = error62.status;
+  if (status === 401)
+    return new CliError(
+      at2.tokenSource ? `GitHub refused the token from ${at2.tokenSource} (401): it has expired or been revoked; set a new one or run \`gh auth login\`` : "not authenticated: set GITHUB_TOKEN (or GH_TOKEN), or run `gh auth login`",
+      EXIT.auth
+    );
+  if (status === 403) {
+    const message = error62 instanceof Error ? error62.message : "";
+    return new CliError(
+      /rate limit/i.test(message) ? `GitHub's rate limit is used up${at2.tokenSource ? "" : " (unauthenticated requests get 60 an hour: set GITHUB_TOKEN)"}; try again later` : `GitHub refused this (403) for ${at2.slug}: the token needs access to the repository (contents, checks, issues)`,
+      EXIT.auth
     );
   }
-  return current;
+  if (status === 404 && !at2.tokenSource)
+    return new CliError(
+      `${at2.slug} was not found, or it is private and you are not authenticated: set GITHUB_TOKEN (or GH_TOKEN), or run \`gh auth login\``,
+      EXIT.auth
+    );
+  return error62;
 }
-function knownKeys(root, path) {
-  const keys = /* @__PURE__ */ new Set();
-  for (const d of schemasAt(root, path))
-    if (d.type === "object") for (const k of Object.keys(d.shape)) keys.add(k);
-  return [...keys];
+function statusOf(error62) {
+  const s2 = error62?.status;
+  return typeof s2 === "number" ? s2 : void 0;
 }
-function position(source, offset) {
-  const pos = source.lines.linePos(offset);
-  return { line: pos.line, column: pos.col };
-}
-function locate(source, path) {
-  if (!source) return {};
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node2 = source.doc.getIn(path.slice(0, depth), true);
-    const range = node2?.range;
-    if (range) return position(source, range[0]);
-  }
-  return {};
-}
-function locateKey(source, path, key) {
-  if (!source) return {};
-  const node2 = path.length ? source.doc.getIn(path, true) : source.doc.contents;
-  if ((0, import_yaml.isMap)(node2)) {
-    for (const pair of node2.items) {
-      const k = pair.key;
-      if ((0, import_yaml.isScalar)(k) && String(k.value) === key && k.range) return position(source, k.range[0]);
-    }
-  }
-  return locate(source, path);
-}
-function formatPath(path) {
-  return path.reduce(
-    (acc, key) => typeof key === "number" ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key),
-    ""
-  );
-}
-var WORDS = {
-  array: "a list, e.g. [a, b] or one `- item` per line",
-  object: "a mapping of `key: value` pairs",
-  record: "a mapping of `name: value` pairs",
-  string: "text",
-  number: "a number",
-  int: "a whole number",
-  boolean: "true or false"
-};
-function describeValue(value) {
-  if (value === void 0) return "nothing";
-  if (value === null) return "an empty value";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "a mapping";
-  if (typeof value === "string") return `the text "${value.length > 40 ? `${value.slice(0, 40)}\u2026` : value}"`;
-  return `${typeof value === "number" ? "the number" : "the value"} ${String(value)}`;
-}
-function valueAt(data, path) {
-  let v = data;
-  for (const key of path) {
-    if (v === null || typeof v !== "object") return void 0;
-    v = v[key];
-  }
-  return v;
-}
-var DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-function explainWindow(text) {
-  const example = 'e.g. "Mon-Thu 09:00-16:00" (days, a space, then a time range; 22:00-06:00 wraps midnight)';
-  const m = /^(\S+) (\S+)$/.exec(text.trim());
-  if (!m) return `"${text}" is not a deploy window: write the days, a space, then the hours, ${example}`;
-  const [, days, hours] = m;
-  for (const day of days.split("-")) {
-    if (!DAYS.includes(day)) {
-      const guess = nearest(day, DAYS);
-      return `"${day}" in "${text}" is not a day: use Mon, Tue, Wed, Thu, Fri, Sat or Sun${guess ? ` (did you mean ${guess}?)` : ""}, ${example}`;
-    }
-  }
-  if (days.split("-").length > 2)
-    return `"${days}" in "${text}" is not a day range such as Mon-Fri, ${example}`;
-  const t = /^(\d\d):(\d\d)-(\d\d):(\d\d)$/.exec(hours);
-  if (!t)
-    return `"${hours}" in "${text}" is not a time range: write HH:MM-HH:MM with two digits each, ${example}`;
-  const [sh, sm, eh, em] = t.slice(1).map(Number);
-  if (sh > 23)
-    return `${hours.slice(0, 5)} in "${text}" is not a time of day: a window starts between 00:00 and 23:59, ${example}`;
-  if (eh > 24 || eh === 24 && em > 0)
-    return `${hours.slice(6)} in "${text}" is not a time of day: a window ends between 00:00 and 24:00, ${example}`;
-  if (sm > 59 || em > 59) return `minutes in "${text}" go from 00 to 59, ${example}`;
-  return `"${text}" is not a deploy window, ${example}`;
-}
-function isWindowPath(path) {
-  const n = path.length;
-  return n >= 3 && path[n - 3] === "windows" && path[n - 2] === "allow" && typeof path[n - 1] === "number";
-}
-function issueProblems(issue2, root, data, source) {
-  const path = issue2.path;
-  if (issue2.code === "unrecognized_keys") {
-    const known = knownKeys(root, path);
-    return issue2.keys.map((key) => {
-      const guess = nearest(key, known);
-      const hint = guess ? ` (did you mean \`${guess}\`?)` : known.length ? ` (${formatPath(path) || "the top level"} takes: ${known.filter((k) => k !== "$schema").join(", ")})` : "";
-      return {
-        path: formatPath([...path, key]),
-        message: `unknown key \`${key}\`${hint}`,
-        ...locateKey(source, path, key)
-      };
-    });
-  }
-  const base = { path: formatPath(path) || "(top level)", ...locate(source, path) };
-  const value = valueAt(data, path);
-  if (issue2.code === "invalid_type") {
-    const expected = WORDS[issue2.expected] ?? issue2.expected;
-    if (value === void 0)
-      return [{ ...base, message: `\`${String(path.at(-1))}\` is required: give ${expected}` }];
-    return [{ ...base, message: `expected ${expected}, but this is ${describeValue(value)}` }];
-  }
-  if (issue2.code === "invalid_value" && issue2.values.length > 1) {
-    const options = issue2.values.map(String);
-    const guess = typeof value === "string" ? nearest(value, options) : void 0;
-    return [
-      {
-        ...base,
-        message: `${describeValue(value)} is not one of ${options.join(", ")}${guess ? ` (did you mean ${guess}?)` : ""}`
+
+// src/cli/commands/audit.ts
+function makeAuditCommand(deps = { env: process.env }) {
+  return {
+    name: "audit",
+    summary: "Print a release's audit trail (dispatches, gates, approvals, rollbacks, locks) from GitHub",
+    usage: "shipline audit <tag> [--json] [--repo owner/name]",
+    help: "The repository comes from --repo, GITHUB_REPOSITORY or the `origin` remote; the token from GITHUB_TOKEN, GH_TOKEN or `gh auth token`.",
+    async run(args, io) {
+      const parsed = parseArgs(args, {
+        values: ["repo", "api-url", "dir"],
+        switches: ["json"],
+        positionals: 1
+      });
+      const tag = parsed.ok ? parsed.args.positionals[0] : void 0;
+      if (!parsed.ok || !tag) {
+        io.err(
+          `${parsed.ok ? "name the release: shipline audit <tag>" : parsed.error}
+usage: ${this.usage}`
+        );
+        return EXIT.usage;
       }
-    ];
-  }
-  if (isWindowPath(path) && typeof value === "string") return [{ ...base, message: explainWindow(value) }];
-  if (issue2.code === "invalid_union" && "note" in issue2 && issue2.note)
-    return [{ ...base, message: String(issue2.note) }];
-  if (issue2.code === "invalid_union") {
-    const expected = [
-      ...new Set(
-        issue2.errors.flatMap(
-          (branch) => branch.filter((i) => i.path.length === 0 && i.code === "invalid_type").map((i) => WORDS[i.expected] ?? i.expected)
-        )
-      )
-    ];
-    if (expected.length)
-      return [{ ...base, message: `expected ${expected.join(" or ")}, but this is ${describeValue(value)}` }];
-  }
-  if (issue2.code === "too_small" && issue2.origin === "array")
-    return [
-      { ...base, message: `give at least ${issue2.minimum} item${Number(issue2.minimum) === 1 ? "" : "s"}` }
-    ];
-  if (issue2.code === "too_small" || issue2.code === "too_big") {
-    const bound = issue2.code === "too_small" ? issue2.minimum : issue2.maximum;
-    const side = issue2.code === "too_small" ? issue2.inclusive ? "at least" : "more than" : issue2.inclusive ? "at most" : "less than";
-    if (issue2.origin === "number" || issue2.origin === "int")
-      return [{ ...base, message: `must be ${side} ${String(bound)}, but this is ${String(value)}` }];
-  }
-  return [{ ...base, message: issue2.message }];
+      const ctx = githubContext(parsed.args.flags, deps);
+      let source;
+      try {
+        source = await readAuditSource(ctx.client, ctx.repo, tag);
+      } catch (error62) {
+        if (statusOf(error62) === 404)
+          throw new CliError(
+            `there is no release ${tag} in ${ctx.slug}: \`shipline status\` lists the latest`,
+            EXIT.notFound
+          );
+        throw error62;
+      }
+      const timeline = buildTimeline(source);
+      io.out(parsed.args.switches.has("json") ? JSON.stringify(timeline, null, 2) : timelineText(timeline));
+      return EXIT.ok;
+    }
+  };
 }
+var auditCommand = makeAuditCommand();
+
+// src/cli/commands/init.ts
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join as join2, resolve as resolve2 } from "node:path";
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -13746,18 +13777,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse5(schema, value, ctx, finalizeParams(fn, _params));
+    return parse6(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse5(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse6(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -15252,7 +15283,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse5 = inst._zod.parse;
+  const parse6 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -15266,7 +15297,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse5(payload, ctx);
+    return parse6(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -28093,8 +28124,8 @@ var contributors = {
 function aggregateChecks(schema) {
   const agg = {};
   const def = schema._zod.def;
-  const list2 = schema._zod.traits.has("$ZodCheck") ? [schema, ...def.checks ?? []] : def.checks ?? [];
-  for (const ch of list2)
+  const list3 = schema._zod.traits.has("$ZodCheck") ? [schema, ...def.checks ?? []] : def.checks ?? [];
+  for (const ch of list3)
     contributors[ch._zod.def.check]?.(agg, ch._zod.def);
   const bag = schema._zod.bag;
   if (bag.minimum !== void 0)
@@ -31632,6 +31663,22 @@ function parseDuration(text) {
   for (const m of trimmed.matchAll(/(\d+)([smhdw])/g)) total += Number(m[1]) * (UNIT_MS[m[2]] ?? 0);
   return total;
 }
+function formatDuration(ms) {
+  if (ms <= 0) return "0s";
+  const parts = [];
+  let rest = Math.round(ms / 1e3);
+  for (const [unit, size] of [
+    ["d", 86400],
+    ["h", 3600],
+    ["m", 60],
+    ["s", 1]
+  ]) {
+    const n = Math.floor(rest / size);
+    if (n > 0) parts.push(`${n}${unit}`);
+    rest -= n * size;
+  }
+  return parts.join("");
+}
 
 // src/config/schema/common.ts
 var Duration = external_exports.string().refine((s2) => parseDuration(s2) !== void 0, {
@@ -31739,6 +31786,47 @@ var Check = external_exports.strictObject({
   "missing-data": external_exports.enum(["fail", "inconclusive", "pass"]).default("inconclusive")
 }).describe("A verification check, referenced by name from a stage's `verify`.");
 
+// src/config/schema/driver.ts
+var DirectoryDriver = external_exports.strictObject({
+  type: external_exports.literal("directory"),
+  path: external_exports.string().min(1).describe(
+    "Target directory; {target} and {region} are replaced. Releases go to <path>/releases/<version>/."
+  ),
+  keep: external_exports.number().int().min(2).max(100).default(5).describe("How many releases to keep for rollback.")
+});
+var CommandDriver = external_exports.strictObject({
+  type: external_exports.literal("command"),
+  run: external_exports.string().min(1).describe(
+    "Command run per target (or per batch) with SHIPLINE_* environment variables; values are never interpolated into it."
+  ),
+  rollback: external_exports.string().min(1).optional().describe("Command for rollbacks; defaults to `run` with SHIPLINE_MODE=rollback."),
+  per: external_exports.enum(["target", "batch"]).default("target"),
+  timeout: Duration.default("15m").describe(
+    "Time limit for one run of the command; then it and everything it started are stopped (SIGTERM, SIGKILL 5s later)."
+  )
+});
+var SshDriver = external_exports.strictObject({
+  type: external_exports.literal("ssh"),
+  path: external_exports.string().regex(/^\//, "expected an absolute path on the host, e.g. /srv/app").describe(
+    "Directory on each host; {target} and {region} are replaced. Same layout as the directory driver: releases/<version>/, current, shipline-history, shipline-rollback."
+  ),
+  host: external_exports.string().min(1).default("{target}").describe("Address of a target, [user@]host[:port]; {target} and {region} are replaced."),
+  hosts: external_exports.record(external_exports.string(), external_exports.string().min(1)).optional().describe("Addresses of single targets ([user@]host[:port]), where `host` does not fit."),
+  user: external_exports.string().min(1).optional().describe("Remote user when the address names none."),
+  port: external_exports.number().int().min(1).max(65535).default(22),
+  "known-hosts": external_exports.string().min(1).optional().describe("known_hosts lines for the targets (ssh-keyscan output, checked by hand). Host keys are always verified."),
+  "known-hosts-secret": external_exports.string().min(1).optional().describe("Name of an environment variable holding known_hosts lines (instead of, or added to, known-hosts)."),
+  "key-secret": external_exports.string().min(1).default("SSH_PRIVATE_KEY").describe("Name of the environment variable holding the private key (from secrets.*); never logged."),
+  restart: external_exports.string().min(1).optional().describe("Run on the host in <path>/current after the switch (e.g. sudo systemctl restart app), with SHIPLINE_* variables."),
+  health: external_exports.string().min(1).optional().describe("Run on the host after the restart until it exits 0 (health-retries times); a failure fails the target."),
+  "health-retries": external_exports.number().int().min(1).max(100).default(5),
+  "health-interval": external_exports.number().int().min(0).max(300).default(2).describe("Seconds between health checks."),
+  keep: external_exports.number().int().min(2).max(100).default(5).describe("How many releases to keep on each host."),
+  timeout: external_exports.string().default("10m").describe("Time limit for one step on one host (upload, install, restart)."),
+  "connect-timeout": external_exports.number().int().min(1).max(300).default(10).describe("Seconds to wait for a host to answer.")
+});
+var Driver = external_exports.discriminatedUnion("type", [DirectoryDriver, CommandDriver, SshDriver]).describe("How the Action installs a release on a target.");
+
 // src/config/schema/gates.ts
 var WINDOW = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)(-(Mon|Tue|Wed|Thu|Fri|Sat|Sun))? ([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/;
 var Windows = external_exports.strictObject({
@@ -31793,8 +31881,48 @@ var Gates = external_exports.strictObject({
   environments: EnvironmentSync.optional()
 }).describe("Conditions every deploy must meet; rollbacks bypass windows and the error budget.");
 
+// src/config/schema/markers.ts
+var SecretName = external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected the name of an environment variable, e.g. DD_API_KEY");
+var Stages = external_exports.array(external_exports.string().min(1)).optional().describe("Stages this marker is recorded for (default: all).");
+var GrafanaMarker = external_exports.strictObject({
+  type: external_exports.literal("grafana"),
+  url: external_exports.string().url().describe("Grafana base URL, e.g. https://grafana.example.com"),
+  "token-secret": SecretName.default("GRAFANA_TOKEN").describe("Service account token (Bearer)."),
+  tags: external_exports.array(external_exports.string().min(1)).default([]).describe("Extra annotation tags."),
+  "dashboard-uid": external_exports.string().optional().describe("Annotate one dashboard only (default: organisation-wide)."),
+  stages: Stages
+});
+var DatadogMarker = external_exports.strictObject({
+  type: external_exports.literal("datadog"),
+  site: external_exports.string().default("datadoghq.com").describe("Datadog site, e.g. datadoghq.eu"),
+  "api-key-secret": SecretName.default("DD_API_KEY"),
+  tags: external_exports.array(external_exports.string().min(1)).default([]).describe("Extra event tags, e.g. service:web"),
+  stages: Stages
+});
+var NewRelicMarker = external_exports.strictObject({
+  type: external_exports.literal("newrelic"),
+  "entity-guid": external_exports.string().min(1).describe("GUID of the New Relic entity (the service) the deployment belongs to."),
+  "api-key-secret": SecretName.default("NEW_RELIC_API_KEY").describe("A User API key."),
+  region: external_exports.enum(["us", "eu"]).default("us"),
+  stages: Stages
+});
+var TemplateMarker = external_exports.strictObject({
+  type: external_exports.literal("template"),
+  url: external_exports.string().min(1).describe("URL; {version}, {stage}, {environment}, {target}, {pipeline} are substituted (URL-encoded)."),
+  method: external_exports.enum(["POST", "PUT", "PATCH", "GET"]).default("POST"),
+  headers: external_exports.record(external_exports.string(), external_exports.string()).default({}).describe("Plain headers, e.g. Content-Type."),
+  "header-secrets": external_exports.record(external_exports.string(), SecretName).default({}).describe("Headers whose value is read from an environment variable: { Authorization: INSTANA_AUTH }."),
+  body: external_exports.string().optional().describe(
+    "Body template; {version}, {stage}, {environment}, {target}, {pipeline}, {at} (ISO), {at_ms}, {at_s} are substituted (JSON-escaped for a JSON body)."
+  ),
+  per: external_exports.enum(["stage", "target"]).default("stage").describe("One call per stage ({target} is the comma-separated list) or one per target."),
+  stages: Stages
+});
+var Marker = external_exports.discriminatedUnion("type", [GrafanaMarker, DatadogMarker, NewRelicMarker, TemplateMarker]).describe("A deployment marker: records 'version X deployed to stage Y' in a monitoring tool.");
+var Markers = external_exports.array(Marker).describe("Deployment markers the Action records after a successful rollout or rollback.");
+
 // src/config/schema/notify.ts
-var SecretName = external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected the name of an environment variable, e.g. SLACK_WEBHOOK_URL");
+var SecretName2 = external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected the name of an environment variable, e.g. SLACK_WEBHOOK_URL");
 var NOTIFY_EVENTS = [
   "stage.started",
   "stage.succeeded",
@@ -31808,7 +31936,7 @@ var NOTIFY_EVENTS = [
 ];
 var Events = external_exports.array(external_exports.enum(NOTIFY_EVENTS)).optional().describe("Events to send (default: all). e.g. [stage.failed, rollback.started]");
 var SlackNotify = external_exports.strictObject({
-  "webhook-secret": SecretName.default("SLACK_WEBHOOK_URL").describe(
+  "webhook-secret": SecretName2.default("SLACK_WEBHOOK_URL").describe(
     "Name of the environment variable holding the Slack incoming webhook URL (never the URL itself)."
   ),
   channel: external_exports.string().optional().describe("Channel override, e.g. #deploys (legacy webhooks only)."),
@@ -31816,10 +31944,10 @@ var SlackNotify = external_exports.strictObject({
 });
 var WebhookNotify = external_exports.strictObject({
   url: external_exports.string().url().optional().describe("Receiver URL (when it is not itself a secret)."),
-  "url-secret": SecretName.optional().describe(
+  "url-secret": SecretName2.optional().describe(
     "Name of the environment variable holding the receiver URL."
   ),
-  secret: SecretName.describe(
+  secret: SecretName2.describe(
     "Name of the environment variable holding the HMAC-SHA256 key; the body is signed in X-Shipline-Signature-256."
   ),
   events: Events
@@ -31833,6 +31961,277 @@ var Notify = external_exports.strictObject({
   "Where release events are announced. Sent by the Action from the deploy job; a failed notification never fails a deploy."
 );
 
+// src/config/schema/stage.ts
+var Stage = external_exports.strictObject({
+  name: Name.describe("Stage name; its check run is `shipline / <name>`."),
+  environment: Name.optional().describe(
+    "GitHub environment the deploy job declares (default: the stage name)."
+  ),
+  targets: external_exports.union([external_exports.literal("all"), external_exports.array(external_exports.string().min(1)).min(1)]).default("all").describe('Regions of `targets` this stage deploys to, or "all".'),
+  percent: external_exports.number().gt(0).max(100).optional().describe(
+    "Deploy to this percentage of the pool, picked at random but reproducibly per release (a canary)."
+  ),
+  "every-region": external_exports.boolean().default(false).describe("With `percent`: at least one target in every region."),
+  waves: external_exports.array(external_exports.number().gt(0).max(100)).min(1).optional().describe("Cumulative percentages of hosts per wave, e.g. [25, 50, 100]. Ignored when `by: region`."),
+  by: external_exports.enum(["percent", "region", "host"]).default("percent").describe("How waves are cut."),
+  concurrency: external_exports.number().int().min(1).max(1e3).default(10).describe("Targets deployed at once within a wave."),
+  bake: Duration.optional().describe(
+    "How long the stage must stay live before the next stage (a traffic cycle)."
+  ),
+  verify: external_exports.array(Name).default([]).describe("Names of `checks` run after the rollout, for the bake time."),
+  interval: Duration.default("1m").describe("Time between verification rounds."),
+  promote: external_exports.enum(["auto", "manual"]).default("auto").describe("Dispatch the next stage automatically or on /promote."),
+  approvals: external_exports.number().int().min(0).max(10).optional().describe(
+    "Distinct approvers required (not the release author nor the trigger). Default: 1 for production."
+  ),
+  approvers: external_exports.array(Principal).optional().describe("Who may approve or promote into this stage (logins or @org/team)."),
+  production: external_exports.boolean().optional().describe("Treat as production (four-eyes). Default: environment name contains 'prod'."),
+  prereleases: external_exports.boolean().optional().describe(
+    "Whether GitHub prereleases deploy to this stage. Default: true for every stage but the last, false for the last."
+  )
+}).refine((s2) => !(s2.waves && s2.percent), { message: "use either `percent` (a canary) or `waves`, not both" }).refine((s2) => !s2.waves || s2.waves.every((w, i, a) => i === 0 || w > a[i - 1]), {
+  message: "`waves` must increase, e.g. [25, 50, 100]",
+  path: ["waves"]
+});
+
+// src/config/schema/targets.ts
+var TargetName = external_exports.string().min(1).max(253).regex(
+  /^[^\s\-\p{Cc}][^\s\p{Cc}]*$/u,
+  "a target name has no spaces or control characters and does not start with '-'"
+);
+var PATH_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._@+-]*$/;
+function targetNameProblem(name, driver) {
+  if (driver?.type !== "directory") return void 0;
+  if (PATH_SEGMENT.test(name) && name !== "." && name !== "..") return void 0;
+  const uses = driver.path?.includes("{target}") ? ` in driver.path "${driver.path}"` : "";
+  return `target "${name}" cannot be a folder name${uses} (directory driver): use letters, digits, '.', '-', '_', '@' or '+', e.g. "${name.replace(/[^A-Za-z0-9._@+-]+/g, "-").replace(/^[^A-Za-z0-9_]+/, "") || "web-1"}"; group targets with regions and {region} instead of "/"`;
+}
+
+// src/config/schema/pipeline.ts
+var pipelineFields = {
+  workflow: external_exports.string().regex(/^[\w.-]+\.ya?ml$/, "expected the file name of a workflow in .github/workflows, e.g. shipline.yml").optional().describe("Deploy workflow Shipline dispatches (default shipline.yml)."),
+  tags: external_exports.string().min(1).optional().describe('Glob of release tags this pipeline deploys, e.g. "api/v*" (default "*").'),
+  artifacts: Artifacts.optional(),
+  targets: external_exports.record(Name, external_exports.array(TargetName).min(1)).optional().describe("Hosts or slots, grouped by region: { eu-west: [web-1, web-2] }."),
+  driver: Driver.optional(),
+  stages: external_exports.array(Stage).min(1).optional(),
+  checks: external_exports.record(Name, Check).optional(),
+  gates: Gates.optional(),
+  rollback: external_exports.strictObject({
+    automatic: external_exports.boolean().default(true).describe("Roll back a stage automatically when its rollout or verification fails."),
+    lock: external_exports.boolean().default(true).describe("Lock the environment after an automatic rollback.")
+  }).optional(),
+  notify: Notify.optional(),
+  markers: Markers.optional()
+};
+var PipelineInput = external_exports.strictObject(pipelineFields);
+var ConfigFile = external_exports.strictObject({
+  $schema: external_exports.string().optional(),
+  version: external_exports.literal(1).default(1),
+  ...pipelineFields,
+  pipelines: external_exports.record(Name, PipelineInput).optional().describe(
+    "Several services in one repository: one pipeline each, matched by `tags`. Top-level fields are defaults."
+  )
+}).describe("Shipline configuration (.github/shipline.yml)");
+
+// src/config/json-schema.ts
+function configJsonSchema() {
+  const schema = external_exports.toJSONSchema(ConfigFile, { io: "input", unrepresentable: "any", target: "draft-2020-12" });
+  return { ...schema, title: "Shipline configuration" };
+}
+
+// src/config/parse.ts
+var import_yaml2 = __toESM(require_dist2(), 1);
+
+// src/config/merge.ts
+function mergeDefaults(base, over) {
+  if (!isMapping(base) || !isMapping(over)) return over === void 0 ? base : over;
+  const out = { ...base };
+  for (const [key, value] of Object.entries(over))
+    out[key] = key in base ? mergeDefaults(base[key], value) : value;
+  return out;
+}
+function isMapping(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// src/config/problems.ts
+var import_yaml = __toESM(require_dist2(), 1);
+function defOf(schema) {
+  return schema?._zod?.def;
+}
+function schemasAt(root, path) {
+  let current = [defOf(root)].filter(Boolean);
+  const unwrap = (defs) => defs.flatMap((d) => {
+    if (!d) return [];
+    if (["optional", "default", "nullable", "prefault", "readonly", "catch"].includes(d.type))
+      return unwrap([defOf(d.innerType)]);
+    if (d.type === "pipe") return unwrap([defOf(d.in)]);
+    if (d.type === "union") return unwrap(d.options.map(defOf));
+    return [d];
+  });
+  current = unwrap(current);
+  for (const key of path) {
+    current = unwrap(
+      current.flatMap((d) => {
+        if (d.type === "object" && typeof key === "string" && d.shape[key]) return [defOf(d.shape[key])];
+        if (d.type === "array" && typeof key === "number") return [defOf(d.element)];
+        if (d.type === "record") return [defOf(d.valueType)];
+        return [];
+      })
+    );
+  }
+  return current;
+}
+function knownKeys(root, path) {
+  const keys = /* @__PURE__ */ new Set();
+  for (const d of schemasAt(root, path))
+    if (d.type === "object") for (const k of Object.keys(d.shape)) keys.add(k);
+  return [...keys];
+}
+function position(source, offset) {
+  const pos = source.lines.linePos(offset);
+  return { line: pos.line, column: pos.col };
+}
+function locate(source, path) {
+  if (!source) return {};
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node2 = source.doc.getIn(path.slice(0, depth), true);
+    const range = node2?.range;
+    if (range) return position(source, range[0]);
+  }
+  return {};
+}
+function locateKey(source, path, key) {
+  if (!source) return {};
+  const node2 = path.length ? source.doc.getIn(path, true) : source.doc.contents;
+  if ((0, import_yaml.isMap)(node2)) {
+    for (const pair of node2.items) {
+      const k = pair.key;
+      if ((0, import_yaml.isScalar)(k) && String(k.value) === key && k.range) return position(source, k.range[0]);
+    }
+  }
+  return locate(source, path);
+}
+function formatPath(path) {
+  return path.reduce(
+    (acc, key) => typeof key === "number" ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key),
+    ""
+  );
+}
+var WORDS = {
+  array: "a list, e.g. [a, b] or one `- item` per line",
+  object: "a mapping of `key: value` pairs",
+  record: "a mapping of `name: value` pairs",
+  string: "text",
+  number: "a number",
+  int: "a whole number",
+  boolean: "true or false"
+};
+function describeValue(value) {
+  if (value === void 0) return "nothing";
+  if (value === null) return "an empty value";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  if (typeof value === "string") return `the text "${value.length > 40 ? `${value.slice(0, 40)}\u2026` : value}"`;
+  return `${typeof value === "number" ? "the number" : "the value"} ${String(value)}`;
+}
+function valueAt(data, path) {
+  let v = data;
+  for (const key of path) {
+    if (v === null || typeof v !== "object") return void 0;
+    v = v[key];
+  }
+  return v;
+}
+var DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+function explainWindow(text) {
+  const example = 'e.g. "Mon-Thu 09:00-16:00" (days, a space, then a time range; 22:00-06:00 wraps midnight)';
+  const m = /^(\S+) (\S+)$/.exec(text.trim());
+  if (!m) return `"${text}" is not a deploy window: write the days, a space, then the hours, ${example}`;
+  const [, days, hours] = m;
+  for (const day of days.split("-")) {
+    if (!DAYS.includes(day)) {
+      const guess = nearest(day, DAYS);
+      return `"${day}" in "${text}" is not a day: use Mon, Tue, Wed, Thu, Fri, Sat or Sun${guess ? ` (did you mean ${guess}?)` : ""}, ${example}`;
+    }
+  }
+  if (days.split("-").length > 2)
+    return `"${days}" in "${text}" is not a day range such as Mon-Fri, ${example}`;
+  const t = /^(\d\d):(\d\d)-(\d\d):(\d\d)$/.exec(hours);
+  if (!t)
+    return `"${hours}" in "${text}" is not a time range: write HH:MM-HH:MM with two digits each, ${example}`;
+  const [sh, sm, eh, em] = t.slice(1).map(Number);
+  if (sh > 23)
+    return `${hours.slice(0, 5)} in "${text}" is not a time of day: a window starts between 00:00 and 23:59, ${example}`;
+  if (eh > 24 || eh === 24 && em > 0)
+    return `${hours.slice(6)} in "${text}" is not a time of day: a window ends between 00:00 and 24:00, ${example}`;
+  if (sm > 59 || em > 59) return `minutes in "${text}" go from 00 to 59, ${example}`;
+  return `"${text}" is not a deploy window, ${example}`;
+}
+function isWindowPath(path) {
+  const n = path.length;
+  return n >= 3 && path[n - 3] === "windows" && path[n - 2] === "allow" && typeof path[n - 1] === "number";
+}
+function issueProblems(issue2, root, data, source) {
+  const path = issue2.path;
+  if (issue2.code === "unrecognized_keys") {
+    const known = knownKeys(root, path);
+    return issue2.keys.map((key) => {
+      const guess = nearest(key, known);
+      const hint = guess ? ` (did you mean \`${guess}\`?)` : known.length ? ` (${formatPath(path) || "the top level"} takes: ${known.filter((k) => k !== "$schema").join(", ")})` : "";
+      return {
+        path: formatPath([...path, key]),
+        message: `unknown key \`${key}\`${hint}`,
+        ...locateKey(source, path, key)
+      };
+    });
+  }
+  const base = { path: formatPath(path) || "(top level)", ...locate(source, path) };
+  const value = valueAt(data, path);
+  if (issue2.code === "invalid_type") {
+    const expected = WORDS[issue2.expected] ?? issue2.expected;
+    if (value === void 0)
+      return [{ ...base, message: `\`${String(path.at(-1))}\` is required: give ${expected}` }];
+    return [{ ...base, message: `expected ${expected}, but this is ${describeValue(value)}` }];
+  }
+  if (issue2.code === "invalid_value" && issue2.values.length > 1) {
+    const options = issue2.values.map(String);
+    const guess = typeof value === "string" ? nearest(value, options) : void 0;
+    return [
+      {
+        ...base,
+        message: `${describeValue(value)} is not one of ${options.join(", ")}${guess ? ` (did you mean ${guess}?)` : ""}`
+      }
+    ];
+  }
+  if (isWindowPath(path) && typeof value === "string") return [{ ...base, message: explainWindow(value) }];
+  if (issue2.code === "invalid_union" && "note" in issue2 && issue2.note)
+    return [{ ...base, message: String(issue2.note) }];
+  if (issue2.code === "invalid_union") {
+    const expected = [
+      ...new Set(
+        issue2.errors.flatMap(
+          (branch) => branch.filter((i) => i.path.length === 0 && i.code === "invalid_type").map((i) => WORDS[i.expected] ?? i.expected)
+        )
+      )
+    ];
+    if (expected.length)
+      return [{ ...base, message: `expected ${expected.join(" or ")}, but this is ${describeValue(value)}` }];
+  }
+  if (issue2.code === "too_small" && issue2.origin === "array")
+    return [
+      { ...base, message: `give at least ${issue2.minimum} item${Number(issue2.minimum) === 1 ? "" : "s"}` }
+    ];
+  if (issue2.code === "too_small" || issue2.code === "too_big") {
+    const bound = issue2.code === "too_small" ? issue2.minimum : issue2.maximum;
+    const side = issue2.code === "too_small" ? issue2.inclusive ? "at least" : "more than" : issue2.inclusive ? "at most" : "less than";
+    if (issue2.origin === "number" || issue2.origin === "int")
+      return [{ ...base, message: `must be ${side} ${String(bound)}, but this is ${String(value)}` }];
+  }
+  return [{ ...base, message: issue2.message }];
+}
+
 // src/config/resolve.ts
 var DEFAULT_PIPELINE = "default";
 function resolveConfig(file2) {
@@ -31840,6 +32239,19 @@ function resolveConfig(file2) {
   const entries = named ? Object.entries(named).map(([name, p]) => [name, { ...shared, ...p }, ["pipelines", name]]) : [[DEFAULT_PIPELINE, shared, []]];
   const problems = [];
   const pipelines = entries.map(([name, input2, at2]) => resolvePipeline(name, input2, at2, problems));
+  const seen = /* @__PURE__ */ new Set();
+  for (const [name, input2, at2] of entries) {
+    const targetsAt = named?.[name]?.targets ? [...at2, "targets"] : ["targets"];
+    for (const [region, list3] of Object.entries(input2.targets ?? {}))
+      list3.forEach((target, i) => {
+        const message = targetNameProblem(target, input2.driver);
+        const path = [...targetsAt, region, i];
+        if (message && !seen.has(`${path.join(".")}:${message}`)) {
+          seen.add(`${path.join(".")}:${message}`);
+          problems.push({ path, message });
+        }
+      });
+  }
   if (named && Object.keys(named).length === 0)
     problems.push({ path: ["pipelines"], message: "declare at least one pipeline" });
   return problems.length ? { ok: false, problems } : { ok: true, config: { version: 1, pipelines } };
@@ -31869,11 +32281,11 @@ function resolvePipeline(name, input2, at2, problems) {
       message: `target "${duplicate}" appears in more than one place`
     });
   const gates = input2.gates ?? Gates.parse({});
-  for (const [key, list2] of [
+  for (const [key, list3] of [
     ["windows", gates.windows?.stages],
     ["error-budget", gates["error-budget"]?.stages]
   ]) {
-    for (const stage of list2 ?? []) {
+    for (const stage of list3 ?? []) {
       if (!seen.has(stage))
         problems.push({ path: [...at2, "gates", key, "stages"], message: `no stage is named "${stage}"` });
     }
@@ -31922,127 +32334,6 @@ function resolveStage(stage, at2, targets, checks, problems) {
   const production = stage.production ?? /prod/i.test(environment);
   return { ...stage, environment, production, approvals: stage.approvals ?? (production ? 1 : 0) };
 }
-
-// src/config/schema/driver.ts
-var DirectoryDriver = external_exports.strictObject({
-  type: external_exports.literal("directory"),
-  path: external_exports.string().min(1).describe(
-    "Target directory; {target} and {region} are replaced. Releases go to <path>/releases/<version>/."
-  ),
-  keep: external_exports.number().int().min(2).max(100).default(5).describe("How many releases to keep for rollback.")
-});
-var CommandDriver = external_exports.strictObject({
-  type: external_exports.literal("command"),
-  run: external_exports.string().min(1).describe(
-    "Command run per target (or per batch) with SHIPLINE_* environment variables; values are never interpolated into it."
-  ),
-  rollback: external_exports.string().min(1).optional().describe("Command for rollbacks; defaults to `run` with SHIPLINE_MODE=rollback."),
-  per: external_exports.enum(["target", "batch"]).default("target"),
-  timeout: Duration.default("15m").describe(
-    "Time limit for one run of the command; then it and everything it started are stopped (SIGTERM, SIGKILL 5s later)."
-  )
-});
-var Driver = external_exports.discriminatedUnion("type", [DirectoryDriver, CommandDriver]).describe("How the Action installs a release on a target.");
-
-// src/config/schema/markers.ts
-var SecretName2 = external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected the name of an environment variable, e.g. DD_API_KEY");
-var Stages = external_exports.array(external_exports.string().min(1)).optional().describe("Stages this marker is recorded for (default: all).");
-var GrafanaMarker = external_exports.strictObject({
-  type: external_exports.literal("grafana"),
-  url: external_exports.string().url().describe("Grafana base URL, e.g. https://grafana.example.com"),
-  "token-secret": SecretName2.default("GRAFANA_TOKEN").describe("Service account token (Bearer)."),
-  tags: external_exports.array(external_exports.string().min(1)).default([]).describe("Extra annotation tags."),
-  "dashboard-uid": external_exports.string().optional().describe("Annotate one dashboard only (default: organisation-wide)."),
-  stages: Stages
-});
-var DatadogMarker = external_exports.strictObject({
-  type: external_exports.literal("datadog"),
-  site: external_exports.string().default("datadoghq.com").describe("Datadog site, e.g. datadoghq.eu"),
-  "api-key-secret": SecretName2.default("DD_API_KEY"),
-  tags: external_exports.array(external_exports.string().min(1)).default([]).describe("Extra event tags, e.g. service:web"),
-  stages: Stages
-});
-var NewRelicMarker = external_exports.strictObject({
-  type: external_exports.literal("newrelic"),
-  "entity-guid": external_exports.string().min(1).describe("GUID of the New Relic entity (the service) the deployment belongs to."),
-  "api-key-secret": SecretName2.default("NEW_RELIC_API_KEY").describe("A User API key."),
-  region: external_exports.enum(["us", "eu"]).default("us"),
-  stages: Stages
-});
-var TemplateMarker = external_exports.strictObject({
-  type: external_exports.literal("template"),
-  url: external_exports.string().min(1).describe("URL; {version}, {stage}, {environment}, {target}, {pipeline} are substituted (URL-encoded)."),
-  method: external_exports.enum(["POST", "PUT", "PATCH", "GET"]).default("POST"),
-  headers: external_exports.record(external_exports.string(), external_exports.string()).default({}).describe("Plain headers, e.g. Content-Type."),
-  "header-secrets": external_exports.record(external_exports.string(), SecretName2).default({}).describe("Headers whose value is read from an environment variable: { Authorization: INSTANA_AUTH }."),
-  body: external_exports.string().optional().describe(
-    "Body template; {version}, {stage}, {environment}, {target}, {pipeline}, {at} (ISO), {at_ms}, {at_s} are substituted (JSON-escaped for a JSON body)."
-  ),
-  per: external_exports.enum(["stage", "target"]).default("stage").describe("One call per stage ({target} is the comma-separated list) or one per target."),
-  stages: Stages
-});
-var Marker = external_exports.discriminatedUnion("type", [GrafanaMarker, DatadogMarker, NewRelicMarker, TemplateMarker]).describe("A deployment marker: records 'version X deployed to stage Y' in a monitoring tool.");
-var Markers = external_exports.array(Marker).describe("Deployment markers the Action records after a successful rollout or rollback.");
-
-// src/config/schema/stage.ts
-var Stage = external_exports.strictObject({
-  name: Name.describe("Stage name; its check run is `shipline / <name>`."),
-  environment: Name.optional().describe(
-    "GitHub environment the deploy job declares (default: the stage name)."
-  ),
-  targets: external_exports.union([external_exports.literal("all"), external_exports.array(external_exports.string().min(1)).min(1)]).default("all").describe('Regions of `targets` this stage deploys to, or "all".'),
-  percent: external_exports.number().gt(0).max(100).optional().describe(
-    "Deploy to this percentage of the pool, picked at random but reproducibly per release (a canary)."
-  ),
-  "every-region": external_exports.boolean().default(false).describe("With `percent`: at least one target in every region."),
-  waves: external_exports.array(external_exports.number().gt(0).max(100)).min(1).optional().describe("Cumulative percentages of hosts per wave, e.g. [25, 50, 100]. Ignored when `by: region`."),
-  by: external_exports.enum(["percent", "region", "host"]).default("percent").describe("How waves are cut."),
-  concurrency: external_exports.number().int().min(1).max(1e3).default(10).describe("Targets deployed at once within a wave."),
-  bake: Duration.optional().describe(
-    "How long the stage must stay live before the next stage (a traffic cycle)."
-  ),
-  verify: external_exports.array(Name).default([]).describe("Names of `checks` run after the rollout, for the bake time."),
-  interval: Duration.default("1m").describe("Time between verification rounds."),
-  promote: external_exports.enum(["auto", "manual"]).default("auto").describe("Dispatch the next stage automatically or on /promote."),
-  approvals: external_exports.number().int().min(0).max(10).optional().describe(
-    "Distinct approvers required (not the release author nor the trigger). Default: 1 for production."
-  ),
-  approvers: external_exports.array(Principal).optional().describe("Who may approve or promote into this stage (logins or @org/team)."),
-  production: external_exports.boolean().optional().describe("Treat as production (four-eyes). Default: environment name contains 'prod'."),
-  prereleases: external_exports.boolean().optional().describe(
-    "Whether GitHub prereleases deploy to this stage. Default: true for every stage but the last, false for the last."
-  )
-}).refine((s2) => !(s2.waves && s2.percent), { message: "use either `percent` (a canary) or `waves`, not both" }).refine((s2) => !s2.waves || s2.waves.every((w, i, a) => i === 0 || w > a[i - 1]), {
-  message: "`waves` must increase, e.g. [25, 50, 100]",
-  path: ["waves"]
-});
-
-// src/config/schema/pipeline.ts
-var pipelineFields = {
-  workflow: external_exports.string().regex(/^[\w.-]+\.ya?ml$/, "expected the file name of a workflow in .github/workflows, e.g. shipline.yml").optional().describe("Deploy workflow Shipline dispatches (default shipline.yml)."),
-  tags: external_exports.string().min(1).optional().describe('Glob of release tags this pipeline deploys, e.g. "api/v*" (default "*").'),
-  artifacts: Artifacts.optional(),
-  targets: external_exports.record(Name, external_exports.array(external_exports.string().min(1)).min(1)).optional().describe("Hosts or slots, grouped by region: { eu-west: [web-1, web-2] }."),
-  driver: Driver.optional(),
-  stages: external_exports.array(Stage).min(1).optional(),
-  checks: external_exports.record(Name, Check).optional(),
-  gates: Gates.optional(),
-  rollback: external_exports.strictObject({
-    automatic: external_exports.boolean().default(true).describe("Roll back a stage automatically when its rollout or verification fails."),
-    lock: external_exports.boolean().default(true).describe("Lock the environment after an automatic rollback.")
-  }).optional(),
-  notify: Notify.optional(),
-  markers: Markers.optional()
-};
-var PipelineInput = external_exports.strictObject(pipelineFields);
-var ConfigFile = external_exports.strictObject({
-  $schema: external_exports.string().optional(),
-  version: external_exports.literal(1).default(1),
-  ...pipelineFields,
-  pipelines: external_exports.record(Name, PipelineInput).optional().describe(
-    "Several services in one repository: one pipeline each, matched by `tags`. Top-level fields are defaults."
-  )
-}).describe("Shipline configuration (.github/shipline.yml)");
 
 // src/config/parse.ts
 var CONFIG_PATH = ".github/shipline.yml";
@@ -32214,16 +32505,18 @@ function rollbackOf(pipeline) {
     "  A rollback redeploys the previous release's stored assets; nothing is rebuilt."
   ];
   if (driver?.type === "directory") {
+    const dir = driver.path.startsWith("/") ? driver.path : `<workspace>/${driver.path}`;
     lines.push(
-      "- **Offline (GitHub or CI down)**: on each host, with Node and `npm install -g shipline`:",
+      "- **Offline (GitHub, CI and the network down)**: every target carries what its rollback needs: the kept releases, its deploy history and a rollback program (plain `sh`: no Node, no network, nothing to install). On each host:",
       "",
       "  ```sh",
-      `  shipline releases --dir ${driver.path}        # kept releases, * marks the current one`,
-      `  shipline rollback --dir ${driver.path}        # back to the release installed before`,
-      `  shipline rollback --dir ${driver.path} --to <tag>`,
+      `  sh ${dir}/shipline-rollback              # back to what was current before, by the target's own history`,
+      `  sh ${dir}/shipline-rollback --to <tag>   # to a named release kept on the target`,
+      `  sh ${dir}/shipline-rollback --dry-run    # say what it would do, change nothing`,
+      `  cat ${dir}/shipline-history              # every switch: time, deploy/rollback/restore, release, previous, who`,
       "  ```",
       "",
-      `  Replace \`{target}\`/\`{region}\` with the host's names. It switches the \`current\` symlink to a release kept under \`releases/\` (the last ${driver.keep} are kept) and needs no network. Restart or reload the service if it does not follow \`current\`.`
+      `  Replace \`{target}\`/\`{region}\` with the host's names${driver.path.startsWith("/") ? "" : " (`<workspace>`: the deploy job's checkout on the runner)"}. It switches the \`current\` symlink atomically to a release kept under \`releases/\` (the ${driver.keep} most recently current are kept, and always the one a rollback goes to), records the rollback in \`shipline-history\`, and refuses, changing nothing, when that release is gone (then pick one with \`--to\`). Restart or reload the service if it does not follow \`current\`. It needs no package registry; install no \`shipline\` package from npm for it (that name is not Shipline's).`
     );
   } else if (driver?.type === "command") {
     lines.push(
@@ -32326,142 +32619,11 @@ function runbookIsCurrent(configText, runbookText) {
     };
   return found === configDigest(parsed.config) ? { current: true } : {
     current: false,
-    reason: "RUNBOOK.md no longer matches .github/shipline.yml: run `npx shipline runbook` and commit it"
+    reason: "RUNBOOK.md no longer matches .github/shipline.yml: regenerate it with the Shipline CLI (`node shipline.mjs runbook`, the single file in Shipline's action/dist) and commit it"
   };
-}
-
-// src/cli/commands/validate.ts
-function takeSwitches(args, names) {
-  const on = /* @__PURE__ */ new Set();
-  const rest = args.filter((a) => {
-    const name = a.startsWith("--") ? a.slice(2) : "";
-    if (names.includes(name)) on.add(name);
-    return !names.includes(name);
-  });
-  return { rest, on };
-}
-async function readText(path) {
-  try {
-    return await readFile(path, "utf8");
-  } catch (error62) {
-    if (error62.code === "ENOENT") return void 0;
-    throw error62;
-  }
-}
-var validateCommand = {
-  name: "validate",
-  summary: "Check .github/shipline.yml with the App's own parser; prints the problems its check run would show",
-  usage: "shipline validate [--dir <repository>] [--config <file>] [--org-defaults <file>]",
-  async run(args, io) {
-    const parsed = parseFlags(args, ["dir", "config", "org-defaults"]);
-    if (!parsed.ok) {
-      io.err(parsed.error);
-      return 2;
-    }
-    const dir = resolve(parsed.flags.dir ?? ".");
-    const file2 = parsed.flags.config ?? CONFIG_PATH;
-    const text = await readText(resolve(dir, file2));
-    if (text === void 0) {
-      io.err(`${file2} not found in ${dir}: run \`npx shipline init\` to write a starter config`);
-      return 1;
-    }
-    const orgPath = parsed.flags["org-defaults"];
-    const orgDefaults = orgPath ? await readText(resolve(orgPath)) : void 0;
-    if (orgPath && orgDefaults === void 0) {
-      io.err(`${orgPath} not found`);
-      return 1;
-    }
-    const result = parseConfig(text, orgDefaults === void 0 ? {} : { orgDefaults });
-    if (!result.ok) {
-      io.out(formatProblems(result.problems));
-      return 1;
-    }
-    io.out(`${file2} is valid:`);
-    for (const p of result.config.pipelines)
-      io.out(`- ${p.name} (tags ${p.tags}): ${p.stages.map((s2) => s2.name).join(" \u2192 ")}`);
-    const runbook = await readText(join(dir, RUNBOOK_PATH));
-    if (runbook !== void 0) {
-      const check2 = runbookIsCurrent(text, runbook);
-      if (!check2.current) io.err(`warning: ${check2.reason}`);
-    }
-    return 0;
-  }
-};
-
-// src/cli/commands/audit.ts
-function makeAuditCommand(deps = { env: process.env }) {
-  return {
-    name: "audit",
-    summary: "Print a release's audit trail (dispatches, gates, approvals, rollbacks, locks) from GitHub",
-    usage: "shipline audit <tag> [--repo owner/name] [--json]   (GITHUB_TOKEN in the environment)",
-    async run(args, io) {
-      const { rest, on } = takeSwitches(args, ["json"]);
-      const [tag, ...flags] = rest;
-      const parsed = parseFlags(flags, ["repo", "api-url"]);
-      if (!tag || tag.startsWith("--") || !parsed.ok) {
-        io.err(parsed.ok ? "usage: shipline audit <tag> [--repo owner/name] [--json]" : parsed.error);
-        return 2;
-      }
-      const slug = parsed.flags.repo ?? deps.env.GITHUB_REPOSITORY;
-      const m = slug ? /^([\w.-]+)\/([\w.-]+)$/.exec(slug) : null;
-      if (!m) {
-        io.err("name the repository with --repo owner/name (or set GITHUB_REPOSITORY)");
-        return 2;
-      }
-      const token = deps.env.GITHUB_TOKEN || deps.env.GH_TOKEN;
-      const octokit = new Octokit2({
-        ...token ? { auth: token } : {},
-        baseUrl: parsed.flags["api-url"] ?? deps.env.GITHUB_API_URL ?? "https://api.github.com",
-        userAgent: "shipline-cli",
-        ...deps.fetch ? { request: { fetch: deps.fetch } } : {}
-      });
-      const source = await readAuditSource(octokit, { owner: m[1], repo: m[2] }, tag);
-      const timeline = buildTimeline(source);
-      io.out(on.has("json") ? JSON.stringify(timeline, null, 2) : timelineText(timeline));
-      return 0;
-    }
-  };
-}
-var auditCommand = makeAuditCommand();
-
-// src/cli/commands/init.ts
-import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, join as join2, resolve as resolve2 } from "node:path";
-
-// src/config/json-schema.ts
-function configJsonSchema() {
-  const schema = external_exports.toJSONSchema(ConfigFile, { io: "input", unrepresentable: "any", target: "draft-2020-12" });
-  return { ...schema, title: "Shipline configuration" };
 }
 
 // src/runbook/templates.ts
-var EXAMPLE_CONFIG = `# yaml-language-server: $schema=../schema/shipline.schema.json
-workflow: shipline.yml
-artifacts: { assets: ["app-*.tar.gz"], checksums: SHA256SUMS }
-targets:
-  eu-west: [web-1, web-2, web-3, web-4]
-  us-east: [web-5, web-6, web-7, web-8]
-driver: { type: directory, path: "/srv/app/{target}", keep: 5 }
-stages:
-  - { name: staging, verify: [smoke] }
-  - {
-      name: canary,
-      environment: production,
-      percent: 10,
-      every-region: true,
-      bake: 30m,
-      verify: [smoke, error-rate],
-    }
-  - { name: production, waves: [25, 50, 100], bake: 10m }
-checks:
-  smoke: { smoke: { url: "https://{target}.internal/health", expect: 200 } }
-  error-rate:
-    { prometheus: { url: "http://prometheus:9090", query: "sum(rate(http_errors_total[5m]))" }, max: 0.01 }
-gates:
-  windows: { timezone: Europe/London, allow: ["Mon-Thu 09:00-16:00"] }
-  required-checks: [load-test]
-rollback: { automatic: true, lock: true }
-`;
 var EXAMPLE_WORKFLOW = `# The deploy workflow Shipline dispatches: copy it to .github/workflows/shipline.yml.
 # Every stage runs as this job, which declares the stage's environment, so GitHub creates the Deployment and
 # enforces the environment's protections (required reviewers, wait timers, Shipline's own protection rule).
@@ -32507,31 +32669,283 @@ jobs:
           token: \${{ github.token }}
 `;
 
-// src/cli/commands/init.ts
-var SCHEMA_PATH = ".github/shipline.schema.json";
-var WORKFLOW_PATH = ".github/workflows/shipline.yml";
-function starterConfig() {
-  const body = EXAMPLE_CONFIG.replace(/^# yaml-language-server: \$schema=.*\n/, "");
-  return `# yaml-language-server: $schema=./shipline.schema.json
-# Shipline config: https://github.com/shipline/shipline#configuration-reference
-${body}`;
+// src/cli/commands/starter.ts
+var DEFAULT_ANSWERS = {
+  assets: "app-*.tar.gz",
+  checksums: "SHA256SUMS",
+  staging: { staging: ["staging-1"] },
+  production: { production: ["web-1", "web-2", "web-3", "web-4"] },
+  driver: { type: "directory", path: "/srv/app/{target}" },
+  approvals: 1,
+  bake: "15m",
+  healthUrl: "",
+  windows: [],
+  timezone: "UTC",
+  requiredChecks: []
+};
+function parseHosts(text, fallback) {
+  const out = {};
+  for (const part of text.split(";").map((p) => p.trim()).filter(Boolean)) {
+    const m = /^(?:([A-Za-z0-9][A-Za-z0-9._-]{0,62})=)?(.+)$/.exec(part);
+    if (!m) return `"${part}" is not a list of hosts: write web-1,web-2 or eu-west=web-1,web-2;us-east=web-3`;
+    const region = m[1] ?? fallback;
+    const hosts = m[2].split(",").map((h) => h.trim()).filter(Boolean);
+    const bad = hosts.find((h) => !/^[A-Za-z0-9][A-Za-z0-9._:@-]*$/.test(h));
+    if (bad) return `"${bad}" is not a host name: use letters, digits and . _ : @ -`;
+    if (out[region]) return `region "${region}" is named twice`;
+    out[region] = hosts;
+  }
+  return Object.keys(out).length ? out : "give at least one host";
 }
-var initCommand = {
-  name: "init",
-  summary: "Write a starter .github/shipline.yml, its JSON Schema, the deploy workflow and RUNBOOK.md",
-  usage: "shipline init [--dir <repository>] [--force]",
+var yamlString = (s2) => JSON.stringify(s2);
+var list2 = (items) => `[${items.map((i) => /^[\w.-]+$/.test(i) ? i : yamlString(i)).join(", ")}]`;
+function starterConfigText(a) {
+  const productionHosts = Object.values(a.production).flat().length;
+  const canary = productionHosts >= 2;
+  const regions = Object.keys(a.production);
+  const lines = [
+    "# yaml-language-server: $schema=./shipline.schema.json",
+    "# Shipline config, written by `shipline init`. Every key: the README's configuration reference (and the schema beside this file).",
+    "# `npx shipline validate` checks it; `npx shipline runbook` keeps RUNBOOK.md in step with it.",
+    "workflow: shipline.yml                     # .github/workflows/shipline.yml, the deploy job Shipline dispatches",
+    `artifacts: { assets: [${yamlString(a.assets)}]${a.checksums ? `, checksums: ${a.checksums}` : ""} }   # built and uploaded by CI, never by hand`,
+    "targets:                                   # hosts by region; staging has its own, apart from production",
+    ...Object.entries(a.staging).map(([r, hosts]) => `  ${r}: ${list2(hosts)}`),
+    ...Object.entries(a.production).map(([r, hosts]) => `  ${r}: ${list2(hosts)}`),
+    a.driver.type === "directory" ? `driver: { type: directory, path: ${yamlString(a.driver.path)}, keep: 5 }   # releases/<version>/ + a current link; 5 kept for rollback` : `driver: { type: command, run: ${yamlString(a.driver.run)} }   # run per target with SHIPLINE_* variables`,
+    "stages:",
+    `  - { name: staging, environment: staging, targets: ${list2(Object.keys(a.staging))}${a.healthUrl ? ", verify: [smoke]" : ""}, approvals: 0 }`
+  ];
+  const approvals = `approvals: ${a.approvals}`;
+  if (canary)
+    lines.push(
+      `  - { name: canary, environment: production, targets: ${list2(regions)}, percent: 25${regions.length > 1 ? ", every-region: true" : ""}${a.bake ? `, bake: ${a.bake}` : ""}${a.healthUrl ? ", verify: [smoke]" : ""}, ${approvals} }`
+    );
+  lines.push(
+    `  - { name: production, environment: production, targets: ${list2(regions)}${productionHosts >= 4 ? ", waves: [50, 100]" : ""}${a.healthUrl ? ", verify: [smoke]" : ""}, ${approvals} }`
+  );
+  if (a.healthUrl)
+    lines.push(
+      "checks:",
+      `  smoke: { smoke: { url: ${yamlString(a.healthUrl)}, expect: 200 } }   # every target after it is installed`
+    );
+  const gates = [];
+  if (a.windows.length) gates.push(`  windows: { timezone: ${a.timezone}, allow: ${list2(a.windows)} }`);
+  if (a.requiredChecks.length) gates.push(`  required-checks: ${list2(a.requiredChecks)}`);
+  if (gates.length) lines.push("gates:", ...gates);
+  lines.push(
+    "rollback: { automatic: true, lock: true }   # a failed stage goes back to the previous release and locks"
+  );
+  return `${lines.join("\n")}
+`;
+}
+function gateExplanations(a) {
+  const canary = Object.values(a.production).flat().length >= 2;
+  const prod = canary ? "canary and production" : "production";
+  const out = [
+    `- order: a stage starts only after the stage before it succeeded (staging, then ${canary ? "canary (25% of the production hosts), then " : ""}production).`,
+    a.approvals > 0 ? `- four-eyes: ${prod} each wait for ${a.approvals} approval(s) by someone other than the release's author (\`/approve\` on an issue, or \`shipline approve <tag>\`). \`--approvals 0\` turns this off for a solo trial.` : `- four-eyes is OFF (--approvals 0): nobody approves ${prod}. Turn it on (\`approvals: 1\`) before real production use.`,
+    ...canary && a.bake ? [
+      `- bake: the canary stays live ${a.bake} before production starts${a.healthUrl ? ", verified by the smoke check" : ""}.`
+    ] : [],
+    ...a.healthUrl ? [`- verification: every target must answer ${a.healthUrl} with 200 after it is installed.`] : [],
+    ...a.windows.length ? [`- deploy windows: deploys start only ${a.windows.join(", ")} (${a.timezone}); rollbacks any time.`] : [],
+    ...a.requiredChecks.length ? [`- required checks: ${a.requiredChecks.join(", ")} must be green on the release commit.`] : [],
+    "- rollback: a failed stage is rolled back to the environment's previous release automatically, and the environment is locked (`/unlock` it)."
+  ];
+  const off = [
+    ...a.windows.length ? [] : ["deploy windows (gates.windows)"],
+    ...a.requiredChecks.length ? [] : ["required checks (gates.required-checks)"],
+    "the error budget (gates.error-budget)"
+  ];
+  out.push(`- not turned on: ${off.join(", ")}; docs/gates.md says how.`);
+  return out;
+}
+var INIT_VALUE_FLAGS = [
+  "dir",
+  "assets",
+  "checksums",
+  "staging",
+  "production",
+  "path",
+  "run",
+  "approvals",
+  "bake",
+  "health-url",
+  "window",
+  "timezone",
+  "required-checks"
+];
+function answersFromFlags(flags) {
+  const a = { ...DEFAULT_ANSWERS };
+  if (flags.assets) a.assets = flags.assets;
+  if (flags.checksums !== void 0) a.checksums = flags.checksums === "none" ? "" : flags.checksums;
+  for (const key of ["staging", "production"]) {
+    if (flags[key] === void 0) continue;
+    const hosts = parseHosts(flags[key], key);
+    if (typeof hosts === "string") return `--${key}: ${hosts}`;
+    a[key] = hosts;
+  }
+  const shared = Object.values(a.staging).flat().find((h) => Object.values(a.production).flat().includes(h));
+  if (shared) return `${shared} is both a staging and a production host: staging needs hosts of its own`;
+  if (flags.path && flags.run)
+    return "give either --path (directory driver) or --run (command driver), not both";
+  if (flags.run) a.driver = { type: "command", run: flags.run };
+  else if (flags.path) a.driver = { type: "directory", path: flags.path };
+  if (flags.approvals !== void 0) {
+    const n = Number(flags.approvals);
+    if (!Number.isInteger(n) || n < 0 || n > 10)
+      return `--approvals ${flags.approvals}: give a whole number from 0 to 10`;
+    a.approvals = n;
+  }
+  if (flags.bake !== void 0) a.bake = flags.bake === "0" || flags.bake === "none" ? "" : flags.bake;
+  if (flags["health-url"] !== void 0) a.healthUrl = flags["health-url"];
+  if (flags.window) a.windows = flags.window.split(",").map((w) => w.trim());
+  if (flags.timezone) a.timezone = flags.timezone;
+  if (flags["required-checks"]) a.requiredChecks = flags["required-checks"].split(",").map((c) => c.trim());
+  return a;
+}
+
+// src/cli/commands/validate.ts
+import { readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+function takeSwitches(args, names) {
+  const on = /* @__PURE__ */ new Set();
+  const rest = args.filter((a) => {
+    const name = a.startsWith("--") ? a.slice(2) : "";
+    if (names.includes(name)) on.add(name);
+    return !names.includes(name);
+  });
+  return { rest, on };
+}
+async function readText(path) {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error62) {
+    if (error62.code === "ENOENT") return void 0;
+    throw error62;
+  }
+}
+var validateCommand = {
+  name: "validate",
+  summary: "Check .github/shipline.yml with the App's own parser; prints the problems its check run would show",
+  usage: "shipline validate [--dir <repository>] [--config <file>] [--org-defaults <file>] [--json]",
+  help: "Exit 0 when the config is valid (a stale RUNBOOK.md is a warning), 1 with its problems, each at its line.",
   async run(args, io) {
-    const { rest, on } = takeSwitches(args, ["force"]);
-    const parsed = parseFlags(rest, ["dir"]);
+    const { rest, on } = takeSwitches(args, ["json"]);
+    const parsed = parseFlags(rest, ["dir", "config", "org-defaults"]);
     if (!parsed.ok) {
       io.err(parsed.error);
       return 2;
     }
-    const dir = resolve2(parsed.flags.dir ?? ".");
-    const config2 = starterConfig();
+    const dir = resolve(parsed.flags.dir ?? ".");
+    const file2 = parsed.flags.config ?? CONFIG_PATH;
+    const text = await readText(resolve(dir, file2));
+    if (text === void 0) {
+      io.err(`${file2} not found in ${dir}: run \`npx shipline init\` to write a starter config`);
+      return 4;
+    }
+    const orgPath = parsed.flags["org-defaults"];
+    const orgDefaults = orgPath ? await readText(resolve(orgPath)) : void 0;
+    if (orgPath && orgDefaults === void 0) {
+      io.err(`${orgPath} not found`);
+      return 4;
+    }
+    const result = parseConfig(text, { file: file2, ...orgDefaults === void 0 ? {} : { orgDefaults } });
+    if (on.has("json")) {
+      io.out(
+        JSON.stringify(
+          result.ok ? { file: file2, valid: true, config: result.config } : { file: file2, valid: false, problems: result.problems },
+          null,
+          2
+        )
+      );
+      return result.ok ? 0 : 1;
+    }
+    if (!result.ok) {
+      io.out(formatProblems(result.problems));
+      return 1;
+    }
+    io.out(`${file2} is valid:`);
+    for (const p of result.config.pipelines)
+      io.out(`- ${p.name} (tags ${p.tags}): ${p.stages.map((s2) => s2.name).join(" \u2192 ")}`);
+    const runbook = await readText(join(dir, RUNBOOK_PATH));
+    if (runbook !== void 0) {
+      const check2 = runbookIsCurrent(text, runbook);
+      if (!check2.current) io.err(`warning: ${check2.reason}`);
+    }
+    return 0;
+  }
+};
+
+// src/cli/commands/init.ts
+var SCHEMA_PATH = ".github/shipline.schema.json";
+var WORKFLOW_PATH = ".github/workflows/shipline.yml";
+async function ask(io) {
+  const d = DEFAULT_ANSWERS;
+  const hosts = (r) => Object.entries(r).map(([k, v]) => `${k}=${v.join(",")}`).join(";");
+  const questions = [
+    ["assets", "Release assets CI uploads (glob)", d.assets],
+    ["checksums", "Checksum file among the assets (none: GitHub's digests)", d.checksums],
+    ["staging", "Staging hosts (region=host,host;...)", hosts(d.staging)],
+    ["production", "Production hosts (region=host,host;...)", hosts(d.production)],
+    ["path", "Install directory on each host ({target} is the host)", "/srv/app/{target}"],
+    ["approvals", "Approvals before canary and production (0: none, for a solo trial)", String(d.approvals)],
+    ["bake", "Canary bake time before production (0: none)", d.bake],
+    ["health-url", "Health URL per host, e.g. https://{target}/health (empty: no check)", ""],
+    ["window", 'Deploy windows, e.g. "Mon-Thu 09:00-16:00" (empty: any time)', ""],
+    ["required-checks", "Check runs that must be green on the release commit (empty: none)", ""]
+  ];
+  const flags = {};
+  for (const [key, question, fallback] of questions) {
+    const answer = (await io.ask(`${question}${fallback ? ` [${fallback}]` : ""}: `)).trim();
+    if (answer || fallback) flags[key] = answer || fallback;
+  }
+  if (flags.window) {
+    const tz = (await io.ask("Time zone of the windows [UTC]: ")).trim();
+    flags.timezone = tz || "UTC";
+  }
+  return flags;
+}
+var initCommand = {
+  name: "init",
+  summary: "Write .github/shipline.yml (a first release goes through), its schema, the deploy workflow, RUNBOOK.md",
+  usage: "shipline init [--dir <repository>] [--force] [--yes] [--staging hosts] [--production hosts] [--path dir | --run cmd] [--approvals N] ...",
+  help: [
+    "On a terminal it asks; with flags (or --yes, or no terminal) it uses them and these defaults:",
+    "  --assets 'app-*.tar.gz'   --checksums SHA256SUMS (none: GitHub's asset digests)",
+    "  --staging staging=staging-1          staging's own hosts (never production's)",
+    "  --production production=web-1,web-2,web-3,web-4   or eu-west=web-1,web-2;us-east=web-3,web-4",
+    "  --path /srv/app/{target} (directory driver) | --run 'deploy.sh' (command driver)",
+    "  --approvals 1 (canary and production; 0 for a solo trial)   --bake 15m (0: none)",
+    "  --health-url https://{target}/health   --window 'Mon-Thu 09:00-16:00' --timezone Europe/London",
+    "  --required-checks load-test,e2e",
+    "Nothing is written when a file exists (use --force) or an answer is invalid."
+  ].join("\n"),
+  async run(args, io) {
+    const parsed = parseArgs(args, { values: INIT_VALUE_FLAGS, switches: ["force", "yes"], positionals: 0 });
+    if (!parsed.ok) {
+      io.err(`${parsed.error}
+usage: ${this.usage}`);
+      return EXIT.usage;
+    }
+    const { flags: given, switches } = parsed.args;
+    const answerFlags = Object.keys(given).filter((k) => k !== "dir");
+    const interactive = io.ask && !switches.has("yes") && answerFlags.length === 0;
+    const flags = interactive ? { ...given, ...await ask(io) } : given;
+    const answers = answersFromFlags(flags);
+    if (typeof answers === "string") {
+      io.err(`${answers}; nothing was written`);
+      return EXIT.usage;
+    }
+    const dir = resolve2(given.dir ?? ".");
+    const config2 = starterConfigText(answers);
     const runbook = runbookFor(config2);
-    if (!runbook.ok) throw new Error(`the starter config is invalid (a Shipline bug):
+    if (!runbook.ok) {
+      io.err(`these answers do not make a valid config; nothing was written:
 ${runbook.problems}`);
+      return EXIT.usage;
+    }
     const files = [
       [CONFIG_PATH, config2],
       [SCHEMA_PATH, `${JSON.stringify(configJsonSchema(), null, 2)}
@@ -32539,12 +32953,12 @@ ${runbook.problems}`);
       [WORKFLOW_PATH, EXAMPLE_WORKFLOW],
       [RUNBOOK_PATH, runbook.text]
     ];
-    if (!on.has("force")) {
+    if (!switches.has("force")) {
       const existing = [];
       for (const [path] of files) if (await readText(join2(dir, path)) !== void 0) existing.push(path);
       if (existing.length) {
         io.err(`not overwriting ${existing.join(", ")} (use --force); nothing was written`);
-        return 1;
+        return EXIT.failed;
       }
     }
     for (const [path, text] of files) {
@@ -32552,18 +32966,22 @@ ${runbook.problems}`);
       await writeFile(join2(dir, path), text);
       io.out(`wrote ${path}`);
     }
+    const environments = ["staging", "production"];
     io.out(
       [
         "",
+        "Gates this config turns on:",
+        ...gateExplanations(answers),
+        "",
         "Next:",
-        `1. Edit ${CONFIG_PATH}: your assets, targets, driver, stages and checks; \`npx shipline validate\` checks it.`,
-        `2. In ${WORKFLOW_PATH}, pick a runner that reaches your targets and map the secrets the config names into \`env:\`.`,
-        "3. Install the Shipline App on the repository; create the environments your stages name.",
-        `4. \`npx shipline runbook\` after each config change keeps ${RUNBOOK_PATH} current; commit everything.`,
-        "5. Publish a release from CI with the assets attached: Shipline takes it from there."
+        `1. \`npx shipline validate\` checks ${CONFIG_PATH}; edit it for your checks and stages (docs/gates.md).`,
+        `2. In ${WORKFLOW_PATH}, pick a runner that reaches your hosts (runs-on) and map the secrets the config names into \`env:\`.`,
+        `3. Install the Shipline App on the repository (docs/setup.md) and create the environments ${environments.join(" and ")}.`,
+        `4. Commit everything; \`npx shipline runbook\` after each config change keeps ${RUNBOOK_PATH} current.`,
+        "5. Publish a release from CI with the assets attached; `npx shipline watch <tag>` follows it."
       ].join("\n")
     );
-    return 0;
+    return EXIT.ok;
   }
 };
 
@@ -32767,9 +33185,10 @@ async function switchCurrent(dir, name) {
 var releasesCommand = {
   name: "releases",
   summary: "List the releases kept in a directory target, marking the current one",
-  usage: "shipline releases --dir <target dir>",
+  usage: "shipline releases --dir <target dir> [--json]",
   async run(args, io) {
-    const parsed = parseFlags(args, ["dir"]);
+    const { rest, on } = takeSwitches(args, ["json"]);
+    const parsed = parseFlags(rest, ["dir"]);
     if (!parsed.ok || !parsed.flags.dir) {
       io.err(parsed.ok ? "--dir is required" : parsed.error);
       return 2;
@@ -32777,6 +33196,16 @@ var releasesCommand = {
     const dir = resolve3(parsed.flags.dir);
     const current = await readCurrent(dir);
     const kept = await listReleases(dir);
+    if (on.has("json")) {
+      io.out(
+        JSON.stringify(
+          [...kept].reverse().map((r) => ({ ...r.meta, current: r.name === current })),
+          null,
+          2
+        )
+      );
+      return 0;
+    }
     if (kept.length === 0) {
       io.out(`${dir}: no releases kept (nothing under ${dir}/releases/)`);
       return 0;
@@ -32788,6 +33217,547 @@ var releasesCommand = {
     return 0;
   }
 };
+
+// src/commands/syntax.ts
+var USAGE = {
+  deploy: "/deploy <tag> [to <stage>]",
+  promote: "/promote [<tag>] [to <stage>]",
+  rollback: "/rollback [<environment>] [to <tag>] [-- reason]",
+  pause: "/pause [<stage>]",
+  resume: "/resume [<stage>]",
+  lock: "/lock <environment> [for <duration>] [-- reason]",
+  unlock: "/unlock <environment>",
+  approve: "/approve [<tag>] [to <stage>]",
+  hotfix: "/hotfix <tag> [to <stage>] -- reason",
+  status: "/status [<tag>]",
+  retry: "/retry [<tag>] [to <stage>]",
+  help: "/help"
+};
+
+// src/commands/types.ts
+var COMMAND_NAMES = [
+  "deploy",
+  "promote",
+  "rollback",
+  "pause",
+  "resume",
+  "lock",
+  "unlock",
+  "approve",
+  "hotfix",
+  "status",
+  "retry",
+  "help"
+];
+
+// src/commands/parse.ts
+var MAX_COMMAND_LENGTH = 400;
+var MAX_REASON_LENGTH = 300;
+var MAX_LOCK_MS = 30 * 864e5;
+var TAG = /^[A-Za-z0-9][A-Za-z0-9._/+-]{0,127}$/;
+var NAME2 = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+var TOKEN_CHAR = /[A-Za-z0-9._/+-]/;
+var REASON_CHAR = /[\p{L}\p{M}\p{N} .,:!?()[\]#@/_+=%*'-]/u;
+var SLASH_LOOKALIKES = /* @__PURE__ */ new Set([
+  "\u2044",
+  "\u2215",
+  "\uFF0F",
+  "\u29F8",
+  "\u2571",
+  "\u27CB",
+  "\u3033",
+  "\u2CC6"
+]);
+var CONFUSABLE = {
+  "\u0430": "a",
+  "\u0435": "e",
+  "\u043E": "o",
+  "\u0440": "p",
+  "\u0441": "c",
+  "\u0443": "y",
+  "\u0445": "x",
+  "\u0456": "i",
+  "\u0455": "s",
+  "\u0501": "d",
+  "\u04CF": "l",
+  "\u0458": "j",
+  "\u043A": "k",
+  "\u043C": "m",
+  "\u0442": "t",
+  "\u0432": "b",
+  "\u043D": "h",
+  "\u03BF": "o",
+  "\u03B1": "a",
+  "\u03BD": "v",
+  "\u03C1": "p",
+  "\u03B9": "i",
+  "\u03BA": "k",
+  "\u03C4": "t",
+  "\u0261": "g",
+  "\u0131": "i"
+};
+var isCommandName = (word) => COMMAND_NAMES.includes(word);
+var codepoint = (ch) => `U+${ch.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+var INVISIBLE = /[\u00AD\u180E\u200B-\u200F\u2060-\u2064\uFEFF]/gu;
+function fold(word) {
+  return [...word.replace(INVISIBLE, "").normalize("NFKC")].map((c) => CONFUSABLE[c] ?? c).join("").toLowerCase();
+}
+function badChar(ch) {
+  if (ch.charCodeAt(0) < 32 || ch.charCodeAt(0) === 127) return `the control character ${codepoint(ch)}`;
+  if (ch.charCodeAt(0) > 126 && /^[\u00AD\u180E\u200B-\u200F\u2060-\u2064\uFEFF]$/u.test(ch))
+    return `the invisible character ${codepoint(ch)}`;
+  if (ch.charCodeAt(0) > 126) {
+    const looks = CONFUSABLE[ch] ?? ch.normalize("NFKC");
+    const like = /^[\x20-\x7e]$/.test(looks) ? ` (it looks like "${looks}")` : "";
+    return `the non-ASCII character ${codepoint(ch)}${like}`;
+  }
+  if (ch === "`") return "a backtick (`` ` ``)";
+  return `\`${ch}\``;
+}
+var CommandError = class extends Error {
+};
+function parseCommand(body, options = {}) {
+  try {
+    return parse5(body, options);
+  } catch (error62) {
+    if (error62 instanceof CommandError) return { kind: "error", message: error62.message };
+    return { kind: "error", message: "Shipline could not read this command." };
+  }
+}
+function parse5(body, options) {
+  if (typeof body !== "string") return { kind: "none" };
+  const head = body.slice(0, MAX_COMMAND_LENGTH * 4);
+  const line = (head.split(/\r\n|\r|\n/, 1)[0] ?? "").replace(/^[ \t]+|[ \t]+$/g, "");
+  const first = [...line][0] ?? "";
+  if (first !== "/") {
+    if (!SLASH_LOOKALIKES.has(first)) return { kind: "none" };
+    const word = /^\S+/.exec(line.slice(first.length))?.[0] ?? "";
+    const name2 = fold(word);
+    if (!isCommandName(name2)) return { kind: "none" };
+    return refuse(
+      name2,
+      `The comment starts with ${codepoint(first)}, which looks like a slash but is not one. Type \`/${name2}\` with an ASCII slash.`
+    );
+  }
+  const rawWord = /^\/([^ \t]*)/.exec(line)?.[1] ?? "";
+  const letters = /^[A-Za-z]*/.exec(rawWord)[0];
+  const lower = letters.toLowerCase();
+  if (letters.length === rawWord.length) {
+    if (!isCommandName(lower)) return typo(lower);
+  } else {
+    const folded = fold(rawWord);
+    const foldedName = /^[a-z]*/.exec(folded)[0];
+    if (isCommandName(lower)) {
+      const ch = [...rawWord.slice(letters.length)][0];
+      return refuse(
+        lower,
+        `${badChar(ch)} right after \`/${lower}\` is not allowed. Usage: \`${USAGE[lower]}\``
+      );
+    }
+    if (isCommandName(foldedName) && [...rawWord].some((c) => c.charCodeAt(0) > 127)) {
+      const ch = [...rawWord].find((c) => c.charCodeAt(0) > 127);
+      const hidden = new RegExp(INVISIBLE.source, "u").test(ch);
+      return refuse(
+        foldedName,
+        hidden ? `\`/${foldedName}\` has ${badChar(ch)} inside it (text pasted from a chat or a document often does). Type the command again. Usage: \`${USAGE[foldedName]}\`` : `\`/${foldedName}\` is spelled with ${badChar(ch)}. Type it with ASCII letters.`
+      );
+    }
+    return { kind: "none" };
+  }
+  const name = lower;
+  if ([...line].length > MAX_COMMAND_LENGTH)
+    return refuse(name, `The command is longer than ${MAX_COMMAND_LENGTH} characters.`);
+  const rest = line.slice(1 + rawWord.length);
+  const split = splitReason(rest);
+  const tokens = split.args.split(/[ \t]+/).filter((t) => t.length > 0);
+  try {
+    for (const token of tokens) checkToken(token);
+    const reason = split.reason === void 0 ? void 0 : checkReason(split.reason);
+    return { kind: "command", command: build(name, tokens, reason, options) };
+  } catch (error62) {
+    if (error62 instanceof CommandError) return refuse(name, `${error62.message} Usage: \`${USAGE[name]}\``);
+    throw error62;
+  }
+}
+function typo(word) {
+  const guess = nearest(word, COMMAND_NAMES);
+  if (!guess) return { kind: "none" };
+  return refuse(
+    guess,
+    `\`/${word}\` is not a Shipline command. Did you mean \`/${guess}\`? Usage: \`${USAGE[guess]}\` (\`/help\` lists every command).`
+  );
+}
+function refuse(name, message) {
+  return { kind: "error", name, message };
+}
+function splitReason(rest) {
+  const m = /(^|[ \t])--([ \t]|$)/.exec(rest);
+  if (!m) return { args: rest };
+  return { args: rest.slice(0, m.index), reason: rest.slice(m.index + m[0].length).trim() };
+}
+function checkToken(token) {
+  for (const ch of token) {
+    if (!TOKEN_CHAR.test(ch))
+      throw new CommandError(
+        `${badChar(ch)} is not allowed in "${printable(token)}": tags and names use only letters, digits and \`. _ / + -\`.`
+      );
+  }
+}
+function checkReason(reason) {
+  if ([...reason].length > MAX_REASON_LENGTH)
+    throw new CommandError(`The reason is longer than ${MAX_REASON_LENGTH} characters.`);
+  for (const ch of reason) {
+    if (!REASON_CHAR.test(ch))
+      throw new CommandError(
+        `${badChar(ch)} is not allowed in a reason; use letters, digits, spaces and \`. , : ! ? ( ) [ ] # @ / _ + = % * ' -\`.`
+      );
+  }
+  return reason;
+}
+function printable(token) {
+  return [...token].map((c) => /[\x20-\x7e]/.test(c) && c !== "`" ? c : "?").join("").slice(0, 60);
+}
+var GRAMMAR = {
+  deploy: {
+    slots: [
+      { key: "tag", kind: "tag" },
+      { key: "stage", kind: "stage", keyword: "to" }
+    ],
+    required: ["tag"],
+    reason: "no"
+  },
+  promote: {
+    slots: [
+      { key: "tag", kind: "tag" },
+      { key: "stage", kind: "stage", keyword: "to" }
+    ],
+    required: [],
+    reason: "no"
+  },
+  rollback: {
+    slots: [
+      { key: "environment", kind: "environment" },
+      { key: "tag", kind: "tag", keyword: "to" }
+    ],
+    required: [],
+    reason: "optional"
+  },
+  pause: { slots: [{ key: "stage", kind: "stage" }], required: [], reason: "no" },
+  resume: { slots: [{ key: "stage", kind: "stage" }], required: [], reason: "no" },
+  lock: {
+    slots: [
+      { key: "environment", kind: "environment" },
+      { key: "expires", kind: "duration", keyword: "for" }
+    ],
+    required: ["environment"],
+    reason: "optional"
+  },
+  unlock: { slots: [{ key: "environment", kind: "environment" }], required: ["environment"], reason: "no" },
+  approve: {
+    slots: [
+      { key: "tag", kind: "tag" },
+      { key: "stage", kind: "stage", keyword: "to" }
+    ],
+    required: [],
+    reason: "no"
+  },
+  hotfix: {
+    slots: [
+      { key: "tag", kind: "tag" },
+      { key: "stage", kind: "stage", keyword: "to" }
+    ],
+    required: ["tag"],
+    reason: "required"
+  },
+  status: { slots: [{ key: "tag", kind: "tag" }], required: [], reason: "no" },
+  retry: {
+    slots: [
+      { key: "tag", kind: "tag" },
+      { key: "stage", kind: "stage", keyword: "to" }
+    ],
+    required: [],
+    reason: "no"
+  },
+  help: { slots: [], required: [], reason: "no" }
+};
+var LABEL = {
+  tag: "<tag>",
+  stage: "<stage>",
+  environment: "<environment>",
+  expires: "<duration>"
+};
+function build(name, tokens, reason, options) {
+  const grammar = GRAMMAR[name];
+  const keywords = new Set(grammar.slots.map((s2) => s2.keyword).filter((k) => k !== void 0));
+  const values = {};
+  let i = 0;
+  for (const slot of grammar.slots) {
+    const token = tokens[i];
+    if (token === void 0) break;
+    if (slot.keyword) {
+      if (token !== slot.keyword) continue;
+      const value = tokens[i + 1];
+      if (value === void 0)
+        throw new CommandError(`\`${slot.keyword}\` needs a ${LABEL[slot.key]} after it.`);
+      values[slot.key] = value;
+      i += 2;
+    } else if (!keywords.has(token)) {
+      values[slot.key] = token;
+      i += 1;
+    }
+  }
+  if (i < tokens.length) throw new CommandError(`Unexpected "${tokens[i]}".`);
+  for (const key of grammar.required)
+    if (values[key] === void 0) throw new CommandError(`\`/${name}\` needs a ${LABEL[key]}.`);
+  if (grammar.reason === "no" && reason !== void 0)
+    throw new CommandError(`\`/${name}\` does not take a reason.`);
+  if (grammar.reason === "required" && !reason)
+    throw new CommandError(
+      `\`/${name}\` needs a reason after \` -- \`, e.g. \`/hotfix v1.2.3 -- checkout is down\`.`
+    );
+  for (const slot of grammar.slots) validate2(slot, values[slot.key], options);
+  const v = values;
+  const expiresInMs = v.expires === void 0 ? void 0 : parseDuration(v.expires);
+  const opt = (key, value) => value === void 0 ? {} : { [key]: value };
+  switch (name) {
+    case "deploy":
+      return { name, tag: v.tag, ...opt("stage", v.stage) };
+    case "promote":
+    case "approve":
+    case "retry":
+      return { name, ...opt("tag", v.tag), ...opt("stage", v.stage) };
+    case "rollback":
+      return {
+        name,
+        ...opt("environment", v.environment),
+        ...opt("tag", v.tag),
+        ...opt("reason", reason || void 0)
+      };
+    case "pause":
+    case "resume":
+      return { name, ...opt("stage", v.stage) };
+    case "lock":
+      return {
+        name,
+        environment: v.environment,
+        ...opt("expiresInMs", expiresInMs),
+        ...opt("reason", reason || void 0)
+      };
+    case "unlock":
+      return { name, environment: v.environment };
+    case "hotfix":
+      return { name, tag: v.tag, ...opt("stage", v.stage), reason };
+    case "status":
+      return { name, ...opt("tag", v.tag) };
+    case "help":
+      return { name };
+  }
+}
+function validate2(slot, value, options) {
+  if (value === void 0) return;
+  switch (slot.kind) {
+    case "tag":
+      if (!TAG.test(value) || value.includes("..") || value.endsWith("/") || value.endsWith(".") || value.includes("//"))
+        throw new CommandError(`"${value}" is not a release tag.`);
+      return;
+    case "stage":
+    case "environment": {
+      if (!NAME2.test(value)) throw new CommandError(`"${value}" is not a ${slot.kind} name.`);
+      const known = slot.kind === "stage" ? options.stages : options.environments;
+      if (known && !known.includes(value))
+        throw new CommandError(
+          `There is no ${slot.kind} "${value}" (${slot.kind}s: ${known.join(", ") || "none"}).`
+        );
+      return;
+    }
+    case "duration": {
+      const ms = parseDuration(value);
+      if (ms === void 0 || ms <= 0)
+        throw new CommandError(`"${value}" is not a duration such as 30m, 2h or 1d.`);
+      if (ms > MAX_LOCK_MS) throw new CommandError(`A lock may last at most ${formatDuration(MAX_LOCK_MS)}.`);
+      return;
+    }
+  }
+}
+
+// src/cli/commands/remote.ts
+var LOG_ISSUE_TITLE = "Shipline release log";
+var LOG_ISSUE_BODY = "Commands sent with the `shipline` CLI land here as comments; the Shipline App answers each one.\nAnyone with write access may comment `/help` for the list. Closing this issue is harmless: the CLI opens a new one.";
+var SPECS = [
+  {
+    name: "promote",
+    summary: "Promote a release to its next stage (as `/promote`), once its gates are open",
+    usage: "shipline promote [<tag>] [--to <stage>]",
+    values: ["to"],
+    maxPositionals: 1,
+    text: ([tag], f) => ["/promote", tag, f.to && `to ${f.to}`].filter(Boolean).join(" ")
+  },
+  {
+    name: "approve",
+    summary: "Approve a release for a stage (as `/approve`; not the release's author)",
+    usage: "shipline approve [<tag>] [--to <stage>]",
+    values: ["to"],
+    maxPositionals: 1,
+    text: ([tag], f) => ["/approve", tag, f.to && `to ${f.to}`].filter(Boolean).join(" ")
+  },
+  {
+    name: "pause",
+    summary: "Pause the newest release's rollout between waves (as `/pause`)",
+    usage: "shipline pause [<stage>]",
+    values: [],
+    maxPositionals: 1,
+    text: ([stage]) => ["/pause", stage].filter(Boolean).join(" ")
+  },
+  {
+    name: "resume",
+    summary: "Resume a paused rollout (as `/resume`)",
+    usage: "shipline resume [<stage>]",
+    values: [],
+    maxPositionals: 1,
+    text: ([stage]) => ["/resume", stage].filter(Boolean).join(" ")
+  },
+  {
+    name: "rollback",
+    summary: "Roll an environment back through the App (as `/rollback`); with --dir, a directory target offline",
+    usage: "shipline rollback [<environment>] [--to <tag>] [-- reason]   |   shipline rollback --dir <target dir> [--to <version>]",
+    values: ["to", "reason"],
+    maxPositionals: 1,
+    text: ([env], f, reason) => ["/rollback", env, f.to && `to ${f.to}`, (reason ?? f.reason) && `-- ${reason ?? f.reason}`].filter(Boolean).join(" ")
+  }
+];
+var COMMON = ["repo", "api-url", "dir", "issue", "timeout"];
+async function login(gh) {
+  try {
+    const { data } = await gh.request("GET /user");
+    return String(data.login);
+  } catch (error62) {
+    if (statusOf(error62) === 403 || statusOf(error62) === 404)
+      throw new CliError(
+        "this token does not belong to a person (an App or Actions token?): commands run with your own identity, so use a personal token or `gh auth login`",
+        EXIT.auth
+      );
+    throw error62;
+  }
+}
+async function logIssue(ctx, flag) {
+  if (flag !== void 0) {
+    const n = Number(flag);
+    if (!Number.isInteger(n) || n < 1)
+      throw new CliError(`--issue ${flag}: give an issue or pull request number`, EXIT.usage);
+    return n;
+  }
+  const { data } = await ctx.client.request("GET /repos/{owner}/{repo}/issues", {
+    ...ctx.repo,
+    state: "open",
+    per_page: 100,
+    sort: "created",
+    direction: "asc"
+  });
+  const found = data.find(
+    (i) => i.title === LOG_ISSUE_TITLE && !i.pull_request
+  );
+  if (found) return found.number;
+  const { data: created } = await ctx.client.request("POST /repos/{owner}/{repo}/issues", {
+    ...ctx.repo,
+    title: LOG_ISSUE_TITLE,
+    body: LOG_ISSUE_BODY
+  });
+  return Number(created.number);
+}
+async function waitForReply(ctx, issue2, after, who, polls, sleep, intervalMs) {
+  for (let i = 0; i < polls; i++) {
+    await sleep(intervalMs);
+    const { data } = await ctx.client.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+      ...ctx.repo,
+      issue_number: issue2,
+      since: after.createdAt,
+      per_page: 100
+    });
+    const reply = data.find((c) => c.id > after.id && c.user?.type === "Bot" && (c.body ?? "").startsWith(`@${who} `));
+    if (reply) return { body: reply.body ?? "", url: reply.html_url };
+  }
+  return void 0;
+}
+function visible(body) {
+  return body.replace(/<!--[\s\S]*?-->/g, "").replace(/\n{3,}/g, "\n\n").trim();
+}
+function makeRemoteCommand(spec, deps, offline) {
+  return {
+    name: spec.name,
+    summary: spec.summary,
+    usage: spec.usage,
+    help: [
+      `Posts \`${spec.text([], {})}...\` as a comment with your token on the "${LOG_ISSUE_TITLE}" issue (or --issue N)`,
+      "and prints the App's answer: the App checks your permissions exactly as for a comment you typed.",
+      "--timeout 60s: how long to wait for the answer (0: post and do not wait).",
+      "Exit 0 when the App accepted it, 1 when it refused or failed, 5 when it did not answer in time."
+    ].join("\n"),
+    async run(args, io) {
+      if (offline && args.some((a) => a === "--dir" || a.startsWith("--dir="))) return offline.run(args, io);
+      const parsed = parseArgs(args, {
+        values: [...spec.values, ...COMMON],
+        positionals: spec.maxPositionals
+      });
+      if (!parsed.ok) {
+        io.err(`${parsed.error}
+usage: ${spec.usage}`);
+        return EXIT.usage;
+      }
+      const { positionals, flags, rest } = parsed.args;
+      const text = spec.text(positionals, flags, rest);
+      const check2 = parseCommand(text);
+      if (check2.kind !== "command") {
+        io.err(
+          `${check2.kind === "error" ? check2.message.replace(/`/g, "") : `cannot send ${text}`}
+usage: ${spec.usage}`
+        );
+        return EXIT.usage;
+      }
+      const timeout = /^(\d+)(s|m)?$/.exec(flags.timeout ?? "60s");
+      if (!timeout) {
+        io.err(`--timeout ${flags.timeout}: give a duration such as 60s or 2m`);
+        return EXIT.usage;
+      }
+      const timeoutMs = Number(timeout[1]) * (timeout[2] === "m" ? 6e4 : 1e3);
+      const ctx = githubContext(flags, deps);
+      const who = await login(ctx.client);
+      const issue2 = await logIssue(ctx, flags.issue);
+      const { data: posted } = await ctx.client.request(
+        "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
+        {
+          ...ctx.repo,
+          issue_number: issue2,
+          body: text
+        }
+      );
+      io.out(`@${who}: posted \`${text}\` on ${ctx.slug}#${issue2} (${posted.html_url})`);
+      if (timeoutMs === 0) return EXIT.ok;
+      const intervalMs = 2e3;
+      const reply = await waitForReply(
+        ctx,
+        issue2,
+        { id: Number(posted.id), createdAt: String(posted.created_at) },
+        who,
+        Math.max(1, Math.ceil(timeoutMs / intervalMs)),
+        deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+        intervalMs
+      );
+      if (!reply) {
+        io.err(
+          `the App did not answer within ${flags.timeout ?? "60s"}: is it installed on ${ctx.slug} and receiving webhooks? (\`GET /healthz\` on the App says; docs/setup.md)`
+        );
+        return EXIT.unavailable;
+      }
+      const body = visible(reply.body);
+      io.out(body);
+      const headline = /^@\S+ `[^`]*`: \*\*(on it|done|not run|failed)\*\*/.exec(body)?.[1];
+      return headline === "on it" || headline === "done" ? EXIT.ok : EXIT.failed;
+    }
+  };
+}
+function remoteCommands(deps = { env: process.env }, offlineRollback) {
+  return SPECS.map((s2) => makeRemoteCommand(s2, deps, s2.name === "rollback" ? offlineRollback : void 0));
+}
 
 // src/cli/commands/rollback.ts
 import { resolve as resolve4 } from "node:path";
@@ -32916,51 +33886,479 @@ var runbookCommand = {
   }
 };
 
+// src/config/match.ts
+function globToRegExp(glob) {
+  const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${body}$`);
+}
+function matchesGlob(glob, value) {
+  return globToRegExp(glob).test(value);
+}
+function pipelineForTag(config2, tag) {
+  return config2.pipelines.find((p) => matchesGlob(p.tags, tag));
+}
+
+// src/pipeline/identity.ts
+var CHECK_PREFIX = "shipline / ";
+var RELEASE_CHECK2 = "shipline";
+function stageCheckName(stage) {
+  return `${CHECK_PREFIX}${stage}`;
+}
+
+// src/pipeline/state.ts
+function stageViews(pipeline, snapshot) {
+  return pipeline.stages.map((stage, index) => {
+    const check2 = findCheck(snapshot, stageCheckName(stage.name));
+    return { stage, index, ...check2 ? { check: check2 } : {}, phase: phaseOf(check2) };
+  });
+}
+function findCheck(snapshot, name) {
+  return snapshot.checkRuns.filter((c) => c.name === name).sort((a, b) => b.id - a.id)[0];
+}
+function releaseCheck(snapshot) {
+  return findCheck(snapshot, RELEASE_CHECK2);
+}
+function phaseOf(check2) {
+  if (!check2) return "pending";
+  if (check2.status === "queued")
+    return check2.summary?.includes("<!-- shipline:dispatched") ? "dispatched" : "pending";
+  if (check2.status === "in_progress") return "running";
+  if (check2.conclusion === "success") return "succeeded";
+  if (check2.conclusion === "skipped" || check2.conclusion === "cancelled") return "skipped";
+  if (check2.conclusion === "neutral" && check2.summary?.includes("<!-- shipline:rolled-back"))
+    return "rolled-back";
+  return "failed";
+}
+function pausedBy(snapshot) {
+  const summary = releaseCheck(snapshot)?.summary ?? "";
+  const last = [...summary.matchAll(/<!-- shipline:(pause|resume) (\{[^\n]*?\}) -->/g)].pop();
+  if (last?.[1] !== "pause") return void 0;
+  try {
+    const by2 = JSON.parse(last[2]).by;
+    return typeof by2 === "string" ? by2 : "someone";
+  } catch {
+    return "someone";
+  }
+}
+
+// src/commands/records.ts
+var Login = external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,38}(\[bot\])?$/);
+var Name2 = external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/);
+var Tag = external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/+-]{0,127}$/);
+var Reason = external_exports.string().max(1e3);
+var Instant = external_exports.iso.datetime({ offset: true }).transform((s2) => new Date(s2));
+var SCHEMAS = {
+  lock: external_exports.strictObject({
+    environment: Name2,
+    owner: Login,
+    reason: Reason,
+    at: Instant.optional(),
+    expiresAt: Instant.optional()
+  }),
+  unlock: external_exports.strictObject({ environment: Name2, by: Login, at: Instant }),
+  approval: external_exports.strictObject({ login: Login, stage: Name2, release: Tag, at: Instant }),
+  hotfix: external_exports.strictObject({
+    release: Tag,
+    by: Login,
+    reason: Reason.min(1),
+    at: Instant,
+    stage: Name2.optional()
+  }),
+  command: external_exports.strictObject({
+    command: external_exports.string().max(500),
+    actor: Login,
+    at: Instant,
+    outcome: external_exports.enum(["accepted", "refused", "failed"]),
+    release: Tag.optional(),
+    stage: Name2.optional()
+  })
+};
+
+// src/cli/style.ts
+function useColor(env, isTTY) {
+  if (env.NO_COLOR !== void 0 && env.NO_COLOR !== "") return false;
+  if (env.FORCE_COLOR !== void 0 && env.FORCE_COLOR !== "" && env.FORCE_COLOR !== "0") return true;
+  return Boolean(isTTY) && env.TERM !== "dumb";
+}
+var CODES = { red: 31, green: 32, yellow: 33, blue: 34, dim: 2, bold: 1 };
+function paint(on, colour, text) {
+  return on ? `\x1B[${CODES[colour]}m${text}\x1B[0m` : text;
+}
+
+// src/cli/commands/status.ts
+var SHIPLINE_CHECK = /^shipline( \/ .+)?$/;
+async function checkRuns(gh, ctx, sha) {
+  const { data } = await gh.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
+    ...ctx.repo,
+    ref: sha,
+    filter: "all",
+    per_page: 100
+  });
+  return data.check_runs.filter((c) => SHIPLINE_CHECK.test(String(c.name)) && !c.app?.slug?.startsWith("github-actions")).map((c) => ({
+    id: Number(c.id),
+    name: String(c.name),
+    status: c.status,
+    conclusion: c.conclusion ?? null,
+    detailsUrl: c.html_url ?? c.details_url ?? null,
+    title: typeof c.output?.title === "string" ? c.output.title : "",
+    summary: typeof c.output?.summary === "string" ? c.output.summary : null
+  }));
+}
+async function latestTags(ctx) {
+  try {
+    const { data } = await ctx.client.request("GET /repos/{owner}/{repo}/releases", {
+      ...ctx.repo,
+      per_page: 5
+    });
+    return data.map((r) => r.tag_name);
+  } catch {
+    return [];
+  }
+}
+async function releaseByTag(ctx, tag) {
+  try {
+    const { data } = await ctx.client.request("GET /repos/{owner}/{repo}/releases/tags/{tag}", {
+      ...ctx.repo,
+      tag
+    });
+    return { htmlUrl: String(data.html_url ?? "") };
+  } catch (error62) {
+    if (statusOf(error62) !== 404) throw error62;
+    const tags = await latestTags(ctx);
+    throw new CliError(
+      `there is no release ${tag} in ${ctx.slug}${tags.length ? ` (latest: ${tags.join(", ")})` : " (it has no releases yet)"}`,
+      EXIT.notFound
+    );
+  }
+}
+function overall(check2) {
+  if (!check2) return "not started";
+  if (check2.status !== "completed") return "in progress";
+  if (check2.conclusion === "success") return "succeeded";
+  if (check2.conclusion === "cancelled" || check2.conclusion === "skipped") return "cancelled";
+  return "failed";
+}
+async function readStatus(ctx, tag) {
+  const gh = ctx.client;
+  const release = await releaseByTag(ctx, tag);
+  const { data: commit } = await gh.request("GET /repos/{owner}/{repo}/commits/{ref}", {
+    ...ctx.repo,
+    ref: tag
+  });
+  const sha = String(commit.sha);
+  const runs = await checkRuns(gh, ctx, sha);
+  let configProblem;
+  let text;
+  try {
+    const { data } = await gh.request("GET /repos/{owner}/{repo}/contents/{path}", {
+      ...ctx.repo,
+      path: CONFIG_PATH,
+      ref: tag
+    });
+    text = Buffer.from(String(data.content ?? ""), "base64").toString("utf8");
+  } catch (error62) {
+    if (statusOf(error62) !== 404) throw error62;
+    configProblem = `${CONFIG_PATH} does not exist at ${tag}`;
+  }
+  const snapshot = {
+    release: {
+      id: 0,
+      tag,
+      sha,
+      author: "",
+      draft: false,
+      prerelease: false,
+      htmlUrl: release.htmlUrl,
+      assets: []
+    },
+    checkRuns: runs
+  };
+  let stages = [];
+  if (text !== void 0) {
+    const parsed = parseConfig(text);
+    const pipeline = parsed.ok ? pipelineForTag(parsed.config, tag) : void 0;
+    if (!parsed.ok)
+      configProblem = `${CONFIG_PATH} at ${tag} is invalid (${parsed.problems.length} problem(s)): run \`shipline validate\``;
+    else if (!pipeline) configProblem = `${tag} matches no pipeline's \`tags\` in ${CONFIG_PATH}`;
+    if (pipeline)
+      stages = stageViews(pipeline, snapshot).map((v) => ({
+        name: v.stage.name,
+        environment: v.stage.environment,
+        phase: v.phase,
+        detail: v.check?.title || (v.phase === "pending" ? "not started" : ""),
+        ...v.check?.detailsUrl ? { url: v.check.detailsUrl } : {}
+      }));
+  }
+  if (!stages.length)
+    stages = runs.filter((c) => c.name.startsWith("shipline / ")).map((c) => ({
+      name: c.name.slice("shipline / ".length),
+      environment: "?",
+      phase: c.status === "completed" ? c.conclusion === "success" ? "succeeded" : "failed" : "running",
+      detail: c.title ?? ""
+    }));
+  const check2 = releaseCheck(snapshot);
+  const paused = pausedBy(snapshot);
+  return {
+    repository: ctx.slug,
+    release: tag,
+    sha,
+    url: release.htmlUrl,
+    state: overall(check2),
+    title: check2?.title || (check2 ? "" : "Shipline has not started this release (is the App installed?)"),
+    ...paused ? { pausedBy: paused } : {},
+    stages,
+    ...configProblem ? { configProblem } : {}
+  };
+}
+var PHASE_COLOUR = {
+  succeeded: "green",
+  failed: "red",
+  "rolled-back": "yellow",
+  running: "blue",
+  dispatched: "blue",
+  "in progress": "blue",
+  skipped: "dim",
+  pending: "dim",
+  "not started": "dim"
+};
+var pad = (s2, n) => s2 + " ".repeat(Math.max(0, n - s2.length));
+function statusText(s2, color) {
+  const head = `${paint(color, "bold", s2.release)} (${s2.repository}, ${s2.sha.slice(0, 7)}): ${paint(color, PHASE_COLOUR[s2.state] ?? "bold", s2.state)}${s2.title ? ` \u2014 ${s2.title}` : ""}`;
+  const rows = s2.stages.map((st) => [st.name, st.environment, st.phase, st.detail]);
+  const w = [0, 1, 2].map(
+    (i) => Math.max(["STAGE", "ENVIRONMENT", "STATE"][i].length, ...rows.map((r) => r[i].length))
+  );
+  return [
+    head,
+    ...s2.pausedBy ? [`paused by @${s2.pausedBy}: \`/resume\` (or \`shipline resume\`) goes on`] : [],
+    ...s2.configProblem ? [`note: ${s2.configProblem}`] : [],
+    "",
+    `  ${pad("STAGE", w[0])}  ${pad("ENVIRONMENT", w[1])}  ${pad("STATE", w[2])}  WAITING FOR / DONE`,
+    ...rows.map(
+      ([name, env, phase, detail]) => `  ${pad(name, w[0])}  ${pad(env, w[1])}  ${paint(color, PHASE_COLOUR[phase] ?? "bold", pad(phase, w[2]))}  ${detail}`
+    )
+  ].join("\n");
+}
+var COMMON2 = ["repo", "api-url", "dir"];
+async function latestReleases(ctx, limit) {
+  const { data } = await ctx.client.request("GET /repos/{owner}/{repo}/releases", {
+    ...ctx.repo,
+    per_page: limit
+  });
+  const releases = data.filter((r) => !r.draft);
+  const out = [];
+  for (const r of releases) {
+    const { data: commit } = await ctx.client.request("GET /repos/{owner}/{repo}/commits/{ref}", {
+      ...ctx.repo,
+      ref: r.tag_name
+    });
+    const runs = await checkRuns(ctx.client, ctx, String(commit.sha));
+    const check2 = runs.filter((c) => c.name === "shipline").sort((a, b) => b.id - a.id)[0];
+    out.push({
+      release: String(r.tag_name),
+      state: overall(check2),
+      title: check2?.title ?? "",
+      publishedAt: String(r.published_at ?? "")
+    });
+  }
+  return out;
+}
+function makeStatusCommand(deps = { env: process.env }) {
+  return {
+    name: "status",
+    summary: "Show every stage of a release (or the latest releases) and what each waits for",
+    usage: "shipline status [<tag>] [--json] [--repo owner/name] [--limit N]",
+    help: [
+      "With a tag: one row per stage (environment, state, what its check run says it waits for or did).",
+      "Without: the latest releases (default 5) and their state.",
+      "The repository comes from --repo, GITHUB_REPOSITORY or the `origin` remote; the token from",
+      "GITHUB_TOKEN, GH_TOKEN or `gh auth token`; GitHub Enterprise Server from GH_HOST."
+    ].join("\n"),
+    async run(args, io) {
+      const parsed = parseArgs(args, { values: [...COMMON2, "limit"], switches: ["json"], positionals: 1 });
+      if (!parsed.ok) {
+        io.err(`${parsed.error}
+usage: ${this.usage}`);
+        return EXIT.usage;
+      }
+      const { positionals, flags, switches } = parsed.args;
+      const ctx = githubContext(flags, deps);
+      const [tag] = positionals;
+      if (tag) {
+        const status = await readStatus(ctx, tag);
+        io.out(switches.has("json") ? JSON.stringify(status, null, 2) : statusText(status, io.color));
+        return EXIT.ok;
+      }
+      const limit = Number(flags.limit ?? 5);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+        io.err("--limit takes a whole number from 1 to 100");
+        return EXIT.usage;
+      }
+      const list3 = await latestReleases(ctx, limit);
+      if (switches.has("json")) io.out(JSON.stringify(list3, null, 2));
+      else if (!list3.length)
+        io.out(`${ctx.slug} has no releases yet: publish one from CI with its assets attached`);
+      else {
+        const w = Math.max(...list3.map((r) => r.release.length));
+        for (const r of list3)
+          io.out(
+            `${pad(r.release, w)}  ${paint(io.color, PHASE_COLOUR[r.state] ?? "bold", pad(r.state, 11))}  ${r.title}`
+          );
+      }
+      return EXIT.ok;
+    }
+  };
+}
+function makeWatchCommand(deps = { env: process.env }) {
+  return {
+    name: "watch",
+    summary: "Follow a release live: redraws its stages as they move, exits when it is done",
+    usage: "shipline watch <tag> [--interval 5s] [--repo owner/name]",
+    help: [
+      "Redraws in place on a terminal; elsewhere (CI logs, pipes) prints a new view only when something changed.",
+      "Exit code 0 when the release is fully deployed, 1 when it failed or was cancelled."
+    ].join("\n"),
+    async run(args, io) {
+      const parsed = parseArgs(args, { values: [...COMMON2, "interval"], positionals: 1 });
+      if (!parsed.ok || !parsed.args.positionals[0]) {
+        io.err(`${parsed.ok ? "name the release to watch" : parsed.error}
+usage: ${this.usage}`);
+        return EXIT.usage;
+      }
+      const intervalText = parsed.args.flags.interval ?? "5s";
+      const m = /^(\d+)(ms|s|m)?$/.exec(intervalText);
+      if (!m) {
+        io.err(`--interval ${intervalText}: give a duration such as 5s or 1m`);
+        return EXIT.usage;
+      }
+      const intervalMs = Number(m[1]) * (m[2] === "m" ? 6e4 : m[2] === "ms" ? 1 : 1e3);
+      const ctx = githubContext(parsed.args.flags, deps);
+      const tag = parsed.args.positionals[0];
+      const sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+      let last = "";
+      for (; ; ) {
+        const status = await readStatus(ctx, tag);
+        const frame = statusText(status, io.color);
+        if (frame !== last) {
+          if (io.tty) io.out(`\x1B[H\x1B[2J${frame}`);
+          else io.out(last ? `
+${frame}` : frame);
+          last = frame;
+        }
+        if (status.state === "succeeded") return EXIT.ok;
+        if (status.state === "failed" || status.state === "cancelled") return EXIT.failed;
+        await sleep(intervalMs);
+      }
+    }
+  };
+}
+
 // src/cli/commands/index.ts
 var COMMANDS = [
-  rollbackCommand,
-  releasesCommand,
   initCommand,
   validateCommand,
   runbookCommand,
-  auditCommand
+  makeStatusCommand(),
+  makeWatchCommand(),
+  ...remoteCommands(void 0, rollbackCommand),
+  auditCommand,
+  releasesCommand
 ];
 
 // src/cli/run.ts
+function cliVersion() {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
+    return pkg.version ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}
 function help(commands) {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
     "usage: shipline <command> [options]",
     "",
-    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}
-  ${" ".repeat(width)}  ${c.usage}`)
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    "",
+    "`shipline <command> --help` shows a command's options; `shipline --version` the version.",
+    "Exit codes: 0 done, 1 the answer is no (problems, refused, failed), 2 bad command line,",
+    "3 not authenticated, 4 not found, 5 GitHub or the App unreachable (docs/cli.md)."
   ].join("\n");
 }
+function commandHelp(c) {
+  return [`usage: ${c.usage}`, "", c.summary, ...c.help ? ["", c.help] : []].join("\n");
+}
+var flagsOf = (args) => {
+  const end = args.indexOf("--");
+  return end === -1 ? args : args.slice(0, end);
+};
 async function runCli(argv, io, commands = COMMANDS) {
   const [name, ...rest] = argv;
-  if (!name || name === "help" || name === "--help" || name === "-h") {
+  if (name === "--version" || name === "-V" || name === "version") {
+    io.out(`shipline ${cliVersion()}`);
+    return EXIT.ok;
+  }
+  if (!name || name === "--help" || name === "-h") {
     io.out(help(commands));
-    return name ? 0 : 2;
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  if (name === "help") {
+    const target = rest[0] ? commands.find((c) => c.name === rest[0]) : void 0;
+    io.out(target ? commandHelp(target) : help(commands));
+    return EXIT.ok;
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    io.err(`unknown command "${name}"
+    const guess = nearest(
+      name,
+      commands.map((c) => c.name)
+    );
+    io.err(
+      `unknown command "${name}"${guess ? `: did you mean \`shipline ${guess}\`?` : ""}
 
-${help(commands)}`);
-    return 2;
+${guess ? `usage: ${commands.find((c) => c.name === guess).usage}` : help(commands)}`
+    );
+    return EXIT.usage;
+  }
+  const flags = flagsOf(rest);
+  if (flags.includes("--help") || flags.includes("-h")) {
+    io.out(commandHelp(command));
+    return EXIT.ok;
+  }
+  if (flags.includes("--version")) {
+    io.out(`shipline ${cliVersion()}`);
+    return EXIT.ok;
   }
   try {
     return await command.run(rest, io);
   } catch (error62) {
+    if (error62 instanceof CliError) {
+      io.err(`shipline ${name}: ${error62.message}`);
+      return error62.code;
+    }
     io.err(`shipline ${name}: ${error62 instanceof Error ? error62.message : String(error62)}`);
-    return 1;
+    return EXIT.failed;
   }
 }
 
 // src/cli/main.ts
+var tty = Boolean(process.stdout.isTTY);
 process.exitCode = await runCli(process.argv.slice(2), {
   out: (line) => process.stdout.write(`${line}
 `),
   err: (line) => process.stderr.write(`${line}
-`)
+`),
+  color: useColor(process.env, tty),
+  tty,
+  ...process.stdin.isTTY && tty ? {
+    ask: async (question) => {
+      const rl = createInterface({ input: process.stdin, output: process.stdout });
+      try {
+        return await rl.question(question);
+      } finally {
+        rl.close();
+      }
+    }
+  } : {}
 });

@@ -124,16 +124,18 @@ function rollbackOf(pipeline: Pipeline): string[] {
     "  A rollback redeploys the previous release's stored assets; nothing is rebuilt.",
   ];
   if (driver?.type === "directory") {
+    const dir = driver.path.startsWith("/") ? driver.path : `<workspace>/${driver.path}`;
     lines.push(
-      "- **Offline (GitHub or CI down)**: on each host, with Node and `npm install -g shipline`:",
+      "- **Offline (GitHub, CI and the network down)**: every target carries what its rollback needs: the kept releases, its deploy history and a rollback program (plain `sh`: no Node, no network, nothing to install). On each host:",
       "",
       "  ```sh",
-      `  shipline releases --dir ${driver.path}        # kept releases, * marks the current one`,
-      `  shipline rollback --dir ${driver.path}        # back to the release installed before`,
-      `  shipline rollback --dir ${driver.path} --to <tag>`,
+      `  sh ${dir}/shipline-rollback              # back to what was current before, by the target's own history`,
+      `  sh ${dir}/shipline-rollback --to <tag>   # to a named release kept on the target`,
+      `  sh ${dir}/shipline-rollback --dry-run    # say what it would do, change nothing`,
+      `  cat ${dir}/shipline-history              # every switch: time, deploy/rollback/restore, release, previous, who`,
       "  ```",
       "",
-      `  Replace \`{target}\`/\`{region}\` with the host's names. It switches the \`current\` symlink to a release kept under \`releases/\` (the last ${driver.keep} are kept) and needs no network. Restart or reload the service if it does not follow \`current\`.`,
+      `  Replace \`{target}\`/\`{region}\` with the host's names${driver.path.startsWith("/") ? "" : " (`<workspace>`: the deploy job's checkout on the runner)"}. It switches the \`current\` symlink atomically to a release kept under \`releases/\` (the ${driver.keep} most recently current are kept, and always the one a rollback goes to), records the rollback in \`shipline-history\`, and refuses, changing nothing, when that release is gone (then pick one with \`--to\`). Restart or reload the service if it does not follow \`current\`. It needs no package registry; install no \`shipline\` package from npm for it (that name is not Shipline's).`,
     );
   } else if (driver?.type === "command") {
     lines.push(

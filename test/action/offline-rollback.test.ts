@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import {
+  copyFileSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -24,7 +25,8 @@ import { FakeGitHub } from "./helpers/github.js";
 
 let root: string;
 let github: FakeGitHub;
-const CLI = join(ROOT, "action/dist/shipline.mjs");
+/** The single-file CLI, copied out of the repository as a user copies it to a host (no node_modules beside it). */
+let cliFile: string;
 const VERSIONS = ["v1", "v2", "v3", "v4", "v5", "v6", "v7"];
 const TARGETS = ["web-1", "web-2"];
 
@@ -44,9 +46,10 @@ const action = (inputs: Record<string, string>) =>
 
 /** The copied CLI, run by whatever Node the host has (here this one), with no network access needed. */
 const cli = (args: string[]) => {
-  const run = spawnSync(process.execPath, [CLI, ...args], {
+  const run = spawnSync(process.execPath, [cliFile, ...args], {
     encoding: "utf8",
     env: { PATH: "/usr/bin:/bin" },
+    cwd: join(root, "host"),
   });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 };
@@ -70,6 +73,9 @@ beforeAll(async () => {
     stdio: "pipe",
   });
   root = mkdtempSync(join(tmpdir(), "shipline-offline-"));
+  mkdirSync(join(root, "host"));
+  cliFile = join(root, "host/shipline.mjs");
+  copyFileSync(join(ROOT, "action/dist/shipline.mjs"), cliFile);
   bin = join(root, "bin");
   mkdirSync(bin);
   for (const tool of ["sh", "ls", "readlink", "ln", "mv", "rm", "date", "cat", "tr"])

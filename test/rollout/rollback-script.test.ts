@@ -20,6 +20,7 @@ import { historyStack, readHistory } from "../../src/rollout/drivers/history.js"
 import { listReleases, readCurrent } from "../../src/rollout/drivers/release-dir.js";
 import type { DeployContext } from "../../src/rollout/drivers/types.js";
 import { lazySource } from "../../src/rollout/source.js";
+import { runbookFor } from "../../src/runbook/current.js";
 
 /**
  * The rollback program a target carries, run as an operator runs it when GitHub, CI and the network are down:
@@ -97,8 +98,8 @@ interface ScriptRun {
 }
 
 /** `sh <target>/shipline-rollback ...` with no network and only `path` on PATH. */
-function script(args: string[] = [], path = bin): ScriptRun {
-  const command = [join(path, "sh"), join(target, "shipline-rollback"), ...args];
+function script(args: string[] = [], path = bin, program = join(target, "shipline-rollback")): ScriptRun {
+  const command = [join(path, "sh"), program, ...args];
   const [file, argv] = canUnshare ? [UNSHARE, ["-n", ...command]] : [command[0]!, command.slice(1)];
   const run = spawnSync(file, argv, { env: { PATH: path, LC_ALL: "C" }, encoding: "utf8", cwd: root });
   return { code: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
@@ -265,4 +266,37 @@ describe("shipline-rollback, with no network and no node", () => {
       { numRuns: 25 },
     );
   }, 120_000);
+
+  it("the generated RUNBOOK.md's offline command is exactly what works on the host", async () => {
+    for (const v of ["v1", "v2"]) await deploy(v);
+    const runbook = runbookFor(`artifacts: { assets: ["app-*.tar.gz"] }
+targets: { eu: [web-1] }
+driver: { type: directory, path: "${root}/{target}", keep: 3 }
+stages: [{ name: production }]
+`);
+    if (!runbook.ok) throw new Error(runbook.problems);
+    const commands = runbook.text
+      .split("\n")
+      .filter((l) => /^ {2}sh .*shipline-rollback/.test(l))
+      .map((l) =>
+        l
+          .replace(/#.*$/, "")
+          .trim()
+          .replaceAll("{target}", target.slice(root.length + 1)),
+      );
+    expect(commands).toHaveLength(3);
+    const [back, to, dry] = commands as [string, string, string];
+    const sh = (command: string) => {
+      const argv = command.split(" ").slice(1);
+      return script(argv.slice(1), bin, argv[0]);
+    };
+    expect(sh(dry)).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining("would switch current -> releases/v1"),
+    });
+    expect(sh(back).code).toBe(0);
+    expect(current()).toBe("releases/v1");
+    expect(sh(to.replace("<tag>", "v2")).code).toBe(0);
+    expect(current()).toBe("releases/v2");
+  });
 });
