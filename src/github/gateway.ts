@@ -1,3 +1,4 @@
+import { previousGoodRelease } from "../pipeline/previous-release.js";
 import type {
   CheckConclusion,
   CheckRunState,
@@ -187,26 +188,35 @@ export class GitHubGateway {
     return {};
   }
 
-  /** The newest release (deployment ref) that last succeeded in `environment`, other than `exclude`. */
+  /** The environment's previous good release other than `exclude` (the shared rule: pipeline/previous-release.ts). */
   async previousSuccessfulRelease(environment: string, exclude: string): Promise<string | undefined> {
-    const { data } = await this.gh.request("GET /repos/{owner}/{repo}/deployments", {
-      ...this.repo,
-      environment,
-      per_page: 30,
-    });
-    for (const deployment of data as { id: number; ref: string }[]) {
-      if (deployment.ref === exclude) continue;
-      const { data: statuses } = await this.gh.request(
-        "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
-        {
-          ...this.repo,
-          deployment_id: deployment.id,
-          per_page: 1,
+    const found = await previousGoodRelease(
+      {
+        deployments: async (env, page) => {
+          const { data } = await this.gh.request("GET /repos/{owner}/{repo}/deployments", {
+            ...this.repo,
+            environment: env,
+            per_page: 100,
+            page,
+          });
+          return (data as { id: number; ref: string; created_at: string }[]).map((d) => ({
+            id: d.id,
+            ref: d.ref,
+            createdAt: d.created_at ?? "",
+          }));
         },
-      );
-      if ((statuses as { state: string }[])[0]?.state === "success") return deployment.ref;
-    }
-    return undefined;
+        statuses: async (id) => {
+          const { data } = await this.gh.request(
+            "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+            { ...this.repo, deployment_id: id, per_page: 100 },
+          );
+          return data as { state: string }[];
+        },
+      },
+      environment,
+      [exclude],
+    );
+    return found ?? undefined;
   }
 }
 

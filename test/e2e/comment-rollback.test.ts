@@ -25,6 +25,10 @@ describe("/rollback from a PR comment", () => {
     await world.settle();
     expect([world.current("web-1"), world.current("web-2")], world.log()).toEqual(["v2.0.0", "v2.0.0"]);
 
+    // As on GitHub, v2's success marked v1's deployment inactive: the rollback must still find v1.
+    const v1 = world.repo.deployments.find((d) => d.ref === "v1.0.0" && d.environment === "live");
+    expect(v1?.statuses.map((s) => s.state)[0]).toBe("inactive");
+
     world.gh.standin.setPermission("alice", "write");
     const now = new Date().toISOString();
     const comment = {

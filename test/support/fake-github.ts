@@ -239,10 +239,15 @@ export function fakeGitHub(owner = "Codertocat", repo = "Hello-World"): FakeGitH
     const { uri } = await read(req);
     record("GET", uri, undefined);
     const d = state.deployments.find((x) => x.id === Number(uri.split("/deployments/")[1]!.split("/")[0]));
+    // As GitHub does: once a newer deployment of the environment succeeded, a live one reads `inactive`.
+    const superseded =
+      d?.statuses.at(-1) === "success" &&
+      state.deployments.some(
+        (o) => o.environment === d.environment && o.id > d.id && o.statuses.includes("success"),
+      );
     return [
       200,
-      (d?.statuses ?? [])
-        .slice()
+      [...(d?.statuses ?? []), ...(superseded ? ["inactive"] : [])]
         .reverse()
         .map((s, i) => ({ id: i + 1, state: s })),
     ];

@@ -379,7 +379,32 @@ export class Standin {
       createdAt: now(),
     };
     d.statuses.unshift(s);
+    if (s.state === "success") this.inactivatePrevious(d);
     return s;
+  }
+
+  /**
+   * What GitHub does when a deployment succeeds: the environment's earlier deployments that were live
+   * (newest status `success`) get an `inactive` status.
+   */
+  private inactivatePrevious(d: Deployment): void {
+    for (const repo of this.repos.values()) {
+      if (!repo.deployments.includes(d)) continue;
+      for (const other of repo.deployments) {
+        if (other === d || other.environment !== d.environment || other.transient) continue;
+        if (other.statuses[0]?.state !== "success") continue;
+        other.statuses.unshift({
+          state: "inactive",
+          description: `Superseded by deployment ${d.id}`,
+          environment: other.environment,
+          environmentUrl: "",
+          logUrl: "",
+          creator: GITHUB_ACTIONS,
+          id: newId(),
+          createdAt: now(),
+        });
+      }
+    }
   }
 
   /** Called by the review endpoint. Returns false when no run is waiting for that environment's rule. */

@@ -1,0 +1,49 @@
+/**
+ * "The environment's previous good release", one rule for the App (/rollback, automatic rollback), the
+ * Action (rollback target, the canary's baseline) and the CLI.
+ *
+ * A deployment counts when it once succeeded and nothing failed it since: its newest status is `success`, or
+ * `inactive` after a `success` (GitHub marks an environment's earlier deployment inactive when a newer one
+ * succeeds, so the release a rollback should return to is usually `inactive`). A deployment whose newest
+ * status is `failure` or `error` (a release that was rolled back by a failed verification) does not count.
+ */
+
+/** What the rule reads; the shells pass GitHub-backed readers (lists newest first, paged lazily). */
+export interface DeploymentHistory {
+  /** The environment's deployments, newest first, one page at a time (`page` from 1; [] when done). */
+  deployments(environment: string, page: number): Promise<{ id: number; ref: string; createdAt: string }[]>;
+  /** A deployment's statuses, newest first. */
+  statuses(deploymentId: number): Promise<{ state: string }[]>;
+}
+
+/** Whether a deployment with these statuses (newest first) is a release the environment ran successfully. */
+export function stillGood(statuses: readonly { state: string }[]): boolean {
+  const latest = statuses[0]?.state;
+  return (
+    (latest === "success" || latest === "inactive") && statuses.some((status) => status.state === "success")
+  );
+}
+
+/** Pages read at most: 3 x 100 deployments reach far beyond any release a rollback would go back to. */
+const MAX_PAGES = 3;
+
+/** The newest release (deployment ref) that is still good in `environment`, other than those in `exclude`. */
+export async function previousGoodRelease(
+  history: DeploymentHistory,
+  environment: string,
+  exclude: readonly string[],
+): Promise<string | null> {
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const deployments = await history.deployments(environment, page);
+    if (deployments.length === 0) return null;
+    const newestFirst = [...deployments].sort(
+      (a, b) => b.createdAt.localeCompare(a.createdAt) || b.id - a.id,
+    );
+    for (const deployment of newestFirst) {
+      if (exclude.includes(deployment.ref)) continue;
+      if (stillGood(await history.statuses(deployment.id))) return deployment.ref;
+    }
+    if (deployments.length < 100) return null;
+  }
+  return null;
+}
