@@ -29188,6 +29188,29 @@ function matchesGlob(glob, value) {
 function pipelineForTag(config2, tag) {
   return config2.pipelines.find((p2) => matchesGlob(p2.tags, tag));
 }
+function choosePipeline(config2, request) {
+  const names = config2.pipelines.map((p2) => p2.name).join(", ");
+  if (!request.tag) {
+    const only = request.name ? config2.pipelines.find((p2) => p2.name === request.name) : config2.pipelines.length === 1 ? config2.pipelines[0] : void 0;
+    return only ? { ok: true, pipeline: only } : { ok: false, error: `name the release or the pipeline (pipelines: ${names})` };
+  }
+  if (request.name) {
+    const named = config2.pipelines.find((p2) => p2.name === request.name);
+    if (!named) return { ok: false, error: `no pipeline named "${request.name}" (pipelines: ${names})` };
+    if (!matchesGlob(named.tags, request.tag))
+      return {
+        ok: false,
+        error: `release ${request.tag} does not match the tags "${named.tags}" of pipeline "${named.name}", so Shipline does not deploy it`
+      };
+    return { ok: true, pipeline: named };
+  }
+  const pipeline3 = pipelineForTag(config2, request.tag);
+  if (pipeline3) return { ok: true, pipeline: pipeline3 };
+  return {
+    ok: false,
+    error: `release ${request.tag} matches no pipeline's tags (${config2.pipelines.map((p2) => `${p2.name}: "${p2.tags}"`).join(", ")}); fix \`tags\` or publish a tag that matches`
+  };
+}
 
 // src/config/parse.ts
 var import_yaml2 = __toESM(require_dist(), 1);
@@ -49751,6 +49774,615 @@ function isMode(value) {
   return MODES.includes(value);
 }
 
+// action/src/log.ts
+function printable(text) {
+  return text.split(/\r\n|\r|\n/).map((line) => {
+    const safe = line.replaceAll("##[", "## [");
+    return /^\s*::/.test(safe) ? `> ${safe}` : safe;
+  }).join("\n");
+}
+var jobLog = {
+  info: (line) => info(printable(line)),
+  warning: (line) => warning(line),
+  notice: (message2, title) => notice(message2, { title }),
+  startGroup: (name) => startGroup(name),
+  endGroup: () => endGroup()
+};
+
+// src/rollout/drivers/directory.ts
+import { isAbsolute, resolve } from "node:path";
+
+// src/rollout/drivers/history.ts
+import { appendFile as appendFile2, readFile, writeFile as writeFile2 } from "node:fs/promises";
+import { join } from "node:path";
+var HISTORY = "shipline-history";
+var NAME = /^[A-Za-z0-9._+-]+$/;
+var validRef = (value) => value === "-" || NAME.test(value) && !/^\.+$/.test(value);
+var EVENTS = ["deploy", "rollback", "restore"];
+var HISTORY_HEADER = "# shipline deploy history: <time> <event> <release> <previous> <by>\n";
+function formatHistoryLine(entry) {
+  for (const value of [entry.release ?? "-", entry.previous ?? "-"])
+    if (!validRef(value)) throw new Error(`"${value}" cannot be recorded in the deploy history`);
+  if (!/^[^\s]+$/.test(entry.time) || !/^[a-z]+$/.test(entry.by))
+    throw new Error(`invalid history entry ${JSON.stringify(entry)}`);
+  return `${entry.time} ${entry.event} ${entry.release ?? "-"} ${entry.previous ?? "-"} ${entry.by}
+`;
+}
+function parseHistory(text) {
+  const entries = [];
+  const skipped = [];
+  text.split("\n").forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) return;
+    const [time3, event, release, previous, by] = line.split(/[ \t]+/);
+    if (!time3 || !event || !release || !previous || !by || !EVENTS.includes(event)) {
+      skipped.push(index + 1);
+      return;
+    }
+    if (!validRef(release) || !validRef(previous)) {
+      skipped.push(index + 1);
+      return;
+    }
+    entries.push({
+      time: time3,
+      event,
+      release: release === "-" ? null : release,
+      previous: previous === "-" ? null : previous,
+      by
+    });
+  });
+  return { entries, skipped };
+}
+async function readHistory(dir) {
+  try {
+    return parseHistory(await readFile(join(dir, HISTORY), "utf8"));
+  } catch (error63) {
+    if (error63.code === "ENOENT") return { entries: [], skipped: [] };
+    throw error63;
+  }
+}
+async function appendHistory(dir, entry) {
+  const path = join(dir, HISTORY);
+  const line = formatHistoryLine(entry);
+  try {
+    await writeFile2(path, HISTORY_HEADER + line, { flag: "wx" });
+  } catch (error63) {
+    if (error63.code !== "EEXIST") throw error63;
+    await appendFile2(path, line);
+  }
+}
+function historyStack(entries) {
+  const stack = [];
+  for (const entry of entries) {
+    if (entry.previous !== null && stack.at(-1) !== entry.previous) stack.push(entry.previous);
+    const release = entry.release;
+    if (entry.event === "deploy") {
+      if (release !== null && stack.at(-1) !== release) stack.push(release);
+      continue;
+    }
+    if (release === null) {
+      stack.length = 0;
+      continue;
+    }
+    const at2 = stack.lastIndexOf(release);
+    if (at2 >= 0) stack.length = at2 + 1;
+    else {
+      stack.pop();
+      stack.push(release);
+    }
+  }
+  return stack;
+}
+function previousFromHistory(stack, current) {
+  const top = stack.at(-1);
+  if (top === void 0)
+    return {
+      ok: false,
+      reason: "no-history",
+      error: `there is no deploy history here (${HISTORY}), so nothing says what was current before ${current}`
+    };
+  if (top !== current)
+    return {
+      ok: true,
+      release: top,
+      note: `the history's last entry is ${top}, but current is ${current} (switched outside Shipline?); going back to ${top}`
+    };
+  const below = stack.at(-2);
+  if (below === void 0)
+    return {
+      ok: false,
+      reason: "no-earlier",
+      error: `the deploy history has no release before ${current}`
+    };
+  return { ok: true, release: below };
+}
+function recency(entries) {
+  const seen = /* @__PURE__ */ new Map();
+  entries.forEach((entry, index) => {
+    if (entry.previous !== null)
+      seen.set(entry.previous, Math.max(seen.get(entry.previous) ?? -1, 2 * index));
+    if (entry.release !== null) seen.set(entry.release, 2 * index + 1);
+  });
+  return seen;
+}
+
+// src/rollout/drivers/release-dir.ts
+import { randomBytes } from "node:crypto";
+import {
+  cp,
+  lstat as lstat2,
+  mkdir as mkdir2,
+  readdir as readdir2,
+  readFile as readFile2,
+  readlink as readlink2,
+  rename as rename2,
+  rm as rm2,
+  symlink as symlink2,
+  writeFile as writeFile3
+} from "node:fs/promises";
+import { join as join2 } from "node:path";
+var RELEASES = "releases";
+var CURRENT = "current";
+var META = ".shipline.json";
+function releaseDirName(version2) {
+  const name = version2.replace(/[^A-Za-z0-9._+-]/g, "_");
+  if (name === "" || name === "-" || /^\.+$/.test(name))
+    throw new Error(`"${version2}" cannot name a release folder`);
+  return name;
+}
+async function readCurrent(dir) {
+  const path = join2(dir, CURRENT);
+  let link;
+  try {
+    link = await readlink2(path);
+  } catch (error63) {
+    const code = error63.code;
+    if (code === "ENOENT") return null;
+    if (code === "EINVAL")
+      throw new Error(
+        `${path} is not a symlink; Shipline switches releases by replacing that link. Move it away.`
+      );
+    throw error63;
+  }
+  const m2 = /^(?:\.\/)?releases\/([^/]+)\/?$/.exec(link);
+  if (!m2) throw new Error(`${path} points at ${link}, outside ${RELEASES}/; Shipline does not manage it.`);
+  return m2[1];
+}
+async function readMeta(dir, name) {
+  try {
+    const meta3 = JSON.parse(await readFile2(join2(dir, RELEASES, name, META), "utf8"));
+    if (typeof meta3.version !== "string" || typeof meta3.installedAt !== "string") return void 0;
+    return meta3;
+  } catch {
+    return void 0;
+  }
+}
+async function listReleases(dir) {
+  let names;
+  try {
+    names = await readdir2(join2(dir, RELEASES));
+  } catch (error63) {
+    if (error63.code === "ENOENT") return [];
+    throw error63;
+  }
+  const kept = [];
+  for (const name of names) {
+    if (name.startsWith(".")) continue;
+    const meta3 = await readMeta(dir, name);
+    if (meta3) kept.push({ name, meta: meta3 });
+  }
+  return kept.sort(
+    (a, b2) => a.meta.installedAt.localeCompare(b2.meta.installedAt) || a.name.localeCompare(b2.name)
+  );
+}
+var tmpName = (prefix) => `${prefix}${randomBytes(6).toString("hex")}`;
+async function switchCurrent(dir, name) {
+  const path = join2(dir, CURRENT);
+  if (name === null) {
+    await rm2(path, { force: true });
+    return;
+  }
+  const temp = join2(dir, tmpName(".current-"));
+  await symlink2(`${RELEASES}/${name}`, temp);
+  try {
+    await rename2(temp, path);
+  } catch (error63) {
+    await rm2(temp, { force: true });
+    throw error63;
+  }
+}
+async function installRelease(dir, name, tree, meta3) {
+  const releases = join2(dir, RELEASES);
+  await mkdir2(releases, { recursive: true });
+  const incoming = join2(releases, tmpName(".incoming-"));
+  try {
+    await cp(tree, incoming, { recursive: true, verbatimSymlinks: true, errorOnExist: true, force: false });
+    await writeFile3(join2(incoming, META), `${JSON.stringify(meta3, null, 2)}
+`);
+    const final = join2(releases, name);
+    const existing = await lstat2(final).catch(() => void 0);
+    if (existing) await rm2(final, { recursive: true, force: true });
+    await rename2(incoming, final);
+  } catch (error63) {
+    await rm2(incoming, { recursive: true, force: true });
+    throw error63;
+  }
+}
+async function pruneReleases(dir, keep, protect, history = []) {
+  const seen = recency(history);
+  const kept = (await listReleases(dir)).sort((a, b2) => (seen.get(a.name) ?? -1) - (seen.get(b2.name) ?? -1));
+  const removable = kept.slice(0, Math.max(0, kept.length - keep)).filter((r) => !protect.includes(r.name));
+  for (const r of removable) await rm2(join2(dir, RELEASES, r.name), { recursive: true, force: true });
+  const releases = join2(dir, RELEASES);
+  for (const name of await readdir2(releases).catch(() => []))
+    if (name.startsWith(".incoming-")) await rm2(join2(releases, name), { recursive: true, force: true });
+  return removable.map((r) => r.name);
+}
+
+// src/rollout/drivers/rollback-script.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+import { chmod as chmod2, readFile as readFile3, rename as rename3, rm as rm3, writeFile as writeFile4 } from "node:fs/promises";
+import { join as join3 } from "node:path";
+var ROLLBACK_SCRIPT_NAME = "shipline-rollback";
+var SCRIPT = String.raw`#!/bin/sh
+# shipline-rollback: switch this target's "current" back to the previous release of its deploy history.
+# Installed by Shipline beside releases/ and rewritten on every deploy. Plain POSIX sh: needs only sh, ls or
+# readlink, ln, mv, rm, date (and tr for versions with unusual characters). No Node, no network.
+# Layout and rules: Shipline's docs/action.md, "On-target layout and offline rollback".
+#
+#   sh shipline-rollback                 back to the previous entry of shipline-history
+#   sh shipline-rollback --to <version>  to a named release kept under releases/
+#   sh shipline-rollback --dry-run       say what it would do, change nothing
+#   sh shipline-rollback --dir <dir>     act on another target directory (default: the one it lives in)
+set -eu
+set -f
+
+usage() {
+  echo "usage: sh shipline-rollback [--to <version>] [--dry-run] [--dir <target dir>]"
+}
+die() {
+  echo "shipline-rollback: $dir: $*" >&2
+  exit 1
+}
+bad_usage() {
+  echo "shipline-rollback: $*" >&2
+  usage >&2
+  exit 2
+}
+
+case $0 in
+*/*) dir=%{0%/*} ;;
+*) dir=. ;;
+esac
+to=
+dry=0
+while [ $# -gt 0 ]; do
+  case $1 in
+  --to)
+    [ $# -ge 2 ] || bad_usage "--to needs a version"
+    to=$2
+    shift 2
+    ;;
+  --to=*)
+    to=%{1#--to=}
+    shift
+    ;;
+  --dir)
+    [ $# -ge 2 ] || bad_usage "--dir needs a directory"
+    dir=$2
+    shift 2
+    ;;
+  --dir=*)
+    dir=%{1#--dir=}
+    shift
+    ;;
+  --dry-run)
+    dry=1
+    shift
+    ;;
+  -h | --help)
+    usage
+    exit 0
+    ;;
+  *) bad_usage "unknown argument $1" ;;
+  esac
+done
+dir=$(cd "$dir" 2>/dev/null && pwd -P) || bad_usage "no such directory: $dir"
+history=$dir/shipline-history
+
+# A release folder name: letters, digits and . _ + - only, never . or .. ("-" means no release).
+is_name() {
+  case $1 in
+  '' | . | .. | - | *[!A-Za-z0-9._+-]*) return 1 ;;
+  esac
+  return 0
+}
+is_ref() {
+  [ "$1" = - ] || is_name "$1"
+}
+is_kept() {
+  is_name "$1" && [ -f "$dir/releases/$1/.shipline.json" ]
+}
+kept_list() {
+  set +f
+  k=
+  for d in "$dir"/releases/*/; do
+    n=%{d%/}
+    n=%{n##*/}
+    if is_kept "$n"; then k="$k%{k:+, }$n"; fi
+  done
+  set -f
+  echo "%{k:-none}"
+}
+
+# The release folder current points at ("-": no current).
+read_current() {
+  if [ ! -L "$dir/current" ]; then
+    [ -e "$dir/current" ] && die "$dir/current is not a symlink; Shipline switches releases by replacing that link. Move it away."
+    cur=-
+    return 0
+  fi
+  if command -v readlink >/dev/null 2>&1; then
+    link=$(readlink "$dir/current")
+  else
+    link=$(ls -ld "$dir/current")
+    link=%{link#* -> }
+  fi
+  n=%{link#./}
+  n=%{n#releases/}
+  n=%{n%/}
+  case $link in
+  releases/* | ./releases/*) is_name "$n" || die "$dir/current points at $link, outside releases/; Shipline does not manage it." ;;
+  *) die "$dir/current points at $link, outside releases/; Shipline does not manage it." ;;
+  esac
+  cur=$n
+}
+
+# The history as a stack of what was current (space separated, oldest first): the undo rule of docs/action.md.
+stack=
+top() {
+  t=-
+  for x in $stack; do t=$x; done
+}
+pop() {
+  s=
+  l=
+  for x in $stack; do
+    if [ -n "$l" ]; then s="$s $l"; fi
+    l=$x
+  done
+  stack=$s
+}
+has() {
+  for x in $stack; do
+    if [ "$x" = "$1" ]; then return 0; fi
+  done
+  return 1
+}
+cut_above() {
+  s=
+  a=
+  for x in $stack; do
+    a="$a $x"
+    if [ "$x" = "$1" ]; then s=$a; fi
+  done
+  stack=$s
+}
+apply() {
+  top
+  if [ "$3" != - ] && [ "$3" != "$t" ]; then
+    stack="$stack $3"
+    t=$3
+  fi
+  case $1 in
+  deploy)
+    if [ "$2" != - ] && [ "$2" != "$t" ]; then stack="$stack $2"; fi
+    ;;
+  *)
+    if [ "$2" = - ]; then
+      stack=
+    elif has "$2"; then
+      cut_above "$2"
+    else
+      pop
+      stack="$stack $2"
+    fi
+    ;;
+  esac
+}
+
+skipped=0
+if [ -f "$history" ]; then
+  while IFS= read -r line || [ -n "$line" ]; do
+    case $line in
+    '' | '#'*) continue ;;
+    esac
+    set -- $line
+    if [ $# -ge 5 ] && is_ref "$3" && is_ref "$4"; then
+      case $2 in
+      deploy | rollback | restore) apply "$2" "$3" "$4" ;;
+      *) skipped=$((skipped + 1)) ;;
+      esac
+    else
+      skipped=$((skipped + 1))
+    fi
+  done <"$history"
+fi
+if [ "$skipped" -gt 0 ]; then
+  echo "shipline-rollback: warning: skipped $skipped line(s) of $history that do not parse" >&2
+fi
+
+read_current
+if [ -n "$to" ]; then
+  case $to in
+  *[!A-Za-z0-9._+-]*) target=$(printf '%s' "$to" | tr -c 'A-Za-z0-9._+-' '_') ;;
+  *) target=$to ;;
+  esac
+  is_kept "$target" || die "$to is not kept here (kept: $(kept_list))"
+  [ "$target" != "$cur" ] || die "$to is already the current release"
+else
+  [ "$cur" != - ] || die "there is no current release to roll back from (kept: $(kept_list))"
+  top
+  if [ "$t" = - ]; then
+    die "there is no deploy history here ($history), so nothing says what was current before $cur (kept: $(kept_list)); name one with --to"
+  elif [ "$t" != "$cur" ]; then
+    echo "shipline-rollback: note: the history's last entry is $t, but current is $cur (switched outside Shipline?); going back to $t" >&2
+    target=$t
+  else
+    pop
+    top
+    [ "$t" != - ] || die "the deploy history has no release before $cur (kept: $(kept_list)); name one with --to"
+    target=$t
+  fi
+  is_kept "$target" || die "$target, current before $cur, is no longer kept here (kept: $(kept_list)); name one with --to"
+fi
+
+from=$cur
+if [ "$dry" = 1 ]; then
+  echo "$dir: would switch current -> releases/$target (was $from); nothing changed (--dry-run)"
+  exit 0
+fi
+
+# Switch atomically: a fresh link renamed over current (mv -T: GNU, busybox; mv -h: BSD, macOS).
+tmp=$dir/.current-rollback-$$
+rm -f "$tmp"
+ln -s "releases/$target" "$tmp" || die "cannot create $tmp"
+if mv -T "$tmp" "$dir/current" 2>/dev/null; then
+  :
+elif [ -L "$tmp" ] && mv -h "$tmp" "$dir/current" 2>/dev/null; then
+  :
+else
+  echo "shipline-rollback: warning: this mv cannot replace a link in one step (no -T or -h); current is missing for an instant" >&2
+  { rm -f "$dir/current" && mv "$tmp" "$dir/current"; } || {
+    rm -f "$tmp"
+    die "could not switch current to releases/$target"
+  }
+fi
+read_current
+[ "$cur" = "$target" ] || die "current points at $cur after the switch, not $target"
+echo "$dir: current -> releases/$target (was $from)"
+
+entry="$(date -u +%Y-%m-%dT%H:%M:%SZ) rollback $target $from script"
+if [ ! -e "$history" ]; then
+  printf '%s\n' "# shipline deploy history: <time> <event> <release> <previous> <by>" >>"$history" 2>/dev/null || :
+fi
+if printf '%s\n' "$entry" >>"$history"; then
+  echo "recorded in $history: $entry"
+else
+  echo "shipline-rollback: $dir: current was switched, but $history could not be written; add this line to it by hand, or the next rollback goes back to $from:" >&2
+  echo "$entry" >&2
+  exit 1
+fi
+echo "Restart or reload the service if it does not follow the current link by itself."
+`.replaceAll("%{", "${");
+var ROLLBACK_SCRIPT = SCRIPT;
+async function installRollbackScript(dir) {
+  const path = join3(dir, ROLLBACK_SCRIPT_NAME);
+  const existing = await readFile3(path, "utf8").catch(() => void 0);
+  if (existing === ROLLBACK_SCRIPT) return false;
+  const temp = join3(dir, `.${ROLLBACK_SCRIPT_NAME}-${randomBytes2(6).toString("hex")}`);
+  try {
+    await writeFile4(temp, ROLLBACK_SCRIPT, { mode: 493 });
+    await chmod2(temp, 493);
+    await rename3(temp, path);
+  } catch (error63) {
+    await rm3(temp, { force: true });
+    throw error63;
+  }
+  return true;
+}
+
+// src/rollout/drivers/directory.ts
+function targetDirectory(template2, target, base2) {
+  for (const value of [target.name, target.region])
+    if (/[/\\\0]/.test(value) || value === "." || value === "..")
+      throw new Error(`target "${value}" cannot be used in a directory path`);
+  const path = template2.replaceAll("{target}", target.name).replaceAll("{region}", target.region);
+  return isAbsolute(path) ? path : resolve(base2, path);
+}
+async function previousByHistory(template2, targets, base2, from) {
+  const answers = /* @__PURE__ */ new Map();
+  for (const target of targets) {
+    const dir = targetDirectory(template2, target, base2);
+    const current = await readCurrent(dir);
+    const running = current === null ? void 0 : (await readMeta(dir, current))?.version;
+    if (current === null || running !== from)
+      return { ok: false, why: `${target.name} runs ${running ?? "nothing"}, not ${from}` };
+    const choice = previousFromHistory(historyStack((await readHistory(dir)).entries), current);
+    if (!choice.ok) return { ok: false, why: `${target.name}: ${choice.error}` };
+    const version2 = (await readMeta(dir, choice.release))?.version ?? choice.release;
+    answers.set(version2, [...answers.get(version2) ?? [], target.name]);
+  }
+  const [only, ...others] = [...answers.keys()];
+  if (only === void 0) return { ok: false, why: "there are no targets" };
+  if (others.length)
+    return {
+      ok: false,
+      why: `the targets' histories disagree (${[...answers].map(([v2, t]) => `${v2} on ${t.join(", ")}`).join("; ")})`
+    };
+  return { ok: true, version: only };
+}
+function directoryDriver(options2) {
+  const now = options2.now ?? (() => /* @__PURE__ */ new Date());
+  const dirOf = (targets) => {
+    const [target] = targets;
+    if (!target || targets.length !== 1) throw new Error("the directory driver deploys one target at a time");
+    return targetDirectory(options2.path, target, options2.base);
+  };
+  const switchAndRecord = async (dir, event, release, previous) => {
+    await switchCurrent(dir, release);
+    await appendHistory(dir, { time: now().toISOString(), event, release, previous, by: "action" });
+    return historyStack((await readHistory(dir)).entries).slice(-2);
+  };
+  return {
+    kind: "directory",
+    perBatch: false,
+    before: async (targets) => readCurrent(dirOf(targets)),
+    async deploy(targets, context) {
+      const dir = dirOf(targets);
+      const version2 = options2.source.version;
+      const name = releaseDirName(version2);
+      const previous = await readCurrent(dir);
+      const meta3 = await readMeta(dir, name);
+      if (previous === name && meta3?.version === version2) {
+        await installRollbackScript(dir);
+        return { changed: false, detail: `${dir} already runs ${version2}` };
+      }
+      let how = "switched to the kept release";
+      if (meta3?.version !== version2) {
+        const verified = await options2.source.artifacts();
+        const tree = await options2.source.tree();
+        await installRelease(dir, name, tree, {
+          version: version2,
+          digest: verified.digest,
+          installedAt: now().toISOString(),
+          assets: verified.files.map((f2) => f2.name)
+        });
+        how = "installed";
+      }
+      await installRollbackScript(dir);
+      const event = context.mode === "rollback" ? "rollback" : "deploy";
+      const onStack = await switchAndRecord(dir, event, name, previous);
+      const history = (await readHistory(dir)).entries;
+      const pruned = await pruneReleases(dir, options2.keep, [name, previous, ...onStack], history);
+      const prunedNote = pruned.length ? `; pruned ${pruned.join(", ")}` : "";
+      return {
+        changed: true,
+        detail: `${dir}: ${how} ${version2} (was ${previous ?? "nothing"})${prunedNote}`
+      };
+    },
+    async restore(targets, before) {
+      const dir = dirOf(targets);
+      if (before !== null && !await readMeta(dir, before))
+        throw new Error(`${dir}: the previous release ${before} is no longer kept; cannot switch back`);
+      const was = await readCurrent(dir);
+      if (was === before) return `${dir}: current is still ${before ?? "nothing"}`;
+      await switchAndRecord(dir, "restore", before, was);
+      return before === null ? `${dir}: removed current (there was none before)` : `${dir}: current -> ${before}`;
+    }
+  };
+}
+
 // src/rollout/random.ts
 function hashSeed(text) {
   let hash2 = 2166136261;
@@ -49924,12 +50556,12 @@ async function previousRelease(github, environment, exclude) {
 }
 
 // action/src/sources.ts
-import { join as join6 } from "node:path";
+import { join as join7 } from "node:path";
 
 // src/artifacts/fetch-release.ts
 import { createHash as createHash2 } from "node:crypto";
-import { mkdir as mkdir4, readFile, rm as rm3 } from "node:fs/promises";
-import { join as join3 } from "node:path";
+import { mkdir as mkdir5, readFile as readFile4, rm as rm5 } from "node:fs/promises";
+import { join as join6 } from "node:path";
 
 // src/artifacts/checksums.ts
 function parseChecksums(text) {
@@ -49954,7 +50586,7 @@ function githubDigest(digest) {
 // src/artifacts/download.ts
 import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { rm as rm2 } from "node:fs/promises";
+import { rm as rm4 } from "node:fs/promises";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 
@@ -50011,14 +50643,14 @@ async function downloadAsset(fetchImpl, request) {
       createWriteStream(request.dest, { flags: "wx", mode: 384 })
     );
   } catch (error63) {
-    await rm2(request.dest, { force: true });
+    await rm4(request.dest, { force: true });
     if (error63 instanceof ArtifactError) throw error63;
     throw new ArtifactError(
       `${request.name}: the download was interrupted after ${bytes} of ${request.expectedSize} bytes (${error63 instanceof Error ? error63.message : String(error63)}); nothing was deployed. Run the job again.`
     );
   }
   if (bytes !== request.expectedSize) {
-    await rm2(request.dest, { force: true });
+    await rm4(request.dest, { force: true });
     throw new ArtifactError(
       `${request.name}: truncated download (${bytes} of ${request.expectedSize} bytes); nothing was deployed. Run the job again.`
     );
@@ -50029,8 +50661,8 @@ async function downloadAsset(fetchImpl, request) {
 // src/artifacts/extract.ts
 import { spawn } from "node:child_process";
 import { createReadStream } from "node:fs";
-import { copyFile as copyFile2, lstat as lstat2, mkdir as mkdir3, readdir as readdir2, readlink as readlink2, realpath } from "node:fs/promises";
-import { basename, dirname as dirname2, join as join2, relative, resolve, sep } from "node:path";
+import { copyFile as copyFile2, lstat as lstat3, mkdir as mkdir4, readdir as readdir3, readlink as readlink3, realpath } from "node:fs/promises";
+import { basename, dirname as dirname2, join as join5, relative, resolve as resolve2, sep } from "node:path";
 
 // node_modules/tar/dist/esm/index.min.js
 import Qr from "events";
@@ -53151,8 +53783,8 @@ async function extractTar(open3, dest, label, limits) {
 // src/artifacts/extract-zip.ts
 var import_yauzl = __toESM(require_yauzl(), 1);
 import { createWriteStream as createWriteStream2 } from "node:fs";
-import { mkdir as mkdir2, symlink as symlink2 } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { mkdir as mkdir3, symlink as symlink3 } from "node:fs/promises";
+import { dirname, join as join4 } from "node:path";
 import { Transform as Transform2 } from "node:stream";
 import { pipeline as pipeline2 } from "node:stream/promises";
 var S_IFMT = 61440;
@@ -53206,9 +53838,9 @@ async function extractZip(file2, dest, label, limits) {
     for (const link of links)
       if (rel.startsWith(`${link}/`)) throw refuse(`an entry written through the symlink "${link}"`);
     if (++stats.files > maxEntries) throw refuse(`more than ${maxEntries} entries`);
-    const target = join(dest, rel);
+    const target = join4(dest, rel);
     if (entry.fileName.endsWith("/")) {
-      await mkdir2(target, { recursive: true });
+      await mkdir3(target, { recursive: true });
       return;
     }
     const mode = entry.externalFileAttributes >>> 16 & 65535;
@@ -53216,8 +53848,8 @@ async function extractZip(file2, dest, label, limits) {
       const linkTarget = await readSmall(await openEntry(zip, entry), MAX_LINK_TARGET);
       const linkProblem = symlinkProblem(rel, linkTarget);
       if (linkProblem) throw refuse(`${linkProblem} at "${entry.fileName}"`);
-      await mkdir2(dirname(target), { recursive: true });
-      await symlink2(linkTarget, target);
+      await mkdir3(dirname(target), { recursive: true });
+      await symlink3(linkTarget, target);
       links.add(rel);
       return;
     }
@@ -53231,7 +53863,7 @@ async function extractZip(file2, dest, label, limits) {
         else done(null, chunk);
       }
     });
-    await mkdir2(dirname(target), { recursive: true });
+    await mkdir3(dirname(target), { recursive: true });
     const fileMode = mode & 511 || 420;
     await pipeline2(
       await openEntry(zip, entry),
@@ -53303,23 +53935,23 @@ function debDataStream(file2, label) {
   };
 }
 async function extractArtifact(file2, name, dest, limits) {
-  await mkdir3(dest, { recursive: true });
+  await mkdir4(dest, { recursive: true });
   const kind = artifactKind(name);
   if (kind === "tar") return extractTar(() => ({ stream: createReadStream(file2) }), dest, name, limits);
   if (kind === "zip") return extractZip(file2, dest, name, limits);
   if (kind === "deb") return extractTar(() => debDataStream(file2, name), dest, name, limits);
-  const stat2 = await lstat2(file2);
+  const stat2 = await lstat3(file2);
   if (stat2.size > limits.maxBytes) throw new ArtifactError(`${name} is over artifacts.max-size.`);
-  await copyFile2(file2, join2(dest, basename(name)));
+  await copyFile2(file2, join5(dest, basename(name)));
   return { files: 1, bytes: stat2.size };
 }
 async function findEscapingLink(root) {
-  const top = await realpath(resolve(root));
+  const top = await realpath(resolve2(root));
   const walk = async (dir) => {
-    for (const entry of await readdir2(dir, { withFileTypes: true })) {
-      const path = join2(dir, entry.name);
+    for (const entry of await readdir3(dir, { withFileTypes: true })) {
+      const path = join5(dir, entry.name);
       if (entry.isSymbolicLink()) {
-        const target = resolve(dirname2(path), await readlink2(path));
+        const target = resolve2(dirname2(path), await readlink3(path));
         if (!isInside(top, target)) return relative(top, path);
         const real = await realpathOrUndefined(path);
         if (real !== void 0 && !isInside(top, real)) return relative(top, path);
@@ -53442,7 +54074,7 @@ async function fetchChecksumFile(endpoint, release, artifacts, dir) {
   const got = await downloadAsset(endpoint.fetch, {
     url: assetUrl(endpoint, asset),
     token: endpoint.token,
-    dest: join3(dir, `checksums-${asset.id}`),
+    dest: join6(dir, `checksums-${asset.id}`),
     expectedSize: asset.size,
     maxBytes: MAX_CHECKSUM_FILE,
     name: asset.name
@@ -53452,11 +54084,11 @@ async function fetchChecksumFile(endpoint, release, artifacts, dir) {
     throw new ArtifactError(
       `${asset.name}: sha256 ${got.sha256} does not match GitHub's digest (${digest}); the checksum file itself was changed. Nothing was deployed.`
     );
-  return readFile(got.path, "utf8");
+  return readFile4(got.path, "utf8");
 }
 async function fetchVerifiedRelease(endpoint, release, artifacts, dir, log2 = () => void 0) {
-  await rm3(dir, { recursive: true, force: true });
-  await mkdir4(dir, { recursive: true });
+  await rm5(dir, { recursive: true, force: true });
+  await mkdir5(dir, { recursive: true });
   const early = selectAssets(release.assets, artifacts, void 0);
   if (!early.ok) throw new ArtifactError(`${release.tag_name}: ${early.reason}`);
   const checksums = artifacts.checksums ? await fetchChecksumFile(endpoint, release, artifacts, dir) : void 0;
@@ -53468,14 +54100,14 @@ async function fetchVerifiedRelease(endpoint, release, artifacts, dir, log2 = ()
     const got = await downloadAsset(endpoint.fetch, {
       url: assetUrl(endpoint, planned.asset),
       token: endpoint.token,
-      dest: join3(dir, name),
+      dest: join6(dir, name),
       expectedSize: planned.asset.size,
       maxBytes: artifacts["max-size"],
       name
     });
     const mismatch = digestMismatch(planned, got.sha256);
     if (mismatch) {
-      await rm3(got.path, { force: true });
+      await rm5(got.path, { force: true });
       throw new ArtifactError(mismatch);
     }
     log2(
@@ -53486,7 +54118,7 @@ async function fetchVerifiedRelease(endpoint, release, artifacts, dir, log2 = ()
   return { version: release.tag_name, digest: combinedDigest(files), files };
 }
 async function unpackRelease(verified, dest, maxBytes) {
-  await rm3(dest, { recursive: true, force: true });
+  await rm5(dest, { recursive: true, force: true });
   let used = 0;
   try {
     for (const file2 of verified.files) {
@@ -53500,215 +54132,9 @@ async function unpackRelease(verified, dest, maxBytes) {
       );
     return dest;
   } catch (error63) {
-    await rm3(dest, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 }).catch(() => void 0);
+    await rm5(dest, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 }).catch(() => void 0);
     throw error63;
   }
-}
-
-// src/rollout/drivers/release-dir.ts
-import { randomBytes } from "node:crypto";
-import {
-  cp,
-  lstat as lstat3,
-  mkdir as mkdir5,
-  readdir as readdir3,
-  readFile as readFile3,
-  readlink as readlink3,
-  rename as rename2,
-  rm as rm4,
-  symlink as symlink3,
-  writeFile as writeFile3
-} from "node:fs/promises";
-import { join as join5 } from "node:path";
-
-// src/rollout/drivers/history.ts
-import { appendFile as appendFile2, readFile as readFile2, writeFile as writeFile2 } from "node:fs/promises";
-import { join as join4 } from "node:path";
-var HISTORY = "shipline-history";
-var NAME = /^[A-Za-z0-9._+-]+$/;
-var validRef = (value) => value === "-" || NAME.test(value) && !/^\.+$/.test(value);
-var EVENTS = ["deploy", "rollback", "restore"];
-var HISTORY_HEADER = "# shipline deploy history: <time> <event> <release> <previous> <by>\n";
-function formatHistoryLine(entry) {
-  for (const value of [entry.release ?? "-", entry.previous ?? "-"])
-    if (!validRef(value)) throw new Error(`"${value}" cannot be recorded in the deploy history`);
-  if (!/^[^\s]+$/.test(entry.time) || !/^[a-z]+$/.test(entry.by))
-    throw new Error(`invalid history entry ${JSON.stringify(entry)}`);
-  return `${entry.time} ${entry.event} ${entry.release ?? "-"} ${entry.previous ?? "-"} ${entry.by}
-`;
-}
-function parseHistory(text) {
-  const entries = [];
-  const skipped = [];
-  text.split("\n").forEach((raw, index) => {
-    const line = raw.trim();
-    if (line === "" || line.startsWith("#")) return;
-    const [time3, event, release, previous, by] = line.split(/[ \t]+/);
-    if (!time3 || !event || !release || !previous || !by || !EVENTS.includes(event)) {
-      skipped.push(index + 1);
-      return;
-    }
-    if (!validRef(release) || !validRef(previous)) {
-      skipped.push(index + 1);
-      return;
-    }
-    entries.push({
-      time: time3,
-      event,
-      release: release === "-" ? null : release,
-      previous: previous === "-" ? null : previous,
-      by
-    });
-  });
-  return { entries, skipped };
-}
-async function readHistory(dir) {
-  try {
-    return parseHistory(await readFile2(join4(dir, HISTORY), "utf8"));
-  } catch (error63) {
-    if (error63.code === "ENOENT") return { entries: [], skipped: [] };
-    throw error63;
-  }
-}
-async function appendHistory(dir, entry) {
-  const path = join4(dir, HISTORY);
-  const line = formatHistoryLine(entry);
-  try {
-    await writeFile2(path, HISTORY_HEADER + line, { flag: "wx" });
-  } catch (error63) {
-    if (error63.code !== "EEXIST") throw error63;
-    await appendFile2(path, line);
-  }
-}
-function historyStack(entries) {
-  const stack = [];
-  for (const entry of entries) {
-    if (entry.previous !== null && stack.at(-1) !== entry.previous) stack.push(entry.previous);
-    const release = entry.release;
-    if (entry.event === "deploy") {
-      if (release !== null && stack.at(-1) !== release) stack.push(release);
-      continue;
-    }
-    if (release === null) {
-      stack.length = 0;
-      continue;
-    }
-    const at2 = stack.lastIndexOf(release);
-    if (at2 >= 0) stack.length = at2 + 1;
-    else {
-      stack.pop();
-      stack.push(release);
-    }
-  }
-  return stack;
-}
-function recency(entries) {
-  const seen = /* @__PURE__ */ new Map();
-  entries.forEach((entry, index) => {
-    if (entry.previous !== null)
-      seen.set(entry.previous, Math.max(seen.get(entry.previous) ?? -1, 2 * index));
-    if (entry.release !== null) seen.set(entry.release, 2 * index + 1);
-  });
-  return seen;
-}
-
-// src/rollout/drivers/release-dir.ts
-var RELEASES = "releases";
-var CURRENT = "current";
-var META = ".shipline.json";
-function releaseDirName(version2) {
-  const name = version2.replace(/[^A-Za-z0-9._+-]/g, "_");
-  if (name === "" || name === "-" || /^\.+$/.test(name))
-    throw new Error(`"${version2}" cannot name a release folder`);
-  return name;
-}
-async function readCurrent(dir) {
-  const path = join5(dir, CURRENT);
-  let link;
-  try {
-    link = await readlink3(path);
-  } catch (error63) {
-    const code = error63.code;
-    if (code === "ENOENT") return null;
-    if (code === "EINVAL")
-      throw new Error(
-        `${path} is not a symlink; Shipline switches releases by replacing that link. Move it away.`
-      );
-    throw error63;
-  }
-  const m2 = /^(?:\.\/)?releases\/([^/]+)\/?$/.exec(link);
-  if (!m2) throw new Error(`${path} points at ${link}, outside ${RELEASES}/; Shipline does not manage it.`);
-  return m2[1];
-}
-async function readMeta(dir, name) {
-  try {
-    const meta3 = JSON.parse(await readFile3(join5(dir, RELEASES, name, META), "utf8"));
-    if (typeof meta3.version !== "string" || typeof meta3.installedAt !== "string") return void 0;
-    return meta3;
-  } catch {
-    return void 0;
-  }
-}
-async function listReleases(dir) {
-  let names;
-  try {
-    names = await readdir3(join5(dir, RELEASES));
-  } catch (error63) {
-    if (error63.code === "ENOENT") return [];
-    throw error63;
-  }
-  const kept = [];
-  for (const name of names) {
-    if (name.startsWith(".")) continue;
-    const meta3 = await readMeta(dir, name);
-    if (meta3) kept.push({ name, meta: meta3 });
-  }
-  return kept.sort(
-    (a, b2) => a.meta.installedAt.localeCompare(b2.meta.installedAt) || a.name.localeCompare(b2.name)
-  );
-}
-var tmpName = (prefix) => `${prefix}${randomBytes(6).toString("hex")}`;
-async function switchCurrent(dir, name) {
-  const path = join5(dir, CURRENT);
-  if (name === null) {
-    await rm4(path, { force: true });
-    return;
-  }
-  const temp = join5(dir, tmpName(".current-"));
-  await symlink3(`${RELEASES}/${name}`, temp);
-  try {
-    await rename2(temp, path);
-  } catch (error63) {
-    await rm4(temp, { force: true });
-    throw error63;
-  }
-}
-async function installRelease(dir, name, tree, meta3) {
-  const releases = join5(dir, RELEASES);
-  await mkdir5(releases, { recursive: true });
-  const incoming = join5(releases, tmpName(".incoming-"));
-  try {
-    await cp(tree, incoming, { recursive: true, verbatimSymlinks: true, errorOnExist: true, force: false });
-    await writeFile3(join5(incoming, META), `${JSON.stringify(meta3, null, 2)}
-`);
-    const final = join5(releases, name);
-    const existing = await lstat3(final).catch(() => void 0);
-    if (existing) await rm4(final, { recursive: true, force: true });
-    await rename2(incoming, final);
-  } catch (error63) {
-    await rm4(incoming, { recursive: true, force: true });
-    throw error63;
-  }
-}
-async function pruneReleases(dir, keep, protect, history = []) {
-  const seen = recency(history);
-  const kept = (await listReleases(dir)).sort((a, b2) => (seen.get(a.name) ?? -1) - (seen.get(b2.name) ?? -1));
-  const removable = kept.slice(0, Math.max(0, kept.length - keep)).filter((r) => !protect.includes(r.name));
-  for (const r of removable) await rm4(join5(dir, RELEASES, r.name), { recursive: true, force: true });
-  const releases = join5(dir, RELEASES);
-  for (const name of await readdir3(releases).catch(() => []))
-    if (name.startsWith(".incoming-")) await rm4(join5(releases, name), { recursive: true, force: true });
-  return removable.map((r) => r.name);
 }
 
 // src/rollout/source.ts
@@ -53731,7 +54157,7 @@ function lazySource(version2, load, unpack) {
 
 // action/src/sources.ts
 function releaseSource(context, tag, known) {
-  const dir = join6(context.workDir, releaseDirName(tag));
+  const dir = join7(context.workDir, releaseDirName(tag));
   const artifacts = context.pipeline.artifacts;
   return lazySource(
     tag,
@@ -53744,12 +54170,12 @@ function releaseSource(context, tag, known) {
           context.endpoint,
           release,
           artifacts,
-          join6(dir, "assets"),
+          join7(dir, "assets"),
           (line) => context.log.info(line)
         )
       );
     },
-    (verified) => unpackRelease(verified, join6(dir, "tree"), artifacts["max-size"])
+    (verified) => unpackRelease(verified, join7(dir, "tree"), artifacts["max-size"])
   );
 }
 
@@ -54098,358 +54524,13 @@ function commandDriver(options2) {
   };
 }
 
-// src/rollout/drivers/directory.ts
-import { isAbsolute, resolve as resolve2 } from "node:path";
-
-// src/rollout/drivers/rollback-script.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
-import { chmod as chmod2, readFile as readFile4, rename as rename3, rm as rm5, writeFile as writeFile4 } from "node:fs/promises";
-import { join as join7 } from "node:path";
-var ROLLBACK_SCRIPT_NAME = "shipline-rollback";
-var SCRIPT = String.raw`#!/bin/sh
-# shipline-rollback: switch this target's "current" back to the previous release of its deploy history.
-# Installed by Shipline beside releases/ and rewritten on every deploy. Plain POSIX sh: needs only sh, ls or
-# readlink, ln, mv, rm, date (and tr for versions with unusual characters). No Node, no network.
-# Layout and rules: Shipline's docs/action.md, "On-target layout and offline rollback".
-#
-#   sh shipline-rollback                 back to the previous entry of shipline-history
-#   sh shipline-rollback --to <version>  to a named release kept under releases/
-#   sh shipline-rollback --dry-run       say what it would do, change nothing
-#   sh shipline-rollback --dir <dir>     act on another target directory (default: the one it lives in)
-set -eu
-set -f
-
-usage() {
-  echo "usage: sh shipline-rollback [--to <version>] [--dry-run] [--dir <target dir>]"
-}
-die() {
-  echo "shipline-rollback: $dir: $*" >&2
-  exit 1
-}
-bad_usage() {
-  echo "shipline-rollback: $*" >&2
-  usage >&2
-  exit 2
-}
-
-case $0 in
-*/*) dir=%{0%/*} ;;
-*) dir=. ;;
-esac
-to=
-dry=0
-while [ $# -gt 0 ]; do
-  case $1 in
-  --to)
-    [ $# -ge 2 ] || bad_usage "--to needs a version"
-    to=$2
-    shift 2
-    ;;
-  --to=*)
-    to=%{1#--to=}
-    shift
-    ;;
-  --dir)
-    [ $# -ge 2 ] || bad_usage "--dir needs a directory"
-    dir=$2
-    shift 2
-    ;;
-  --dir=*)
-    dir=%{1#--dir=}
-    shift
-    ;;
-  --dry-run)
-    dry=1
-    shift
-    ;;
-  -h | --help)
-    usage
-    exit 0
-    ;;
-  *) bad_usage "unknown argument $1" ;;
-  esac
-done
-dir=$(cd "$dir" 2>/dev/null && pwd -P) || bad_usage "no such directory: $dir"
-history=$dir/shipline-history
-
-# A release folder name: letters, digits and . _ + - only, never . or .. ("-" means no release).
-is_name() {
-  case $1 in
-  '' | . | .. | - | *[!A-Za-z0-9._+-]*) return 1 ;;
-  esac
-  return 0
-}
-is_ref() {
-  [ "$1" = - ] || is_name "$1"
-}
-is_kept() {
-  is_name "$1" && [ -f "$dir/releases/$1/.shipline.json" ]
-}
-kept_list() {
-  set +f
-  k=
-  for d in "$dir"/releases/*/; do
-    n=%{d%/}
-    n=%{n##*/}
-    if is_kept "$n"; then k="$k%{k:+, }$n"; fi
-  done
-  set -f
-  echo "%{k:-none}"
-}
-
-# The release folder current points at ("-": no current).
-read_current() {
-  if [ ! -L "$dir/current" ]; then
-    [ -e "$dir/current" ] && die "$dir/current is not a symlink; Shipline switches releases by replacing that link. Move it away."
-    cur=-
-    return 0
-  fi
-  if command -v readlink >/dev/null 2>&1; then
-    link=$(readlink "$dir/current")
-  else
-    link=$(ls -ld "$dir/current")
-    link=%{link#* -> }
-  fi
-  n=%{link#./}
-  n=%{n#releases/}
-  n=%{n%/}
-  case $link in
-  releases/* | ./releases/*) is_name "$n" || die "$dir/current points at $link, outside releases/; Shipline does not manage it." ;;
-  *) die "$dir/current points at $link, outside releases/; Shipline does not manage it." ;;
-  esac
-  cur=$n
-}
-
-# The history as a stack of what was current (space separated, oldest first): the undo rule of docs/action.md.
-stack=
-top() {
-  t=-
-  for x in $stack; do t=$x; done
-}
-pop() {
-  s=
-  l=
-  for x in $stack; do
-    if [ -n "$l" ]; then s="$s $l"; fi
-    l=$x
-  done
-  stack=$s
-}
-has() {
-  for x in $stack; do
-    if [ "$x" = "$1" ]; then return 0; fi
-  done
-  return 1
-}
-cut_above() {
-  s=
-  a=
-  for x in $stack; do
-    a="$a $x"
-    if [ "$x" = "$1" ]; then s=$a; fi
-  done
-  stack=$s
-}
-apply() {
-  top
-  if [ "$3" != - ] && [ "$3" != "$t" ]; then
-    stack="$stack $3"
-    t=$3
-  fi
-  case $1 in
-  deploy)
-    if [ "$2" != - ] && [ "$2" != "$t" ]; then stack="$stack $2"; fi
-    ;;
-  *)
-    if [ "$2" = - ]; then
-      stack=
-    elif has "$2"; then
-      cut_above "$2"
-    else
-      pop
-      stack="$stack $2"
-    fi
-    ;;
-  esac
-}
-
-skipped=0
-if [ -f "$history" ]; then
-  while IFS= read -r line || [ -n "$line" ]; do
-    case $line in
-    '' | '#'*) continue ;;
-    esac
-    set -- $line
-    if [ $# -ge 5 ] && is_ref "$3" && is_ref "$4"; then
-      case $2 in
-      deploy | rollback | restore) apply "$2" "$3" "$4" ;;
-      *) skipped=$((skipped + 1)) ;;
-      esac
-    else
-      skipped=$((skipped + 1))
-    fi
-  done <"$history"
-fi
-if [ "$skipped" -gt 0 ]; then
-  echo "shipline-rollback: warning: skipped $skipped line(s) of $history that do not parse" >&2
-fi
-
-read_current
-if [ -n "$to" ]; then
-  case $to in
-  *[!A-Za-z0-9._+-]*) target=$(printf '%s' "$to" | tr -c 'A-Za-z0-9._+-' '_') ;;
-  *) target=$to ;;
-  esac
-  is_kept "$target" || die "$to is not kept here (kept: $(kept_list))"
-  [ "$target" != "$cur" ] || die "$to is already the current release"
-else
-  [ "$cur" != - ] || die "there is no current release to roll back from (kept: $(kept_list))"
-  top
-  if [ "$t" = - ]; then
-    die "there is no deploy history here ($history), so nothing says what was current before $cur (kept: $(kept_list)); name one with --to"
-  elif [ "$t" != "$cur" ]; then
-    echo "shipline-rollback: note: the history's last entry is $t, but current is $cur (switched outside Shipline?); going back to $t" >&2
-    target=$t
-  else
-    pop
-    top
-    [ "$t" != - ] || die "the deploy history has no release before $cur (kept: $(kept_list)); name one with --to"
-    target=$t
-  fi
-  is_kept "$target" || die "$target, current before $cur, is no longer kept here (kept: $(kept_list)); name one with --to"
-fi
-
-from=$cur
-if [ "$dry" = 1 ]; then
-  echo "$dir: would switch current -> releases/$target (was $from); nothing changed (--dry-run)"
-  exit 0
-fi
-
-# Switch atomically: a fresh link renamed over current (mv -T: GNU, busybox; mv -h: BSD, macOS).
-tmp=$dir/.current-rollback-$$
-rm -f "$tmp"
-ln -s "releases/$target" "$tmp" || die "cannot create $tmp"
-if mv -T "$tmp" "$dir/current" 2>/dev/null; then
-  :
-elif [ -L "$tmp" ] && mv -h "$tmp" "$dir/current" 2>/dev/null; then
-  :
-else
-  echo "shipline-rollback: warning: this mv cannot replace a link in one step (no -T or -h); current is missing for an instant" >&2
-  { rm -f "$dir/current" && mv "$tmp" "$dir/current"; } || {
-    rm -f "$tmp"
-    die "could not switch current to releases/$target"
-  }
-fi
-read_current
-[ "$cur" = "$target" ] || die "current points at $cur after the switch, not $target"
-echo "$dir: current -> releases/$target (was $from)"
-
-entry="$(date -u +%Y-%m-%dT%H:%M:%SZ) rollback $target $from script"
-if [ ! -e "$history" ]; then
-  printf '%s\n' "# shipline deploy history: <time> <event> <release> <previous> <by>" >>"$history" 2>/dev/null || :
-fi
-if printf '%s\n' "$entry" >>"$history"; then
-  echo "recorded in $history: $entry"
-else
-  echo "shipline-rollback: $dir: current was switched, but $history could not be written; add this line to it by hand, or the next rollback goes back to $from:" >&2
-  echo "$entry" >&2
-  exit 1
-fi
-echo "Restart or reload the service if it does not follow the current link by itself."
-`.replaceAll("%{", "${");
-var ROLLBACK_SCRIPT = SCRIPT;
-async function installRollbackScript(dir) {
-  const path = join7(dir, ROLLBACK_SCRIPT_NAME);
-  const existing = await readFile4(path, "utf8").catch(() => void 0);
-  if (existing === ROLLBACK_SCRIPT) return false;
-  const temp = join7(dir, `.${ROLLBACK_SCRIPT_NAME}-${randomBytes2(6).toString("hex")}`);
-  try {
-    await writeFile4(temp, ROLLBACK_SCRIPT, { mode: 493 });
-    await chmod2(temp, 493);
-    await rename3(temp, path);
-  } catch (error63) {
-    await rm5(temp, { force: true });
-    throw error63;
-  }
-  return true;
-}
-
-// src/rollout/drivers/directory.ts
-function targetDirectory(template2, target, base2) {
-  for (const value of [target.name, target.region])
-    if (/[/\\\0]/.test(value) || value === "." || value === "..")
-      throw new Error(`target "${value}" cannot be used in a directory path`);
-  const path = template2.replaceAll("{target}", target.name).replaceAll("{region}", target.region);
-  return isAbsolute(path) ? path : resolve2(base2, path);
-}
-function directoryDriver(options2) {
-  const now = options2.now ?? (() => /* @__PURE__ */ new Date());
-  const dirOf = (targets) => {
-    const [target] = targets;
-    if (!target || targets.length !== 1) throw new Error("the directory driver deploys one target at a time");
-    return targetDirectory(options2.path, target, options2.base);
-  };
-  const switchAndRecord = async (dir, event, release, previous) => {
-    await switchCurrent(dir, release);
-    await appendHistory(dir, { time: now().toISOString(), event, release, previous, by: "action" });
-    return historyStack((await readHistory(dir)).entries).slice(-2);
-  };
-  return {
-    kind: "directory",
-    perBatch: false,
-    before: async (targets) => readCurrent(dirOf(targets)),
-    async deploy(targets, context) {
-      const dir = dirOf(targets);
-      const version2 = options2.source.version;
-      const name = releaseDirName(version2);
-      const previous = await readCurrent(dir);
-      const meta3 = await readMeta(dir, name);
-      if (previous === name && meta3?.version === version2) {
-        await installRollbackScript(dir);
-        return { changed: false, detail: `${dir} already runs ${version2}` };
-      }
-      let how = "switched to the kept release";
-      if (meta3?.version !== version2) {
-        const verified = await options2.source.artifacts();
-        const tree = await options2.source.tree();
-        await installRelease(dir, name, tree, {
-          version: version2,
-          digest: verified.digest,
-          installedAt: now().toISOString(),
-          assets: verified.files.map((f2) => f2.name)
-        });
-        how = "installed";
-      }
-      await installRollbackScript(dir);
-      const event = context.mode === "rollback" ? "rollback" : "deploy";
-      const onStack = await switchAndRecord(dir, event, name, previous);
-      const history = (await readHistory(dir)).entries;
-      const pruned = await pruneReleases(dir, options2.keep, [name, previous, ...onStack], history);
-      const prunedNote = pruned.length ? `; pruned ${pruned.join(", ")}` : "";
-      return {
-        changed: true,
-        detail: `${dir}: ${how} ${version2} (was ${previous ?? "nothing"})${prunedNote}`
-      };
-    },
-    async restore(targets, before) {
-      const dir = dirOf(targets);
-      if (before !== null && !await readMeta(dir, before))
-        throw new Error(`${dir}: the previous release ${before} is no longer kept; cannot switch back`);
-      const was = await readCurrent(dir);
-      if (was === before) return `${dir}: current is still ${before ?? "nothing"}`;
-      await switchAndRecord(dir, "restore", before, was);
-      return before === null ? `${dir}: removed current (there was none before)` : `${dir}: current -> ${before}`;
-    }
-  };
-}
-
 // src/rollout/drivers/ssh.ts
 import { randomBytes as randomBytes3 } from "node:crypto";
 import { rmSync } from "node:fs";
 
 // src/rollout/drivers/ssh-client.ts
-import { spawn as spawn3 } from "node:child_process";
-import { createReadStream as createReadStream2 } from "node:fs";
+import { spawn as spawn3, spawnSync } from "node:child_process";
+import { createReadStream as createReadStream2, readdirSync } from "node:fs";
 import { chmod as chmod3, mkdtemp, rm as rm6, writeFile as writeFile5 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join8 } from "node:path";
@@ -54463,7 +54544,29 @@ async function prepareIdentity(privateKey, knownHosts, base2) {
   await writeFile5(keyFile, key2, { mode: 384 });
   await writeFile5(knownHostsFile, `${knownHosts.replace(/\r\n/g, "\n").trim()}
 `, { mode: 384 });
-  return { dir, keyFile, knownHostsFile, dispose: () => rm6(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    keyFile,
+    knownHostsFile,
+    dispose: async () => {
+      closeMasters(dir);
+      await rm6(dir, { recursive: true, force: true });
+    }
+  };
+}
+function closeMasters(dir) {
+  let names = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names)
+    if (/^[0-9a-f]{40}$/.test(name))
+      spawnSync("ssh", ["-o", `ControlPath=${join8(dir, name)}`, "-O", "exit", "shipline"], {
+        stdio: "ignore",
+        timeout: 5e3
+      });
 }
 function parseAddress(text, defaults) {
   const m2 = /^(?:([^@\s]+)@)?(\[[^\]]+\]|[^:@\s[\]]+)(?::(\d{1,5}))?$/.exec(text.trim());
@@ -54523,6 +54626,13 @@ function sshArgs(options2) {
     "ServerAliveCountMax=4",
     "-o",
     "LogLevel=ERROR",
+    // One connection per host for the whole run: the steps after the first reuse it (no new handshake).
+    "-o",
+    "ControlMaster=auto",
+    "-o",
+    `ControlPath=${identity.dir}/%C`,
+    "-o",
+    "ControlPersist=60",
     "-p",
     String(address.port),
     ...address.user ? ["-l", address.user] : [],
@@ -54542,7 +54652,7 @@ function connectionProblem(stderr, where) {
   return `${where}: ssh failed: ${stderr.trim().split("\n").slice(-3).join(" ") || "exit 255"}`;
 }
 function sshRun(command, options2) {
-  const where = describeAddress(options2.address);
+  const where = options2.label ?? describeAddress(options2.address);
   return new Promise((resolve5, reject) => {
     const child = spawn3("ssh", [...sshArgs(options2), command], {
       stdio: [options2.stdin ? "pipe" : "ignore", "pipe", "pipe"],
@@ -54749,7 +54859,10 @@ function sshDriver(options2) {
           "the ssh driver verifies every host key: set driver.known-hosts (known_hosts lines) or driver.known-hosts-secret"
         );
       const made = await prepareIdentity(key2, knownHosts, options2.tempDir);
-      process.once("exit", () => rmSync(made.dir, { recursive: true, force: true }));
+      process.once("exit", () => {
+        closeMasters(made.dir);
+        rmSync(made.dir, { recursive: true, force: true });
+      });
       return made;
     })();
     return identity;
@@ -54762,18 +54875,20 @@ function sshDriver(options2) {
     const address = parseAddress(text, { port: spec.port, ...spec.user ? { user: spec.user } : {} });
     return { target, dir, address, where: `${target.name} (${describeAddress(address)})` };
   };
-  const run2 = async (address, script, args, stdin) => sshRun(remoteCommand(script, args), {
+  const run2 = async ({ address, where }, script, args, stdin) => sshRun(remoteCommand(script, args), {
     identity: await getIdentity(),
     address,
+    label: where,
     connectTimeoutS: spec["connect-timeout"],
     timeoutMs: stepMs2,
     ...stdin ? { stdin } : {}
   });
-  const inspect = async (address, dir, where) => parseInspect((await run2(address, INSPECT, [dir])).stdout, where);
-  const switchTo = async (address, dir, name, event, previous) => run2(address, SWITCH, [dir, name ?? "-", event, previous ?? "-", now().toISOString(), HISTORY_HEADER], { text: ROLLBACK_SCRIPT });
-  const hooks = async (address, dir, target, context, version2, previous, withHealth, where) => {
+  const inspect = async (host) => parseInspect((await run2(host, INSPECT, [host.dir])).stdout, host.where);
+  const switchTo = async (host, name, event, previous) => run2(host, SWITCH, [host.dir, name ?? "-", event, previous ?? "-", now().toISOString(), HISTORY_HEADER], { text: ROLLBACK_SCRIPT });
+  const hooks = async (host, context, version2, previous, withHealth) => {
+    const { target, dir, where } = host;
     if (!spec.restart && !(withHealth && spec.health)) return;
-    const out = await run2(address, HOOKS, [
+    const out = await run2(host, HOOKS, [
       dir,
       version2,
       previous,
@@ -54793,16 +54908,17 @@ function sshDriver(options2) {
     kind: "ssh",
     perBatch: false,
     async before(targets) {
-      const { target, dir, address, where } = one(targets);
-      const state = await inspect(address, dir, where);
-      states.set(target.name, state);
+      const host = one(targets);
+      const state = await inspect(host);
+      states.set(host.target.name, state);
       return { current: state.current };
     },
     async deploy(targets, context) {
-      const { target, dir, address, where } = one(targets);
+      const host = one(targets);
+      const { target, dir, where } = host;
       const version2 = options2.source.version;
       const name = releaseDirName(version2);
-      const state = states.get(target.name) ?? await inspect(address, dir, where);
+      const state = states.get(target.name) ?? await inspect(host);
       states.delete(target.name);
       const kept = state.releases.find((r) => r.name === name);
       if (state.current === name && kept?.meta.version === version2)
@@ -54814,14 +54930,14 @@ function sshDriver(options2) {
         await options2.source.tree();
         const incoming = `.incoming-${randomBytes3(6).toString("hex")}`;
         for (const file2 of verified.files)
-          await run2(address, UPLOAD, [dir, incoming, file2.name], { file: file2.path });
+          await run2(host, UPLOAD, [dir, incoming, file2.name], { file: file2.path });
         const meta3 = {
           version: version2,
           digest: verified.digest,
           installedAt: now().toISOString(),
           assets: verified.files.map((f2) => f2.name)
         };
-        await run2(address, INSTALL, [
+        await run2(host, INSTALL, [
           dir,
           incoming,
           name,
@@ -54832,28 +54948,29 @@ function sshDriver(options2) {
         how = `copied ${verified.files.length} artifact${verified.files.length === 1 ? "" : "s"}, sha256 checked on the host, installed`;
       }
       const event = context.mode === "rollback" ? "rollback" : "deploy";
-      await switchTo(address, dir, name, event, state.current);
-      await hooks(address, dir, target, context, version2, options2.previousVersion ?? "", true, where);
+      await switchTo(host, name, event, state.current);
+      await hooks(host, context, version2, options2.previousVersion ?? "", true);
       const history = [
         ...state.history,
         { time: now().toISOString(), event, release: name, previous: state.current, by: "ssh" }
       ];
       const pruned = releasesToPrune({ current: name, releases, history }, spec.keep, [name, state.current]);
-      if (pruned.length) await run2(address, PRUNE, [dir, ...pruned]);
-      else await run2(address, PRUNE, [dir]);
+      if (pruned.length) await run2(host, PRUNE, [dir, ...pruned]);
+      else await run2(host, PRUNE, [dir]);
       return {
         changed: true,
         detail: `${where}: ${how} ${version2} (was ${state.current ?? "nothing"})${pruned.length ? `; pruned ${pruned.join(", ")}` : ""}`
       };
     },
     async restore(targets, before, context) {
-      const { target, dir, address, where } = one(targets);
-      const state = await inspect(address, dir, where);
+      const host = one(targets);
+      const { where } = host;
+      const state = await inspect(host);
       if (before.current !== null && !state.releases.some((r) => r.name === before.current))
         throw new Error(`${where}: the previous release ${before.current} is no longer kept; cannot switch back`);
-      await switchTo(address, dir, before.current, "restore", state.current);
+      await switchTo(host, before.current, "restore", state.current);
       if (before.current !== null)
-        await hooks(address, dir, target, { ...context, mode: "rollback" }, before.current, options2.source.version, false, where);
+        await hooks(host, { ...context, mode: "rollback" }, before.current, options2.source.version, false);
       return before.current === null ? `${where}: removed current (there was none before)` : `${where}: current -> ${before.current}`;
     }
   };
@@ -54959,7 +55076,20 @@ async function rollback(context) {
     const current = await previousRelease(github, stage.environment, to2 ? [to2] : []);
     from = current;
   }
-  to2 ??= await previousRelease(github, stage.environment, from ? [from] : []);
+  const driver = context.pipeline.driver;
+  let chosenBy = "";
+  if (!to2 && from && driver?.type === "directory") {
+    const targets = planRollback(context.pipeline, stage, from).waves.flatMap((w2) => w2.targets);
+    const answer = await previousByHistory(driver.path, targets, context.workspace, from);
+    if (answer.ok) {
+      to2 = answer.version;
+      chosenBy = `the targets' deploy history: ${to2} was current before ${from}`;
+    } else chosenBy = `the targets' deploy history does not settle it (${answer.why})`;
+  }
+  if (!to2) {
+    to2 = await previousRelease(github, stage.environment, from ? [from] : []);
+    if (chosenBy && to2) chosenBy += `; using the environment's previous successful release, ${to2}`;
+  }
   if (!to2)
     throw new Error(
       `no earlier successful release of ${stage.environment} to roll back to${from ? ` from ${from}` : ""}; name one with the \`release\` input`
@@ -54967,6 +55097,7 @@ async function rollback(context) {
   const plan2 = planRollback(context.pipeline, stage, from ?? to2);
   await inGroup(log2, "Plan", async () => {
     log2.info(`rolling ${stage.environment} back from ${from ?? "(unknown)"} to ${to2}`);
+    if (chosenBy) log2.info(chosenBy);
     if (inputs.reason) log2.info(`reason: ${inputs.reason}`);
     log2.info(
       `targets: ${plan2.waves.flatMap((w2) => w2.targets.map((t) => `${t.name}@${t.region}`)).join(", ")}`
@@ -57436,13 +57567,7 @@ function readInputs(env) {
     workDir: getInput(Input.workDir) || join9(env.RUNNER_TEMP || tmpdir2(), "shipline")
   };
 }
-var log = {
-  info: (line) => info(line),
-  warning: (line) => warning(line),
-  notice: (message2, title) => notice(message2, { title }),
-  startGroup: (name) => startGroup(name),
-  endGroup: () => endGroup()
-};
+var log = jobLog;
 async function execute(deps) {
   const { env } = deps;
   const inputs = readInputs(env);
@@ -57463,13 +57588,12 @@ async function execute(deps) {
   const parsed = parseConfig(text, { file: inputs.config });
   if (!parsed.ok) throw new Error(`${inputs.config} is not valid:
 ${formatProblems(parsed.problems)}`);
-  const { pipelines } = parsed.config;
-  const tagForMatch = inputs.release || inputs.from;
-  const pipeline3 = inputs.pipeline ? pipelines.find((p2) => p2.name === inputs.pipeline) : pipelines.length === 1 ? pipelines[0] : pipelineForTag(parsed.config, tagForMatch);
-  if (!pipeline3)
-    throw new Error(
-      inputs.pipeline ? `no pipeline named "${inputs.pipeline}" (pipelines: ${pipelines.map((p2) => p2.name).join(", ")})` : `no pipeline's tags match "${tagForMatch}"; set the pipeline input or fix tags in ${inputs.config}`
-    );
+  const chosen = choosePipeline(parsed.config, {
+    tag: inputs.release || inputs.from,
+    ...inputs.pipeline ? { name: inputs.pipeline } : {}
+  });
+  if (!chosen.ok) throw new Error(`${chosen.error} (${inputs.config})`);
+  const { pipeline: pipeline3 } = chosen;
   const stage = pipeline3.stages.find((s3) => s3.name === inputs.stage);
   if (!stage)
     throw new Error(
@@ -57503,7 +57627,7 @@ async function finish(result) {
       );
     }
   }
-  if (result.ok) info(result.message);
+  if (result.ok) info(printable(result.message));
   else {
     if (result.failureTitle) {
       error(result.message, { title: result.failureTitle });

@@ -3,11 +3,12 @@ import { tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import * as core from "@actions/core";
 import type { Fetch } from "../../src/artifacts/download.js";
-import { pipelineForTag } from "../../src/config/match.js";
+import { choosePipeline } from "../../src/config/match.js";
 import { CONFIG_PATH, formatProblems, parseConfig } from "../../src/config/parse.js";
 import type { ActionInputs, Log, ModeContext, ModeResult } from "./context.js";
 import { restClient } from "./github.js";
 import { Input, isMode, MODES } from "./io.js";
+import { jobLog, printable } from "./log.js";
 import { rollback } from "./modes/rollback.js";
 import { rollout } from "./modes/rollout.js";
 import { verify } from "./modes/verify.js";
@@ -39,13 +40,7 @@ function readInputs(env: NodeJS.ProcessEnv): ActionInputs {
   };
 }
 
-const log: Log = {
-  info: (line) => core.info(line),
-  warning: (line) => core.warning(line),
-  notice: (message, title) => core.notice(message, { title }),
-  startGroup: (name) => core.startGroup(name),
-  endGroup: () => core.endGroup(),
-};
+const log: Log = jobLog;
 
 /** Reads inputs and the config (one parser with the App), picks pipeline and stage, and runs the mode. */
 async function execute(deps: RunnerDeps): Promise<ModeResult> {
@@ -67,19 +62,12 @@ async function execute(deps: RunnerDeps): Promise<ModeResult> {
   }
   const parsed = parseConfig(text, { file: inputs.config });
   if (!parsed.ok) throw new Error(`${inputs.config} is not valid:\n${formatProblems(parsed.problems)}`);
-  const { pipelines } = parsed.config;
-  const tagForMatch = inputs.release || inputs.from;
-  const pipeline = inputs.pipeline
-    ? pipelines.find((p) => p.name === inputs.pipeline)
-    : pipelines.length === 1
-      ? pipelines[0]
-      : pipelineForTag(parsed.config, tagForMatch);
-  if (!pipeline)
-    throw new Error(
-      inputs.pipeline
-        ? `no pipeline named "${inputs.pipeline}" (pipelines: ${pipelines.map((p) => p.name).join(", ")})`
-        : `no pipeline's tags match "${tagForMatch}"; set the pipeline input or fix tags in ${inputs.config}`,
-    );
+  const chosen = choosePipeline(parsed.config, {
+    tag: inputs.release || inputs.from,
+    ...(inputs.pipeline ? { name: inputs.pipeline } : {}),
+  });
+  if (!chosen.ok) throw new Error(`${chosen.error} (${inputs.config})`);
+  const { pipeline } = chosen;
   const stage = pipeline.stages.find((s) => s.name === inputs.stage);
   if (!stage)
     throw new Error(
@@ -113,7 +101,7 @@ async function finish(result: ModeResult): Promise<void> {
       );
     }
   }
-  if (result.ok) core.info(result.message);
+  if (result.ok) core.info(printable(result.message));
   else {
     if (result.failureTitle) {
       // setFailed without its untitled annotation: exactly one error, with the title the App looks for.
