@@ -27,7 +27,7 @@ let root: string;
 let github: FakeGitHub;
 /** The single-file CLI, copied out of the repository as a user copies it to a host (no node_modules beside it). */
 let cliFile: string;
-const VERSIONS = ["v1", "v2", "v3", "v4", "v5", "v6", "v7"];
+const VERSIONS = ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8"];
 const TARGETS = ["web-1", "web-2"];
 
 const dirOf = (target: string) => join(root, "srv", target);
@@ -159,6 +159,7 @@ describe("offline rollback follows the deploy history the targets keep", () => {
   it("after v7 goes out and is rolled back offline, both go back to v3, the release current before it", async () => {
     const run = await action({ release: "v7" });
     expect(run.code, run.stdout).toBe(0);
+    github.addDeployment({ ref: "v7", environment: "production", states: ["success"] });
     const viaCli = cli(["rollback", "--dir", dirOf("web-1")]);
     expect(viaCli.code, viaCli.stderr).toBe(0);
     expect(viaCli.stdout).toContain(`${dirOf("web-1")}: current -> releases/v3 (was v7)`);
@@ -168,5 +169,20 @@ describe("offline rollback follows the deploy history the targets keep", () => {
     expect(history("web-1").at(-1)).toMatch(/ rollback v3 v7 cli$/);
     expect(history("web-2").at(-1)).toMatch(/ rollback v3 v7 script$/);
     for (const t of TARGETS) expect(readFileSync(join(dirOf(t), "current/VERSION"), "utf8")).toBe("v3");
+  });
+
+  it("the Action's own rollback follows the targets' history too: v7, rolled back on the hosts, is not gone back to", async () => {
+    // GitHub still records v7 as the newest good release before v8: the offline rollback left no GitHub record
+    const out = await action({ release: "v8" });
+    expect(out.code, out.stdout).toBe(0);
+    github.addDeployment({ ref: "v8", environment: "production", states: ["success"] });
+    const back = await action({ release: "", mode: "rollback", from: "v8", reason: "bad v8" });
+    expect(back.code, back.stdout).toBe(0);
+    expect(back.stdout).toContain("the targets' deploy history: v3 was current before v8");
+    expect(back.outputs.version).toBe("v3");
+    for (const t of TARGETS) {
+      expect(current(t)).toBe("releases/v3");
+      expect(history(t).at(-1)).toMatch(/ rollback v3 v8 action$/);
+    }
   });
 });

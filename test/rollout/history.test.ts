@@ -11,7 +11,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { directoryDriver } from "../../src/rollout/drivers/directory.js";
+import { directoryDriver, previousByHistory } from "../../src/rollout/drivers/directory.js";
 import {
   type HistoryEntry,
   historyStack,
@@ -175,5 +175,26 @@ describe("the directory driver keeps the history and the rollback program on the
     // a rollout of v7 from v3: current v7, below it v3; v5 (current longest ago) goes
     await deploy("v7");
     expect(kept()).toEqual(["v3", "v6", "v7"]);
+  });
+
+  it("answers what was current before `from` only when every target runs it and their histories agree", async () => {
+    const hosts = [
+      { name: "web-1", region: "eu" },
+      { name: "web-2", region: "eu" },
+    ];
+    const on = async (name: string, version: string, mode: DeployContext["mode"] = "rollout") => {
+      clock += 60_000;
+      await driverFor(version).deploy([{ name, region: "eu" }], context(mode));
+    };
+    const ask = (from: string) => previousByHistory(join(root, "{target}"), hosts, root, from);
+    for (const h of ["web-1", "web-2"]) for (const v of ["v1", "v2", "v3"]) await on(h, v);
+    expect(await ask("v3")).toEqual({ ok: true, version: "v2" });
+    expect(await ask("v2")).toEqual({ ok: false, why: "web-1 runs v3, not v2" });
+    await on("web-2", "v1", "rollback");
+    await on("web-2", "v3");
+    expect(await ask("v3")).toEqual({
+      ok: false,
+      why: "the targets' histories disagree (v2 on web-1; v1 on web-2)",
+    });
   });
 });

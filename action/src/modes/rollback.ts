@@ -1,3 +1,4 @@
+import { previousByHistory } from "../../../src/rollout/drivers/directory.js";
 import { planRollback } from "../../../src/rollout/plan.js";
 import { inGroup, type ModeContext, type ModeResult } from "../context.js";
 import { previousRelease } from "../previous.js";
@@ -6,8 +7,10 @@ import { deployWaves } from "./deploy.js";
 
 /**
  * Redeploys an earlier release from its stored assets (never a rebuild). `release` names it; when it is empty or
- * is the release being rolled back (`from`), the environment's previous successful release is used. The targets
- * are those the rollout of `from` chose, so a canary rollback touches exactly the canary's hosts.
+ * is the release being rolled back (`from`), the release before `from` is used: by the targets' own deploy
+ * histories when the driver keeps them (directory) and they agree, else the environment's previous successful
+ * release on GitHub. The targets are those the rollout of `from` chose, so a canary rollback touches exactly the
+ * canary's hosts.
  */
 export async function rollback(context: ModeContext): Promise<ModeResult> {
   const { inputs, stage, github, log } = context;
@@ -17,7 +20,20 @@ export async function rollback(context: ModeContext): Promise<ModeResult> {
     const current = await previousRelease(github, stage.environment, to ? [to] : []);
     from = current;
   }
-  to ??= await previousRelease(github, stage.environment, from ? [from] : []);
+  const driver = context.pipeline.driver;
+  let chosenBy = "";
+  if (!to && from && driver?.type === "directory") {
+    const targets = planRollback(context.pipeline, stage, from).waves.flatMap((w) => w.targets);
+    const answer = await previousByHistory(driver.path, targets, context.workspace, from);
+    if (answer.ok) {
+      to = answer.version;
+      chosenBy = `the targets' deploy history: ${to} was current before ${from}`;
+    } else chosenBy = `the targets' deploy history does not settle it (${answer.why})`;
+  }
+  if (!to) {
+    to = await previousRelease(github, stage.environment, from ? [from] : []);
+    if (chosenBy && to) chosenBy += `; using the environment's previous successful release, ${to}`;
+  }
   if (!to)
     throw new Error(
       `no earlier successful release of ${stage.environment} to roll back to${from ? ` from ${from}` : ""}; name one with the \`release\` input`,
@@ -25,6 +41,7 @@ export async function rollback(context: ModeContext): Promise<ModeResult> {
   const plan = planRollback(context.pipeline, stage, from ?? to);
   await inGroup(log, "Plan", async () => {
     log.info(`rolling ${stage.environment} back from ${from ?? "(unknown)"} to ${to}`);
+    if (chosenBy) log.info(chosenBy);
     if (inputs.reason) log.info(`reason: ${inputs.reason}`);
     log.info(
       `targets: ${plan.waves.flatMap((w) => w.targets.map((t) => `${t.name}@${t.region}`)).join(", ")}`,

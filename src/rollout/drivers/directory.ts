@@ -1,7 +1,13 @@
 import { isAbsolute, resolve } from "node:path";
 import type { Target } from "../plan.js";
 import type { ReleaseSource } from "../source.js";
-import { appendHistory, type HistoryEvent, historyStack, readHistory } from "./history.js";
+import {
+  appendHistory,
+  type HistoryEvent,
+  historyStack,
+  previousFromHistory,
+  readHistory,
+} from "./history.js";
 import {
   installRelease,
   pruneReleases,
@@ -30,6 +36,41 @@ export function targetDirectory(template: string, target: Target, base: string):
       throw new Error(`target "${value}" cannot be used in a directory path`);
   const path = template.replaceAll("{target}", target.name).replaceAll("{region}", target.region);
   return isAbsolute(path) ? path : resolve(base, path);
+}
+
+export type HistoryAnswer = { ok: true; version: string } | { ok: false; why: string };
+
+/**
+ * What the targets' own deploy histories say was current before `from`, when every target runs `from` and their
+ * histories agree (docs/action.md, "On-target layout and offline rollback"). A rollback done on the hosts while
+ * GitHub was down is in these histories and in no GitHub record, so a rollback follows them first.
+ */
+export async function previousByHistory(
+  template: string,
+  targets: readonly Target[],
+  base: string,
+  from: string,
+): Promise<HistoryAnswer> {
+  const answers = new Map<string, string[]>();
+  for (const target of targets) {
+    const dir = targetDirectory(template, target, base);
+    const current = await readCurrent(dir);
+    const running = current === null ? undefined : (await readMeta(dir, current))?.version;
+    if (current === null || running !== from)
+      return { ok: false, why: `${target.name} runs ${running ?? "nothing"}, not ${from}` };
+    const choice = previousFromHistory(historyStack((await readHistory(dir)).entries), current);
+    if (!choice.ok) return { ok: false, why: `${target.name}: ${choice.error}` };
+    const version = (await readMeta(dir, choice.release))?.version ?? choice.release;
+    answers.set(version, [...(answers.get(version) ?? []), target.name]);
+  }
+  const [only, ...others] = [...answers.keys()];
+  if (only === undefined) return { ok: false, why: "there are no targets" };
+  if (others.length)
+    return {
+      ok: false,
+      why: `the targets' histories disagree (${[...answers].map(([v, t]) => `${v} on ${t.join(", ")}`).join("; ")})`,
+    };
+  return { ok: true, version: only };
 }
 
 /** What `current` pointed at before the run (null: there was no `current`). */
