@@ -49407,6 +49407,11 @@ function targetNameProblem(name, driver) {
   const uses = driver.path?.includes("{target}") ? ` in driver.path "${driver.path}"` : "";
   return `target "${name}" cannot be a folder name${uses} (directory driver): use letters, digits, '.', '-', '_', '@' or '+', e.g. "${name.replace(/[^A-Za-z0-9._@+-]+/g, "-").replace(/^[^A-Za-z0-9_]+/, "") || "web-1"}"; group targets with regions and {region} instead of "/"`;
 }
+function sharedFolderProblem(driver, targets) {
+  if (driver?.type !== "directory" || !driver.path || driver.path.includes("{target}") || targets.length < 2)
+    return void 0;
+  return `driver.path "${driver.path}" has no {target}, so all ${targets.length} targets would install into the same folder at once; put {target} in it, e.g. "${driver.path.replace(/\/+$/, "")}/{target}"`;
+}
 
 // src/config/resolve.ts
 var DEFAULT_PIPELINE = "default";
@@ -49418,6 +49423,12 @@ function resolveConfig(file2) {
   const seen = /* @__PURE__ */ new Set();
   for (const [name, input2, at2] of entries) {
     const targetsAt = named?.[name]?.targets ? [...at2, "targets"] : ["targets"];
+    const shared2 = sharedFolderProblem(input2.driver, Object.values(input2.targets ?? {}).flat());
+    const driverAt = named?.[name]?.driver ? [...at2, "driver", "path"] : ["driver", "path"];
+    if (shared2 && !seen.has(`${driverAt.join(".")}:${shared2}`)) {
+      seen.add(`${driverAt.join(".")}:${shared2}`);
+      problems.push({ path: driverAt, message: shared2 });
+    }
     for (const [region, list] of Object.entries(input2.targets ?? {}))
       list.forEach((target, i) => {
         const message2 = targetNameProblem(target, input2.driver);
@@ -49539,11 +49550,19 @@ var SshDriver = external_exports.strictObject({
   hosts: external_exports.record(external_exports.string(), external_exports.string().min(1)).optional().describe("Addresses of single targets ([user@]host[:port]), where `host` does not fit."),
   user: external_exports.string().min(1).optional().describe("Remote user when the address names none."),
   port: external_exports.number().int().min(1).max(65535).default(22),
-  "known-hosts": external_exports.string().min(1).optional().describe("known_hosts lines for the targets (ssh-keyscan output, checked by hand). Host keys are always verified."),
-  "known-hosts-secret": external_exports.string().min(1).optional().describe("Name of an environment variable holding known_hosts lines (instead of, or added to, known-hosts)."),
+  "known-hosts": external_exports.string().min(1).optional().describe(
+    "known_hosts lines for the targets (ssh-keyscan output, checked by hand). Host keys are always verified."
+  ),
+  "known-hosts-secret": external_exports.string().min(1).optional().describe(
+    "Name of an environment variable holding known_hosts lines (instead of, or added to, known-hosts)."
+  ),
   "key-secret": external_exports.string().min(1).default("SSH_PRIVATE_KEY").describe("Name of the environment variable holding the private key (from secrets.*); never logged."),
-  restart: external_exports.string().min(1).optional().describe("Run on the host in <path>/current after the switch (e.g. sudo systemctl restart app), with SHIPLINE_* variables."),
-  health: external_exports.string().min(1).optional().describe("Run on the host after the restart until it exits 0 (health-retries times); a failure fails the target."),
+  restart: external_exports.string().min(1).optional().describe(
+    "Run on the host in <path>/current after the switch (e.g. sudo systemctl restart app), with SHIPLINE_* variables."
+  ),
+  health: external_exports.string().min(1).optional().describe(
+    "Run on the host after the restart until it exits 0 (health-retries times); a failure fails the target."
+  ),
   "health-retries": external_exports.number().int().min(1).max(100).default(5),
   "health-interval": external_exports.number().int().min(0).max(300).default(2).describe("Seconds between health checks."),
   keep: external_exports.number().int().min(2).max(100).default(5).describe("How many releases to keep on each host."),
@@ -54642,11 +54661,14 @@ function sshArgs(options2) {
 }
 var MAX_OUTPUT = 4 * 1024 * 1024;
 function connectionProblem(stderr, where) {
-  if (/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed|No (?:ED25519|RSA|ECDSA)? ?host key is known/i.test(stderr))
+  if (/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed|No (?:ED25519|RSA|ECDSA)? ?host key is known/i.test(
+    stderr
+  ))
     return `${where}: the host key does not match the known_hosts Shipline was given (driver.known-hosts / known-hosts-secret); refused, nothing was changed there. If the host was rebuilt, put its new key in known_hosts.`;
   if (/Permission denied/i.test(stderr))
     return `${where}: the host refused the key (Permission denied); add the public key of driver.key-secret to the deploy user's authorized_keys`;
-  if (/Connection refused/i.test(stderr)) return `${where}: connection refused (is sshd running, is the port right?)`;
+  if (/Connection refused/i.test(stderr))
+    return `${where}: connection refused (is sshd running, is the port right?)`;
   if (/timed out/i.test(stderr)) return `${where}: connection timed out`;
   if (/Could not resolve hostname/i.test(stderr)) return `${where}: unknown host name`;
   return `${where}: ssh failed: ${stderr.trim().split("\n").slice(-3).join(" ") || "exit 255"}`;
@@ -54678,12 +54700,22 @@ function sshRun(command, options2) {
     }, options2.timeoutMs);
     child.on("error", (error63) => {
       clearTimeout(timer);
-      reject(new SshError(`${where}: cannot run ssh (${error63.message}); install openssh-client on the runner`, true));
+      reject(
+        new SshError(
+          `${where}: cannot run ssh (${error63.message}); install openssh-client on the runner`,
+          true
+        )
+      );
     });
     child.on("close", (code) => {
       clearTimeout(timer);
       if (timedOut)
-        reject(new SshError(`${where}: no answer within ${Math.round(options2.timeoutMs / 1e3)} s (driver.timeout); stopped`, false));
+        reject(
+          new SshError(
+            `${where}: no answer within ${Math.round(options2.timeoutMs / 1e3)} s (driver.timeout); stopped`,
+            false
+          )
+        );
       else if (code === 0) resolve5({ stdout, stderr });
       else if (code === 255) reject(new SshError(connectionProblem(stderr, where), true));
       else {
@@ -54711,6 +54743,7 @@ cat shipline-history 2>/dev/null || true
 var UPLOAD = String.raw`set -eu
 umask 022
 mkdir -p "$1/releases/$2/.upload"
+for d in "$1"/releases/.incoming-*; do if [ -e "$d" ] && [ "$d" != "$1/releases/$2" ]; then rm -rf "$d"; fi; done
 cat > "$1/releases/$2/.upload/$3"
 `;
 var INSTALL = String.raw`set -eu
@@ -54795,7 +54828,6 @@ var PRUNE = String.raw`set -eu
 cd "$1/releases"
 shift
 for n in "$@"; do rm -rf "./$n"; done
-for d in .incoming-*; do if [ -e "$d" ]; then rm -rf "./$d"; fi; done
 `;
 
 // src/rollout/drivers/ssh.ts
@@ -54805,13 +54837,17 @@ function parseInspect(stdout, where) {
   let current = null;
   const head = lines[0] ?? "";
   if (head === "CURRENT-NOT-LINK")
-    throw new Error(`${where}: current is not a symlink; Shipline switches releases by replacing that link. Move it away.`);
+    throw new Error(
+      `${where}: current is not a symlink; Shipline switches releases by replacing that link. Move it away.`
+    );
   if (head.startsWith("CURRENT ")) {
     const link = head.slice("CURRENT ".length);
     const m2 = /^(?:\.\/)?releases\/([^/]+)\/?$/.exec(link);
-    if (!m2) throw new Error(`${where}: current points at ${link}, outside releases/; Shipline does not manage it.`);
+    if (!m2)
+      throw new Error(`${where}: current points at ${link}, outside releases/; Shipline does not manage it.`);
     current = m2[1];
-  } else if (head !== "CURRENT-NONE") throw new Error(`${where}: unexpected answer from the host: ${head.slice(0, 200)}`);
+  } else if (head !== "CURRENT-NONE")
+    throw new Error(`${where}: unexpected answer from the host: ${head.slice(0, 200)}`);
   const releases = [];
   let i = 1;
   for (; i < lines.length && lines[i] !== "HISTORY"; i++) {
@@ -54872,7 +54908,10 @@ function sshDriver(options2) {
     if (!target || targets.length !== 1) throw new Error("the ssh driver deploys one target at a time");
     const dir = targetDirectory(spec.path, target, "/");
     const text = spec.hosts?.[target.name] ?? spec.host.replaceAll("{target}", target.name).replaceAll("{region}", target.region);
-    const address = parseAddress(text, { port: spec.port, ...spec.user ? { user: spec.user } : {} });
+    const address = parseAddress(text, {
+      port: spec.port,
+      ...spec.user ? { user: spec.user } : {}
+    });
     return { target, dir, address, where: `${target.name} (${describeAddress(address)})` };
   };
   const run2 = async ({ address, where }, script, args, stdin) => sshRun(remoteCommand(script, args), {
@@ -54884,7 +54923,9 @@ function sshDriver(options2) {
     ...stdin ? { stdin } : {}
   });
   const inspect = async (host) => parseInspect((await run2(host, INSPECT, [host.dir])).stdout, host.where);
-  const switchTo = async (host, name, event, previous) => run2(host, SWITCH, [host.dir, name ?? "-", event, previous ?? "-", now().toISOString(), HISTORY_HEADER], { text: ROLLBACK_SCRIPT });
+  const switchTo = async (host, name, event, previous) => run2(host, SWITCH, [host.dir, name ?? "-", event, previous ?? "-", now().toISOString(), HISTORY_HEADER], {
+    text: ROLLBACK_SCRIPT
+  });
   const hooks = async (host, context, version2, previous, withHealth) => {
     const { target, dir, where } = host;
     if (!spec.restart && !(withHealth && spec.health)) return;
@@ -54902,7 +54943,8 @@ function sshDriver(options2) {
       String(spec["health-retries"]),
       String(spec["health-interval"])
     ]);
-    for (const line of `${out.stdout}${out.stderr}`.split("\n")) if (line.trim()) options2.log(`[${where}] ${line}`);
+    for (const line of `${out.stdout}${out.stderr}`.split("\n"))
+      if (line.trim()) options2.log(`[${where}] ${line}`);
   };
   return {
     kind: "ssh",
@@ -54954,9 +54996,13 @@ function sshDriver(options2) {
         ...state.history,
         { time: now().toISOString(), event, release: name, previous: state.current, by: "ssh" }
       ];
-      const pruned = releasesToPrune({ current: name, releases, history }, spec.keep, [name, state.current]);
+      const back = previousFromHistory(historyStack(history), name);
+      const pruned = releasesToPrune({ current: name, releases, history }, spec.keep, [
+        name,
+        state.current,
+        back.ok ? back.release : null
+      ]);
       if (pruned.length) await run2(host, PRUNE, [dir, ...pruned]);
-      else await run2(host, PRUNE, [dir]);
       return {
         changed: true,
         detail: `${where}: ${how} ${version2} (was ${state.current ?? "nothing"})${pruned.length ? `; pruned ${pruned.join(", ")}` : ""}`
@@ -54967,7 +55013,9 @@ function sshDriver(options2) {
       const { where } = host;
       const state = await inspect(host);
       if (before.current !== null && !state.releases.some((r) => r.name === before.current))
-        throw new Error(`${where}: the previous release ${before.current} is no longer kept; cannot switch back`);
+        throw new Error(
+          `${where}: the previous release ${before.current} is no longer kept; cannot switch back`
+        );
       await switchTo(host, before.current, "restore", state.current);
       if (before.current !== null)
         await hooks(host, { ...context, mode: "rollback" }, before.current, options2.source.version, false);
@@ -55058,7 +55106,7 @@ async function deployWaves(context, request) {
       summary: summary2
     };
   const failedRestores = report.restored.filter((r) => r.status === "rollback failed");
-  const restoredNote = request.mode === "rollback" ? "" : failedRestores.length ? `; rolling back failed on ${failedRestores.map((r) => r.target.name).join(", ")}: fix them by hand (shipline rollback --dir)` : `; rolled back ${plural2(report.restored.length, "touched target")}`;
+  const restoredNote = request.mode === "rollback" ? "" : failedRestores.length ? `; rolling back failed on ${failedRestores.map((r) => r.target.name).join(", ")}: fix them by hand (on a directory target: sh <dir>/shipline-rollback)` : `; rolled back ${plural2(report.restored.length, "touched target")}`;
   return {
     ok: false,
     message: `${request.mode} of ${request.source.version} to ${stage.name} failed: ${report.error}${restoredNote}`,
@@ -56990,7 +57038,8 @@ async function rollout(context) {
   });
   const source = releaseSource(context, tag, release);
   await source.artifacts();
-  if (context.pipeline.driver?.type === "directory" || context.pipeline.driver?.type === "ssh") await source.tree();
+  if (context.pipeline.driver?.type === "directory" || context.pipeline.driver?.type === "ssh")
+    await source.tree();
   const deployed = await deployWaves(context, {
     mode: "rollout",
     waves: plan2.waves,

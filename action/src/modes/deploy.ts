@@ -70,7 +70,7 @@ export async function deployWaves(context: ModeContext, request: DeployRequest):
     request.mode === "rollback"
       ? ""
       : failedRestores.length
-        ? `; rolling back failed on ${failedRestores.map((r) => r.target.name).join(", ")}: fix them by hand (shipline rollback --dir)`
+        ? `; rolling back failed on ${failedRestores.map((r) => r.target.name).join(", ")}: fix them by hand (on a directory target: sh <dir>/shipline-rollback)`
         : `; rolled back ${plural(report.restored.length, "touched target")}`;
   return {
     ok: false,
