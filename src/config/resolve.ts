@@ -3,7 +3,7 @@ import { Gates } from "./schema/gates.js";
 import { Notify } from "./schema/notify.js";
 import type { ConfigFile, PipelineInput } from "./schema/pipeline.js";
 import type { Stage } from "./schema/stage.js";
-import { targetNameProblem } from "./schema/targets.js";
+import { sharedFolderProblem, targetNameProblem } from "./schema/targets.js";
 import type { Config, Pipeline, ResolvedStage } from "./types.js";
 
 export interface ResolveProblem {
@@ -27,6 +27,12 @@ export function resolveConfig(
   const seen = new Set<string>();
   for (const [name, input, at] of entries) {
     const targetsAt = named?.[name]?.targets ? [...at, "targets"] : ["targets"];
+    const shared = sharedFolderProblem(input.driver, Object.values(input.targets ?? {}).flat());
+    const driverAt = named?.[name]?.driver ? [...at, "driver", "path"] : ["driver", "path"];
+    if (shared && !seen.has(`${driverAt.join(".")}:${shared}`)) {
+      seen.add(`${driverAt.join(".")}:${shared}`);
+      problems.push({ path: driverAt, message: shared });
+    }
     for (const [region, list] of Object.entries(input.targets ?? {}))
       list.forEach((target, i) => {
         const message = targetNameProblem(target, input.driver);

@@ -77,6 +77,27 @@ describe("target names that cannot work with the driver are refused at config ti
     if (!bad.ok) expect(bad.problems.map((p) => p.path)).toEqual(["targets.eu[0]", "targets.eu[1]"]);
   });
 
+  it("refuses a directory path without {target} when several targets would share it", () => {
+    const config = (path: string, targets: string) =>
+      parseConfig(
+        `targets: { eu: ${targets} }\ndriver: { type: directory, path: "${path}" }\nstages: [{ name: p }]\n`,
+      );
+    const shared = config("/srv/app", "[web-1, web-2]");
+    expect(shared.ok).toBe(false);
+    if (!shared.ok)
+      expect(shared.problems).toEqual([
+        expect.objectContaining({
+          path: "driver.path",
+          line: 2,
+          message: expect.stringContaining(
+            'all 2 targets would install into the same folder at once; put {target} in it, e.g. "/srv/app/{target}"',
+          ),
+        }),
+      ]);
+    expect(config("/srv/app", "[web-1]").ok).toBe(true);
+    expect(config("/srv/{region}/{target}", "[web-1, web-2]").ok).toBe(true);
+  });
+
   it("checks the targets a named pipeline inherits against its own driver", () => {
     const result = parseConfig(`targets: { eu: [web-1, "a/b"] }
 pipelines:

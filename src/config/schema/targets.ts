@@ -32,3 +32,16 @@ export function targetNameProblem(
   const uses = driver.path?.includes("{target}") ? ` in driver.path "${driver.path}"` : "";
   return `target "${name}" cannot be a folder name${uses} (directory driver): use letters, digits, '.', '-', '_', '@' or '+', e.g. "${name.replace(/[^A-Za-z0-9._@+-]+/g, "-").replace(/^[^A-Za-z0-9_]+/, "") || "web-1"}"; group targets with regions and {region} instead of "/"`;
 }
+
+/**
+ * A directory driver whose path does not name {target}, with several targets: every target would install into the
+ * same folder at the same time. Returns the problem, or undefined.
+ */
+export function sharedFolderProblem(
+  driver: { type: string; path?: string } | undefined,
+  targets: readonly string[],
+): string | undefined {
+  if (driver?.type !== "directory" || !driver.path || driver.path.includes("{target}") || targets.length < 2)
+    return undefined;
+  return `driver.path "${driver.path}" has no {target}, so all ${targets.length} targets would install into the same folder at once; put {target} in it, e.g. "${driver.path.replace(/\/+$/, "")}/{target}"`;
+}
