@@ -31814,11 +31814,19 @@ var SshDriver = external_exports.strictObject({
   hosts: external_exports.record(external_exports.string(), external_exports.string().min(1)).optional().describe("Addresses of single targets ([user@]host[:port]), where `host` does not fit."),
   user: external_exports.string().min(1).optional().describe("Remote user when the address names none."),
   port: external_exports.number().int().min(1).max(65535).default(22),
-  "known-hosts": external_exports.string().min(1).optional().describe("known_hosts lines for the targets (ssh-keyscan output, checked by hand). Host keys are always verified."),
-  "known-hosts-secret": external_exports.string().min(1).optional().describe("Name of an environment variable holding known_hosts lines (instead of, or added to, known-hosts)."),
+  "known-hosts": external_exports.string().min(1).optional().describe(
+    "known_hosts lines for the targets (ssh-keyscan output, checked by hand). Host keys are always verified."
+  ),
+  "known-hosts-secret": external_exports.string().min(1).optional().describe(
+    "Name of an environment variable holding known_hosts lines (instead of, or added to, known-hosts)."
+  ),
   "key-secret": external_exports.string().min(1).default("SSH_PRIVATE_KEY").describe("Name of the environment variable holding the private key (from secrets.*); never logged."),
-  restart: external_exports.string().min(1).optional().describe("Run on the host in <path>/current after the switch (e.g. sudo systemctl restart app), with SHIPLINE_* variables."),
-  health: external_exports.string().min(1).optional().describe("Run on the host after the restart until it exits 0 (health-retries times); a failure fails the target."),
+  restart: external_exports.string().min(1).optional().describe(
+    "Run on the host in <path>/current after the switch (e.g. sudo systemctl restart app), with SHIPLINE_* variables."
+  ),
+  health: external_exports.string().min(1).optional().describe(
+    "Run on the host after the restart until it exits 0 (health-retries times); a failure fails the target."
+  ),
   "health-retries": external_exports.number().int().min(1).max(100).default(5),
   "health-interval": external_exports.number().int().min(0).max(300).default(2).describe("Seconds between health checks."),
   keep: external_exports.number().int().min(2).max(100).default(5).describe("How many releases to keep on each host."),
@@ -32005,6 +32013,11 @@ function targetNameProblem(name, driver) {
   if (PATH_SEGMENT.test(name) && name !== "." && name !== "..") return void 0;
   const uses = driver.path?.includes("{target}") ? ` in driver.path "${driver.path}"` : "";
   return `target "${name}" cannot be a folder name${uses} (directory driver): use letters, digits, '.', '-', '_', '@' or '+', e.g. "${name.replace(/[^A-Za-z0-9._@+-]+/g, "-").replace(/^[^A-Za-z0-9_]+/, "") || "web-1"}"; group targets with regions and {region} instead of "/"`;
+}
+function sharedFolderProblem(driver, targets) {
+  if (driver?.type !== "directory" || !driver.path || driver.path.includes("{target}") || targets.length < 2)
+    return void 0;
+  return `driver.path "${driver.path}" has no {target}, so all ${targets.length} targets would install into the same folder at once; put {target} in it, e.g. "${driver.path.replace(/\/+$/, "")}/{target}"`;
 }
 
 // src/config/schema/pipeline.ts
@@ -32242,6 +32255,12 @@ function resolveConfig(file2) {
   const seen = /* @__PURE__ */ new Set();
   for (const [name, input2, at2] of entries) {
     const targetsAt = named?.[name]?.targets ? [...at2, "targets"] : ["targets"];
+    const shared2 = sharedFolderProblem(input2.driver, Object.values(input2.targets ?? {}).flat());
+    const driverAt = named?.[name]?.driver ? [...at2, "driver", "path"] : ["driver", "path"];
+    if (shared2 && !seen.has(`${driverAt.join(".")}:${shared2}`)) {
+      seen.add(`${driverAt.join(".")}:${shared2}`);
+      problems.push({ path: driverAt, message: shared2 });
+    }
     for (const [region, list3] of Object.entries(input2.targets ?? {}))
       list3.forEach((target, i) => {
         const message = targetNameProblem(target, input2.driver);
