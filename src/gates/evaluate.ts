@@ -4,6 +4,7 @@ import { fourEyesGate } from "./four-eyes.js";
 import { lockGate } from "./lock.js";
 import { orderGate } from "./order.js";
 import { overlapGate } from "./overlap.js";
+import { prereleaseGate } from "./prerelease.js";
 import { requiredChecksGate } from "./required-checks.js";
 import type { Evaluation, GateContext, GateName, GateResult } from "./types.js";
 import { freezeGate, windowGate } from "./windows.js";
@@ -40,6 +41,12 @@ function gatesFor(ctx: GateContext): GateResult[] {
     results.push(skipWhy ? skip(gate, skipWhy) : run());
 
   add("order", () => orderGate(ctx), rollback ? "Rollbacks may go to any stage." : undefined);
+  if (ctx.release.prerelease)
+    add(
+      "prerelease",
+      () => prereleaseGate(ctx),
+      rollback ? "A rollback restores a release that was deployed there." : undefined,
+    );
   add(
     "bake",
     () => bakeGate(ctx),

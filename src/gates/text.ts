@@ -5,6 +5,23 @@ export function sameLogin(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
 }
 
+/** A GitHub App or other bot account: its login ends in `[bot]` (e.g. `github-actions[bot]`, `shipline[bot]`). */
+export function isBotLogin(login: string): boolean {
+  return /\[bot\]$/i.test(login);
+}
+
+/** Logins once each (compared case-insensitively), keeping the first spelling seen. */
+export function distinctLogins(logins: readonly string[]): string[] {
+  const seen = new Map<string, string>();
+  for (const l of logins) if (l && !seen.has(l.toLowerCase())) seen.set(l.toLowerCase(), l);
+  return [...seen.values()];
+}
+
+/** `@alice, @bob` */
+export function mentionList(logins: readonly string[]): string {
+  return logins.map((l) => `@${l}`).join(", ");
+}
+
 const FAILED: ReadonlySet<Conclusion> = new Set([
   "failure",
   "timed_out",

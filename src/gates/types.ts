@@ -10,7 +10,8 @@ export type GateName =
   | "lock"
   | "error-budget"
   | "required-checks"
-  | "overlap";
+  | "overlap"
+  | "prerelease";
 
 export interface GateResult {
   gate: GateName;
@@ -47,6 +48,15 @@ export interface StageState {
   name: string;
   conclusion: Conclusion;
   completedAt?: Date;
+}
+
+/** One person's review of the deploy job in GitHub's UI (GET /actions/runs/{run_id}/approvals), one per environment. */
+export interface RunApprovalFact {
+  login: string;
+  /** The environment the review was for. */
+  environment: string;
+  /** "approved" or "rejected" as GitHub reports it. */
+  state: string;
 }
 
 export interface ApprovalFact {
@@ -104,7 +114,19 @@ export interface GateContext {
   pipeline: Pipeline;
   stage: ResolvedStage;
   mode: DeployMode;
-  release: { tag: string; author: string };
+  /** `prerelease`: GitHub's "Set as a pre-release" flag on the release (undefined: a full release). */
+  release: { tag: string; author: string; prerelease?: boolean };
+  /**
+   * The people behind the release who may not approve it (`readReleasePeople` in src/github/people.ts): the
+   * release author, or when a bot published it, the commit's author and committer and its pull request's author
+   * and merger. Undefined: not read (only `release.author` is excluded).
+   */
+  releasePeople?: string[];
+  /**
+   * Reviews of this deploy job in GitHub's UI (`readRunApprovals`), with `gates.github-reviewers`. Undefined: no run
+   * to read (before the dispatch), so GitHub's reviewers are trusted to be checked when the job waits.
+   */
+  runApprovals?: RunApprovalFact[];
   /** Login of the person (or bot) who triggered this deploy. */
   triggeredBy: string;
   /** Set when this deploy runs under a recorded `/hotfix`. */

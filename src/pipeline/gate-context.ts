@@ -8,6 +8,7 @@ import type {
   ErrorBudgetFigures,
   GateContext,
   LockFact,
+  RunApprovalFact,
 } from "../gates/types.js";
 import { parseRunName, RELEASE_CHECK, stageCheckName } from "./identity.js";
 import { findCheck } from "./state.js";
@@ -44,8 +45,13 @@ export interface GateFacts {
   pipeline: Pipeline;
   stage: ResolvedStage;
   mode: Mode;
-  release: { tag: string; author: string };
+  /** `prerelease`: the release's "Set as a pre-release" flag (the prerelease gate). */
+  release: { tag: string; author: string; prerelease?: boolean };
   triggeredBy: string;
+  /** Who is behind the release and may not approve it: `readReleasePeople` (src/github/people.ts). */
+  releasePeople?: string[];
+  /** Reviews of the waiting deploy job in GitHub's UI: `readRunApprovals` (src/github/people.ts). */
+  runApprovals?: RunApprovalFact[];
   /** Shipline's own check runs on the release commit: stage states and the records written into them. */
   shiplineChecks: CheckRunState[];
   /** Every check run on the release commit (for required checks). */
@@ -93,6 +99,8 @@ export function gateContext(facts: GateFacts): GateContext {
     mode: facts.mode,
     release: facts.release,
     triggeredBy: facts.triggeredBy,
+    ...(facts.releasePeople ? { releasePeople: facts.releasePeople } : {}),
+    ...(facts.runApprovals ? { runApprovals: facts.runApprovals } : {}),
     ...(hotfix ? { hotfix: { by: hotfix.by, reason: hotfix.reason } } : {}),
     stages,
     approvals,

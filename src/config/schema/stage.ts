@@ -62,6 +62,12 @@ export const Stage = z
       .boolean()
       .optional()
       .describe("Treat as production (four-eyes). Default: environment name contains 'prod'."),
+    prereleases: z
+      .boolean()
+      .optional()
+      .describe(
+        "Whether GitHub prereleases deploy to this stage. Default: true for every stage but the last, false for the last.",
+      ),
   })
   .refine((s) => !(s.waves && s.percent), { message: "use either `percent` (a canary) or `waves`, not both" })
   .refine((s) => !s.waves || s.waves.every((w, i, a) => i === 0 || w > a[i - 1]!), {
