@@ -1,5 +1,6 @@
 import { commandDriver } from "../../src/rollout/drivers/command.js";
 import { directoryDriver } from "../../src/rollout/drivers/directory.js";
+import { sshDriver } from "../../src/rollout/drivers/ssh.js";
 import type { TargetDriver } from "../../src/rollout/drivers/types.js";
 import type { ReleaseSource } from "../../src/rollout/source.js";
 import type { ModeContext } from "./context.js";
@@ -17,6 +18,15 @@ export function makeDriver(
     );
   if (driver.type === "directory")
     return directoryDriver({ path: driver.path, keep: driver.keep, base: context.workspace, source });
+  if (driver.type === "ssh")
+    return sshDriver({
+      spec: driver,
+      source,
+      previousVersion: previous?.version ?? null,
+      env: context.env,
+      log: (line) => context.log.info(line),
+      ...(context.env.RUNNER_TEMP ? { tempDir: context.env.RUNNER_TEMP } : {}),
+    }) as TargetDriver<unknown>;
   return commandDriver({
     run: driver.run,
     ...(driver.rollback ? { rollback: driver.rollback } : {}),

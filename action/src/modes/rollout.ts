@@ -31,7 +31,8 @@ export async function rollout(context: ModeContext): Promise<ModeResult> {
   });
   const source = releaseSource(context, tag, release);
   await source.artifacts();
-  if (context.pipeline.driver?.type === "directory") await source.tree();
+  if (context.pipeline.driver?.type === "directory" || context.pipeline.driver?.type === "ssh")
+    await source.tree();
   const deployed = await deployWaves(context, {
     mode: "rollout",
     waves: plan.waves,
