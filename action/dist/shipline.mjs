@@ -33082,13 +33082,18 @@ async function appendHistory(dir, entry) {
     await appendFile(path, line);
   }
 }
+var STACK_DEPTH = 100;
 function historyStack(entries) {
   const stack = [];
+  const push = (name) => {
+    stack.push(name);
+    if (stack.length > STACK_DEPTH) stack.shift();
+  };
   for (const entry of entries) {
-    if (entry.previous !== null && stack.at(-1) !== entry.previous) stack.push(entry.previous);
+    if (entry.previous !== null && stack.at(-1) !== entry.previous) push(entry.previous);
     const release = entry.release;
     if (entry.event === "deploy") {
-      if (release !== null && stack.at(-1) !== release) stack.push(release);
+      if (release !== null && stack.at(-1) !== release) push(release);
       continue;
     }
     if (release === null) {
@@ -33099,7 +33104,7 @@ function historyStack(entries) {
     if (at2 >= 0) stack.length = at2 + 1;
     else {
       stack.pop();
-      stack.push(release);
+      push(release);
     }
   }
   return stack;

@@ -52,6 +52,14 @@ describe("the history read as a stack of what was current", () => {
     expect(historyStack([e("deploy", "v1", null), e("deploy", "v3", "v2")])).toEqual(["v1", "v2", "v3"]);
   });
 
+  it("keeps the last 100 entries, so a rollback never undoes more than 100 switches", () => {
+    const deploys = Array.from({ length: 150 }, (_, i) => e("deploy", `v${i}`, i ? `v${i - 1}` : null));
+    const stack = historyStack(deploys);
+    expect(stack).toHaveLength(100);
+    expect(stack[0]).toBe("v50");
+    expect(historyStack([...deploys, e("rollback", "v10", "v149")]).slice(-2)).toEqual(["v148", "v10"]);
+  });
+
   it("goes back to the entry below the top, or to the top when current is not it", () => {
     expect(previousFromHistory(["v1", "v2"], "v2")).toEqual({ ok: true, release: "v1" });
     expect(previousFromHistory(["v1", "v2"], "v7")).toMatchObject({ ok: true, release: "v2" });

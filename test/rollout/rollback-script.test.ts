@@ -234,6 +234,24 @@ describe("shipline-rollback, with no network and no node", () => {
     expect(history().at(-1)).toMatch(/ rollback v2 v3 script$/);
   });
 
+  it("replays a long history (20,000 switches) with the same 100-entry cap as the CLI", async () => {
+    for (const v of ["v10", "v19998", "v19999"]) await deploy(v);
+    const lines = ["2026-01-01T00:00:00Z deploy v0 - action"];
+    for (let i = 1; i < 20_000; i++) lines.push(`2026-01-01T00:00:00Z deploy v${i} v${i - 1} action`);
+    lines.push("2026-01-02T00:00:00Z rollback v10 v19999 action");
+    writeFileSync(join(target, "shipline-history"), `${lines.join("\n")}\n`);
+    rmSync(join(target, "current"));
+    symlinkSync("releases/v10", join(target, "current"));
+    const choice = rollbackTarget(
+      await listReleases(target),
+      "v10",
+      undefined,
+      historyStack((await readHistory(target)).entries),
+    );
+    expect(choice).toMatchObject({ ok: true, release: { name: "v19998" } });
+    expect(script(["--dry-run"]).stdout).toContain("would switch current -> releases/v19998 (was v10)");
+  });
+
   it("chooses exactly what `shipline rollback --dir` chooses, for any history", async () => {
     const op = fc.oneof(
       fc.record({ kind: fc.constant("deploy" as const), v: fc.integer({ min: 1, max: 6 }) }),

@@ -91,6 +91,9 @@ export async function appendHistory(dir: string, entry: HistoryEntry): Promise<v
   }
 }
 
+/** How deep the stack goes: a rollback never undoes more than this many switches (the script has the same cap). */
+export const STACK_DEPTH = 100;
+
 /**
  * The stack of what was current, oldest first, replayed from the history (docs/action.md):
  * deploy R pushes R; rollback/restore R undoes everything above the topmost R (or replaces the top when R is not
@@ -98,11 +101,15 @@ export async function appendHistory(dir: string, entry: HistoryEntry): Promise<v
  */
 export function historyStack(entries: readonly HistoryEntry[]): string[] {
   const stack: string[] = [];
+  const push = (name: string) => {
+    stack.push(name);
+    if (stack.length > STACK_DEPTH) stack.shift();
+  };
   for (const entry of entries) {
-    if (entry.previous !== null && stack.at(-1) !== entry.previous) stack.push(entry.previous);
+    if (entry.previous !== null && stack.at(-1) !== entry.previous) push(entry.previous);
     const release = entry.release;
     if (entry.event === "deploy") {
-      if (release !== null && stack.at(-1) !== release) stack.push(release);
+      if (release !== null && stack.at(-1) !== release) push(release);
       continue;
     }
     if (release === null) {
@@ -113,7 +120,7 @@ export function historyStack(entries: readonly HistoryEntry[]): string[] {
     if (at >= 0) stack.length = at + 1;
     else {
       stack.pop();
-      stack.push(release);
+      push(release);
     }
   }
   return stack;

@@ -121,19 +121,27 @@ read_current() {
 }
 
 # The history as a stack of what was current (space separated, oldest first): the undo rule of docs/action.md.
+# Kept as " a b c" (each name after one space) with its depth; at most 100 entries (the oldest go first), so a
+# history of any length replays in one quick pass.
 stack=
+depth=0
 top() {
-  t=-
-  for x in $stack; do t=$x; done
+  if [ -z "$stack" ]; then t=-; else t=%{stack##* }; fi
+}
+push() {
+  stack="$stack $1"
+  depth=$((depth + 1))
+  if [ "$depth" -gt 100 ]; then
+    stack=%{stack# }
+    stack=" %{stack#* }"
+    depth=100
+  fi
 }
 pop() {
-  s=
-  l=
-  for x in $stack; do
-    if [ -n "$l" ]; then s="$s $l"; fi
-    l=$x
-  done
-  stack=$s
+  if [ -n "$stack" ]; then
+    stack=%{stack% *}
+    depth=$((depth - 1))
+  fi
 }
 has() {
   for x in $stack; do
@@ -144,30 +152,36 @@ has() {
 cut_above() {
   s=
   a=
+  n=0
   for x in $stack; do
     a="$a $x"
-    if [ "$x" = "$1" ]; then s=$a; fi
+    n=$((n + 1))
+    if [ "$x" = "$1" ]; then
+      s=$a
+      depth=$n
+    fi
   done
   stack=$s
 }
 apply() {
   top
   if [ "$3" != - ] && [ "$3" != "$t" ]; then
-    stack="$stack $3"
+    push "$3"
     t=$3
   fi
   case $1 in
   deploy)
-    if [ "$2" != - ] && [ "$2" != "$t" ]; then stack="$stack $2"; fi
+    if [ "$2" != - ] && [ "$2" != "$t" ]; then push "$2"; fi
     ;;
   *)
     if [ "$2" = - ]; then
       stack=
+      depth=0
     elif has "$2"; then
       cut_above "$2"
     else
       pop
-      stack="$stack $2"
+      push "$2"
     fi
     ;;
   esac
