@@ -79,6 +79,11 @@ export interface StandinOptions {
   /** Workflow files that exist (dispatching another answers 404). Default ["shipline.yml"]. */
   workflows?: string[];
   runner?: Runner;
+  /**
+   * Workflow files whose job declares no `environment:` (a load test dispatched by a workflow check): their runs
+   * get no Deployment and no protection rule, as on GitHub; the runner still runs them.
+   */
+  jobsWithoutEnvironment?: string[];
   /** How long a run waits for a custom protection rule review before failing (default 60 s). */
   protectionTimeoutMs?: number;
   /** Require a token the stand-in issued on every REST call except /app ones (default true). */
@@ -424,6 +429,8 @@ export class Standin {
   async execute(repo: RepoState, run: WorkflowRun): Promise<void> {
     const runner = this.options.runner;
     if (!runner) return;
+    if (this.options.jobsWithoutEnvironment?.includes(run.workflowFile))
+      return this.executeWithoutEnvironment(repo, run, runner);
     const ctx = this.payloadContext(repo);
     const environment = run.inputs.environment ?? run.inputs.stage ?? "production";
     const env = repo.environments.get(environment) ?? this.setEnvironment(environment, {}, repo);
@@ -544,6 +551,48 @@ export class Standin {
     run.conclusion = conclusion;
     this.completeJobCheckRun(jobCheck, conclusion);
     await status(conclusion);
+  }
+
+  /** A run whose job declares no environment: no Deployment, no review; queued, in progress, completed. */
+  private async executeWithoutEnvironment(repo: RepoState, run: WorkflowRun, runner: Runner): Promise<void> {
+    run.status = "in_progress";
+    run.updatedAt = now();
+    const token = this.issueToken(GITHUB_ACTIONS, "ghs");
+    const fullName = `${repo.owner.login}/${repo.name}`;
+    let conclusion: "success" | "failure";
+    try {
+      const result = await runner({
+        repo: fullName,
+        runId: run.id,
+        workflow: run.workflowFile,
+        displayTitle: run.displayTitle,
+        ref: run.ref,
+        sha: run.sha,
+        inputs: run.inputs,
+        environment: "",
+        deploymentId: 0,
+        apiUrl: this.urls.api,
+        token,
+        env: {
+          GITHUB_ACTIONS: "true",
+          GITHUB_REPOSITORY: fullName,
+          GITHUB_SHA: run.sha,
+          GITHUB_REF_NAME: run.ref,
+          GITHUB_EVENT_NAME: "workflow_dispatch",
+          GITHUB_RUN_ID: String(run.id),
+          GITHUB_API_URL: this.urls.api,
+          GITHUB_SERVER_URL: this.urls.html,
+        },
+        event: { inputs: run.inputs, ref: this.fullRef(repo, run.ref), workflow: `.github/workflows/${run.workflowFile}` },
+      });
+      conclusion = result.conclusion;
+    } catch (err) {
+      this.violation(`runner callback threw: ${err instanceof Error ? err.message : String(err)}`);
+      conclusion = "failure";
+    }
+    run.status = "completed";
+    run.conclusion = conclusion;
+    run.updatedAt = now();
   }
 
   /** The deploy job's own check run (owned by GitHub Actions, named after the job), as GitHub creates it. */
