@@ -87,6 +87,20 @@ stages: [{ name: production }]
       return ["big", "copy"];
     }),
   );
+  // The same for zips (written by Python's zipfile, which stores any name it is given).
+  const zipOut = join(root, "late.zip");
+  execFileSync("python3", [
+    "-c",
+    "import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1], 'w')\nfor i in range(300): z.writestr('f%03d' % i, 'file %d\\n' % i * 50)\nz.writestr('../../escaped-zip', 'pwned')\nz.close()",
+    zipOut,
+  ]);
+  const zipAsset = { name: "app-1.zip", data: readFileSync(zipOut) };
+  github.addRelease("zip-dotdot-after-300", [
+    zipAsset,
+    { name: "SHA256SUMS", data: checksumFile([zipAsset]) },
+  ]);
+  const cut = { name: "app-1.zip", data: zipAsset.data.subarray(0, Math.floor(zipAsset.data.length / 2)) };
+  github.addRelease("zip-cut-in-half", [cut, { name: "SHA256SUMS", data: checksumFile([cut]) }]);
   await github.start();
 }, 120_000);
 
@@ -106,7 +120,7 @@ const deploy = (tag: string) =>
 function unpacked(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { recursive: true, encoding: "utf8" })
-    .filter((f) => !/(^|\/)(app-1\.tar\.gz|checksums-\d+)$/.test(f))
+    .filter((f) => !/(^|\/)(app-1\.(tar\.gz|zip)|checksums-\d+)$/.test(f))
     .filter((f) => !statSync(join(dir, f)).isDirectory() || readdirSync(join(dir, f)).length === 0);
 }
 
@@ -121,6 +135,12 @@ describe("the built Action reports the real reason an archive is refused and lea
       "hard-links",
       /app-1\.tar\.gz: refused, the archive contains more than 16777216 bytes once extracted \(artifacts\.max-size; hard links count/,
     ],
+    [
+      "zip-dotdot-after-300",
+      // yauzl refuses the name itself ("invalid relative path"), before Shipline's own rule.
+      /app-1\.zip: refused, the archive contains .*\.\.\/\.\.\/escaped-zip/,
+    ],
+    ["zip-cut-in-half", /app-1\.zip: not a readable zip/],
   ])("%s", async (tag, message) => {
     const run = await deploy(tag);
     expect(run.code, run.stdout).toBe(1);
@@ -129,6 +149,7 @@ describe("the built Action reports the real reason an archive is refused and lea
     expect(unpacked(join(root, "work", tag))).toEqual([]);
     expect(existsSync(join(root, "targets"))).toBe(false);
     expect(existsSync(join(root, "escaped-late"))).toBe(false);
+    expect(existsSync(join(root, "escaped-zip"))).toBe(false);
   });
 
   it("counts a hard link as the bytes of what it links to, and installs an archive within the bound", async () => {
