@@ -583,7 +583,11 @@ export class Standin {
           GITHUB_API_URL: this.urls.api,
           GITHUB_SERVER_URL: this.urls.html,
         },
-        event: { inputs: run.inputs, ref: this.fullRef(repo, run.ref), workflow: `.github/workflows/${run.workflowFile}` },
+        event: {
+          inputs: run.inputs,
+          ref: this.fullRef(repo, run.ref),
+          workflow: `.github/workflows/${run.workflowFile}`,
+        },
       });
       conclusion = result.conclusion;
     } catch (err) {
