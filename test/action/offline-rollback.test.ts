@@ -44,9 +44,15 @@ const action = (inputs: Record<string, string>) =>
     { GITHUB_REPOSITORY: "acme/shop", GITHUB_API_URL: github.url, GITHUB_WORKSPACE: join(root, "ws") },
   );
 
-/** The copied CLI, run by whatever Node the host has (here this one), with no network access needed. */
+const unshare = spawnSync("sh", ["-c", "command -v unshare"], { encoding: "utf8" }).stdout.trim();
+const canUnshare = unshare !== "" && spawnSync(unshare, ["-n", "true"]).status === 0;
+
+/** The copied CLI, run by whatever Node the host has (here this one), with no network (when unshare is allowed). */
 const cli = (args: string[]) => {
-  const run = spawnSync(process.execPath, [cliFile, ...args], {
+  const [file, argv] = canUnshare
+    ? [unshare, ["-n", process.execPath, cliFile, ...args]]
+    : [process.execPath, [cliFile, ...args]];
+  const run = spawnSync(file, argv, {
     encoding: "utf8",
     env: { PATH: "/usr/bin:/bin" },
     cwd: join(root, "host"),
@@ -56,8 +62,6 @@ const cli = (args: string[]) => {
 
 /** The target's own script, as an operator runs it: no network (when unshare is allowed), no node on PATH. */
 let bin: string;
-const unshare = spawnSync("sh", ["-c", "command -v unshare"], { encoding: "utf8" }).stdout.trim();
-const canUnshare = unshare !== "" && spawnSync(unshare, ["-n", "true"]).status === 0;
 const script = (target: string, args: string[] = []) => {
   const command = [join(bin, "sh"), join(dirOf(target), "shipline-rollback"), ...args];
   const run = canUnshare
