@@ -49151,23 +49151,6 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
-// src/config/schema/artifacts.ts
-var Artifacts = external_exports.strictObject({
-  assets: external_exports.array(external_exports.string().min(1)).min(1).default(["*.tar.gz"]).describe(
-    'Glob patterns of the release assets to deploy, e.g. ["app-*.tar.gz"]. Each must match at least one asset.'
-  ),
-  checksums: external_exports.string().min(1).optional().describe(
-    "Name of a release asset in sha256sum format (e.g. SHA256SUMS). When set it must be attached, uploaded by CI like the assets, and list every deployed asset; an asset it does not list is refused even when GitHub has a digest."
-  ),
-  digests: external_exports.boolean().default(true).describe(
-    "Check GitHub's own asset digests (sha256) too; without artifacts.checksums they are what covers each asset."
-  ),
-  uploaders: external_exports.array(external_exports.string().min(1)).default([]).describe(
-    "Logins allowed to have uploaded the assets and the checksum file, besides GitHub Apps and bots (CI). Empty: only bots/Apps. An asset with no named uploader is refused."
-  ),
-  "max-size": external_exports.number().int().positive().default(4 * 1024 ** 3).describe("Upper bound in bytes on an asset and on its extracted contents (default 4 GiB).")
-}).describe("Which release assets are deployed and how they are verified.");
-
 // src/config/duration.ts
 var UNIT_MS = { s: 1e3, m: 6e4, h: 36e5, d: 864e5, w: 6048e5 };
 var DURATION = /^(?:\d+[smhdw])+$/;
@@ -49207,6 +49190,26 @@ var Principal = external_exports.string().regex(
   /^@?[A-Za-z0-9][A-Za-z0-9-]*(\[bot\])?(\/[A-Za-z0-9._-]+)?$/,
   "expected a GitHub login or @org/team"
 );
+
+// src/config/schema/artifacts.ts
+var Artifacts = external_exports.strictObject({
+  assets: external_exports.array(external_exports.string().min(1)).min(1).default(["*.tar.gz"]).describe(
+    'Glob patterns of the release assets to deploy, e.g. ["app-*.tar.gz"]. Each must match at least one asset.'
+  ),
+  checksums: external_exports.string().min(1).optional().describe(
+    "Name of a release asset in sha256sum format (e.g. SHA256SUMS). When set it must be attached, uploaded by CI like the assets, and list every deployed asset; an asset it does not list is refused even when GitHub has a digest."
+  ),
+  digests: external_exports.boolean().default(true).describe(
+    "Check GitHub's own asset digests (sha256) too; without artifacts.checksums they are what covers each asset."
+  ),
+  uploaders: external_exports.array(external_exports.string().min(1)).default([]).describe(
+    "Logins allowed to have uploaded the assets and the checksum file, besides GitHub Apps and bots (CI). Empty: only bots/Apps. An asset with no named uploader is refused."
+  ),
+  "max-size": external_exports.number().int().positive().default(4 * 1024 ** 3).describe("Upper bound in bytes on an asset and on its extracted contents (default 4 GiB)."),
+  "stall-timeout": Duration.default("60s").describe(
+    "Longest an asset download may receive no data before it is abandoned and the deploy refused (default 60s)."
+  )
+}).describe("Which release assets are deployed and how they are verified.");
 
 // src/config/schema/checks.ts
 var PrometheusSource = external_exports.strictObject({
@@ -50635,12 +50638,24 @@ var ArtifactError = class extends Error {
 
 // src/artifacts/download.ts
 var MAX_REDIRECTS = 5;
-async function openAsset(fetchImpl, request) {
+var DEFAULT_STALL_MS = 6e4;
+function stallGuard(ms2) {
+  const controller = new AbortController();
+  let timer;
+  const kick = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => controller.abort(new Error("stalled")), ms2);
+  };
+  kick();
+  return { signal: controller.signal, kick, stop: () => clearTimeout(timer) };
+}
+async function openAsset(fetchImpl, request, signal, kick) {
   let url2 = request.url;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
     const headers = { accept: "application/octet-stream", "user-agent": "shipline" };
     if (request.token && hop === 0) headers.authorization = `Bearer ${request.token}`;
-    const response = await fetchImpl(url2, { headers, redirect: "manual" });
+    const response = await fetchImpl(url2, { headers, redirect: "manual", signal });
+    kick();
     const location = response.headers.get("location");
     if (response.status >= 300 && response.status < 400 && location) {
       await response.body?.cancel();
@@ -50660,11 +50675,24 @@ async function downloadAsset(fetchImpl, request) {
     throw new ArtifactError(
       `${request.name} is ${request.expectedSize} bytes, over artifacts.max-size (${request.maxBytes}).`
     );
-  const response = await openAsset(fetchImpl, request);
-  const hash2 = createHash("sha256");
+  const stallMs2 = request.stallMs ?? DEFAULT_STALL_MS;
+  const guard = stallGuard(stallMs2);
+  const stalled = () => new ArtifactError(
+    `${request.name}: the download stalled (no data for ${Math.round(stallMs2 / 1e3)} s after ${bytes} of ${request.expectedSize} bytes); nothing was deployed. Run the job again; if it keeps stalling, check the runner's network to GitHub's asset storage.`
+  );
   let bytes = 0;
+  let response;
+  try {
+    response = await openAsset(fetchImpl, request, guard.signal, guard.kick);
+  } catch (error63) {
+    guard.stop();
+    if (guard.signal.aborted) throw stalled();
+    throw error63;
+  }
+  const hash2 = createHash("sha256");
   const meter = new Transform({
     transform(chunk, _encoding, done) {
+      guard.kick();
       bytes += chunk.length;
       if (bytes > request.maxBytes || bytes > request.expectedSize) {
         done(new ArtifactError(`${request.name}: the download is larger than the asset's size; refused.`));
@@ -50683,9 +50711,12 @@ async function downloadAsset(fetchImpl, request) {
   } catch (error63) {
     await rm4(request.dest, { force: true });
     if (error63 instanceof ArtifactError) throw error63;
+    if (guard.signal.aborted) throw stalled();
     throw new ArtifactError(
       `${request.name}: the download was interrupted after ${bytes} of ${request.expectedSize} bytes (${error63 instanceof Error ? error63.message : String(error63)}); nothing was deployed. Run the job again.`
     );
+  } finally {
+    guard.stop();
   }
   if (bytes !== request.expectedSize) {
     await rm4(request.dest, { force: true });
@@ -54093,6 +54124,7 @@ function digestMismatch(planned, actual) {
 
 // src/artifacts/fetch-release.ts
 var MAX_CHECKSUM_FILE = 1024 * 1024;
+var stallMs = (artifacts) => parseDuration(artifacts["stall-timeout"]) ?? 6e4;
 function assetUrl(endpoint, asset) {
   return `${endpoint.apiUrl.replace(/\/+$/, "")}/repos/${endpoint.repository}/releases/assets/${asset.id}`;
 }
@@ -54115,7 +54147,8 @@ async function fetchChecksumFile(endpoint, release, artifacts, dir) {
     dest: join6(dir, `checksums-${asset.id}`),
     expectedSize: asset.size,
     maxBytes: MAX_CHECKSUM_FILE,
-    name: asset.name
+    name: asset.name,
+    stallMs: stallMs(artifacts)
   });
   const digest = githubDigest(asset.digest);
   if (digest && digest !== got.sha256)
@@ -54141,7 +54174,8 @@ async function fetchVerifiedRelease(endpoint, release, artifacts, dir, log2 = ()
       dest: join6(dir, name),
       expectedSize: planned.asset.size,
       maxBytes: artifacts["max-size"],
-      name
+      name,
+      stallMs: stallMs(artifacts)
     });
     const mismatch = digestMismatch(planned, got.sha256);
     if (mismatch) {
@@ -54582,12 +54616,23 @@ async function prepareIdentity(privateKey, knownHosts, base2) {
   await writeFile5(keyFile, key2, { mode: 384 });
   await writeFile5(knownHostsFile, `${knownHosts.replace(/\r\n/g, "\n").trim()}
 `, { mode: 384 });
+  let socketDir = await mkdtemp(join8(tmpdir(), "shl-"));
+  await chmod3(socketDir, 448);
+  if (socketDir.length + 58 > 100) {
+    await rm6(socketDir, { recursive: true, force: true });
+    socketDir = null;
+  }
+  const sockets = socketDir;
   return {
     dir,
     keyFile,
     knownHostsFile,
+    socketDir,
     dispose: async () => {
-      closeMasters(dir);
+      if (sockets) {
+        closeMasters(sockets);
+        await rm6(sockets, { recursive: true, force: true });
+      }
       await rm6(dir, { recursive: true, force: true });
     }
   };
@@ -54665,12 +54710,7 @@ function sshArgs(options2) {
     "-o",
     "LogLevel=ERROR",
     // One connection per host for the whole run: the steps after the first reuse it (no new handshake).
-    "-o",
-    "ControlMaster=auto",
-    "-o",
-    `ControlPath=${identity.dir}/%C`,
-    "-o",
-    "ControlPersist=60",
+    ...identity.socketDir ? ["-o", "ControlMaster=auto", "-o", `ControlPath=${identity.socketDir}/%C`, "-o", "ControlPersist=60"] : ["-o", "ControlMaster=no", "-o", "ControlPath=none"],
     "-p",
     String(address.port),
     ...address.user ? ["-l", address.user] : [],
@@ -54915,7 +54955,10 @@ function sshDriver(options2) {
         );
       const made = await prepareIdentity(key2, knownHosts, options2.tempDir);
       process.once("exit", () => {
-        closeMasters(made.dir);
+        if (made.socketDir) {
+          closeMasters(made.socketDir);
+          rmSync(made.socketDir, { recursive: true, force: true });
+        }
         rmSync(made.dir, { recursive: true, force: true });
       });
       return made;

@@ -18,6 +18,8 @@ export interface DownloadRequest {
   expectedSize: number;
   maxBytes: number;
   name: string;
+  /** Longest the download may go without receiving a byte (headers included); default 60 s. */
+  stallMs?: number;
 }
 
 export interface Downloaded {
@@ -27,17 +29,36 @@ export interface Downloaded {
 }
 
 const MAX_REDIRECTS = 5;
+const DEFAULT_STALL_MS = 60_000;
+
+/** An abort signal that fires when `kick` has not been called for `ms`; `stop` ends it. */
+function stallGuard(ms: number) {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const kick = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => controller.abort(new Error("stalled")), ms);
+  };
+  kick();
+  return { signal: controller.signal, kick, stop: () => clearTimeout(timer) };
+}
 
 /**
  * Fetches an asset's bytes. GitHub answers the asset URL with a redirect to a pre-signed storage URL; the token
  * goes with the API request only, never with a redirect.
  */
-async function openAsset(fetchImpl: Fetch, request: DownloadRequest): Promise<Response> {
+async function openAsset(
+  fetchImpl: Fetch,
+  request: DownloadRequest,
+  signal: AbortSignal,
+  kick: () => void,
+): Promise<Response> {
   let url = request.url;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
     const headers: Record<string, string> = { accept: "application/octet-stream", "user-agent": "shipline" };
     if (request.token && hop === 0) headers.authorization = `Bearer ${request.token}`;
-    const response = await fetchImpl(url, { headers, redirect: "manual" });
+    const response = await fetchImpl(url, { headers, redirect: "manual", signal });
+    kick();
     const location = response.headers.get("location");
     if (response.status >= 300 && response.status < 400 && location) {
       await response.body?.cancel();
@@ -62,11 +83,25 @@ export async function downloadAsset(fetchImpl: Fetch, request: DownloadRequest):
     throw new ArtifactError(
       `${request.name} is ${request.expectedSize} bytes, over artifacts.max-size (${request.maxBytes}).`,
     );
-  const response = await openAsset(fetchImpl, request);
-  const hash = createHash("sha256");
+  const stallMs = request.stallMs ?? DEFAULT_STALL_MS;
+  const guard = stallGuard(stallMs);
+  const stalled = () =>
+    new ArtifactError(
+      `${request.name}: the download stalled (no data for ${Math.round(stallMs / 1000)} s after ${bytes} of ${request.expectedSize} bytes); nothing was deployed. Run the job again; if it keeps stalling, check the runner's network to GitHub's asset storage.`,
+    );
   let bytes = 0;
+  let response: Response;
+  try {
+    response = await openAsset(fetchImpl, request, guard.signal, guard.kick);
+  } catch (error) {
+    guard.stop();
+    if (guard.signal.aborted) throw stalled();
+    throw error;
+  }
+  const hash = createHash("sha256");
   const meter = new Transform({
     transform(chunk: Buffer, _encoding, done) {
+      guard.kick();
       bytes += chunk.length;
       if (bytes > request.maxBytes || bytes > request.expectedSize) {
         done(new ArtifactError(`${request.name}: the download is larger than the asset's size; refused.`));
@@ -85,9 +120,12 @@ export async function downloadAsset(fetchImpl: Fetch, request: DownloadRequest):
   } catch (error) {
     await rm(request.dest, { force: true });
     if (error instanceof ArtifactError) throw error;
+    if (guard.signal.aborted) throw stalled();
     throw new ArtifactError(
       `${request.name}: the download was interrupted after ${bytes} of ${request.expectedSize} bytes (${error instanceof Error ? error.message : String(error)}); nothing was deployed. Run the job again.`,
     );
+  } finally {
+    guard.stop();
   }
   if (bytes !== request.expectedSize) {
     await rm(request.dest, { force: true });

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { parseDuration } from "../config/duration.js";
 import type { Artifacts } from "../config/schema/artifacts.js";
 import { githubDigest } from "./checksums.js";
 import { downloadAsset, type Fetch } from "./download.js";
@@ -35,6 +36,8 @@ export interface VerifiedRelease {
 
 const MAX_CHECKSUM_FILE = 1024 * 1024;
 
+const stallMs = (artifacts: Artifacts) => parseDuration(artifacts["stall-timeout"]) ?? 60_000;
+
 function assetUrl(endpoint: AssetEndpoint, asset: ReleaseAsset): string {
   return `${endpoint.apiUrl.replace(/\/+$/, "")}/repos/${endpoint.repository}/releases/assets/${asset.id}`;
 }
@@ -68,6 +71,7 @@ async function fetchChecksumFile(
     expectedSize: asset.size,
     maxBytes: MAX_CHECKSUM_FILE,
     name: asset.name,
+    stallMs: stallMs(artifacts),
   });
   const digest = githubDigest(asset.digest);
   if (digest && digest !== got.sha256)
@@ -110,6 +114,7 @@ export async function fetchVerifiedRelease(
       expectedSize: planned.asset.size,
       maxBytes: artifacts["max-size"],
       name,
+      stallMs: stallMs(artifacts),
     });
     const mismatch = digestMismatch(planned, got.sha256);
     if (mismatch) {

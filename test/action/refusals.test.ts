@@ -49,7 +49,7 @@ beforeAll(async () => {
   mkdirSync(join(root, "ws/.github"), { recursive: true });
   writeFileSync(
     join(root, "ws/.github/shipline.yml"),
-    `artifacts: { assets: ["app-*"], checksums: SHA256SUMS, max-size: ${MAX} }
+    `artifacts: { assets: ["app-*"], checksums: SHA256SUMS, max-size: ${MAX}, stall-timeout: 1s }
 targets: { eu: [a, b] }
 driver: { type: directory, path: "${root}/targets/{target}" }
 stages: [{ name: production }]
@@ -73,6 +73,8 @@ stages: [{ name: production }]
   publish("truncated", "app-1.tar.gz", Buffer.concat([good, Buffer.alloc(256 * 1024, 7)]), {
     truncate: true,
   });
+  // Storage sends half the bytes and then nothing, with the connection open: without a stall limit this hangs.
+  publish("stalled", "app-1.tar.gz", Buffer.concat([good, Buffer.alloc(256 * 1024, 7)]), { stall: true });
   publish("dotdot", "app-1.tar.gz", hostileTar(["--transform=s,^x,../../escaped-dotdot,"], { x: "pwned" }));
   publish(
     "absolute",
@@ -112,6 +114,10 @@ const cases: [string, RegExp][] = [
   ["sums-by-person", /`SHA256SUMS` was uploaded by mallory \(a person\), not by CI/],
   ["no-uploader", /`app-1.tar.gz` was uploaded by an unknown account/],
   ["truncated", /interrupted|truncated/],
+  [
+    "stalled",
+    /app-1\.tar\.gz: the download stalled \(no data for 1 s after \d+ of \d+ bytes\); nothing was deployed/,
+  ],
   ["dotdot", /a `\.\.` path segment/],
   ["absolute", /an absolute path/],
   ["symlink", /a symlink to an absolute path/],

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Duration } from "./common.js";
 
 export const Artifacts = z
   .strictObject({
@@ -34,6 +35,9 @@ export const Artifacts = z
       .positive()
       .default(4 * 1024 ** 3)
       .describe("Upper bound in bytes on an asset and on its extracted contents (default 4 GiB)."),
+    "stall-timeout": Duration.default("60s").describe(
+      "Longest an asset download may receive no data before it is abandoned and the deploy refused (default 60s).",
+    ),
   })
   .describe("Which release assets are deployed and how they are verified.");
 export type Artifacts = z.infer<typeof Artifacts>;

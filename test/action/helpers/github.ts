@@ -9,6 +9,8 @@ export interface FakeAsset {
   digest?: string | null;
   /** Serve only the first half of the bytes, then drop the connection. */
   truncate?: boolean;
+  /** Serve the first half of the bytes, then nothing more, keeping the connection open. */
+  stall?: boolean;
   /** Default github-actions[bot]; null: GitHub names no uploader. */
   uploader?: { login: string; type: string } | null;
 }
@@ -111,6 +113,10 @@ export class FakeGitHub {
       if (!asset) return this.json(res, 404, {});
       if (req.headers.authorization) return this.json(res, 400, { message: "token sent to storage" });
       res.writeHead(200, { "content-type": "application/octet-stream", "content-length": asset.data.length });
+      if (asset.stall) {
+        res.write(asset.data.subarray(0, Math.floor(asset.data.length / 2)));
+        return;
+      }
       if (asset.truncate) {
         res.write(asset.data.subarray(0, Math.floor(asset.data.length / 2)));
         setTimeout(() => res.socket?.destroy(), 20);
