@@ -11,6 +11,27 @@ import { bundleAction, type Call, type CountingWorld, startCountingWorld } from 
 export const INSTALLATION_LIMIT = 5000;
 /** github/branch-deploy: requests for one `.deploy` to one environment (24 main step + 11 post step). */
 export const BRANCH_DEPLOY = 35;
+/** GitHub's secondary limits on content-creating requests (POST, PATCH, PUT, DELETE) per installation. */
+export const WRITES_PER_MINUTE = 80;
+export const WRITES_PER_HOUR = 500;
+/** Issue 17's figures before this round's work: writes per release with and without the protection rule. */
+export const WRITES_BEFORE = { gated: 26, plain: 20 };
+/** The design's floor (docs/performance.md): a dispatch, a claim, a review per stage, a check run created and completed per stage, the release's own check run. */
+export const WRITES_FLOOR = { gated: 17, plain: 14 };
+
+const WRITE_METHODS = new Set(["POST", "PATCH", "PUT", "DELETE"]);
+/** A content-creating App request (what the secondary limits count; a refused 403 would not be content). */
+const appWrite = (c: Call) => limited(c) && WRITE_METHODS.has(c.method) && c.status < 400;
+
+/**
+ * Releases an hour one installation can carry: the smaller of the request budget (5,000/h) and the write
+ * budget (80 writes/min = 4,800/h, and 500/h: the hour limit binds).
+ */
+export function releasesPerHour(requests: number, writes: number) {
+  const byRequests = Math.floor(INSTALLATION_LIMIT / requests);
+  const byWrites = Math.floor(Math.min(WRITES_PER_MINUTE * 60, WRITES_PER_HOUR) / Math.max(1, writes));
+  return { byRequests, byWrites, figure: Math.min(byRequests, byWrites) };
+}
 
 /** Stand-in gaps, as tools/e2e/world.ts lists them: environment variables (the lock) and the `waiting` status. */
 const KNOWN_GAPS = [
@@ -174,6 +195,14 @@ export async function apiCost(): Promise<Section> {
 
     const perRelease = g.filter(limited).length;
     const perReleasePlain = plain.calls.filter(limited).length;
+    const writes = g.filter(appWrite).length;
+    const writesPlain = plain.calls.filter(appWrite).length;
+    const budget = releasesPerHour(perRelease, writes);
+    const budgetPlain = releasesPerHour(perReleasePlain, writesPlain);
+    const previous = {
+      gated: releasesPerHour(perRelease, WRITES_BEFORE.gated),
+      plain: releasesPerHour(perReleasePlain, WRITES_BEFORE.plain),
+    };
     const actionPerRelease = g.filter(apiOfAction).length;
     const transition = transitions[1]?.calls.filter(limited).length ?? 0;
     const wholeStage = canaryApp.filter(limited).length + canaryAction.filter(apiOfAction).length;
@@ -213,10 +242,33 @@ export async function apiCost(): Promise<Section> {
       }),
       row({ name: "App: one release through 3 stages (protection rule on)", value: perRelease, unit: "req" }),
       row({
-        name: "releases/hour/installation (protection rule on)",
-        value: Math.floor(INSTALLATION_LIMIT / perRelease),
+        name: "App: writes per release through 3 stages (protection rule on)",
+        value: writes,
+        unit: "writes",
+        baseline: WRITES_BEFORE.gated,
+        baselineLabel: "issue 17, before",
+        target: `<= ${WRITES_FLOOR.gated} (floor)`,
+        met: writes <= WRITES_FLOOR.gated,
+      }),
+      row({
+        name: "releases/hour/installation, request budget 5,000/h (protection rule on)",
+        value: budget.byRequests,
         unit: "rel/h",
         note: `${INSTALLATION_LIMIT} / ${perRelease}`,
+      }),
+      row({
+        name: "releases/hour/installation, write budget 80/min + 500/h (protection rule on)",
+        value: budget.byWrites,
+        unit: "rel/h",
+        baseline: previous.gated.byWrites,
+        baselineLabel: "issue 17, before",
+      }),
+      row({
+        name: "releases/hour/installation, the smaller (protection rule on)",
+        value: budget.figure,
+        unit: "rel/h",
+        baseline: previous.gated.figure,
+        baselineLabel: "issue 17, before",
       }),
       row({
         name: "App: one release through 3 stages (no protection rule)",
@@ -224,9 +276,32 @@ export async function apiCost(): Promise<Section> {
         unit: "req",
       }),
       row({
-        name: "releases/hour/installation (no protection rule)",
-        value: Math.floor(INSTALLATION_LIMIT / perReleasePlain),
+        name: "App: writes per release through 3 stages (no protection rule)",
+        value: writesPlain,
+        unit: "writes",
+        baseline: WRITES_BEFORE.plain,
+        baselineLabel: "issue 17, before",
+        target: `<= ${WRITES_FLOOR.plain} (floor)`,
+        met: writesPlain <= WRITES_FLOOR.plain,
+      }),
+      row({
+        name: "releases/hour/installation, request budget 5,000/h (no protection rule)",
+        value: budgetPlain.byRequests,
         unit: "rel/h",
+      }),
+      row({
+        name: "releases/hour/installation, write budget 80/min + 500/h (no protection rule)",
+        value: budgetPlain.byWrites,
+        unit: "rel/h",
+        baseline: previous.plain.byWrites,
+        baselineLabel: "issue 17, before",
+      }),
+      row({
+        name: "releases/hour/installation, the smaller (no protection rule)",
+        value: budgetPlain.figure,
+        unit: "rel/h",
+        baseline: previous.plain.figure,
+        baselineLabel: "issue 17, before",
       }),
       row({
         name: "Action: one release through 3 stages (GITHUB_TOKEN)",
@@ -250,6 +325,12 @@ export async function apiCost(): Promise<Section> {
           dispatch: byEndpoint(rollbackDispatch),
           failedRolloutAction: byEndpoint(failedRun),
           rollbackRun: byEndpoint(rollbackRun),
+        },
+        writes: {
+          gated: byEndpoint(g.filter(appWrite)),
+          plain: byEndpoint(plain.calls.filter(appWrite)),
+          gatedTimeline: g.filter(appWrite).map((c) => `${c.endpoint}  [${c.during}]`),
+          plainTimeline: plain.calls.filter(appWrite).map((c) => `${c.endpoint}  [${c.during}]`),
         },
         release: {
           app: byEndpoint(g.filter((c) => c.caller === "app")),
@@ -286,6 +367,13 @@ export function formatTransitions(section: Section): string {
   list("whole canary stage, App", detail.wholeStage.app as Record<string, number>);
   list("whole canary stage, Action", detail.wholeStage.action as Record<string, number>);
   list("failure -> rollback dispatch (App)", detail.rollback.dispatch ?? {});
+  const writes = (section.detail as { writes?: Record<string, unknown> }).writes;
+  if (writes) {
+    list("App writes per release, protection rule on", writes.gated as Record<string, number>);
+    list("App writes per release, no protection rule", writes.plain as Record<string, number>);
+    out.push("  App writes per release, protection rule on, in order:");
+    for (const w of writes.gatedTimeline as string[]) out.push(`    ${w}`);
+  }
   list("rollback run (App + Action)", detail.rollback.rollbackRun ?? {});
   return out.join("\n");
 }

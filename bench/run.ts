@@ -1,5 +1,5 @@
 // `npm run bench`: Shipline's cost and speed, each figure beside a baseline measured in the same run.
-// Options: --quick (small artifact, fewer webhook events), --only=api,webhooks,artifacts,fanout,stats,
+// Options: --quick (small artifact, fewer webhook events), --only=api,webhooks,artifacts,fanout,stats,serverless,
 // --events=N (webhook long run), --sizes=256,1024 (artifact sizes in MiB). Writes bench/results/latest.json
 // (a partial run: latest-<sections>.json).
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -8,6 +8,7 @@ import { apiCost, formatTransitions } from "./api-cost.js";
 import { artifactsBench } from "./artifacts.js";
 import { fanOut, gates, mannWhitney } from "./compute.js";
 import { formatSection, machine, type Section } from "./report.js";
+import { serverlessBench } from "./serverless.js";
 import { webhookBench } from "./webhooks.js";
 import { ROOT } from "./world.js";
 
@@ -49,6 +50,7 @@ await section("stats", mannWhitney);
 await section("stats", gates);
 await section("artifacts", () => artifactsBench(sizes, quick ? 1 : 3));
 await section("webhooks", () => webhookBench(events));
+await section("serverless", () => serverlessBench(quick ? 3 : 5));
 
 const missed = sections.flatMap((s) =>
   s.rows.filter((r) => r.met === false).map((r) => `${s.title}: ${r.name}`),
