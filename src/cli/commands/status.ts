@@ -2,6 +2,7 @@
 // App derives its state from (the `shipline` and `shipline / <stage>` check runs, the config at the tag).
 import { CONFIG_PATH, parseConfig, pipelineForTag } from "../../config/index.js";
 import type { GitHubClient } from "../../github/client.js";
+import { GitHubGateway } from "../../github/gateway.js";
 import { pausedBy, releaseCheck, stageViews } from "../../pipeline/index.js";
 import type { StagePhase } from "../../pipeline/state.js";
 import type { CheckRunState, Release } from "../../pipeline/types.js";
@@ -98,25 +99,12 @@ function overall(check: CheckRunState | undefined): ReleaseStatus["state"] {
 export async function readStatus(ctx: GitHubContext, tag: string): Promise<ReleaseStatus> {
   const gh = ctx.client;
   const release = await releaseByTag(ctx, tag);
-  const { data: commit } = await gh.request("GET /repos/{owner}/{repo}/commits/{ref}", {
-    ...ctx.repo,
-    ref: tag,
-  });
-  const sha = String(commit.sha);
+  const gateway = new GitHubGateway(gh, ctx.repo);
+  const sha = await gateway.tagCommit(tag);
   const runs = await checkRuns(gh, ctx, sha);
   let configProblem: string | undefined;
-  let text: string | undefined;
-  try {
-    const { data } = await gh.request("GET /repos/{owner}/{repo}/contents/{path}", {
-      ...ctx.repo,
-      path: CONFIG_PATH,
-      ref: tag,
-    });
-    text = Buffer.from(String(data.content ?? ""), "base64").toString("utf8");
-  } catch (error) {
-    if (statusOf(error) !== 404) throw error;
-    configProblem = `${CONFIG_PATH} does not exist at ${tag}`;
-  }
+  const text = await gateway.readFile(CONFIG_PATH, tag);
+  if (text === undefined) configProblem = `${CONFIG_PATH} does not exist at ${tag}`;
   const snapshot = {
     release: {
       id: 0,
@@ -214,11 +202,8 @@ async function latestReleases(ctx: GitHubContext, limit: number) {
   const releases = (data as any[]).filter((r) => !r.draft);
   const out: { release: string; state: ReleaseStatus["state"]; title: string; publishedAt: string }[] = [];
   for (const r of releases) {
-    const { data: commit } = await ctx.client.request("GET /repos/{owner}/{repo}/commits/{ref}", {
-      ...ctx.repo,
-      ref: r.tag_name,
-    });
-    const runs = await checkRuns(ctx.client, ctx, String(commit.sha));
+    const sha = await new GitHubGateway(ctx.client, ctx.repo).tagCommit(String(r.tag_name));
+    const runs = await checkRuns(ctx.client, ctx, sha);
     const check = runs.filter((c) => c.name === "shipline").sort((a, b) => b.id - a.id)[0];
     out.push({
       release: String(r.tag_name),
