@@ -20,6 +20,11 @@ export interface SshIdentity {
   dir: string;
   keyFile: string;
   knownHostsFile: string;
+  /**
+   * Where the shared connections' sockets live: a short folder of the system's temp folder (a Unix socket path
+   * has at most ~104 bytes; RUNNER_TEMP paths are too long); null when even that is too long (no sharing).
+   */
+  socketDir: string | null;
   dispose(): Promise<void>;
 }
 
@@ -37,12 +42,24 @@ export async function prepareIdentity(
   const key = `${privateKey.replace(/\r\n/g, "\n").trim()}\n`;
   await writeFile(keyFile, key, { mode: 0o600 });
   await writeFile(knownHostsFile, `${knownHosts.replace(/\r\n/g, "\n").trim()}\n`, { mode: 0o600 });
+  let socketDir: string | null = await mkdtemp(join(tmpdir(), "shl-"));
+  await chmod(socketDir, 0o700);
+  // ssh appends "/<40 hex>.<16 random>" while it sets the socket up.
+  if (socketDir.length + 58 > 100) {
+    await rm(socketDir, { recursive: true, force: true });
+    socketDir = null;
+  }
+  const sockets = socketDir;
   return {
     dir,
     keyFile,
     knownHostsFile,
+    socketDir,
     dispose: async () => {
-      closeMasters(dir);
+      if (sockets) {
+        closeMasters(sockets);
+        await rm(sockets, { recursive: true, force: true });
+      }
       await rm(dir, { recursive: true, force: true });
     },
   };
@@ -149,12 +166,9 @@ function sshArgs(options: SshRunOptions): string[] {
     "-o",
     "LogLevel=ERROR",
     // One connection per host for the whole run: the steps after the first reuse it (no new handshake).
-    "-o",
-    "ControlMaster=auto",
-    "-o",
-    `ControlPath=${identity.dir}/%C`,
-    "-o",
-    "ControlPersist=60",
+    ...(identity.socketDir
+      ? ["-o", "ControlMaster=auto", "-o", `ControlPath=${identity.socketDir}/%C`, "-o", "ControlPersist=60"]
+      : ["-o", "ControlMaster=no", "-o", "ControlPath=none"]),
     "-p",
     String(address.port),
     ...(address.user ? ["-l", address.user] : []),

@@ -149,7 +149,10 @@ export function sshDriver(options: SshDriverOptions): TargetDriver<SshBefore> {
         );
       const made = await prepareIdentity(key, knownHosts, options.tempDir);
       process.once("exit", () => {
-        closeMasters(made.dir);
+        if (made.socketDir) {
+          closeMasters(made.socketDir);
+          rmSync(made.socketDir, { recursive: true, force: true });
+        }
         rmSync(made.dir, { recursive: true, force: true });
       });
       return made;
