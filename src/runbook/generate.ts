@@ -115,7 +115,7 @@ function rollbackOf(pipeline: Pipeline): string[] {
     pipeline.rollback.automatic
       ? `- **Automatic**: a failed rollout or failed verification rolls that stage back to the environment's previous successful release${pipeline.rollback.lock ? " and locks the environment until `/unlock <environment>`" : ""}.`
       : "- **Automatic rollback is off** (`rollback.automatic: false`): roll back by hand.",
-    "- **On GitHub**: comment `/rollback <environment> [to <tag>] -- reason` on the release's commit or issue; or run the deploy workflow by hand:",
+    "- **On GitHub**: comment `/rollback <environment> [to <tag>] -- reason` on an issue or pull request of the repository (the App does not read commit comments), or run `shipline rollback <environment>`; or run the deploy workflow by hand:",
     "",
     "  ```sh",
     `  gh workflow run ${pipeline.workflow} -f release=<previous tag> -f stage=<stage> -f mode=rollback -f environment=<environment> -f from=<bad tag> -f pipeline=${pipeline.name} -f reason="..."`,
