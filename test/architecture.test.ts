@@ -12,7 +12,7 @@ const PURE = [
   "src/runbook",
   "src/audit/timeline.ts",
   "src/audit/format.ts",
-  "src/audit/records.ts",
+  "src/records",
   "src/verify/stats",
   "src/verify/canary",
   "src/verify/kinds",
@@ -40,6 +40,41 @@ describe("architecture", () => {
     const offenders = PURE.flatMap(files)
       .filter((f) => FORBIDDEN.test(readFileSync(f, "utf8")))
       .map((f) => relative(root, f));
+    expect(offenders).toEqual([]);
+  });
+
+  /**
+   * Imports point inwards: shells (the Probot app, the Action, the CLI) may use the I/O adapters and the core;
+   * adapters may use the core; the core uses neither; no shell uses another shell.
+   */
+  it("keeps the import direction: core <- adapters <- shells, and no shell imports another", () => {
+    const layer = (file: string): string | undefined => {
+      const rel = relative(root, file);
+      if (rel.startsWith("action/src/")) return "action";
+      if (rel.startsWith("src/app/")) return "app";
+      if (rel.startsWith("src/cli/")) return "cli";
+      if (rel.startsWith("src/github/")) return "adapter";
+      return PURE.some((p) => rel === p || rel.startsWith(`${p}/`)) ? "core" : undefined;
+    };
+    const allowed: Record<string, string[]> = {
+      core: ["core"],
+      adapter: ["core", "adapter"],
+      app: ["core", "adapter", "app"],
+      action: ["core", "adapter", "action"],
+      cli: ["core", "adapter", "cli"],
+    };
+    const offenders: string[] = [];
+    for (const file of [...files("src"), ...files("action/src")]) {
+      const from = layer(file);
+      if (!from) continue;
+      const text = readFileSync(file, "utf8");
+      for (const m of text.matchAll(/from\s+["'](\.{1,2}\/[^"']+)["']/g)) {
+        const target = join(file, "..", m[1]!.replace(/\.js$/, ".ts"));
+        const to = layer(target);
+        if (to && !allowed[from]!.includes(to))
+          offenders.push(`${relative(root, file)} (${from}) imports ${relative(root, target)} (${to})`);
+      }
+    }
     expect(offenders).toEqual([]);
   });
 });

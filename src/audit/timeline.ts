@@ -1,4 +1,17 @@
-import { type RawRecord, scanRecords } from "./records.js";
+import { decodeInOrder, RECORD_KINDS } from "../records/codec.js";
+
+/** A decoded record, flattened for describing (dates as ISO text). */
+interface RawRecord {
+  kind: string;
+  data: Record<string, string | number | boolean>;
+}
+
+function flatRecords(text: string | null | undefined): RawRecord[] {
+  return decodeInOrder(RECORD_KINDS, text ?? "")
+    .filter((r) => r.kind !== "org-defaults" && r.kind !== "release")
+    .map((r) => ({ kind: r.kind, data: JSON.parse(JSON.stringify(r.record)) as RawRecord["data"] }));
+}
+
 import type { AuditCheckRun, AuditSource, Timeline, TimelineEntry } from "./types.js";
 
 const STAGE_PREFIX = "shipline / ";
@@ -96,7 +109,8 @@ function checkRunEntries(run: AuditCheckRun): TimelineEntry[] {
   const out: TimelineEntry[] = [];
   const started = at(run.startedAt);
   const completed = run.status === "completed" ? at(run.completedAt) : undefined;
-  if (started && stage) out.push({ ...base, at: started, kind: "stage.started", text: `${stage} started` });
+  // A stage's check run is created when the release is published, so its start time is not when the stage
+  // started: the dispatch record says that.
   if (completed)
     out.push({
       ...base,
@@ -112,7 +126,7 @@ function checkRunEntries(run: AuditCheckRun): TimelineEntry[] {
       text: `${stage ?? "release"} ${run.status.replace("_", " ")}: ${run.title}`,
     });
   const fallback = completed ?? started ?? "";
-  for (const record of scanRecords(run.summary)) {
+  for (const record of flatRecords(run.summary)) {
     const d = describeRecord(record);
     const own = at(record.data.at);
     out.push({

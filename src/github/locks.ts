@@ -1,4 +1,4 @@
-import { decodeLock, encodeLock, type LockRecord } from "../commands/records.js";
+import { decodeLock, encodeLock, type LockRecord } from "../records/codec.js";
 import { type GitHubClient, type RepoRef, statusOf } from "./client.js";
 
 /**

@@ -1,14 +1,14 @@
 import { authorize, type Permission } from "../commands/authorize.js";
 import { formatCommand } from "../commands/parse.js";
-import { encodeApproval, encodeHotfix, encodeRecord, type LockRecord } from "../commands/records.js";
 import type { ReplyOutcome } from "../commands/reply.js";
 import { helpText } from "../commands/syntax.js";
 import type { Command } from "../commands/types.js";
 import type { Pipeline, ResolvedStage } from "../config/types.js";
+import { encodeApproval, encodeHotfix, encodeRecord, hasRecord, type LockRecord } from "../records/codec.js";
 import { claimRef, RELEASE_CHECK, stageCheckName } from "./identity.js";
 import { dispatchEffect } from "./published.js";
 import { findCheck, pausedBy, type StagePhase, type StageView, stageViews } from "./state.js";
-import { marker, pipelineMarkdown } from "./summary.js";
+import { pipelineMarkdown } from "./summary.js";
 import type { CheckRunState, Effect, Snapshot } from "./types.js";
 
 /** A check run as the shell read it, with its title (GitHub needs it back when the summary changes). */
@@ -130,7 +130,7 @@ function decide(input: CommandInput): Draft {
             effects: [],
             reply: `Resumed ${tag}; no stage is waiting to start.`,
             outcome: "done",
-            ...notes(marker("resume", { by: input.actor })),
+            ...notes(encodeRecord("resume", { by: input.actor })),
           };
         return refuse(`No stage of ${tag} is waiting to be promoted (${describe(views)}).`);
       }
@@ -144,7 +144,7 @@ function decide(input: CommandInput): Draft {
         outcome: "accepted",
         stage: stage.name,
         environment: stage.environment,
-        ...(command.name === "resume" ? notes(marker("resume", { by: input.actor })) : {}),
+        ...(command.name === "resume" ? notes(encodeRecord("resume", { by: input.actor })) : {}),
       };
     }
     case "deploy": {
@@ -201,7 +201,7 @@ function decide(input: CommandInput): Draft {
         effects: [],
         reply: `Paused ${tag}: no further stage starts until \`/resume\`.`,
         outcome: "done",
-        ...notes(marker("pause", { by: input.actor })),
+        ...notes(encodeRecord("pause", { by: input.actor })),
       };
     }
     case "approve": {
@@ -373,7 +373,7 @@ function waiting(views: StageView[]): StageView | undefined {
 function awaitingApproval(views: StageView[]): StageView | undefined {
   const open = views.filter((v) => v.check?.status !== "completed");
   return (
-    open.find((v) => v.check?.summary?.includes("<!-- shipline:awaiting-approval ")) ??
+    open.find((v) => hasRecord("awaiting-approval", v.check?.summary)) ??
     views.find(
       (v, i) =>
         (v.phase === "pending" || v.phase === "dispatched") &&

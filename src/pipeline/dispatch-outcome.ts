@@ -1,4 +1,4 @@
-import { marker } from "./summary.js";
+import { encodeRecord } from "../records/codec.js";
 import type { CheckStatus, Effect } from "./types.js";
 
 type Dispatch = Extract<Effect, { kind: "dispatch" }>;
@@ -27,7 +27,7 @@ export function dispatchedCheck(
     name: effect.check.name,
     status: "queued",
     title: `Dispatched: waiting for the deploy job (environment ${inputs.environment})`,
-    summary: `${effect.check.summary}\n\n${where}\n\n${marker("dispatched", { run: run.runId, at: now.toISOString() })}`,
+    summary: `${effect.check.summary}\n\n${where}\n\n${encodeRecord("dispatched", { ...(run.runId ? { run: run.runId } : {}), at: now.toISOString() })}`,
     ...(run.runUrl ? { detailsUrl: run.runUrl } : {}),
   };
 }

@@ -1,4 +1,3 @@
-import { decodeApprovals, decodeRecords } from "../commands/records.js";
 import { pipelineForTag } from "../config/match.js";
 import type { Config, Pipeline, ResolvedStage } from "../config/types.js";
 import type {
@@ -10,6 +9,7 @@ import type {
   LockFact,
   RunApprovalFact,
 } from "../gates/types.js";
+import { decodeApprovals, decodeRecords } from "../records/codec.js";
 import { parseRunName, RELEASE_CHECK, stageCheckName } from "./identity.js";
 import { findCheck } from "./state.js";
 import type { CheckRunState, Mode } from "./types.js";

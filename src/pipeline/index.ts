@@ -12,5 +12,5 @@ export {
 export { configFailure, dispatchEffect, onReleasePublished, upsertCheck } from "./published.js";
 export { findCheck, pausedBy, releaseCheck, stageViews } from "./state.js";
 export { needsJobReport, needsPreviousRelease, onDeploymentStatus } from "./status.js";
-export { marker, pipelineMarkdown } from "./summary.js";
+export { pipelineMarkdown } from "./summary.js";
 export type * from "./types.js";

@@ -1,12 +1,11 @@
 import { formatProblems, pipelineForTag } from "../config/index.js";
 import type { ConfigResult, Pipeline } from "../config/types.js";
+import { encodeRecord, recordLines } from "../records/codec.js";
 import { checkDeployable } from "./deployable.js";
 import { CONFIG_CHECK, claimRef, publishedClaim, RELEASE_CHECK, stageCheckName } from "./identity.js";
 import { findCheck, stageViews } from "./state.js";
-import { marker, pipelineMarkdown, withStageButtons } from "./summary.js";
+import { pipelineMarkdown, withStageButtons } from "./summary.js";
 import type { Decision, Effect, Snapshot } from "./types.js";
-
-const RECORD = /^<!-- shipline:[a-z][a-z-]* .*-->$/gm;
 
 /**
  * Writes a check run: updates the existing one of that name, or creates it. Records already in the summary
@@ -19,9 +18,7 @@ export function upsertCheck(
 ): Effect {
   const existing = findCheck(snapshot, effect.name);
   if (!existing) return { kind: "create-check", ...effect };
-  const kept = [...new Set(existing.summary?.match(RECORD) ?? [])].filter(
-    (line) => !effect.summary.includes(line),
-  );
+  const kept = recordLines(existing.summary).filter((line) => !effect.summary.includes(line));
   const summary = kept.length ? `${effect.summary}\n\n${kept.join("\n")}` : effect.summary;
   return { kind: "update-check", id: existing.id, ...effect, summary };
 }
@@ -100,7 +97,7 @@ function startPipeline(pipeline: Pipeline, snapshot: Snapshot): Decision {
       status: "in_progress",
       title: `Releasing ${snapshot.release.tag} through ${pipeline.stages.length} stage(s)`,
       // Who published the release, for the four-eyes gate later (read back by releaseAuthor()).
-      summary: `${overview}\n\n${marker("release", { tag: snapshot.release.tag, author: snapshot.release.author })}`,
+      summary: `${overview}\n\n${encodeRecord("release", { tag: snapshot.release.tag, author: snapshot.release.author })}`,
     });
   }
   for (const view of views) {

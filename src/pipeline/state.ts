@@ -1,4 +1,5 @@
 import type { Pipeline, ResolvedStage } from "../config/types.js";
+import { decodeInOrder, decodeRecord, hasRecord } from "../records/codec.js";
 import { RELEASE_CHECK, stageCheckName } from "./identity.js";
 import type { CheckRunState, Snapshot } from "./types.js";
 
@@ -37,40 +38,21 @@ export function releaseCheck(snapshot: Snapshot): CheckRunState | undefined {
 
 function phaseOf(check: CheckRunState | undefined): StagePhase {
   if (!check) return "pending";
-  if (check.status === "queued")
-    return check.summary?.includes("<!-- shipline:dispatched") ? "dispatched" : "pending";
+  if (check.status === "queued") return hasRecord("dispatched", check.summary) ? "dispatched" : "pending";
   if (check.status === "in_progress") return "running";
   if (check.conclusion === "success") return "succeeded";
   if (check.conclusion === "skipped" || check.conclusion === "cancelled") return "skipped";
-  if (check.conclusion === "neutral" && check.summary?.includes("<!-- shipline:rolled-back"))
-    return "rolled-back";
+  if (check.conclusion === "neutral" && hasRecord("rolled-back", check.summary)) return "rolled-back";
   return "failed";
 }
 
-/**
- * A release is paused while the last pause/resume marker on its `shipline` check run is a pause
- * (`/pause` writes `marker("pause", { by })`, `/resume` writes `marker("resume", { by })`).
- */
+/** A release is paused while the last pause/resume record on its `shipline` check run is a pause. */
 export function pausedBy(snapshot: Snapshot): string | undefined {
-  const summary = releaseCheck(snapshot)?.summary ?? "";
-  const last = [...summary.matchAll(/<!-- shipline:(pause|resume) (\{[^\n]*?\}) -->/g)].pop();
-  if (last?.[1] !== "pause") return undefined;
-  try {
-    const by = (JSON.parse(last[2]!) as { by?: unknown }).by;
-    return typeof by === "string" ? by : "someone";
-  } catch {
-    return "someone";
-  }
+  const last = decodeInOrder(["pause", "resume"], releaseCheck(snapshot)?.summary ?? "").pop();
+  return last?.kind === "pause" ? last.record.by : undefined;
 }
 
 /** The release's author as recorded on its `shipline` check run when the pipeline started. */
 export function releaseAuthor(snapshot: Snapshot): string | undefined {
-  const m = /<!-- shipline:release (\{[^\n]*?\}) -->/.exec(releaseCheck(snapshot)?.summary ?? "");
-  if (!m) return undefined;
-  try {
-    const author = (JSON.parse(m[1]!) as { author?: unknown }).author;
-    return typeof author === "string" && author ? author : undefined;
-  } catch {
-    return undefined;
-  }
+  return decodeRecord("release", releaseCheck(snapshot)?.summary ?? "")?.author || undefined;
 }

@@ -1,10 +1,10 @@
-import { decodeRecords } from "../commands/records.js";
 import { pipelineForTag } from "../config/index.js";
 import type { Config, Pipeline } from "../config/types.js";
+import { decodeRecords, encodeRecord } from "../records/codec.js";
 import { claimRef, RELEASE_CHECK, stageCheckName } from "./identity.js";
 import { dispatchEffect, upsertCheck } from "./published.js";
 import { findCheck, pausedBy, type StagePhase, stageViews } from "./state.js";
-import { marker, pipelineMarkdown, releaseTimeline, withStageButtons } from "./summary.js";
+import { pipelineMarkdown, releaseTimeline, withStageButtons } from "./summary.js";
 import type { Decision, Effect, Snapshot, StageEvent } from "./types.js";
 
 const FAILED = new Set(["failure", "error"]);
@@ -51,7 +51,7 @@ function onInconclusive(
         status: "completed",
         conclusion: "action_required",
         title: `Verification inconclusive: /promote or /rollback`,
-        summary: `${overview}\n\n${ask}${link ? `\n\n[Deploy job log](${link})` : ""}${verificationSection(event)}\n\n${marker("inconclusive", { stage: event.stage })}`,
+        summary: `${overview}\n\n${ask}${link ? `\n\n[Deploy job log](${link})` : ""}${verificationSection(event)}\n\n${encodeRecord("inconclusive", { stage: event.stage })}`,
         ...(link ? { detailsUrl: link } : {}),
       }),
       upsertCheck(snapshot, {
@@ -311,7 +311,7 @@ function onRollbackStatus(snapshot: Snapshot, event: StageEvent): Decision {
         title: ok
           ? `${event.from ?? "release"} rolled back to ${event.release}`
           : `Rollback to ${event.release} failed`,
-        summary: `${current?.summary ?? ""}\n\n${line}\n\n${marker(ok ? "rolled-back" : "rollback-failed", { to: event.release, stage: event.stage })}`,
+        summary: `${current?.summary ?? ""}\n\n${line}\n\n${encodeRecord(ok ? "rolled-back" : "rollback-failed", { to: event.release, stage: event.stage })}`,
       }),
     ],
   };

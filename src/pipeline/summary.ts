@@ -69,12 +69,6 @@ export function pipelineMarkdown(
   ].join("\n");
 }
 
-/** A hidden record inside a check run summary, read back by `state.ts` (GitHub is the database). */
-export function marker(kind: string, data: Record<string, string | number | undefined> = {}): string {
-  const json = JSON.stringify(data).replace(/--/g, "- -");
-  return `<!-- shipline:${kind} ${json} -->`;
-}
-
 /** Promote / Rollback / Pause on every stage check run (Promote only where a next stage exists). */
 export function withStageButtons<T extends { kind: string; name?: string }>(
   pipeline: Pipeline,

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Probot } from "probot";
 import { beforeEach, describe, expect, it } from "vitest";
-import { decodeRecords } from "../../src/commands/records.js";
+import { decodeRecords } from "../../src/records/codec.js";
 import {
   commentPayload,
   type FakeConversation,

@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import nock from "nock";
 import type { Probot } from "probot";
 import { beforeEach, describe, expect, it } from "vitest";
-import { decodeLock } from "../../src/commands/records.js";
+import { decodeLock } from "../../src/records/codec.js";
 import { runName } from "../../src/pipeline/identity.js";
 import { VERIFY_INCONCLUSIVE, VERIFY_REPORT } from "../../src/verify/outcome.js";
 import { API, type FakeGitHub, fakeGitHub } from "../support/fake-github.js";

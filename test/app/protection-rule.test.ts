@@ -1,7 +1,7 @@
 import nock from "nock";
 import type { Probot } from "probot";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { encodeApproval, encodeLock } from "../../src/commands/records.js";
+import { encodeApproval, encodeLock } from "../../src/records/codec.js";
 import { runName } from "../../src/pipeline/identity.js";
 import { API, type FakeGitHub, fakeGitHub } from "../support/fake-github.js";
 import { type MetricsService, startMetricsService } from "../support/metrics-service.js";

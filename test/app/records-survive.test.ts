@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { encodeApproval } from "../../src/commands/records.js";
 import { upsertCheck } from "../../src/pipeline/published.js";
-import { marker } from "../../src/pipeline/summary.js";
 import type { Snapshot } from "../../src/pipeline/types.js";
+import { encodeApproval, encodeRecord } from "../../src/records/codec.js";
 
 describe("check run summaries are the database", () => {
   it("keeps the records a summary holds when the core rewrites it", () => {
@@ -29,7 +28,7 @@ describe("check run summaries are the database", () => {
           name: "shipline / production",
           status: "queued",
           conclusion: null,
-          summary: `old table\n\n${approval}\n${marker("pause", { by: "carol" })}`,
+          summary: `old table\n\n${approval}\n${encodeRecord("pause", { by: "carol" })}`,
         },
       ],
     };

@@ -3,8 +3,7 @@ import { describe, expect, it } from "vitest";
 import { buildTimeline } from "../../src/audit/timeline.js";
 import { makeAuditCommand } from "../../src/cli/commands/audit.js";
 import { runCli } from "../../src/cli/run.js";
-import { encodeApproval, encodeHotfix, encodeLock, encodeRecord } from "../../src/commands/records.js";
-import { marker } from "../../src/pipeline/summary.js";
+import { encodeApproval, encodeHotfix, encodeLock, encodeRecord } from "../../src/records/codec.js";
 import { expectValidGitHubTraffic } from "../support/openapi.js";
 
 const SHA = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
@@ -34,7 +33,7 @@ function recorded() {
       app,
       output: {
         title: "Deploying v1.2.0",
-        summary: `pipeline\n\n${encodeHotfix({ release: "v1.2.0", by: "carol", reason: "fix login outage", at: new Date("2026-03-04T10:20:00Z") })}\n\n${marker("pause", { by: "dave" })}`,
+        summary: `pipeline\n\n${encodeHotfix({ release: "v1.2.0", by: "carol", reason: "fix login outage", at: new Date("2026-03-04T10:20:00Z") })}\n\n${encodeRecord("pause", { by: "dave" })}`,
       },
     },
     {
@@ -46,7 +45,10 @@ function recorded() {
       completed_at: "2026-03-04T10:05:00Z",
       details_url: "https://github.com/acme/web/actions/runs/501",
       app,
-      output: { title: "Deployed v1.2.0 to staging", summary: `ok\n\n${marker("dispatched", { run: 501 })}` },
+      output: {
+        title: "Deployed v1.2.0 to staging",
+        summary: `ok\n\n${encodeRecord("dispatched", { run: 501 })}`,
+      },
     },
     {
       id: 12,
@@ -80,7 +82,7 @@ function recorded() {
             reason: "automatic rollback",
             at: new Date("2026-03-04T10:41:30Z"),
           }),
-          marker("rolled-back", { to: "v1.1.0", stage: "production" }),
+          encodeRecord("rolled-back", { to: "v1.1.0", stage: "production" }),
           // the same approval copied into a rewritten summary appears once
           encodeApproval({
             login: "bob",
@@ -196,12 +198,10 @@ describe("shipline audit", () => {
         "2026-03-04 10:00:00Z  release     v1.2.0 published by @release-bot[bot]  <https://github.com/acme/web/releases/tag/v1.2.0>",
         "2026-03-04 10:00:05Z  release     release in progress: Deploying v1.2.0",
         "2026-03-04 10:00:05Z  release     paused by @dave",
-        "2026-03-04 10:01:00Z  staging     staging started  <https://github.com/acme/web/actions/runs/501>",
         "2026-03-04 10:05:00Z  staging     staging success: Deployed v1.2.0 to staging  <https://github.com/acme/web/actions/runs/501>",
         "2026-03-04 10:05:00Z  staging     deploy job dispatched (workflow run 501)  <https://github.com/acme/web/actions/runs/501>",
         "2026-03-04 10:20:00Z  release     hotfix declared by @carol: fix login outage (bake times skipped)",
         "2026-03-04 10:29:00Z  production  approved v1.2.0 for production by @bob",
-        "2026-03-04 10:30:00Z  production  production started",
         "2026-03-04 10:30:10Z  production  deployment 700 to production created",
         "2026-03-04 10:30:20Z  production  production: in_progress",
         "2026-03-04 10:36:00Z  production  production: failure: verification failed: error-rate 0.04 > 0.01  <https://github.com/acme/web/actions/runs/503/job/1>",
@@ -231,12 +231,10 @@ describe("shipline audit", () => {
       "release.published",
       "release.in_progress",
       "pause",
-      "stage.started",
       "stage.success",
       "dispatched",
       "hotfix",
       "approval",
-      "stage.started",
       "deployment.created",
       "deployment.in_progress",
       "deployment.failure",

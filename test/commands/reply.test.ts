@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { encodeHotfix } from "../../src/commands/records.js";
+import { encodeHotfix } from "../../src/records/codec.js";
 import { ACK_REACTION, replyMarkdown } from "../../src/commands/reply.js";
 
 describe("replyMarkdown", () => {

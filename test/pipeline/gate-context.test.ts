@@ -1,7 +1,7 @@
 import { Octokit } from "@octokit/rest";
 import nock from "nock";
 import { describe, expect, it } from "vitest";
-import { encodeApproval } from "../../src/commands/records.js";
+import { encodeApproval } from "../../src/records/codec.js";
 import { evaluateGates } from "../../src/gates/evaluate.js";
 import { readRunApprovals } from "../../src/github/people.js";
 import { type GateFacts, gateContext } from "../../src/pipeline/gate-context.js";

@@ -9,7 +9,7 @@ import {
   encodeHotfix,
   encodeLock,
   encodeRecord,
-} from "../../src/commands/records.js";
+} from "../../src/records/codec.js";
 
 const at = new Date("2025-01-14T10:00:00.000Z");
 

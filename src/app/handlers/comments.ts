@@ -14,6 +14,7 @@ import { ProtectionGateway } from "../../github/protection.js";
 import { type CommandDecision, decideCommand } from "../../pipeline/commands.js";
 import { stageCheckName } from "../../pipeline/index.js";
 import type { Release } from "../../pipeline/types.js";
+import { decodeRecord } from "../../records/codec.js";
 import { type AppDeps, applyTiming } from "../deps.js";
 import { gatewayFor } from "../gateway-for.js";
 import { loadConfig } from "../load-config.js";
@@ -215,9 +216,7 @@ export async function runCommand(io: CommandIO, req: CommandRequest): Promise<Co
   return result;
 }
 
-const AWAITING = /<!-- shipline:awaiting-approval (\{[^\n]*?\}) -->/g;
-
-/** The deploy job the protection rule left waiting for approvals on this stage, from its check run's marker. */
+/** The deploy job the protection rule left waiting for approvals on this stage, from its check run's record. */
 async function waitingDeployJob(
   io: CommandIO,
   release: Release,
@@ -227,15 +226,10 @@ async function waitingDeployJob(
     .filter((c) => c.name === stageCheckName(stage))
     .sort((a, b) => b.id - a.id)[0];
   if (!check || check.status === "completed") return undefined;
-  const last = [...(check.summary ?? "").matchAll(AWAITING)].pop();
-  if (!last) return undefined;
-  try {
-    const data = JSON.parse(last[1]!) as { run?: unknown; environment?: unknown };
-    if (typeof data.run !== "number" || typeof data.environment !== "string") return undefined;
-    return { runId: data.run, environment: data.environment, ref: release.tag, sha: release.sha };
-  } catch {
-    return undefined;
-  }
+  const last = decodeRecord("awaiting-approval", check.summary);
+  return last
+    ? { runId: last.run, environment: last.environment, ref: release.tag, sha: release.sha }
+    : undefined;
 }
 
 /** The claim ref of one comment or button press (outside refs/shipline/<tag>/, so it never nests under a tag). */

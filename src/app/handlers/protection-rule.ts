@@ -1,13 +1,13 @@
 import type { Probot } from "probot";
-import { decodeRecords } from "../../commands/records.js";
 import { pipelineForTag } from "../../config/index.js";
 import { evaluateGates } from "../../gates/evaluate.js";
 import type { GitHubClient } from "../../github/client.js";
 import { EnvironmentLocks } from "../../github/locks.js";
 import { activeRuns, ProtectionGateway, runIdFromCallback } from "../../github/protection.js";
 import { activeRollouts, gateContext } from "../../pipeline/gate-context.js";
-import { findCheck, marker, parseRunName, RELEASE_CHECK, stageCheckName } from "../../pipeline/index.js";
+import { findCheck, parseRunName, RELEASE_CHECK, stageCheckName } from "../../pipeline/index.js";
 import { releaseAuthor } from "../../pipeline/state.js";
+import { decodeRecords, encodeRecord } from "../../records/codec.js";
 import type { AppDeps } from "../deps.js";
 import { fetchErrorBudget } from "../error-budget.js";
 import { gatewayFor } from "../gateway-for.js";
@@ -170,7 +170,7 @@ export async function reviewDeployJob(
         name: check.name,
         status: "queued",
         title: `Waiting for approval: ${closed[0]?.reason ?? ""}`.slice(0, 200),
-        summary: `${base}${table}\n\nAnother engineer with write access approves with \`/approve ${id.release} to ${stage.name}\`.\n\n${marker("awaiting-approval", { run: job.runId, environment: job.environment })}`,
+        summary: `${base}${table}\n\nAnother engineer with write access approves with \`/approve ${id.release} to ${stage.name}\`.\n\n${encodeRecord("awaiting-approval", { run: job.runId, environment: job.environment })}`,
         detailsUrl: run.htmlUrl,
       });
     }
