@@ -2581,14 +2581,14 @@ var require_connect = __commonJS({
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
       timeout = timeout == null ? 1e4 : timeout;
       allowH2 = allowH2 != null ? allowH2 : false;
-      return function connect({ hostname: hostname3, host, protocol, port, servername, localAddress, httpSocket }, callback) {
+      return function connect({ hostname: hostname4, host, protocol, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
           if (!tls) {
             tls = __require("node:tls");
           }
           servername = servername || options2.servername || util.getServerName(host) || null;
-          const sessionKey = servername || hostname3;
+          const sessionKey = servername || hostname4;
           assert2(sessionKey);
           const session = customSession || sessionCache.get(sessionKey) || null;
           port = port || 443;
@@ -2604,7 +2604,7 @@ var require_connect = __commonJS({
             socket: httpSocket,
             // upgrade socket connection
             port,
-            host: hostname3
+            host: hostname4
           });
           socket.on("session", function(session2) {
             sessionCache.set(sessionKey, session2);
@@ -2618,14 +2618,14 @@ var require_connect = __commonJS({
             ...options2,
             localAddress,
             port,
-            host: hostname3
+            host: hostname4
           });
         }
         if (options2.keepAlive == null || options2.keepAlive) {
           const keepAliveInitialDelay = options2.keepAliveInitialDelay === void 0 ? 6e4 : options2.keepAliveInitialDelay;
           socket.setKeepAlive(true, keepAliveInitialDelay);
         }
-        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname: hostname3, port });
+        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname: hostname4, port });
         socket.setNoDelay(true).once(protocol === "https:" ? "secureConnect" : "connect", function() {
           queueMicrotask(clearConnectTimeout);
           if (callback) {
@@ -7093,8 +7093,8 @@ var require_client_h2 = __commonJS({
         }
       }
       let stream;
-      const { hostname: hostname3, port } = client[kUrl];
-      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname3}${port ? `:${port}` : ""}`;
+      const { hostname: hostname4, port } = client[kUrl];
+      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname4}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
       const abort = (error63) => {
         if (request.aborted) {
@@ -7934,20 +7934,20 @@ var require_client = __commonJS({
     async function connect(client) {
       assert2(!client[kConnecting]);
       assert2(!client[kHTTPContext]);
-      let { host, hostname: hostname3, protocol, port } = client[kUrl];
-      if (hostname3[0] === "[") {
-        const idx = hostname3.indexOf("]");
+      let { host, hostname: hostname4, protocol, port } = client[kUrl];
+      if (hostname4[0] === "[") {
+        const idx = hostname4.indexOf("]");
         assert2(idx !== -1);
-        const ip = hostname3.substring(1, idx);
+        const ip = hostname4.substring(1, idx);
         assert2(net.isIP(ip));
-        hostname3 = ip;
+        hostname4 = ip;
       }
       client[kConnecting] = true;
       if (channels.beforeConnect.hasSubscribers) {
         channels.beforeConnect.publish({
           connectParams: {
             host,
-            hostname: hostname3,
+            hostname: hostname4,
             protocol,
             port,
             version: client[kHTTPContext]?.version,
@@ -7961,7 +7961,7 @@ var require_client = __commonJS({
         const socket = await new Promise((resolve5, reject) => {
           client[kConnector]({
             host,
-            hostname: hostname3,
+            hostname: hostname4,
             protocol,
             port,
             servername: client[kServerName],
@@ -7994,7 +7994,7 @@ var require_client = __commonJS({
           channels.connected.publish({
             connectParams: {
               host,
-              hostname: hostname3,
+              hostname: hostname4,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -8015,7 +8015,7 @@ var require_client = __commonJS({
           channels.connectError.publish({
             connectParams: {
               host,
-              hostname: hostname3,
+              hostname: hostname4,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -8287,8 +8287,8 @@ var require_pool_base = __commonJS({
       }
       get [kRunning]() {
         let ret = 0;
-        for (const { [kRunning]: running } of this[kClients]) {
-          ret += running;
+        for (const { [kRunning]: running2 } of this[kClients]) {
+          ret += running2;
         }
         return ret;
       }
@@ -8990,10 +8990,10 @@ var require_env_http_proxy_agent = __commonJS({
         }
       }
       #getProxyAgentForUrl(url2) {
-        let { protocol, host: hostname3, port } = url2;
-        hostname3 = hostname3.replace(/:\d*$/, "").toLowerCase();
+        let { protocol, host: hostname4, port } = url2;
+        hostname4 = hostname4.replace(/:\d*$/, "").toLowerCase();
         port = Number.parseInt(port, 10) || DEFAULT_PORTS[protocol] || 0;
-        if (!this.#shouldProxy(hostname3, port)) {
+        if (!this.#shouldProxy(hostname4, port)) {
           return this[kNoProxyAgent];
         }
         if (protocol === "https:") {
@@ -9001,7 +9001,7 @@ var require_env_http_proxy_agent = __commonJS({
         }
         return this[kHttpProxyAgent];
       }
-      #shouldProxy(hostname3, port) {
+      #shouldProxy(hostname4, port) {
         if (this.#noProxyChanged) {
           this.#parseNoProxy();
         }
@@ -9017,11 +9017,11 @@ var require_env_http_proxy_agent = __commonJS({
             continue;
           }
           if (!/^[.*]/.test(entry.hostname)) {
-            if (hostname3 === entry.hostname) {
+            if (hostname4 === entry.hostname) {
               return false;
             }
           } else {
-            if (hostname3.endsWith(entry.hostname.replace(/^\*/, ""))) {
+            if (hostname4.endsWith(entry.hostname.replace(/^\*/, ""))) {
               return false;
             }
           }
@@ -28662,9 +28662,9 @@ var require_dist2 = __commonJS({
 });
 
 // action/src/runner.ts
-import { readFile as readFile6 } from "node:fs/promises";
+import { readFile as readFile7 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import { isAbsolute as isAbsolute3, join as join9, resolve as resolve4 } from "node:path";
+import { isAbsolute as isAbsolute3, join as join10, resolve as resolve4 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -32260,9 +32260,9 @@ var asciiTabOrNewline = /[\t\n\r]/g;
 function stripTabAndNewline(value) {
   return value.replace(asciiTabOrNewline, "");
 }
-function urlHostnameOk(url2, hostname3) {
-  hostname3.lastIndex = 0;
-  return hostname3.test(url2.hostname);
+function urlHostnameOk(url2, hostname4) {
+  hostname4.lastIndex = 0;
+  return hostname4.test(url2.hostname);
 }
 function urlProtocolOk(url2, protocol) {
   protocol.lastIndex = 0;
@@ -49933,21 +49933,63 @@ function recency(entries) {
   return seen;
 }
 
+// src/rollout/drivers/lock.ts
+import { mkdir as mkdir2, readFile as readFile2, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
+import { hostname as hostname3 } from "node:os";
+import { join as join2 } from "node:path";
+var LOCK = ".shipline-lock";
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error63) {
+    return error63.code === "EPERM";
+  }
+}
+async function take(dir, by, retry) {
+  const lock = join2(dir, LOCK);
+  try {
+    await mkdir2(lock);
+  } catch (error63) {
+    if (error63.code !== "EEXIST") throw error63;
+    const owner = (await readFile2(join2(lock, "owner"), "utf8").catch(() => "")).trim();
+    const [, pid, host] = owner.split(" ");
+    if (retry && host === hostname3() && pid && /^\d+$/.test(pid) && !alive(Number(pid))) {
+      await rm2(lock, { recursive: true, force: true });
+      return take(dir, by, false);
+    }
+    throw new Error(
+      `${dir}: another Shipline deploy or rollback is switching this target (${owner || "owner unknown"}); if none is running, remove ${lock}`
+    );
+  }
+  await writeFile3(join2(lock, "owner"), `${by} ${process.pid} ${hostname3()} ${(/* @__PURE__ */ new Date()).toISOString()}
+`);
+}
+async function withTargetLock(dir, by, work, options2 = {}) {
+  if (options2.create) await mkdir2(dir, { recursive: true });
+  await take(dir, by, true);
+  try {
+    return await work();
+  } finally {
+    await rm2(join2(dir, LOCK), { recursive: true, force: true });
+  }
+}
+
 // src/rollout/drivers/release-dir.ts
 import { randomBytes } from "node:crypto";
 import {
   cp,
   lstat as lstat2,
-  mkdir as mkdir2,
+  mkdir as mkdir3,
   readdir as readdir2,
-  readFile as readFile2,
+  readFile as readFile3,
   readlink as readlink2,
   rename as rename2,
-  rm as rm2,
+  rm as rm3,
   symlink as symlink2,
-  writeFile as writeFile3
+  writeFile as writeFile4
 } from "node:fs/promises";
-import { join as join2 } from "node:path";
+import { join as join3 } from "node:path";
 var RELEASES = "releases";
 var CURRENT = "current";
 var META = ".shipline.json";
@@ -49958,7 +50000,7 @@ function releaseDirName(version2) {
   return name;
 }
 async function readCurrent(dir) {
-  const path = join2(dir, CURRENT);
+  const path = join3(dir, CURRENT);
   let link;
   try {
     link = await readlink2(path);
@@ -49977,7 +50019,7 @@ async function readCurrent(dir) {
 }
 async function readMeta(dir, name) {
   try {
-    const meta3 = JSON.parse(await readFile2(join2(dir, RELEASES, name, META), "utf8"));
+    const meta3 = JSON.parse(await readFile3(join3(dir, RELEASES, name, META), "utf8"));
     if (typeof meta3.version !== "string" || typeof meta3.installedAt !== "string") return void 0;
     return meta3;
   } catch {
@@ -49987,7 +50029,7 @@ async function readMeta(dir, name) {
 async function listReleases(dir) {
   let names;
   try {
-    names = await readdir2(join2(dir, RELEASES));
+    names = await readdir2(join3(dir, RELEASES));
   } catch (error63) {
     if (error63.code === "ENOENT") return [];
     throw error63;
@@ -50004,34 +50046,34 @@ async function listReleases(dir) {
 }
 var tmpName = (prefix) => `${prefix}${randomBytes(6).toString("hex")}`;
 async function switchCurrent(dir, name) {
-  const path = join2(dir, CURRENT);
+  const path = join3(dir, CURRENT);
   if (name === null) {
-    await rm2(path, { force: true });
+    await rm3(path, { force: true });
     return;
   }
-  const temp = join2(dir, tmpName(".current-"));
+  const temp = join3(dir, tmpName(".current-"));
   await symlink2(`${RELEASES}/${name}`, temp);
   try {
     await rename2(temp, path);
   } catch (error63) {
-    await rm2(temp, { force: true });
+    await rm3(temp, { force: true });
     throw error63;
   }
 }
 async function installRelease(dir, name, tree, meta3) {
-  const releases = join2(dir, RELEASES);
-  await mkdir2(releases, { recursive: true });
-  const incoming = join2(releases, tmpName(".incoming-"));
+  const releases = join3(dir, RELEASES);
+  await mkdir3(releases, { recursive: true });
+  const incoming = join3(releases, tmpName(".incoming-"));
   try {
     await cp(tree, incoming, { recursive: true, verbatimSymlinks: true, errorOnExist: true, force: false });
-    await writeFile3(join2(incoming, META), `${JSON.stringify(meta3, null, 2)}
+    await writeFile4(join3(incoming, META), `${JSON.stringify(meta3, null, 2)}
 `);
-    const final = join2(releases, name);
+    const final = join3(releases, name);
     const existing = await lstat2(final).catch(() => void 0);
-    if (existing) await rm2(final, { recursive: true, force: true });
+    if (existing) await rm3(final, { recursive: true, force: true });
     await rename2(incoming, final);
   } catch (error63) {
-    await rm2(incoming, { recursive: true, force: true });
+    await rm3(incoming, { recursive: true, force: true });
     throw error63;
   }
 }
@@ -50039,22 +50081,22 @@ async function pruneReleases(dir, keep, protect, history = []) {
   const seen = recency(history);
   const kept = (await listReleases(dir)).sort((a, b2) => (seen.get(a.name) ?? -1) - (seen.get(b2.name) ?? -1));
   const removable = kept.slice(0, Math.max(0, kept.length - keep)).filter((r) => !protect.includes(r.name));
-  for (const r of removable) await rm2(join2(dir, RELEASES, r.name), { recursive: true, force: true });
-  const releases = join2(dir, RELEASES);
+  for (const r of removable) await rm3(join3(dir, RELEASES, r.name), { recursive: true, force: true });
+  const releases = join3(dir, RELEASES);
   for (const name of await readdir2(releases).catch(() => []))
-    if (name.startsWith(".incoming-")) await rm2(join2(releases, name), { recursive: true, force: true });
+    if (name.startsWith(".incoming-")) await rm3(join3(releases, name), { recursive: true, force: true });
   return removable.map((r) => r.name);
 }
 
 // src/rollout/drivers/rollback-script.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { chmod as chmod2, readFile as readFile3, rename as rename3, rm as rm3, writeFile as writeFile4 } from "node:fs/promises";
-import { join as join3 } from "node:path";
+import { chmod as chmod2, readFile as readFile4, rename as rename3, rm as rm4, writeFile as writeFile5 } from "node:fs/promises";
+import { join as join4 } from "node:path";
 var ROLLBACK_SCRIPT_NAME = "shipline-rollback";
 var SCRIPT = String.raw`#!/bin/sh
 # shipline-rollback: switch this target's "current" back to the previous release of its deploy history.
 # Installed by Shipline beside releases/ and rewritten on every deploy. Plain POSIX sh: needs only sh, ls or
-# readlink, ln, mv, rm, date (and tr for versions with unusual characters). No Node, no network.
+# readlink, ln, mv, rm, date, uname, cat (and tr for versions with unusual characters). No Node, no network.
 # Layout and rules: Shipline's docs/action.md, "On-target layout and offline rollback".
 #
 #   sh shipline-rollback                 back to the previous entry of shipline-history
@@ -50116,6 +50158,31 @@ while [ $# -gt 0 ]; do
 done
 dir=$(cd "$dir" 2>/dev/null && pwd -P) || bad_usage "no such directory: $dir"
 history=$dir/shipline-history
+lock=$dir/.shipline-lock
+
+# The target's lock (docs/action.md): a deploy job and this script never switch current at once. A lock left by
+# a process that is gone (same host, no such process in /proc) is taken over.
+take_lock() {
+  if mkdir "$lock" 2>/dev/null; then
+    trap 'rm -rf "$lock"' EXIT
+    trap 'exit 130' INT TERM HUP
+    printf 'script %s %s %s\n' "$$" "$(uname -n)" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$lock/owner" || :
+    return 0
+  fi
+  owner=$(cat "$lock/owner" 2>/dev/null) || owner=
+  set -- $owner
+  if [ $# -ge 3 ] && [ "$3" = "$(uname -n)" ] && [ -d /proc/self ] && [ ! -d "/proc/$2" ]; then
+    echo "shipline-rollback: taking over the lock left by $owner (that process is gone)" >&2
+    rm -rf "$lock"
+    if mkdir "$lock" 2>/dev/null; then
+      trap 'rm -rf "$lock"' EXIT
+      trap 'exit 130' INT TERM HUP
+      printf 'script %s %s %s\n' "$$" "$(uname -n)" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$lock/owner" || :
+      return 0
+    fi
+  fi
+  die "another Shipline deploy or rollback is switching this target (%{owner:-owner unknown}); if none is running, remove $lock"
+}
 
 # A release folder name: letters, digits and . _ + - only, never . or .. ("-" means no release).
 is_name() {
@@ -50232,6 +50299,7 @@ apply() {
   esac
 }
 
+if [ "$dry" = 0 ]; then take_lock; fi
 skipped=0
 if [ -f "$history" ]; then
   while IFS= read -r line || [ -n "$line" ]; do
@@ -50318,16 +50386,16 @@ echo "Restart or reload the service if it does not follow the current link by it
 `.replaceAll("%{", "${");
 var ROLLBACK_SCRIPT = SCRIPT;
 async function installRollbackScript(dir) {
-  const path = join3(dir, ROLLBACK_SCRIPT_NAME);
-  const existing = await readFile3(path, "utf8").catch(() => void 0);
+  const path = join4(dir, ROLLBACK_SCRIPT_NAME);
+  const existing = await readFile4(path, "utf8").catch(() => void 0);
   if (existing === ROLLBACK_SCRIPT) return false;
-  const temp = join3(dir, `.${ROLLBACK_SCRIPT_NAME}-${randomBytes2(6).toString("hex")}`);
+  const temp = join4(dir, `.${ROLLBACK_SCRIPT_NAME}-${randomBytes2(6).toString("hex")}`);
   try {
-    await writeFile4(temp, ROLLBACK_SCRIPT, { mode: 493 });
+    await writeFile5(temp, ROLLBACK_SCRIPT, { mode: 493 });
     await chmod2(temp, 493);
     await rename3(temp, path);
   } catch (error63) {
-    await rm3(temp, { force: true });
+    await rm4(temp, { force: true });
     throw error63;
   }
   return true;
@@ -50346,9 +50414,9 @@ async function previousByHistory(template2, targets, base2, from) {
   for (const target of targets) {
     const dir = targetDirectory(template2, target, base2);
     const current = await readCurrent(dir);
-    const running = current === null ? void 0 : (await readMeta(dir, current))?.version;
-    if (current === null || running !== from)
-      return { ok: false, why: `${target.name} runs ${running ?? "nothing"}, not ${from}` };
+    const running2 = current === null ? void 0 : (await readMeta(dir, current))?.version;
+    if (current === null || running2 !== from)
+      return { ok: false, why: `${target.name} runs ${running2 ?? "nothing"}, not ${from}` };
     const choice = previousFromHistory(historyStack((await readHistory(dir)).entries), current);
     if (!choice.ok) return { ok: false, why: `${target.name}: ${choice.error}` };
     const version2 = (await readMeta(dir, choice.release))?.version ?? choice.release;
@@ -50375,51 +50443,58 @@ function directoryDriver(options2) {
     await appendHistory(dir, { time: now().toISOString(), event, release, previous, by: "action" });
     return historyStack((await readHistory(dir)).entries).slice(-2);
   };
+  const deployTo = async (dir, context) => {
+    const version2 = options2.source.version;
+    const name = releaseDirName(version2);
+    const previous = await readCurrent(dir);
+    const meta3 = await readMeta(dir, name);
+    if (previous === name && meta3?.version === version2) {
+      await installRollbackScript(dir);
+      return { changed: false, detail: `${dir} already runs ${version2}` };
+    }
+    let how = "switched to the kept release";
+    if (meta3?.version !== version2) {
+      const verified = await options2.source.artifacts();
+      const tree = await options2.source.tree();
+      await installRelease(dir, name, tree, {
+        version: version2,
+        digest: verified.digest,
+        installedAt: now().toISOString(),
+        assets: verified.files.map((f2) => f2.name)
+      });
+      how = "installed";
+    }
+    await installRollbackScript(dir);
+    const event = context.mode === "rollback" ? "rollback" : "deploy";
+    const onStack = await switchAndRecord(dir, event, name, previous);
+    const history = (await readHistory(dir)).entries;
+    const pruned = await pruneReleases(dir, options2.keep, [name, previous, ...onStack], history);
+    const prunedNote = pruned.length ? `; pruned ${pruned.join(", ")}` : "";
+    return {
+      changed: true,
+      detail: `${dir}: ${how} ${version2} (was ${previous ?? "nothing"})${prunedNote}`
+    };
+  };
+  const restoreTo = async (dir, before) => {
+    if (before !== null && !await readMeta(dir, before))
+      throw new Error(`${dir}: the previous release ${before} is no longer kept; cannot switch back`);
+    const was = await readCurrent(dir);
+    if (was === before) return `${dir}: current is still ${before ?? "nothing"}`;
+    await switchAndRecord(dir, "restore", before, was);
+    return before === null ? `${dir}: removed current (there was none before)` : `${dir}: current -> ${before}`;
+  };
   return {
     kind: "directory",
     perBatch: false,
     before: async (targets) => readCurrent(dirOf(targets)),
     async deploy(targets, context) {
       const dir = dirOf(targets);
-      const version2 = options2.source.version;
-      const name = releaseDirName(version2);
-      const previous = await readCurrent(dir);
-      const meta3 = await readMeta(dir, name);
-      if (previous === name && meta3?.version === version2) {
-        await installRollbackScript(dir);
-        return { changed: false, detail: `${dir} already runs ${version2}` };
-      }
-      let how = "switched to the kept release";
-      if (meta3?.version !== version2) {
-        const verified = await options2.source.artifacts();
-        const tree = await options2.source.tree();
-        await installRelease(dir, name, tree, {
-          version: version2,
-          digest: verified.digest,
-          installedAt: now().toISOString(),
-          assets: verified.files.map((f2) => f2.name)
-        });
-        how = "installed";
-      }
-      await installRollbackScript(dir);
-      const event = context.mode === "rollback" ? "rollback" : "deploy";
-      const onStack = await switchAndRecord(dir, event, name, previous);
-      const history = (await readHistory(dir)).entries;
-      const pruned = await pruneReleases(dir, options2.keep, [name, previous, ...onStack], history);
-      const prunedNote = pruned.length ? `; pruned ${pruned.join(", ")}` : "";
-      return {
-        changed: true,
-        detail: `${dir}: ${how} ${version2} (was ${previous ?? "nothing"})${prunedNote}`
-      };
+      return withTargetLock(dir, "action", () => deployTo(dir, context), { create: true });
     },
     async restore(targets, before) {
       const dir = dirOf(targets);
-      if (before !== null && !await readMeta(dir, before))
-        throw new Error(`${dir}: the previous release ${before} is no longer kept; cannot switch back`);
-      const was = await readCurrent(dir);
-      if (was === before) return `${dir}: current is still ${before ?? "nothing"}`;
-      await switchAndRecord(dir, "restore", before, was);
-      return before === null ? `${dir}: removed current (there was none before)` : `${dir}: current -> ${before}`;
+      if (await readCurrent(dir) === before) return `${dir}: current is still ${before ?? "nothing"}`;
+      return withTargetLock(dir, "action", () => restoreTo(dir, before));
     }
   };
 }
@@ -50597,12 +50672,12 @@ async function previousRelease(github, environment, exclude) {
 }
 
 // action/src/sources.ts
-import { join as join7 } from "node:path";
+import { join as join8 } from "node:path";
 
 // src/artifacts/fetch-release.ts
 import { createHash as createHash2 } from "node:crypto";
-import { mkdir as mkdir5, readFile as readFile4, rm as rm5 } from "node:fs/promises";
-import { join as join6 } from "node:path";
+import { mkdir as mkdir6, readFile as readFile5, rm as rm6 } from "node:fs/promises";
+import { join as join7 } from "node:path";
 
 // src/artifacts/checksums.ts
 function parseChecksums(text) {
@@ -50627,7 +50702,7 @@ function githubDigest(digest) {
 // src/artifacts/download.ts
 import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { rm as rm4 } from "node:fs/promises";
+import { rm as rm5 } from "node:fs/promises";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 
@@ -50709,7 +50784,7 @@ async function downloadAsset(fetchImpl, request) {
       createWriteStream(request.dest, { flags: "wx", mode: 384 })
     );
   } catch (error63) {
-    await rm4(request.dest, { force: true });
+    await rm5(request.dest, { force: true });
     if (error63 instanceof ArtifactError) throw error63;
     if (guard.signal.aborted) throw stalled();
     throw new ArtifactError(
@@ -50719,7 +50794,7 @@ async function downloadAsset(fetchImpl, request) {
     guard.stop();
   }
   if (bytes !== request.expectedSize) {
-    await rm4(request.dest, { force: true });
+    await rm5(request.dest, { force: true });
     throw new ArtifactError(
       `${request.name}: truncated download (${bytes} of ${request.expectedSize} bytes); nothing was deployed. Run the job again.`
     );
@@ -50730,8 +50805,8 @@ async function downloadAsset(fetchImpl, request) {
 // src/artifacts/extract.ts
 import { spawn } from "node:child_process";
 import { createReadStream } from "node:fs";
-import { copyFile as copyFile2, lstat as lstat3, mkdir as mkdir4, readdir as readdir3, readlink as readlink3, realpath } from "node:fs/promises";
-import { basename, dirname as dirname2, join as join5, relative, resolve as resolve2, sep } from "node:path";
+import { copyFile as copyFile2, lstat as lstat3, mkdir as mkdir5, readdir as readdir3, readlink as readlink3, realpath } from "node:fs/promises";
+import { basename, dirname as dirname2, join as join6, relative, resolve as resolve2, sep } from "node:path";
 
 // node_modules/tar/dist/esm/index.min.js
 import Qr from "events";
@@ -53852,8 +53927,8 @@ async function extractTar(open3, dest, label, limits) {
 // src/artifacts/extract-zip.ts
 var import_yauzl = __toESM(require_yauzl(), 1);
 import { createWriteStream as createWriteStream2 } from "node:fs";
-import { mkdir as mkdir3, symlink as symlink3 } from "node:fs/promises";
-import { dirname, join as join4 } from "node:path";
+import { mkdir as mkdir4, symlink as symlink3 } from "node:fs/promises";
+import { dirname, join as join5 } from "node:path";
 import { Transform as Transform2 } from "node:stream";
 import { pipeline as pipeline2 } from "node:stream/promises";
 var S_IFMT = 61440;
@@ -53907,9 +53982,9 @@ async function extractZip(file2, dest, label, limits) {
     for (const link of links)
       if (rel.startsWith(`${link}/`)) throw refuse(`an entry written through the symlink "${link}"`);
     if (++stats.files > maxEntries) throw refuse(`more than ${maxEntries} entries`);
-    const target = join4(dest, rel);
+    const target = join5(dest, rel);
     if (entry.fileName.endsWith("/")) {
-      await mkdir3(target, { recursive: true });
+      await mkdir4(target, { recursive: true });
       return;
     }
     const mode = entry.externalFileAttributes >>> 16 & 65535;
@@ -53917,7 +53992,7 @@ async function extractZip(file2, dest, label, limits) {
       const linkTarget = await readSmall(await openEntry(zip, entry), MAX_LINK_TARGET);
       const linkProblem = symlinkProblem(rel, linkTarget);
       if (linkProblem) throw refuse(`${linkProblem} at "${entry.fileName}"`);
-      await mkdir3(dirname(target), { recursive: true });
+      await mkdir4(dirname(target), { recursive: true });
       await symlink3(linkTarget, target);
       links.add(rel);
       return;
@@ -53932,7 +54007,7 @@ async function extractZip(file2, dest, label, limits) {
         else done(null, chunk);
       }
     });
-    await mkdir3(dirname(target), { recursive: true });
+    await mkdir4(dirname(target), { recursive: true });
     const fileMode = mode & 511 || 420;
     await pipeline2(
       await openEntry(zip, entry),
@@ -54004,21 +54079,21 @@ function debDataStream(file2, label) {
   };
 }
 async function extractArtifact(file2, name, dest, limits) {
-  await mkdir4(dest, { recursive: true });
+  await mkdir5(dest, { recursive: true });
   const kind = artifactKind(name);
   if (kind === "tar") return extractTar(() => ({ stream: createReadStream(file2) }), dest, name, limits);
   if (kind === "zip") return extractZip(file2, dest, name, limits);
   if (kind === "deb") return extractTar(() => debDataStream(file2, name), dest, name, limits);
   const stat2 = await lstat3(file2);
   if (stat2.size > limits.maxBytes) throw new ArtifactError(`${name} is over artifacts.max-size.`);
-  await copyFile2(file2, join5(dest, basename(name)));
+  await copyFile2(file2, join6(dest, basename(name)));
   return { files: 1, bytes: stat2.size };
 }
 async function findEscapingLink(root) {
   const top = await realpath(resolve2(root));
   const walk = async (dir) => {
     for (const entry of await readdir3(dir, { withFileTypes: true })) {
-      const path = join5(dir, entry.name);
+      const path = join6(dir, entry.name);
       if (entry.isSymbolicLink()) {
         const target = resolve2(dirname2(path), await readlink3(path));
         if (!isInside(top, target)) return relative(top, path);
@@ -54144,7 +54219,7 @@ async function fetchChecksumFile(endpoint, release, artifacts, dir) {
   const got = await downloadAsset(endpoint.fetch, {
     url: assetUrl(endpoint, asset),
     token: endpoint.token,
-    dest: join6(dir, `checksums-${asset.id}`),
+    dest: join7(dir, `checksums-${asset.id}`),
     expectedSize: asset.size,
     maxBytes: MAX_CHECKSUM_FILE,
     name: asset.name,
@@ -54155,11 +54230,11 @@ async function fetchChecksumFile(endpoint, release, artifacts, dir) {
     throw new ArtifactError(
       `${asset.name}: sha256 ${got.sha256} does not match GitHub's digest (${digest}); the checksum file itself was changed. Nothing was deployed.`
     );
-  return readFile4(got.path, "utf8");
+  return readFile5(got.path, "utf8");
 }
 async function fetchVerifiedRelease(endpoint, release, artifacts, dir, log2 = () => void 0) {
-  await rm5(dir, { recursive: true, force: true });
-  await mkdir5(dir, { recursive: true });
+  await rm6(dir, { recursive: true, force: true });
+  await mkdir6(dir, { recursive: true });
   const early = selectAssets(release.assets, artifacts, void 0);
   if (!early.ok) throw new ArtifactError(`${release.tag_name}: ${early.reason}`);
   const checksums = artifacts.checksums ? await fetchChecksumFile(endpoint, release, artifacts, dir) : void 0;
@@ -54171,7 +54246,7 @@ async function fetchVerifiedRelease(endpoint, release, artifacts, dir, log2 = ()
     const got = await downloadAsset(endpoint.fetch, {
       url: assetUrl(endpoint, planned.asset),
       token: endpoint.token,
-      dest: join6(dir, name),
+      dest: join7(dir, name),
       expectedSize: planned.asset.size,
       maxBytes: artifacts["max-size"],
       name,
@@ -54179,7 +54254,7 @@ async function fetchVerifiedRelease(endpoint, release, artifacts, dir, log2 = ()
     });
     const mismatch = digestMismatch(planned, got.sha256);
     if (mismatch) {
-      await rm5(got.path, { force: true });
+      await rm6(got.path, { force: true });
       throw new ArtifactError(mismatch);
     }
     log2(
@@ -54190,7 +54265,7 @@ async function fetchVerifiedRelease(endpoint, release, artifacts, dir, log2 = ()
   return { version: release.tag_name, digest: combinedDigest(files), files };
 }
 async function unpackRelease(verified, dest, maxBytes) {
-  await rm5(dest, { recursive: true, force: true });
+  await rm6(dest, { recursive: true, force: true });
   let used = 0;
   try {
     for (const file2 of verified.files) {
@@ -54204,7 +54279,7 @@ async function unpackRelease(verified, dest, maxBytes) {
       );
     return dest;
   } catch (error63) {
-    await rm5(dest, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 }).catch(() => void 0);
+    await rm6(dest, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 }).catch(() => void 0);
     throw error63;
   }
 }
@@ -54229,7 +54304,7 @@ function lazySource(version2, load, unpack) {
 
 // action/src/sources.ts
 function releaseSource(context, tag, known) {
-  const dir = join7(context.workDir, releaseDirName(tag));
+  const dir = join8(context.workDir, releaseDirName(tag));
   const artifacts = context.pipeline.artifacts;
   return lazySource(
     tag,
@@ -54242,12 +54317,12 @@ function releaseSource(context, tag, known) {
           context.endpoint,
           release,
           artifacts,
-          join7(dir, "assets"),
+          join8(dir, "assets"),
           (line) => context.log.info(line)
         )
       );
     },
-    (verified) => unpackRelease(verified, join7(dir, "tree"), artifacts["max-size"])
+    (verified) => unpackRelease(verified, join8(dir, "tree"), artifacts["max-size"])
   );
 }
 
@@ -54443,6 +54518,20 @@ function signalGroup(pid, signal) {
     return false;
   }
 }
+var running = /* @__PURE__ */ new Set();
+var forwarding = false;
+function forwardStopSignals() {
+  if (forwarding) return;
+  forwarding = true;
+  for (const [signal, code] of [
+    ["SIGTERM", 143],
+    ["SIGINT", 130]
+  ])
+    process.once(signal, () => {
+      for (const pid of running) signalGroup(pid, "SIGTERM");
+      process.exit(code);
+    });
+}
 function runProcess(command, options2) {
   const graceMs = options2.graceMs ?? 5e3;
   const drainMs = options2.drainMs ?? 250;
@@ -54455,6 +54544,11 @@ function runProcess(command, options2) {
       stdio: ["ignore", "pipe", "pipe"],
       detached: true
     });
+    const group = child.pid;
+    if (group !== void 0) {
+      running.add(group);
+      forwardStopSignals();
+    }
     let timedOut = false;
     let exit;
     let openPipes = 2;
@@ -54482,6 +54576,7 @@ function runProcess(command, options2) {
     function finish2(error63) {
       if (settled) return;
       settled = true;
+      if (group !== void 0) running.delete(group);
       clearTimeout(timer);
       if (drain) clearTimeout(drain);
       for (const rl of readers) rl.close();
@@ -54603,23 +54698,23 @@ import { rmSync } from "node:fs";
 // src/rollout/drivers/ssh-client.ts
 import { spawn as spawn3, spawnSync } from "node:child_process";
 import { createReadStream as createReadStream2, readdirSync } from "node:fs";
-import { chmod as chmod3, mkdtemp, rm as rm6, writeFile as writeFile5 } from "node:fs/promises";
+import { chmod as chmod3, mkdtemp, rm as rm7, writeFile as writeFile6 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join8 } from "node:path";
+import { join as join9 } from "node:path";
 async function prepareIdentity(privateKey, knownHosts, base2) {
-  const dir = await mkdtemp(join8(base2 ?? tmpdir(), "shipline-ssh-"));
+  const dir = await mkdtemp(join9(base2 ?? tmpdir(), "shipline-ssh-"));
   await chmod3(dir, 448);
-  const keyFile = join8(dir, "id");
-  const knownHostsFile = join8(dir, "known_hosts");
+  const keyFile = join9(dir, "id");
+  const knownHostsFile = join9(dir, "known_hosts");
   const key2 = `${privateKey.replace(/\r\n/g, "\n").trim()}
 `;
-  await writeFile5(keyFile, key2, { mode: 384 });
-  await writeFile5(knownHostsFile, `${knownHosts.replace(/\r\n/g, "\n").trim()}
+  await writeFile6(keyFile, key2, { mode: 384 });
+  await writeFile6(knownHostsFile, `${knownHosts.replace(/\r\n/g, "\n").trim()}
 `, { mode: 384 });
-  let socketDir = await mkdtemp(join8(tmpdir(), "shl-"));
+  let socketDir = await mkdtemp(join9(tmpdir(), "shl-"));
   await chmod3(socketDir, 448);
   if (socketDir.length + 58 > 100) {
-    await rm6(socketDir, { recursive: true, force: true });
+    await rm7(socketDir, { recursive: true, force: true });
     socketDir = null;
   }
   const sockets = socketDir;
@@ -54631,9 +54726,9 @@ async function prepareIdentity(privateKey, knownHosts, base2) {
     dispose: async () => {
       if (sockets) {
         closeMasters(sockets);
-        await rm6(sockets, { recursive: true, force: true });
+        await rm7(sockets, { recursive: true, force: true });
       }
-      await rm6(dir, { recursive: true, force: true });
+      await rm7(dir, { recursive: true, force: true });
     }
   };
 }
@@ -54646,7 +54741,7 @@ function closeMasters(dir) {
   }
   for (const name of names)
     if (/^[0-9a-f]{40}$/.test(name))
-      spawnSync("ssh", ["-o", `ControlPath=${join8(dir, name)}`, "-O", "exit", "shipline"], {
+      spawnSync("ssh", ["-o", `ControlPath=${join9(dir, name)}`, "-O", "exit", "shipline"], {
         stdio: "ignore",
         timeout: 5e3
       });
@@ -55668,12 +55763,12 @@ function pWilcox(q2, m2, n) {
   if (!entry) {
     const counts = wilcoxCounts(m2, n);
     const cumulative = [];
-    let running = 0n;
+    let running2 = 0n;
     for (const c of counts) {
-      running += c;
-      cumulative.push(running);
+      running2 += c;
+      cumulative.push(running2);
     }
-    entry = { cumulative, total: running };
+    entry = { cumulative, total: running2 };
     if (countsCache.size > 64) countsCache.clear();
     countsCache.set(key2, entry);
   }
@@ -56656,7 +56751,7 @@ var VERIFY_REPORT = "shipline: verification report";
 var MAX_REPORT_CHARS2 = 6e4;
 
 // src/verify/providers/command.ts
-import { readFile as readFile5, rm as rm7 } from "node:fs/promises";
+import { readFile as readFile6, rm as rm8 } from "node:fs/promises";
 import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
 
 // src/verify/kinds/junit.ts
@@ -56851,7 +56946,7 @@ async function runCommandCheck(deps, call2) {
   const { spec } = call2;
   const timeoutMs = parseDuration(spec.timeout ?? "15m") ?? 15 * 6e4;
   const junitPath = spec.junit ? isAbsolute2(spec.junit) ? spec.junit : resolve3(deps.cwd, spec.junit) : void 0;
-  if (junitPath) await rm7(junitPath, { force: true });
+  if (junitPath) await rm8(junitPath, { force: true });
   const prefix = `[${call2.check}] `;
   deps.log(`${prefix}running the test command (time limit ${spec.timeout ?? "15m"})`);
   const result = await runInGroup(spec.run, {
@@ -56870,7 +56965,7 @@ async function runCommandCheck(deps, call2) {
   if (junitPath && spec.junit) {
     run2.junitPath = spec.junit;
     try {
-      const text = await readFile5(junitPath, "utf8");
+      const text = await readFile6(junitPath, "utf8");
       run2.tests = text.length > MAX_JUNIT_BYTES ? { tests: 0, failures: 0, errors: 0, skipped: 0, firstFailures: [], problem: "larger than 20 MB" } : parseJUnit(text);
     } catch (error63) {
       const code = error63.code;
@@ -57675,7 +57770,7 @@ function readInputs(env) {
     pipeline: getInput(Input.pipeline),
     from: getInput(Input.from),
     reason: getInput(Input.reason),
-    workDir: getInput(Input.workDir) || join9(env.RUNNER_TEMP || tmpdir2(), "shipline")
+    workDir: getInput(Input.workDir) || join10(env.RUNNER_TEMP || tmpdir2(), "shipline")
   };
 }
 var log = jobLog;
@@ -57687,10 +57782,10 @@ async function execute(deps) {
     throw new Error("GITHUB_REPOSITORY is not set; run the Action in a GitHub Actions workflow");
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
   const apiUrl = env.GITHUB_API_URL || "https://api.github.com";
-  const configPath = isAbsolute3(inputs.config) ? inputs.config : join9(workspace, inputs.config);
+  const configPath = isAbsolute3(inputs.config) ? inputs.config : join10(workspace, inputs.config);
   let text;
   try {
-    text = await readFile6(configPath, "utf8");
+    text = await readFile7(configPath, "utf8");
   } catch {
     throw new Error(
       `cannot read ${inputs.config}: check out the repository (actions/checkout) before this step`

@@ -42,6 +42,23 @@ function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
   }
 }
 
+/** Process groups still running: a cancelled job (SIGTERM/SIGINT to the Action) stops them before it exits. */
+const running = new Set<number>();
+let forwarding = false;
+
+function forwardStopSignals(): void {
+  if (forwarding) return;
+  forwarding = true;
+  for (const [signal, code] of [
+    ["SIGTERM", 143],
+    ["SIGINT", 130],
+  ] as const)
+    process.once(signal, () => {
+      for (const pid of running) signalGroup(pid, "SIGTERM");
+      process.exit(code);
+    });
+}
+
 /**
  * Runs `sh -c <command>` in its own process group, with values only in the environment, never in the command
  * text. It settles when the shell itself exits: output its background children write to the inherited pipes
@@ -60,6 +77,11 @@ export function runProcess(command: string, options: ProcessOptions): Promise<vo
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });
+    const group = child.pid;
+    if (group !== undefined) {
+      running.add(group);
+      forwardStopSignals();
+    }
     let timedOut = false;
     let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     let openPipes = 2;
@@ -91,6 +113,7 @@ export function runProcess(command: string, options: ProcessOptions): Promise<vo
     function finish(error?: Error): void {
       if (settled) return;
       settled = true;
+      if (group !== undefined) running.delete(group);
       clearTimeout(timer);
       if (drain) clearTimeout(drain);
       for (const rl of readers) rl.close();

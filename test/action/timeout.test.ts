@@ -1,9 +1,10 @@
+import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { checksumFile, tarball } from "./helpers/assets.js";
-import { buildBundle, runBundle } from "./helpers/bundle.js";
+import { BUNDLE, buildBundle, runBundle, runnerNode } from "./helpers/bundle.js";
 import { FakeGitHub } from "./helpers/github.js";
 
 let root: string;
@@ -96,4 +97,43 @@ it("refuses a driver.timeout that is not a duration, before deploying anything",
   expect(run.code, run.stdout).toBe(1);
   expect(run.stdout).toMatch(/driver\.timeout.*expected a duration/);
   expect(() => readFileSync(join(root, "ran"))).toThrow();
+}, 30_000);
+
+it("stops the deploy command's processes when the job is cancelled (SIGTERM to the Action)", async () => {
+  const ws = workspace("cancel", `echo $$ > "${root}/cancel.pid"; echo started; sleep 600`, "10m");
+  writeFileSync(join(root, "cancel-output"), "");
+  writeFileSync(join(root, "cancel-summary"), "");
+  const child = spawn(runnerNode(), [BUNDLE], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: root,
+      GITHUB_ACTIONS: "true",
+      GITHUB_OUTPUT: join(root, "cancel-output"),
+      GITHUB_STEP_SUMMARY: join(root, "cancel-summary"),
+      INPUT_RELEASE: "v1",
+      INPUT_STAGE: "production",
+      INPUT_TOKEN: "t",
+      "INPUT_WORK-DIR": join(ws, "work"),
+      GITHUB_REPOSITORY: "acme/shop",
+      GITHUB_API_URL: github.url,
+      GITHUB_WORKSPACE: ws,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  await new Promise<void>((ready) =>
+    child.stdout.on("data", (c: Buffer) => {
+      out += c.toString();
+      if (out.includes("[web-1] started")) ready();
+    }),
+  );
+  const shell = Number(readFileSync(join(root, "cancel.pid"), "utf8"));
+  started.push(shell);
+  const code = await new Promise<number | null>((done) => {
+    child.on("close", (c) => done(c));
+    child.kill("SIGTERM");
+  });
+  expect(code).toBe(143);
+  expect(alive(shell)).toBe(false);
 }, 30_000);
