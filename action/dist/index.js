@@ -49571,6 +49571,9 @@ var SshDriver = external_exports.strictObject({
   keep: external_exports.number().int().min(2).max(100).default(5).describe("How many releases to keep on each host."),
   timeout: external_exports.string().default("10m").describe("Time limit for one step on one host (upload, install, restart)."),
   "connect-timeout": external_exports.number().int().min(1).max(300).default(10).describe("Seconds to wait for a host to answer.")
+}).refine((d) => d["known-hosts"] !== void 0 || d["known-hosts-secret"] !== void 0, {
+  path: ["known-hosts"],
+  message: "the ssh driver always verifies host keys: add known-hosts (known_hosts lines, e.g. from ssh-keyscan, checked by hand) or known-hosts-secret (the variable holding them)"
 });
 var Driver = external_exports.discriminatedUnion("type", [DirectoryDriver, CommandDriver, SshDriver]).describe("How the Action installs a release on a target.");
 
@@ -50096,7 +50099,7 @@ var ROLLBACK_SCRIPT_NAME = "shipline-rollback";
 var SCRIPT = String.raw`#!/bin/sh
 # shipline-rollback: switch this target's "current" back to the previous release of its deploy history.
 # Installed by Shipline beside releases/ and rewritten on every deploy. Plain POSIX sh: needs only sh, ls or
-# readlink, ln, mv, rm, date, uname, cat (and tr for versions with unusual characters). No Node, no network.
+# readlink, ln, mv, rm, mkdir, date, uname, cat (and tr for versions with unusual characters). No Node, no network.
 # Layout and rules: Shipline's docs/action.md, "On-target layout and offline rollback".
 #
 #   sh shipline-rollback                 back to the previous entry of shipline-history
