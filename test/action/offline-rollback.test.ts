@@ -82,7 +82,7 @@ beforeAll(async () => {
   copyFileSync(join(ROOT, "action/dist/shipline.mjs"), cliFile);
   bin = join(root, "bin");
   mkdirSync(bin);
-  for (const tool of ["sh", "ls", "readlink", "ln", "mv", "rm", "date", "cat", "tr"])
+  for (const tool of ["sh", "ls", "readlink", "ln", "mv", "rm", "date", "cat", "tr", "uname", "mkdir"])
     symlinkSync(
       spawnSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).stdout.trim(),
       join(bin, tool),

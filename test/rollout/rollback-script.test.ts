@@ -10,11 +10,12 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { rollbackTarget } from "../../src/cli/commands/rollback.js";
+import { runCli } from "../../src/cli/run.js";
 import { directoryDriver } from "../../src/rollout/drivers/directory.js";
 import { historyStack, readHistory } from "../../src/rollout/drivers/history.js";
 import { listReleases, readCurrent } from "../../src/rollout/drivers/release-dir.js";
@@ -30,7 +31,7 @@ import { runbookFor } from "../../src/runbook/current.js";
 
 let root: string;
 let bin: string;
-const TOOLS = ["sh", "ls", "readlink", "ln", "mv", "rm", "date", "cat", "tr"];
+const TOOLS = ["sh", "ls", "readlink", "ln", "mv", "rm", "date", "cat", "tr", "uname", "mkdir"];
 
 function which(tool: string): string {
   return spawnSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).stdout.trim();
@@ -232,6 +233,38 @@ describe("shipline-rollback, with no network and no node", () => {
     expect(run.stderr).toContain("current is missing for an instant");
     expect(current()).toBe("releases/v2");
     expect(history().at(-1)).toMatch(/ rollback v2 v3 script$/);
+  });
+
+  it("takes the target's lock: refuses while a deploy holds it, takes over one whose process is gone", async () => {
+    for (const v of ["v1", "v2", "v3"]) await deploy(v);
+    const lock = join(target, ".shipline-lock");
+    mkdirSync(lock);
+    const owner = `action ${process.pid} ${hostname()} 2026-12-01T10:00:00.000Z`;
+    writeFileSync(join(lock, "owner"), `${owner}\n`);
+    const refusal = `another Shipline deploy or rollback is switching this target (${owner}); if none is running, remove ${lock}`;
+    expect(script()).toMatchObject({ code: 1, stderr: `shipline-rollback: ${target}: ${refusal}\n` });
+    const err: string[] = [];
+    const io = { out: () => {}, err: (l: string) => err.push(l) };
+    expect(await runCli(["rollback", "--dir", target], io)).toBe(1);
+    expect(err).toEqual([`shipline rollback: ${target}: ${refusal}`]);
+    await expect(deploy("v4")).rejects.toThrow(refusal);
+    expect(current()).toBe("releases/v3");
+    expect(history()).toHaveLength(3);
+    expect(existsSync(lock)).toBe(true);
+
+    // the process that held it is gone: taken over, used, released
+    const gone = spawnSync("true").pid;
+    writeFileSync(join(lock, "owner"), `action ${gone} ${hostname()} 2026-12-01T10:00:00.000Z\n`);
+    const run = script();
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`taking over the lock left by action ${gone}`);
+    expect(current()).toBe("releases/v2");
+    expect(existsSync(lock)).toBe(false);
+    mkdirSync(lock);
+    writeFileSync(join(lock, "owner"), `script ${gone} ${hostname()} 2026-12-01T10:00:00.000Z\n`);
+    expect(await runCli(["rollback", "--dir", target], io)).toBe(0);
+    expect(current()).toBe("releases/v1");
+    expect(existsSync(lock)).toBe(false);
   });
 
   it("replays a long history (20,000 switches) with the same 100-entry cap as the CLI", async () => {

@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import {
   appendHistory,
@@ -6,6 +7,7 @@ import {
   previousFromHistory,
   readHistory,
 } from "../../rollout/drivers/history.js";
+import { withTargetLock } from "../../rollout/drivers/lock.js";
 import {
   type KeptRelease,
   listReleases,
@@ -68,44 +70,50 @@ export const rollbackCommand: Command = {
       return 2;
     }
     const dir = resolve(parsed.flags.dir);
-    const current = await readCurrent(dir);
-    const history = await readHistory(dir);
-    if (history.skipped.length)
-      io.err(
-        `warning: skipped line(s) ${history.skipped.join(", ")} of ${dir}/${HISTORY}: they do not parse`,
-      );
-    const choice = rollbackTarget(
-      await listReleases(dir),
-      current,
-      parsed.flags.to,
-      historyStack(history.entries),
-    );
-    if (!choice.ok) {
-      io.err(`${dir}: ${choice.error}`);
+    if (
+      !(await stat(dir)
+        .then((st) => st.isDirectory())
+        .catch(() => false))
+    ) {
+      io.err(`${dir}: no such directory`);
       return 1;
     }
-    if (choice.note) io.err(`note: ${choice.note}`);
-    const to = choice.release.name;
-    await switchCurrent(dir, to);
-    io.out(`${dir}: current -> releases/${to} (was ${current ?? "nothing"})`);
-    const entry = {
-      time: new Date().toISOString(),
-      event: "rollback",
-      release: to,
-      previous: current,
-      by: "cli",
-    } as const;
-    try {
-      await appendHistory(dir, entry);
-    } catch (error) {
-      io.err(
-        `${dir}: current was switched, but ${HISTORY} could not be written (${error instanceof Error ? error.message : String(error)}); add this line to it by hand, or the next rollback goes back to ${current ?? "nothing"}:`,
-      );
-      io.err(`${entry.time} rollback ${to} ${current ?? "-"} cli`);
-      return 1;
-    }
-    io.out(`recorded in ${dir}/${HISTORY}`);
-    io.out("Restart or reload the service if it does not follow the `current` link by itself.");
-    return 0;
+    const named = parsed.flags.to;
+    return withTargetLock(dir, "cli", async () => {
+      const current = await readCurrent(dir);
+      const history = await readHistory(dir);
+      if (history.skipped.length)
+        io.err(
+          `warning: skipped line(s) ${history.skipped.join(", ")} of ${dir}/${HISTORY}: they do not parse`,
+        );
+      const choice = rollbackTarget(await listReleases(dir), current, named, historyStack(history.entries));
+      if (!choice.ok) {
+        io.err(`${dir}: ${choice.error}`);
+        return 1;
+      }
+      if (choice.note) io.err(`note: ${choice.note}`);
+      const to = choice.release.name;
+      await switchCurrent(dir, to);
+      io.out(`${dir}: current -> releases/${to} (was ${current ?? "nothing"})`);
+      const entry = {
+        time: new Date().toISOString(),
+        event: "rollback",
+        release: to,
+        previous: current,
+        by: "cli",
+      } as const;
+      try {
+        await appendHistory(dir, entry);
+      } catch (error) {
+        io.err(
+          `${dir}: current was switched, but ${HISTORY} could not be written (${error instanceof Error ? error.message : String(error)}); add this line to it by hand, or the next rollback goes back to ${current ?? "nothing"}:`,
+        );
+        io.err(`${entry.time} rollback ${to} ${current ?? "-"} cli`);
+        return 1;
+      }
+      io.out(`recorded in ${dir}/${HISTORY}`);
+      io.out("Restart or reload the service if it does not follow the `current` link by itself.");
+      return 0;
+    });
   },
 };

@@ -8,6 +8,7 @@ import {
   previousFromHistory,
   readHistory,
 } from "./history.js";
+import { withTargetLock } from "./lock.js";
 import {
   installRelease,
   pruneReleases,
@@ -99,53 +100,61 @@ export function directoryDriver(options: DirectoryDriverOptions): TargetDriver<D
     await appendHistory(dir, { time: now().toISOString(), event, release, previous, by: "action" });
     return historyStack((await readHistory(dir)).entries).slice(-2);
   };
+  const deployTo = async (dir: string, context: DeployContext): Promise<DeployResult> => {
+    const version = options.source.version;
+    const name = releaseDirName(version);
+    const previous = await readCurrent(dir);
+    const meta = await readMeta(dir, name);
+    if (previous === name && meta?.version === version) {
+      await installRollbackScript(dir);
+      return { changed: false, detail: `${dir} already runs ${version}` };
+    }
+    let how = "switched to the kept release";
+    if (meta?.version !== version) {
+      const verified = await options.source.artifacts();
+      const tree = await options.source.tree();
+      await installRelease(dir, name, tree, {
+        version,
+        digest: verified.digest,
+        installedAt: now().toISOString(),
+        assets: verified.files.map((f) => f.name),
+      });
+      how = "installed";
+    }
+    await installRollbackScript(dir);
+    const event = context.mode === "rollback" ? "rollback" : "deploy";
+    const onStack = await switchAndRecord(dir, event, name, previous);
+    const history = (await readHistory(dir)).entries;
+    const pruned = await pruneReleases(dir, options.keep, [name, previous, ...onStack], history);
+    const prunedNote = pruned.length ? `; pruned ${pruned.join(", ")}` : "";
+    return {
+      changed: true,
+      detail: `${dir}: ${how} ${version} (was ${previous ?? "nothing"})${prunedNote}`,
+    };
+  };
+  const restoreTo = async (dir: string, before: DirectoryBefore): Promise<string> => {
+    if (before !== null && !(await readMeta(dir, before)))
+      throw new Error(`${dir}: the previous release ${before} is no longer kept; cannot switch back`);
+    const was = await readCurrent(dir);
+    if (was === before) return `${dir}: current is still ${before ?? "nothing"}`;
+    await switchAndRecord(dir, "restore", before, was);
+    return before === null
+      ? `${dir}: removed current (there was none before)`
+      : `${dir}: current -> ${before}`;
+  };
   return {
     kind: "directory",
     perBatch: false,
     before: async (targets) => readCurrent(dirOf(targets)),
     async deploy(targets, context: DeployContext): Promise<DeployResult> {
       const dir = dirOf(targets);
-      const version = options.source.version;
-      const name = releaseDirName(version);
-      const previous = await readCurrent(dir);
-      const meta = await readMeta(dir, name);
-      if (previous === name && meta?.version === version) {
-        await installRollbackScript(dir);
-        return { changed: false, detail: `${dir} already runs ${version}` };
-      }
-      let how = "switched to the kept release";
-      if (meta?.version !== version) {
-        const verified = await options.source.artifacts();
-        const tree = await options.source.tree();
-        await installRelease(dir, name, tree, {
-          version,
-          digest: verified.digest,
-          installedAt: now().toISOString(),
-          assets: verified.files.map((f) => f.name),
-        });
-        how = "installed";
-      }
-      await installRollbackScript(dir);
-      const event = context.mode === "rollback" ? "rollback" : "deploy";
-      const onStack = await switchAndRecord(dir, event, name, previous);
-      const history = (await readHistory(dir)).entries;
-      const pruned = await pruneReleases(dir, options.keep, [name, previous, ...onStack], history);
-      const prunedNote = pruned.length ? `; pruned ${pruned.join(", ")}` : "";
-      return {
-        changed: true,
-        detail: `${dir}: ${how} ${version} (was ${previous ?? "nothing"})${prunedNote}`,
-      };
+      return withTargetLock(dir, "action", () => deployTo(dir, context), { create: true });
     },
     async restore(targets, before): Promise<string> {
       const dir = dirOf(targets);
-      if (before !== null && !(await readMeta(dir, before)))
-        throw new Error(`${dir}: the previous release ${before} is no longer kept; cannot switch back`);
-      const was = await readCurrent(dir);
-      if (was === before) return `${dir}: current is still ${before ?? "nothing"}`;
-      await switchAndRecord(dir, "restore", before, was);
-      return before === null
-        ? `${dir}: removed current (there was none before)`
-        : `${dir}: current -> ${before}`;
+      // Nothing to put back (e.g. the deploy was refused because someone else held the lock): do not take it.
+      if ((await readCurrent(dir)) === before) return `${dir}: current is still ${before ?? "nothing"}`;
+      return withTargetLock(dir, "action", () => restoreTo(dir, before));
     },
   };
 }

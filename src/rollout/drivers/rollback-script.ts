@@ -9,7 +9,7 @@ export const ROLLBACK_SCRIPT_NAME = "shipline-rollback";
 const SCRIPT = String.raw`#!/bin/sh
 # shipline-rollback: switch this target's "current" back to the previous release of its deploy history.
 # Installed by Shipline beside releases/ and rewritten on every deploy. Plain POSIX sh: needs only sh, ls or
-# readlink, ln, mv, rm, date (and tr for versions with unusual characters). No Node, no network.
+# readlink, ln, mv, rm, mkdir, date, uname, cat (and tr for versions with unusual characters). No Node, no network.
 # Layout and rules: Shipline's docs/action.md, "On-target layout and offline rollback".
 #
 #   sh shipline-rollback                 back to the previous entry of shipline-history
@@ -71,6 +71,31 @@ while [ $# -gt 0 ]; do
 done
 dir=$(cd "$dir" 2>/dev/null && pwd -P) || bad_usage "no such directory: $dir"
 history=$dir/shipline-history
+lock=$dir/.shipline-lock
+
+# The target's lock (docs/action.md): a deploy job and this script never switch current at once. A lock left by
+# a process that is gone (same host, no such process in /proc) is taken over.
+take_lock() {
+  if mkdir "$lock" 2>/dev/null; then
+    trap 'rm -rf "$lock"' EXIT
+    trap 'exit 130' INT TERM HUP
+    printf 'script %s %s %s\n' "$$" "$(uname -n)" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$lock/owner" || :
+    return 0
+  fi
+  owner=$(cat "$lock/owner" 2>/dev/null) || owner=
+  set -- $owner
+  if [ $# -ge 3 ] && [ "$3" = "$(uname -n)" ] && [ -d /proc/self ] && [ ! -d "/proc/$2" ]; then
+    echo "shipline-rollback: taking over the lock left by $owner (that process is gone)" >&2
+    rm -rf "$lock"
+    if mkdir "$lock" 2>/dev/null; then
+      trap 'rm -rf "$lock"' EXIT
+      trap 'exit 130' INT TERM HUP
+      printf 'script %s %s %s\n' "$$" "$(uname -n)" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$lock/owner" || :
+      return 0
+    fi
+  fi
+  die "another Shipline deploy or rollback is switching this target (%{owner:-owner unknown}); if none is running, remove $lock"
+}
 
 # A release folder name: letters, digits and . _ + - only, never . or .. ("-" means no release).
 is_name() {
@@ -187,6 +212,7 @@ apply() {
   esac
 }
 
+if [ "$dry" = 0 ]; then take_lock; fi
 skipped=0
 if [ -f "$history" ]; then
   while IFS= read -r line || [ -n "$line" ]; do
