@@ -87,6 +87,18 @@ describe("a newcomer: empty repository -> init -> validate -> first release", ()
     expect(shipline(repo, ["runbook", "--check"]).code).toBe(0);
   });
 
+  it("a comment command with a typo gets a reply naming the nearest command", { timeout: 60_000 }, async () => {
+    const typo = await world.comment("newcomer", "/promte v1.0.0");
+    await world.waitFor("the App's reply to /promte", () =>
+      world.repo.comments.some((c) => c.id !== typo.id && c.body.includes("Did you mean `/promote`?")),
+    );
+    const reply = world.repo.comments.find((c) => c.body.includes("Did you mean `/promote`?"))!;
+    expect(reply.body).toBe(
+      "@newcomer `/promte` is not a Shipline command. Did you mean `/promote`? Usage: `/promote [<tag>] [to <stage>]` (`/help` lists every command).",
+    );
+    expect(typo.reactions.map((r) => r.content)).toContain("eyes");
+  });
+
   it("the first release goes through staging, canary and production on every host", {
     timeout: 240_000,
   }, async () => {
