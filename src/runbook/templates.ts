@@ -5,26 +5,29 @@
 export const EXAMPLE_CONFIG = `# yaml-language-server: $schema=../schema/shipline.schema.json
 workflow: shipline.yml
 artifacts: { assets: ["app-*.tar.gz"], checksums: SHA256SUMS }
+# A full example (every gate on); \`shipline init\` writes a starter whose first release goes through.
 targets:
+  staging: [stg-1, stg-2]
   eu-west: [web-1, web-2, web-3, web-4]
   us-east: [web-5, web-6, web-7, web-8]
 driver: { type: directory, path: "/srv/app/{target}", keep: 5 }
 stages:
-  - { name: staging, verify: [smoke] }
+  - { name: staging, targets: [staging], verify: [smoke] }
   - {
       name: canary,
       environment: production,
+      targets: [eu-west, us-east],
       percent: 10,
       every-region: true,
       bake: 30m,
       verify: [smoke, error-rate],
     }
-  - { name: production, waves: [25, 50, 100], bake: 10m }
+  - { name: production, targets: [eu-west, us-east], waves: [25, 50, 100], bake: 10m }
 checks:
   smoke: { smoke: { url: "https://{target}.internal/health", expect: 200 } }
   error-rate:
     { prometheus: { url: "http://prometheus:9090", query: "sum(rate(http_errors_total[5m]))" }, max: 0.01 }
-gates:
+gates: # deploys start only Mon-Thu 09:00-16:00 London time, and only once \`load-test\` is green on the commit
   windows: { timezone: Europe/London, allow: ["Mon-Thu 09:00-16:00"] }
   required-checks: [load-test]
 rollback: { automatic: true, lock: true }
