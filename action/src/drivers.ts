@@ -18,7 +18,13 @@ export function makeDriver(
     );
   if (driver.type === "directory")
     return directoryDriver({ path: driver.path, keep: driver.keep, base: context.workspace, source });
-  if (driver.type === "ssh")
+  if (driver.type === "ssh") {
+    const known = new Set(Object.values(context.pipeline.targets).flat());
+    const stray = Object.keys(driver.hosts ?? {}).filter((name) => !known.has(name));
+    if (stray.length)
+      throw new Error(
+        `driver.hosts names ${stray.join(", ")}, which ${stray.length === 1 ? "is" : "are"} not among the targets of ${context.inputs.config}; fix the name (a typo would send that host's deploy to the \`host\` template instead)`,
+      );
     return sshDriver({
       spec: driver,
       source,
@@ -27,6 +33,7 @@ export function makeDriver(
       log: (line) => context.log.info(line),
       ...(context.env.RUNNER_TEMP ? { tempDir: context.env.RUNNER_TEMP } : {}),
     }) as TargetDriver<unknown>;
+  }
   return commandDriver({
     run: driver.run,
     ...(driver.rollback ? { rollback: driver.rollback } : {}),

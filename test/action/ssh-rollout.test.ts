@@ -129,6 +129,20 @@ describe("the built Action with the ssh driver", () => {
     expect(back.stdout).toContain("switched to the kept release (no download) v1.0.0");
   });
 
+  it("a driver.hosts entry naming no target is refused before any host is touched", async () => {
+    const text = readFileSync(join(root, "ws/.github/shipline.yml"), "utf8").replace(
+      "      web-3:",
+      "      web-33:",
+    );
+    writeFileSync(join(root, "ws/.github/typo.yml"), text);
+    const run = await deploy({ release: "v1.1.0", stage: "production", config: ".github/typo.yml" });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      "driver.hosts names web-33, which is not among the targets of .github/typo.yml",
+    );
+    for (const name of NAMES) expect(current(name)).toBe("releases/v1.0.0");
+  });
+
   it("a missing key secret is a clear error and changes nothing", async () => {
     const run = await runBundle(
       root,

@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import {
   existsSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   readlinkSync,
   rmSync,
@@ -244,6 +245,37 @@ describe("ssh driver against real OpenSSH servers", () => {
     expect(out2).toContain("v1.0.0");
     expect(current("web-1")).toBe("releases/v1.0.0");
     expect(history("web-1").at(-1)).toBe("rollback v1.0.0 v3.0.0 script");
+  }, 60_000);
+
+  it("checks the artifact's sha256 on the host: a copy that does not match is refused and nothing is installed", async () => {
+    const good = release("v3.5.0");
+    const verified = await good.artifacts();
+    const wrong: ReleaseSource = {
+      version: "v3.5.0",
+      artifacts: async () => ({
+        ...verified,
+        files: verified.files.map((f) => ({ ...f, sha256: "0".repeat(64) })),
+      }),
+      tree: () => good.tree(),
+    };
+    const target = plan[0]!.targets[0]!;
+    log.length = 0;
+    const report = await deploy(
+      wrong,
+      "rollout",
+      [{ index: 1, label: target.name, targets: [target] }],
+      "v3.0.0",
+    );
+    expect(report.ok).toBe(false);
+    expect(report.error).toMatch(
+      /sha256 of app-v3\.5\.0\.tar\.gz on this host is [0-9a-f]{64}, expected 0{64}: the copy is damaged; nothing was installed/,
+    );
+    expect(current(target.name)).toBe(target.name === "web-1" ? "releases/v1.0.0" : "releases/v3.0.0");
+    expect(
+      readdirSync(join(dir(target.name), "releases")).filter(
+        (n) => n.includes("v3.5.0") || n.startsWith(".incoming"),
+      ),
+    ).toEqual([]);
   }, 60_000);
 
   it("refuses a host whose host key changed, and changes nothing on it", async () => {
