@@ -2,6 +2,8 @@
 // `npm run build:app`): the registration page's manifest carries the public webhook URL, and the startup line
 // and /healthz say what is set, what is missing and whether the public URL answers.
 import { type ChildProcess, spawn } from "node:child_process";
+import { createHmac } from "node:crypto";
+import { createServer, type ServerResponse } from "node:http";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildApp, freePort, generatePrivateKey, ROOT, SERVER_ENTRY } from "../../tools/e2e/app.js";
 import { httpFetch } from "../../tools/standin/http-fetch.js";
@@ -117,5 +119,52 @@ describe("from npm start to an App that receives webhooks (docs/setup.md)", () =
     expect(out).toContain(`NOT reachable (http://127.0.0.1:${dead}/healthz: ECONNREFUSED)`);
     expect(out).toContain("webhook secret MISSING");
     expect(out).toContain("  - WEBHOOK_SECRET is missing: set the same secret as in the App's settings");
+  }, 60_000);
+
+  it("with WEBHOOK_PROXY_URL, forwards the proxy channel's deliveries to itself (smee-client)", async () => {
+    // A local stand-in for a smee.io channel: an event stream that sends one signed delivery once connected.
+    const secret = "proxy-secret";
+    const body = { zen: "Keep it logically awesome.", hook_id: 1 };
+    const streams: ServerResponse[] = [];
+    const channel = createServer((_req, res) => {
+      res.writeHead(200, {
+        "content-type": "text/event-stream",
+        "cache-control": "no-cache",
+        connection: "keep-alive",
+      });
+      res.write("event: ready\ndata: {}\n\n");
+      const delivery = {
+        "x-github-event": "ping",
+        "x-github-delivery": "11111111-2222-3333-4444-555555555555",
+        "x-hub-signature-256": `sha256=${createHmac("sha256", secret).update(JSON.stringify(body)).digest("hex")}`,
+        body,
+      };
+      res.write(`data: ${JSON.stringify(delivery)}\n\n`);
+      streams.push(res);
+    });
+    await new Promise<void>((done) => channel.listen(0, "127.0.0.1", () => done()));
+    const address = channel.address();
+    const channelUrl = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/channel`;
+    try {
+      const app = await start(
+        {
+          NODE_ENV: "production",
+          WEBHOOK_PROXY_URL: channelUrl,
+          APP_ID: "1234",
+          PRIVATE_KEY: generatePrivateKey(),
+          WEBHOOK_SECRET: secret,
+          GHE_HOST: "127.0.0.1:9",
+          GHE_PROTOCOL: "http",
+        },
+        /POST http:\/\/[^ ]+\/api\/github\/webhooks - \d+/,
+      );
+      expect(app.output()).toContain(
+        `Shipline self-check: webhook proxy ${channelUrl}; app id set, private key set, webhook secret set — ready`,
+      );
+      expect(app.output()).toMatch(/POST http:\/\/[^ ]+\/api\/github\/webhooks - 200/);
+    } finally {
+      for (const r of streams) r.destroy();
+      channel.close();
+    }
   }, 60_000);
 });
