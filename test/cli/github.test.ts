@@ -315,4 +315,61 @@ describe("shipline promote / approve through the App", () => {
       "the App did not answer within 4s: is it installed on acme/web and receiving webhooks?",
     );
   });
+
+  it("lock, unlock, deploy, hotfix and retry post the same comment commands; a hotfix without a reason is refused locally", async () => {
+    const by = (name: string) => remoteCommands(deps()).find((c) => c.name === name)!;
+    const noReason = await cli([by("hotfix")], ["hotfix", "v1.2.0", "--repo", "acme/web"]);
+    expect(noReason.code).toBe(2);
+    expect(noReason.err).toContain("/hotfix needs a reason after  -- ");
+    const sent: string[] = [];
+    const scope = nock(API)
+      .get("/user")
+      .times(2)
+      .reply(200, { login: "bob" })
+      .post("/repos/acme/web/issues/12/comments", (b: { body: string }) => {
+        sent.push(b.body);
+        return true;
+      })
+      .times(2)
+      .reply(201, { id: 800, html_url: "h", created_at: "2026-03-04T10:00:00Z" });
+    const lock = await cli(
+      [by("lock")],
+      [
+        "lock",
+        "production",
+        "--for",
+        "2h",
+        "--issue",
+        "12",
+        "--repo",
+        "acme/web",
+        "--timeout",
+        "0",
+        "--",
+        "database",
+        "maintenance",
+      ],
+    );
+    const hotfix = await cli(
+      [by("hotfix")],
+      [
+        "hotfix",
+        "v1.2.1",
+        "--issue",
+        "12",
+        "--repo",
+        "acme/web",
+        "--timeout",
+        "0",
+        "--reason",
+        "checkout is down",
+      ],
+    );
+    scope.done();
+    expect([lock.code, hotfix.code]).toEqual([0, 0]);
+    expect(sent).toEqual([
+      "/lock production for 2h -- database maintenance",
+      "/hotfix v1.2.1 -- checkout is down",
+    ]);
+  });
 });

@@ -15,7 +15,17 @@ const LOG_ISSUE_BODY =
   "Anyone with write access may comment `/help` for the list. Closing this issue is harmless: the CLI opens a new one.";
 
 interface Spec {
-  name: "promote" | "approve" | "pause" | "resume" | "rollback";
+  name:
+    | "promote"
+    | "approve"
+    | "pause"
+    | "resume"
+    | "rollback"
+    | "deploy"
+    | "hotfix"
+    | "retry"
+    | "lock"
+    | "unlock";
   summary: string;
   usage: string;
   /** The comment text from the command line, or an error. */
@@ -56,6 +66,52 @@ const SPECS: Spec[] = [
     values: [],
     maxPositionals: 1,
     text: ([stage]) => ["/resume", stage].filter(Boolean).join(" "),
+  },
+  {
+    name: "deploy",
+    summary: "Deploy a release to a stage (as `/deploy`; default: the first stage)",
+    usage: "shipline deploy <tag> [--to <stage>]",
+    values: ["to"],
+    maxPositionals: 1,
+    text: ([tag], f) => ["/deploy", tag, f.to && `to ${f.to}`].filter(Boolean).join(" "),
+  },
+  {
+    name: "hotfix",
+    summary: "Record a hotfix (as `/hotfix`): skips bake times, never other validations; needs a reason",
+    usage: "shipline hotfix <tag> [--to <stage>] -- <reason>",
+    values: ["to", "reason"],
+    maxPositionals: 1,
+    text: ([tag], f, reason) =>
+      ["/hotfix", tag, f.to && `to ${f.to}`, (reason ?? f.reason) && `-- ${reason ?? f.reason}`]
+        .filter(Boolean)
+        .join(" "),
+  },
+  {
+    name: "retry",
+    summary: "Start a stage again whose deploy workflow could not start or failed (as `/retry`)",
+    usage: "shipline retry [<tag>] [--to <stage>]",
+    values: ["to"],
+    maxPositionals: 1,
+    text: ([tag], f) => ["/retry", tag, f.to && `to ${f.to}`].filter(Boolean).join(" "),
+  },
+  {
+    name: "lock",
+    summary: "Lock an environment (as `/lock`): only you may deploy to it until unlocked or expired",
+    usage: "shipline lock <environment> [--for <duration>] [-- reason]",
+    values: ["for", "reason"],
+    maxPositionals: 1,
+    text: ([env], f, reason) =>
+      ["/lock", env, f.for && `for ${f.for}`, (reason ?? f.reason) && `-- ${reason ?? f.reason}`]
+        .filter(Boolean)
+        .join(" "),
+  },
+  {
+    name: "unlock",
+    summary: "Remove an environment's lock (as `/unlock`)",
+    usage: "shipline unlock <environment>",
+    values: [],
+    maxPositionals: 1,
+    text: ([env]) => ["/unlock", env].filter(Boolean).join(" "),
   },
   {
     name: "rollback",
