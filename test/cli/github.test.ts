@@ -3,6 +3,7 @@
 // reads when GitHub cannot be reached, refuses the token, or the tag does not exist.
 import nock from "nock";
 import { describe, expect, it } from "vitest";
+import { makeAuditCommand } from "../../src/cli/commands/audit.js";
 import { remoteCommands } from "../../src/cli/commands/remote.js";
 import { makeStatusCommand, makeWatchCommand } from "../../src/cli/commands/status.js";
 import type { Command } from "../../src/cli/commands/types.js";
@@ -118,6 +119,14 @@ describe("shipline status", () => {
     expect(result.err).toBe(
       "shipline status: there is no release v9.9.9 in acme/web (latest: v1.2.0, v1.1.0)",
     );
+  });
+
+  it("audit of a missing tag says so instead of GitHub's 'Not Found' (exit 4)", async () => {
+    const scope = nock(API).get("/repos/acme/web/releases/tags/v9.9.9").reply(404, { message: "Not Found" });
+    const result = await cli([makeAuditCommand(deps())], ["audit", "v9.9.9", "--repo", "acme/web"]);
+    scope.done();
+    expect(result).toMatchObject({ code: 4, out: "" });
+    expect(result.err).toBe("shipline audit: there is no release v9.9.9 in acme/web: `shipline status` lists the latest");
   });
 
   it("without a token, a 404 or 401 says how to authenticate (exit 3)", async () => {
