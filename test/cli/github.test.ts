@@ -126,7 +126,9 @@ describe("shipline status", () => {
     const result = await cli([makeAuditCommand(deps())], ["audit", "v9.9.9", "--repo", "acme/web"]);
     scope.done();
     expect(result).toMatchObject({ code: 4, out: "" });
-    expect(result.err).toBe("shipline audit: there is no release v9.9.9 in acme/web: `shipline status` lists the latest");
+    expect(result.err).toBe(
+      "shipline audit: there is no release v9.9.9 in acme/web: `shipline status` lists the latest",
+    );
   });
 
   it("without a token, a 404 or 401 says how to authenticate (exit 3)", async () => {
