@@ -57026,6 +57026,11 @@ function workflowMeasurement(seen) {
 
 // src/verify/providers/workflow.ts
 var RestError = class extends Error {
+  constructor(message2, status = 0) {
+    super(message2);
+    this.status = status;
+  }
+  status;
 };
 function fillInput(value, call2) {
   return value.replaceAll("{stage}", call2.stage).replaceAll("{environment}", call2.environment).replaceAll("{version}", call2.version);
@@ -57064,7 +57069,7 @@ async function rest(deps, method, path, body) {
     } catch {
     }
     const hint = response.status === 404 ? " (is the workflow file on the ref, and has the job `actions: write`?)" : response.status === 403 ? " (give the deploy job `permissions: actions: write`)" : response.status === 422 ? " (the workflow needs `on: workflow_dispatch` declaring every input it is sent: stage, version and the check's inputs)" : "";
-    throw new RestError(`${method} ${path} answered ${response.status}: ${message2}${hint}`);
+    throw new RestError(`${method} ${path} answered ${response.status}: ${message2}${hint}`, response.status);
   }
   return text ? JSON.parse(text) : void 0;
 }
@@ -57088,16 +57093,16 @@ async function runWorkflowCheck(deps, call2) {
   try {
     const before = await listRunIds(deps, file2);
     const ref = spec.ref ? fillInput(spec.ref, call2) : call2.version;
-    const dispatched = await rest(
-      deps,
-      "POST",
-      `/actions/workflows/${encodeURIComponent(file2)}/dispatches`,
-      {
-        ref,
-        inputs: dispatchInputs(call2),
-        return_run_details: true
-      }
-    );
+    const dispatchPath = `/actions/workflows/${encodeURIComponent(file2)}/dispatches`;
+    const body = { ref, inputs: dispatchInputs(call2) };
+    let dispatched;
+    try {
+      dispatched = await rest(deps, "POST", dispatchPath, { ...body, return_run_details: true });
+    } catch (error63) {
+      if (!(error63 instanceof RestError && error63.status === 422 && /return_run_details/.test(error63.message)))
+        throw error63;
+      dispatched = await rest(deps, "POST", dispatchPath, body);
+    }
     deps.log(`${prefix}dispatched ${file2} on ${ref} with stage=${call2.stage} version=${call2.version}`);
     let runId = dispatched?.workflow_run_id;
     let run2;

@@ -31,7 +31,14 @@ interface RunJson {
   display_title?: string;
 }
 
-class RestError extends Error {}
+class RestError extends Error {
+  constructor(
+    message: string,
+    readonly status = 0,
+  ) {
+    super(message);
+  }
+}
 
 function fillInput(value: string, call: WorkflowCall): string {
   return value
@@ -82,7 +89,7 @@ async function rest(deps: WorkflowDeps, method: string, path: string, body?: unk
           : response.status === 422
             ? " (the workflow needs `on: workflow_dispatch` declaring every input it is sent: stage, version and the check's inputs)"
             : "";
-    throw new RestError(`${method} ${path} answered ${response.status}: ${message}${hint}`);
+    throw new RestError(`${method} ${path} answered ${response.status}: ${message}${hint}`, response.status);
   }
   return text ? JSON.parse(text) : undefined;
 }
@@ -113,16 +120,20 @@ export async function runWorkflowCheck(deps: WorkflowDeps, call: WorkflowCall): 
   try {
     const before = await listRunIds(deps, file);
     const ref = spec.ref ? fillInput(spec.ref, call) : call.version;
-    const dispatched = (await rest(
-      deps,
-      "POST",
-      `/actions/workflows/${encodeURIComponent(file)}/dispatches`,
-      {
-        ref,
-        inputs: dispatchInputs(call),
-        return_run_details: true,
-      },
-    )) as { workflow_run_id?: number } | undefined;
+    const dispatchPath = `/actions/workflows/${encodeURIComponent(file)}/dispatches`;
+    const body = { ref, inputs: dispatchInputs(call) };
+    let dispatched: { workflow_run_id?: number } | undefined;
+    try {
+      dispatched = (await rest(deps, "POST", dispatchPath, { ...body, return_run_details: true })) as
+        | { workflow_run_id?: number }
+        | undefined;
+    } catch (error) {
+      // A GitHub Enterprise Server that predates return_run_details refuses the key: dispatch without it and
+      // find the run in the list instead.
+      if (!(error instanceof RestError && error.status === 422 && /return_run_details/.test(error.message)))
+        throw error;
+      dispatched = (await rest(deps, "POST", dispatchPath, body)) as undefined;
+    }
     deps.log(`${prefix}dispatched ${file} on ${ref} with stage=${call.stage} version=${call.version}`);
     let runId = dispatched?.workflow_run_id;
     let run: RunJson | undefined;
