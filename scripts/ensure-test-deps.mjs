@@ -8,7 +8,7 @@ const needs = [
   { bin: "redis-server", pkg: "redis-server" },
   { bin: "dpkg-deb", pkg: "dpkg" },
   { bin: "zip", pkg: "zip" },
-  { bin: "sshd", pkg: "openssh-server" },
+  { bin: "/usr/sbin/sshd", pkg: "openssh-server" },
   { bin: "ssh", pkg: "openssh-client" },
   { bin: "ssh-keygen", pkg: "openssh-client" },
 ];
