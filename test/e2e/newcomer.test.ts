@@ -87,7 +87,9 @@ describe("a newcomer: empty repository -> init -> validate -> first release", ()
     expect(shipline(repo, ["runbook", "--check"]).code).toBe(0);
   });
 
-  it("a comment command with a typo gets a reply naming the nearest command", { timeout: 60_000 }, async () => {
+  it("a comment command with a typo gets a reply naming the nearest command", {
+    timeout: 60_000,
+  }, async () => {
     const typo = await world.comment("newcomer", "/promte v1.0.0");
     await world.waitFor("the App's reply to /promte", () =>
       world.repo.comments.some((c) => c.id !== typo.id && c.body.includes("Did you mean `/promote`?")),
