@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { encodeHotfix } from "../../src/records/codec.js";
 import { ACK_REACTION, replyMarkdown } from "../../src/commands/reply.js";
+import { encodeHotfix } from "../../src/records/codec.js";
 
 describe("replyMarkdown", () => {
   it("answers with the command, the outcome and links to the run, check run and deployment", () => {
