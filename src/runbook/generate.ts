@@ -66,16 +66,30 @@ function secretsOf(pipeline: Pipeline): string[] {
 }
 
 function checkLine(name: string, c: Check): string {
-  const source = c.smoke
-    ? `GET ${code(c.smoke.url)} expects HTTP ${c.smoke.expect}${c.smoke.contains ? ` containing ${code(c.smoke.contains)}` : ""}`
-    : c.prometheus
-      ? `Prometheus ${code(c.prometheus.query)}`
-      : c.datadog
-        ? `Datadog ${code(c.datadog.query)}`
-        : c.http
-          ? `HTTP JSON ${code(c.http.url)} at ${code(c.http.path)}`
-          : "no source";
-  const kind = c.kind ?? (c.smoke ? "smoke" : c.compare ? "canary" : "threshold");
+  const source = c.command
+    ? `runs ${code(c.command.run)} in the deploy job (fails on a non-zero exit or after ${c.command.timeout})`
+    : c.workflow
+      ? `dispatches ${code(c.workflow.file)} with the stage and version and waits up to ${c.workflow.timeout} for its conclusion`
+      : c.smoke
+        ? `GET ${code(c.smoke.url)} expects HTTP ${c.smoke.expect}${c.smoke.contains ? ` containing ${code(c.smoke.contains)}` : ""}`
+        : c.prometheus
+          ? `Prometheus ${code(c.prometheus.query)}`
+          : c.datadog
+            ? `Datadog ${code(c.datadog.query)}`
+            : c.http
+              ? `HTTP JSON ${code(c.http.url)} at ${code(c.http.path)}`
+              : "no source";
+  const kind =
+    c.kind ??
+    (c.smoke
+      ? "smoke"
+      : c.command
+        ? "command"
+        : c.workflow
+          ? "workflow"
+          : c.compare
+            ? "canary"
+            : "threshold");
   const bounds = [
     c.min !== undefined ? `min ${c.min}` : "",
     c.max !== undefined ? `max ${c.max}` : "",
@@ -123,7 +137,8 @@ function rollbackOf(pipeline: Pipeline): string[] {
     "",
     "  A rollback redeploys the previous release's stored assets; nothing is rebuilt.",
   ];
-  if (driver?.type === "directory") {
+  // The ssh driver keeps the same on-target layout on each remote host.
+  if (driver?.type === "directory" || driver?.type === "ssh") {
     const dir = driver.path.startsWith("/") ? driver.path : `<workspace>/${driver.path}`;
     lines.push(
       "- **Offline (GitHub, CI and the network down)**: every target carries what its rollback needs: the kept releases, its deploy history and a rollback program (plain `sh`: no Node, no network, nothing to install). On each host:",

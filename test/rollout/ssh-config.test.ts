@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/index.js";
 import { parseInspect, releasesToPrune } from "../../src/rollout/drivers/ssh.js";
 import { parseAddress, remoteCommand, shellQuote } from "../../src/rollout/drivers/ssh-client.js";
+import { generateRunbook } from "../../src/runbook/generate.js";
 
 const problems = (driver: string) => {
   const parsed = parseConfig(`targets: { eu: [web-1] }\ndriver: ${driver}\nstages: [{ name: production }]\n`);
@@ -65,5 +66,20 @@ describe("ssh driver config and helpers", () => {
     expect(() => parseInspect("CURRENT /etc", "web-1")).toThrow(/outside releases\//);
     expect(() => parseInspect("CURRENT-NOT-LINK", "web-1")).toThrow(/not a symlink/);
     expect(parseInspect("SHIPLINE-NODIR", "web-1")).toEqual({ current: null, releases: [], history: [] });
+  });
+
+  it("the runbook gives ssh hosts the offline rollback, and names command and workflow checks", () => {
+    const parsed = parseConfig(`targets: { eu: [web-1] }
+driver: { type: ssh, path: /srv/shop, known-hosts-secret: K }
+stages: [{ name: production, verify: [suite, load] }]
+checks:
+  suite: { command: { run: "npm test", timeout: 5m } }
+  load: { workflow: { file: load-test.yml } }
+`);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    const text = generateRunbook(parsed.config, "x");
+    expect(text).toContain("sh /srv/shop/shipline-rollback");
+    expect(text).toContain("**suite** (command): runs `npm test` in the deploy job");
+    expect(text).toContain("**load** (workflow): dispatches `load-test.yml`");
   });
 });
