@@ -106,6 +106,26 @@ describe("shipline status", () => {
     scope.done();
   });
 
+  it("colours the states only when asked to (a terminal without NO_COLOR)", async () => {
+    const runs = [
+      run(10, "shipline", "completed", "success", "done"),
+      run(11, "shipline / staging", "completed", "success", "ok"),
+    ];
+    releaseScope(runs, 2);
+    const status = makeStatusCommand(deps());
+    const lines = async (color: boolean) => {
+      const out: string[] = [];
+      await runCli(
+        ["status", "v1.2.0", "--repo", "acme/web"],
+        { out: (l) => out.push(l), err: () => {}, color },
+        [status],
+      );
+      return out.join("\n");
+    };
+    expect(await lines(true)).toContain("\x1b[32msucceeded");
+    expect(await lines(false)).not.toContain("\x1b[");
+  });
+
   it("says the tag does not exist and lists the latest ones (exit 4)", async () => {
     const scope = nock(API)
       .get("/repos/acme/web/releases/tags/v9.9.9")
