@@ -216,9 +216,10 @@ export function makeRemoteCommand(spec: Spec, deps: CliEnv, offline?: Command): 
     summary: spec.summary,
     usage: spec.usage,
     help: [
-      `Posts \`${spec.text([], {})}...\` as a comment with your token on the "${LOG_ISSUE_TITLE}" issue (or --issue N)`,
+      `Posts \`${spec.text([], {})} ...\` as a comment with your token on the "${LOG_ISSUE_TITLE}" issue (or --issue N)`,
       "and prints the App's answer: the App checks your permissions exactly as for a comment you typed.",
-      "--timeout 60s: how long to wait for the answer (0: post and do not wait).",
+      "--timeout 60s: how long to wait for the answer (0: post and do not wait). --repo owner/name (default: the",
+      "origin remote), --issue N; the token from GITHUB_TOKEN, GH_TOKEN or `gh auth token`, GHES from GH_HOST.",
       "Exit 0 when the App accepted it, 1 when it refused or failed, 5 when it did not answer in time.",
     ].join("\n"),
     async run(args, io) {
