@@ -2581,14 +2581,14 @@ var require_connect = __commonJS({
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
       timeout = timeout == null ? 1e4 : timeout;
       allowH2 = allowH2 != null ? allowH2 : false;
-      return function connect({ hostname: hostname4, host, protocol, port, servername, localAddress, httpSocket }, callback) {
+      return function connect({ hostname: hostname5, host, protocol, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
           if (!tls) {
             tls = __require("node:tls");
           }
           servername = servername || options2.servername || util.getServerName(host) || null;
-          const sessionKey = servername || hostname4;
+          const sessionKey = servername || hostname5;
           assert2(sessionKey);
           const session = customSession || sessionCache.get(sessionKey) || null;
           port = port || 443;
@@ -2604,7 +2604,7 @@ var require_connect = __commonJS({
             socket: httpSocket,
             // upgrade socket connection
             port,
-            host: hostname4
+            host: hostname5
           });
           socket.on("session", function(session2) {
             sessionCache.set(sessionKey, session2);
@@ -2618,14 +2618,14 @@ var require_connect = __commonJS({
             ...options2,
             localAddress,
             port,
-            host: hostname4
+            host: hostname5
           });
         }
         if (options2.keepAlive == null || options2.keepAlive) {
           const keepAliveInitialDelay = options2.keepAliveInitialDelay === void 0 ? 6e4 : options2.keepAliveInitialDelay;
           socket.setKeepAlive(true, keepAliveInitialDelay);
         }
-        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname: hostname4, port });
+        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname: hostname5, port });
         socket.setNoDelay(true).once(protocol === "https:" ? "secureConnect" : "connect", function() {
           queueMicrotask(clearConnectTimeout);
           if (callback) {
@@ -7093,8 +7093,8 @@ var require_client_h2 = __commonJS({
         }
       }
       let stream;
-      const { hostname: hostname4, port } = client[kUrl];
-      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname4}${port ? `:${port}` : ""}`;
+      const { hostname: hostname5, port } = client[kUrl];
+      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname5}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
       const abort = (error63) => {
         if (request.aborted) {
@@ -7934,20 +7934,20 @@ var require_client = __commonJS({
     async function connect(client) {
       assert2(!client[kConnecting]);
       assert2(!client[kHTTPContext]);
-      let { host, hostname: hostname4, protocol, port } = client[kUrl];
-      if (hostname4[0] === "[") {
-        const idx = hostname4.indexOf("]");
+      let { host, hostname: hostname5, protocol, port } = client[kUrl];
+      if (hostname5[0] === "[") {
+        const idx = hostname5.indexOf("]");
         assert2(idx !== -1);
-        const ip = hostname4.substring(1, idx);
+        const ip = hostname5.substring(1, idx);
         assert2(net.isIP(ip));
-        hostname4 = ip;
+        hostname5 = ip;
       }
       client[kConnecting] = true;
       if (channels.beforeConnect.hasSubscribers) {
         channels.beforeConnect.publish({
           connectParams: {
             host,
-            hostname: hostname4,
+            hostname: hostname5,
             protocol,
             port,
             version: client[kHTTPContext]?.version,
@@ -7961,7 +7961,7 @@ var require_client = __commonJS({
         const socket = await new Promise((resolve5, reject) => {
           client[kConnector]({
             host,
-            hostname: hostname4,
+            hostname: hostname5,
             protocol,
             port,
             servername: client[kServerName],
@@ -7994,7 +7994,7 @@ var require_client = __commonJS({
           channels.connected.publish({
             connectParams: {
               host,
-              hostname: hostname4,
+              hostname: hostname5,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -8015,7 +8015,7 @@ var require_client = __commonJS({
           channels.connectError.publish({
             connectParams: {
               host,
-              hostname: hostname4,
+              hostname: hostname5,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -8990,10 +8990,10 @@ var require_env_http_proxy_agent = __commonJS({
         }
       }
       #getProxyAgentForUrl(url2) {
-        let { protocol, host: hostname4, port } = url2;
-        hostname4 = hostname4.replace(/:\d*$/, "").toLowerCase();
+        let { protocol, host: hostname5, port } = url2;
+        hostname5 = hostname5.replace(/:\d*$/, "").toLowerCase();
         port = Number.parseInt(port, 10) || DEFAULT_PORTS[protocol] || 0;
-        if (!this.#shouldProxy(hostname4, port)) {
+        if (!this.#shouldProxy(hostname5, port)) {
           return this[kNoProxyAgent];
         }
         if (protocol === "https:") {
@@ -9001,7 +9001,7 @@ var require_env_http_proxy_agent = __commonJS({
         }
         return this[kHttpProxyAgent];
       }
-      #shouldProxy(hostname4, port) {
+      #shouldProxy(hostname5, port) {
         if (this.#noProxyChanged) {
           this.#parseNoProxy();
         }
@@ -9017,11 +9017,11 @@ var require_env_http_proxy_agent = __commonJS({
             continue;
           }
           if (!/^[.*]/.test(entry.hostname)) {
-            if (hostname4 === entry.hostname) {
+            if (hostname5 === entry.hostname) {
               return false;
             }
           } else {
-            if (hostname4.endsWith(entry.hostname.replace(/^\*/, ""))) {
+            if (hostname5.endsWith(entry.hostname.replace(/^\*/, ""))) {
               return false;
             }
           }
@@ -32260,9 +32260,9 @@ var asciiTabOrNewline = /[\t\n\r]/g;
 function stripTabAndNewline(value) {
   return value.replace(asciiTabOrNewline, "");
 }
-function urlHostnameOk(url2, hostname4) {
-  hostname4.lastIndex = 0;
-  return hostname4.test(url2.hostname);
+function urlHostnameOk(url2, hostname5) {
+  hostname5.lastIndex = 0;
+  return hostname5.test(url2.hostname);
 }
 function urlProtocolOk(url2, protocol) {
   protocol.lastIndex = 0;
@@ -54697,6 +54697,7 @@ function commandDriver(options2) {
 // src/rollout/drivers/ssh.ts
 import { randomBytes as randomBytes3 } from "node:crypto";
 import { rmSync } from "node:fs";
+import { hostname as hostname4 } from "node:os";
 
 // src/rollout/drivers/ssh-client.ts
 import { spawn as spawn3, spawnSync } from "node:child_process";
@@ -54986,6 +54987,19 @@ cd "$1/releases"
 shift
 for n in "$@"; do rm -rf "./$n"; done
 `;
+var LOCK2 = String.raw`set -eu
+mkdir -p "$1"
+if mkdir "$1/.shipline-lock" 2>/dev/null; then
+  printf '%s\n' "$2" > "$1/.shipline-lock/owner"
+  exit 0
+fi
+printf 'LOCKED %s\n' "$(cat "$1/.shipline-lock/owner" 2>/dev/null || true)" >&2
+exit 7
+`;
+var UNLOCK = String.raw`set -u
+if [ "$(cat "$1/.shipline-lock/owner" 2>/dev/null || true)" = "$2" ]; then rm -rf "$1/.shipline-lock"; fi
+`;
+var BREAK_LOCK = UNLOCK;
 
 // src/rollout/drivers/ssh.ts
 function parseInspect(stdout, where) {
@@ -55106,6 +55120,45 @@ function sshDriver(options2) {
     for (const line of `${out.stdout}${out.stderr}`.split("\n"))
       if (line.trim()) options2.log(`[${where}] ${line}`);
   };
+  const owner = `ssh ${process.pid} ${hostname4()} ${now().toISOString()}`;
+  const alive2 = (pid) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (error63) {
+      return error63.code === "EPERM";
+    }
+  };
+  const locked = async (host, work) => {
+    const take2 = async () => {
+      try {
+        await run2(host, LOCK2, [host.dir, owner]);
+        return null;
+      } catch (error63) {
+        const m2 = /LOCKED ?(.*)/.exec(error63 instanceof Error ? error63.message : "");
+        if (!m2) throw error63;
+        return m2[1]?.trim() ?? "";
+      }
+    };
+    let held = await take2();
+    if (held !== null) {
+      const [by, pid, where] = held.split(" ");
+      if ((by === "ssh" || by === "action") && where === hostname4() && pid && !alive2(Number(pid))) {
+        options2.log(`[${host.where}] taking over the lock left by ${held} (that process is gone)`);
+        await run2(host, BREAK_LOCK, [host.dir, held]);
+        held = await take2();
+      }
+    }
+    if (held !== null)
+      throw new Error(
+        `${host.where}: another Shipline deploy or rollback is switching ${host.dir} (${held || "owner unknown"}); nothing was changed there. If none is running, remove ${host.dir}/.shipline-lock on the host`
+      );
+    try {
+      return await work();
+    } finally {
+      await run2(host, UNLOCK, [host.dir, owner]).catch(() => void 0);
+    }
+  };
   return {
     kind: "ssh",
     perBatch: false,
@@ -55125,61 +55178,67 @@ function sshDriver(options2) {
       const kept = state.releases.find((r) => r.name === name);
       if (state.current === name && kept?.meta.version === version2)
         return { changed: false, detail: `${where}: ${dir} already runs ${version2}` };
-      let how = "switched to the kept release (no download)";
-      const releases = [...state.releases];
-      if (kept?.meta.version !== version2) {
-        const verified = await options2.source.artifacts();
-        await options2.source.tree();
-        const incoming = `.incoming-${randomBytes3(6).toString("hex")}`;
-        for (const file2 of verified.files)
-          await run2(host, UPLOAD, [dir, incoming, file2.name], { file: file2.path });
-        const meta3 = {
-          version: version2,
-          digest: verified.digest,
-          installedAt: now().toISOString(),
-          assets: verified.files.map((f2) => f2.name)
-        };
-        await run2(host, INSTALL, [
-          dir,
-          incoming,
+      return locked(host, async () => {
+        let how = "switched to the kept release (no download)";
+        const releases = [...state.releases];
+        if (kept?.meta.version !== version2) {
+          const verified = await options2.source.artifacts();
+          await options2.source.tree();
+          const incoming = `.incoming-${randomBytes3(6).toString("hex")}`;
+          for (const file2 of verified.files)
+            await run2(host, UPLOAD, [dir, incoming, file2.name], { file: file2.path });
+          const meta3 = {
+            version: version2,
+            digest: verified.digest,
+            installedAt: now().toISOString(),
+            assets: verified.files.map((f2) => f2.name)
+          };
+          await run2(host, INSTALL, [
+            dir,
+            incoming,
+            name,
+            JSON.stringify(meta3),
+            ...verified.files.flatMap((f2) => [f2.sha256, f2.name, artifactKind(f2.name)])
+          ]);
+          releases.push({ name, meta: meta3 });
+          how = `copied ${verified.files.length} artifact${verified.files.length === 1 ? "" : "s"}, sha256 checked on the host, installed`;
+        }
+        const event = context.mode === "rollback" ? "rollback" : "deploy";
+        await switchTo(host, name, event, state.current);
+        await hooks(host, context, version2, options2.previousVersion ?? "", true);
+        const history = [
+          ...state.history,
+          { time: now().toISOString(), event, release: name, previous: state.current, by: "ssh" }
+        ];
+        const back = previousFromHistory(historyStack(history), name);
+        const pruned = releasesToPrune({ current: name, releases, history }, spec.keep, [
           name,
-          JSON.stringify(meta3),
-          ...verified.files.flatMap((f2) => [f2.sha256, f2.name, artifactKind(f2.name)])
+          state.current,
+          back.ok ? back.release : null
         ]);
-        releases.push({ name, meta: meta3 });
-        how = `copied ${verified.files.length} artifact${verified.files.length === 1 ? "" : "s"}, sha256 checked on the host, installed`;
-      }
-      const event = context.mode === "rollback" ? "rollback" : "deploy";
-      await switchTo(host, name, event, state.current);
-      await hooks(host, context, version2, options2.previousVersion ?? "", true);
-      const history = [
-        ...state.history,
-        { time: now().toISOString(), event, release: name, previous: state.current, by: "ssh" }
-      ];
-      const back = previousFromHistory(historyStack(history), name);
-      const pruned = releasesToPrune({ current: name, releases, history }, spec.keep, [
-        name,
-        state.current,
-        back.ok ? back.release : null
-      ]);
-      if (pruned.length) await run2(host, PRUNE, [dir, ...pruned]);
-      return {
-        changed: true,
-        detail: `${where}: ${how} ${version2} (was ${state.current ?? "nothing"})${pruned.length ? `; pruned ${pruned.join(", ")}` : ""}`
-      };
+        if (pruned.length) await run2(host, PRUNE, [dir, ...pruned]);
+        return {
+          changed: true,
+          detail: `${where}: ${how} ${version2} (was ${state.current ?? "nothing"})${pruned.length ? `; pruned ${pruned.join(", ")}` : ""}`
+        };
+      });
     },
     async restore(targets, before, context) {
       const host = one(targets);
       const { where } = host;
       const state = await inspect(host);
-      if (before.current !== null && !state.releases.some((r) => r.name === before.current))
-        throw new Error(
-          `${where}: the previous release ${before.current} is no longer kept; cannot switch back`
-        );
-      await switchTo(host, before.current, "restore", state.current);
-      if (before.current !== null)
-        await hooks(host, { ...context, mode: "rollback" }, before.current, options2.source.version, false);
-      return before.current === null ? `${where}: removed current (there was none before)` : `${where}: current -> ${before.current}`;
+      if (state.current === before.current)
+        return `${where}: current is still ${before.current ?? "unset"}; nothing to restore`;
+      return locked(host, async () => {
+        if (before.current !== null && !state.releases.some((r) => r.name === before.current))
+          throw new Error(
+            `${where}: the previous release ${before.current} is no longer kept; cannot switch back`
+          );
+        await switchTo(host, before.current, "restore", state.current);
+        if (before.current !== null)
+          await hooks(host, { ...context, mode: "rollback" }, before.current, options2.source.version, false);
+        return before.current === null ? `${where}: removed current (there was none before)` : `${where}: current -> ${before.current}`;
+      });
     }
   };
 }

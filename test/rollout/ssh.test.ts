@@ -5,6 +5,7 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -13,7 +14,7 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { combinedDigest, unpackRelease, type VerifiedRelease } from "../../src/artifacts/fetch-release.js";
@@ -159,7 +160,8 @@ describe("ssh driver against real OpenSSH servers", () => {
       expect(readFileSync(join(dir(name), "restarted"), "utf8")).toBe("v1.0.0\n");
       expect(history(name)).toEqual(["deploy v1.0.0 - ssh"]);
       expect(statSync(join(dir(name), "shipline-rollback")).mode & 0o777).toBe(0o755);
-      // Nothing of the upload is left behind.
+      // Nothing of the upload, and no lock, is left behind.
+      expect(existsSync(join(dir(name), ".shipline-lock"))).toBe(false);
       expect(existsSync(join(dir(name), "releases/v1.0.0/.upload"))).toBe(false);
     }
     expect(log).toContain(
@@ -276,6 +278,39 @@ describe("ssh driver against real OpenSSH servers", () => {
         (n) => n.includes("v3.5.0") || n.startsWith(".incoming"),
       ),
     ).toEqual([]);
+  }, 60_000);
+
+  it("honours the target's lock: a person's rollback on the host holds the deploy off; a stale lock of this runner is taken over", async () => {
+    const target = plan[1]!.targets[0]!;
+    const lockDir = join(dir(target.name), ".shipline-lock");
+    mkdirSync(lockDir);
+    writeFileSync(join(lockDir, "owner"), "script 4242 ops-box 2026-12-01T10:00:00Z\n");
+    const before = history(target.name);
+    const refused = await deploy(
+      release("v3.6.0"),
+      "rollout",
+      [{ index: 1, label: target.name, targets: [target] }],
+      "v3.0.0",
+    );
+    expect(refused.ok).toBe(false);
+    expect(refused.error).toContain("another Shipline deploy or rollback is switching");
+    expect(refused.error).toContain("script 4242 ops-box");
+    expect(current(target.name)).toBe("releases/v3.0.0");
+    expect(history(target.name)).toEqual(before);
+    expect(refused.restored.map((r) => r.detail)).toEqual([expect.stringContaining("nothing to restore")]);
+    // A lock left by a run of this runner whose process is gone is taken over.
+    writeFileSync(join(lockDir, "owner"), `ssh 2147483 ${hostname()} 2026-12-01T10:00:00Z\n`);
+    log.length = 0;
+    const taken = await deploy(
+      release("v3.6.0"),
+      "rollout",
+      [{ index: 1, label: target.name, targets: [target] }],
+      "v3.0.0",
+    );
+    expect(taken.ok, log.join("\n")).toBe(true);
+    expect(log.some((l) => l.includes("taking over the lock left by ssh 2147483"))).toBe(true);
+    expect(current(target.name)).toBe("releases/v3.6.0");
+    expect(existsSync(lockDir)).toBe(false);
   }, 60_000);
 
   it("refuses a host whose host key changed, and changes nothing on it", async () => {

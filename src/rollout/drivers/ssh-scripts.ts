@@ -130,3 +130,25 @@ cd "$1/releases"
 shift
 for n in "$@"; do rm -rf "./$n"; done
 `;
+
+/**
+ * Takes the target's lock (docs/action.md, "The lock"): `mkdir <dir>/.shipline-lock`, owner line inside. When it
+ * is held, prints `LOCKED <owner line>` on stderr and exits 7. Args: dir owner-line.
+ */
+export const LOCK = String.raw`set -eu
+mkdir -p "$1"
+if mkdir "$1/.shipline-lock" 2>/dev/null; then
+  printf '%s\n' "$2" > "$1/.shipline-lock/owner"
+  exit 0
+fi
+printf 'LOCKED %s\n' "$(cat "$1/.shipline-lock/owner" 2>/dev/null || true)" >&2
+exit 7
+`;
+
+/** Releases the target's lock if this run holds it. Args: dir owner-line. */
+export const UNLOCK = String.raw`set -u
+if [ "$(cat "$1/.shipline-lock/owner" 2>/dev/null || true)" = "$2" ]; then rm -rf "$1/.shipline-lock"; fi
+`;
+
+/** Removes a lock whose owner line is exactly the one given (a stale lock of a run that is gone). Args: dir owner. */
+export const BREAK_LOCK = UNLOCK;

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
+import { hostname } from "node:os";
 import { artifactKind } from "../../artifacts/kind.js";
 import { parseDuration } from "../../config/duration.js";
 import type { SshDriver } from "../../config/schema/driver.js";
@@ -26,7 +27,7 @@ import {
   type SshIdentity,
   sshRun,
 } from "./ssh-client.js";
-import { HOOKS, INSPECT, INSTALL, PRUNE, SWITCH, UPLOAD } from "./ssh-scripts.js";
+import { BREAK_LOCK, HOOKS, INSPECT, INSTALL, LOCK, PRUNE, SWITCH, UNLOCK, UPLOAD } from "./ssh-scripts.js";
 import type { DeployContext, DeployResult, TargetDriver } from "./types.js";
 
 export interface SshDriverOptions {
@@ -229,6 +230,50 @@ export function sshDriver(options: SshDriverOptions): TargetDriver<SshBefore> {
       if (line.trim()) options.log(`[${where}] ${line}`);
   };
 
+  // The owner line of the target's lock: this runner's process, so a stale lock is recognised here (same runner,
+  // process gone) and a person's shipline-rollback on the host is refused while the deploy runs.
+  const owner = `ssh ${process.pid} ${hostname()} ${now().toISOString()}`;
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === "EPERM";
+    }
+  };
+
+  /** Runs `work` holding the target's lock; a lock held by another writer refuses the target, changing nothing. */
+  const locked = async <T>(host: Host, work: () => Promise<T>): Promise<T> => {
+    const take = async () => {
+      try {
+        await run(host, LOCK, [host.dir, owner]);
+        return null;
+      } catch (error) {
+        const m = /LOCKED ?(.*)/.exec(error instanceof Error ? error.message : "");
+        if (!m) throw error;
+        return m[1]?.trim() ?? "";
+      }
+    };
+    let held = await take();
+    if (held !== null) {
+      const [by, pid, where] = held.split(" ");
+      if ((by === "ssh" || by === "action") && where === hostname() && pid && !alive(Number(pid))) {
+        options.log(`[${host.where}] taking over the lock left by ${held} (that process is gone)`);
+        await run(host, BREAK_LOCK, [host.dir, held]);
+        held = await take();
+      }
+    }
+    if (held !== null)
+      throw new Error(
+        `${host.where}: another Shipline deploy or rollback is switching ${host.dir} (${held || "owner unknown"}); nothing was changed there. If none is running, remove ${host.dir}/.shipline-lock on the host`,
+      );
+    try {
+      return await work();
+    } finally {
+      await run(host, UNLOCK, [host.dir, owner]).catch(() => undefined);
+    }
+  };
+
   return {
     kind: "ssh",
     perBatch: false,
@@ -248,66 +293,73 @@ export function sshDriver(options: SshDriverOptions): TargetDriver<SshBefore> {
       const kept = state.releases.find((r) => r.name === name);
       if (state.current === name && kept?.meta.version === version)
         return { changed: false, detail: `${where}: ${dir} already runs ${version}` };
-      let how = "switched to the kept release (no download)";
-      const releases = [...state.releases];
-      if (kept?.meta.version !== version) {
-        const verified = await options.source.artifacts();
-        // The same archives were unpacked here under the safe-extraction rules first: an archive they refuse
-        // never reaches a host.
-        await options.source.tree();
-        const incoming = `.incoming-${randomBytes(6).toString("hex")}`;
-        for (const file of verified.files)
-          await run(host, UPLOAD, [dir, incoming, file.name], { file: file.path });
-        const meta: ReleaseMeta = {
-          version,
-          digest: verified.digest,
-          installedAt: now().toISOString(),
-          assets: verified.files.map((f) => f.name),
-        };
-        await run(host, INSTALL, [
-          dir,
-          incoming,
+      return locked(host, async () => {
+        let how = "switched to the kept release (no download)";
+        const releases = [...state.releases];
+        if (kept?.meta.version !== version) {
+          const verified = await options.source.artifacts();
+          // The same archives were unpacked here under the safe-extraction rules first: an archive they refuse
+          // never reaches a host.
+          await options.source.tree();
+          const incoming = `.incoming-${randomBytes(6).toString("hex")}`;
+          for (const file of verified.files)
+            await run(host, UPLOAD, [dir, incoming, file.name], { file: file.path });
+          const meta: ReleaseMeta = {
+            version,
+            digest: verified.digest,
+            installedAt: now().toISOString(),
+            assets: verified.files.map((f) => f.name),
+          };
+          await run(host, INSTALL, [
+            dir,
+            incoming,
+            name,
+            JSON.stringify(meta),
+            ...verified.files.flatMap((f) => [f.sha256, f.name, artifactKind(f.name)]),
+          ]);
+          releases.push({ name, meta });
+          how = `copied ${verified.files.length} artifact${verified.files.length === 1 ? "" : "s"}, sha256 checked on the host, installed`;
+        }
+        const event = context.mode === "rollback" ? "rollback" : "deploy";
+        await switchTo(host, name, event, state.current);
+        await hooks(host, context, version, options.previousVersion ?? "", true);
+        const history: HistoryEntry[] = [
+          ...state.history,
+          { time: now().toISOString(), event, release: name, previous: state.current, by: "ssh" },
+        ];
+        // Never the current release, nor the one a rollback (shipline-rollback on the host) would go back to.
+        const back = previousFromHistory(historyStack(history), name);
+        const pruned = releasesToPrune({ current: name, releases, history }, spec.keep, [
           name,
-          JSON.stringify(meta),
-          ...verified.files.flatMap((f) => [f.sha256, f.name, artifactKind(f.name)]),
+          state.current,
+          back.ok ? back.release : null,
         ]);
-        releases.push({ name, meta });
-        how = `copied ${verified.files.length} artifact${verified.files.length === 1 ? "" : "s"}, sha256 checked on the host, installed`;
-      }
-      const event = context.mode === "rollback" ? "rollback" : "deploy";
-      await switchTo(host, name, event, state.current);
-      await hooks(host, context, version, options.previousVersion ?? "", true);
-      const history: HistoryEntry[] = [
-        ...state.history,
-        { time: now().toISOString(), event, release: name, previous: state.current, by: "ssh" },
-      ];
-      // Never the current release, nor the one a rollback (shipline-rollback on the host) would go back to.
-      const back = previousFromHistory(historyStack(history), name);
-      const pruned = releasesToPrune({ current: name, releases, history }, spec.keep, [
-        name,
-        state.current,
-        back.ok ? back.release : null,
-      ]);
-      if (pruned.length) await run(host, PRUNE, [dir, ...pruned]);
-      return {
-        changed: true,
-        detail: `${where}: ${how} ${version} (was ${state.current ?? "nothing"})${pruned.length ? `; pruned ${pruned.join(", ")}` : ""}`,
-      };
+        if (pruned.length) await run(host, PRUNE, [dir, ...pruned]);
+        return {
+          changed: true,
+          detail: `${where}: ${how} ${version} (was ${state.current ?? "nothing"})${pruned.length ? `; pruned ${pruned.join(", ")}` : ""}`,
+        };
+      });
     },
     async restore(targets, before, context): Promise<string> {
       const host = one(targets);
       const { where } = host;
       const state = await inspect(host);
-      if (before.current !== null && !state.releases.some((r) => r.name === before.current))
-        throw new Error(
-          `${where}: the previous release ${before.current} is no longer kept; cannot switch back`,
-        );
-      await switchTo(host, before.current, "restore", state.current);
-      if (before.current !== null)
-        await hooks(host, { ...context, mode: "rollback" }, before.current, options.source.version, false);
-      return before.current === null
-        ? `${where}: removed current (there was none before)`
-        : `${where}: current -> ${before.current}`;
+      // A deploy that failed before it switched anything (refused by the lock, a damaged copy): nothing to undo.
+      if (state.current === before.current)
+        return `${where}: current is still ${before.current ?? "unset"}; nothing to restore`;
+      return locked(host, async () => {
+        if (before.current !== null && !state.releases.some((r) => r.name === before.current))
+          throw new Error(
+            `${where}: the previous release ${before.current} is no longer kept; cannot switch back`,
+          );
+        await switchTo(host, before.current, "restore", state.current);
+        if (before.current !== null)
+          await hooks(host, { ...context, mode: "rollback" }, before.current, options.source.version, false);
+        return before.current === null
+          ? `${where}: removed current (there was none before)`
+          : `${where}: current -> ${before.current}`;
+      });
     },
   };
 }
