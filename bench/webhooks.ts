@@ -8,7 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import { releaseAssets } from "../tools/e2e/assets.js";
 import { threeStages } from "../tools/e2e/configs.js";
+import { releasePayload } from "../tools/standin/payloads.js";
+import { type Breakdown, profile } from "./profile.js";
 import { median, percentile, row, type Section } from "./report.js";
 import {
   benchProbot,
@@ -184,6 +187,60 @@ export async function webhookBench(events: number, concurrency = 4): Promise<Sec
       requestsPerEvent = (world.calls.length - before) / Math.floor(sample / blocks);
       trim();
     }
+    // release.published on its own: a new release each time (the first transition: config, tag, check runs,
+    // claim, 4 check runs created, dispatch, one update), and the same delivery again (the claim is taken).
+    const bot = { login: "github-actions[bot]", id: 41898282, type: "Bot" as const };
+    // One set of real assets for all of them (tar once; the App reads names, uploaders and the checksum file).
+    const assets = releaseAssets(world.root, "v0.0.0");
+    const fresh = (prefix: string, n: number) =>
+      Array.from({ length: n }, (_, i) => {
+        const tag = `${prefix}-${i}`;
+        const release = world.standin.createRelease({
+          tag,
+          assets,
+          author: bot,
+        });
+        return deliveryOf(
+          "release.published",
+          "release",
+          releasePayload(world.standin.payloadContext(world.repo), "published", release, bot),
+        );
+      });
+    const publishedRuns = Math.max(100, Math.min(300, Math.floor(events / 100)));
+    // Built before any is sent, so no pause between sends lets a kept-alive socket time out.
+    const lists = [0, 1].map((b) => ({
+      empty: fresh(`v9.${b}`, publishedRuns),
+      shipline: fresh(`v8.${b}`, publishedRuns),
+    }));
+    const redelivered = fresh("redeliver", 1).map((d) => ({ ...d, kind: "release.published (redelivered)" }));
+    await drive(shipline.url, redelivered, 1, 1); // starts that release: later deliveries find the claim taken
+    const newE: Awaited<ReturnType<typeof drive>>[] = [];
+    const newS: Awaited<ReturnType<typeof drive>>[] = [];
+    const againE: Awaited<ReturnType<typeof drive>>[] = [];
+    const againS: Awaited<ReturnType<typeof drive>>[] = [];
+    let newProfile: Breakdown | undefined;
+    for (let b = 0; b < 2; b++) {
+      const list = lists[b]!.empty;
+      newE.push(await drive(empty.url, list, list.length, concurrency));
+      await world.settle();
+      trim();
+      const list2 = lists[b]!.shipline;
+      if (b === 1) {
+        newProfile = await profile(async () => {
+          newS.push(await drive(shipline.url, list2, list2.length, concurrency));
+        });
+      } else newS.push(await drive(shipline.url, list2, list2.length, concurrency));
+      await world.settle();
+      trim();
+      againE.push(await drive(empty.url, redelivered, publishedRuns, concurrency));
+      againS.push(await drive(shipline.url, redelivered, publishedRuns, concurrency));
+      trim();
+    }
+    const mixProfile = await profile(async () => {
+      await drive(shipline.url, mix, Math.min(4_000, sample), concurrency);
+    });
+    trim();
+
     // Long run for memory: heap after warm-up vs after `events` more deliveries.
     const heapStart = heapMiB();
     const heapSamples: { events: number; heapMiB: number }[] = [{ events: 0, heapMiB: heapStart }];
@@ -224,6 +281,31 @@ export async function webhookBench(events: number, concurrency = 4): Promise<Sec
           met: p99 / p99e < 2,
         }),
         row({
+          name: "p99 latency, release.published (new release: first transition)",
+          value: median(newS.map((r) => r.p99)),
+          unit: "ms",
+          baseline: median(newE.map((r) => r.p99)),
+          baselineLabel: "empty Probot app",
+          target: "< 2x",
+          met: median(newS.map((r) => r.p99)) / median(newE.map((r) => r.p99)) < 2,
+        }),
+        row({
+          name: "p50 latency, release.published (new release: first transition)",
+          value: median(newS.map((r) => r.p50)),
+          unit: "ms",
+          baseline: median(newE.map((r) => r.p50)),
+          baselineLabel: "empty Probot app",
+        }),
+        row({
+          name: "p99 latency, release.published redelivered (claim taken)",
+          value: median(againS.map((r) => r.p99)),
+          unit: "ms",
+          baseline: median(againE.map((r) => r.p99)),
+          baselineLabel: "empty Probot app",
+          target: "< 2x",
+          met: median(againS.map((r) => r.p99)) / median(againE.map((r) => r.p99)) < 2,
+        }),
+        row({
           name: "events per second",
           value: median(s.map((r) => r.perSecond)),
           unit: "ev/s",
@@ -248,10 +330,22 @@ export async function webhookBench(events: number, concurrency = 4): Promise<Sec
         emptyBlocks: e,
         heapSamples,
         longRunSeconds: longSeconds,
+        releasePublished: { runs: publishedRuns, newS, newE, againS, againE },
+        profile: { releasePublished: newProfile, mix: mixProfile },
       },
       notes: [
         `latency is from the sender's POST to the App's answer (Probot answers after its handlers finish); ${requestsPerEvent.toFixed(2)} GitHub requests per event on average`,
         "the stand-in validates every request and answer against GitHub's OpenAPI description in the same 2-core process, so Shipline's figures include that work",
+        ...[
+          ["release.published (new release)", newProfile],
+          ["the mix", mixProfile],
+        ].map(
+          ([what, p]) =>
+            `CPU self time while Shipline handled ${what}: ${((p as Breakdown | undefined)?.byOwner ?? [])
+              .slice(0, 7)
+              .map((o) => `${o.owner} ${(o.share * 100).toFixed(0)}%`)
+              .join(", ")}`,
+        ),
       ],
     };
   } finally {
