@@ -50502,6 +50502,597 @@ function directoryDriver(options2) {
   };
 }
 
+// src/rollout/drivers/ssh.ts
+import { randomBytes as randomBytes3 } from "node:crypto";
+import { rmSync } from "node:fs";
+import { hostname as hostname4 } from "node:os";
+
+// src/artifacts/kind.ts
+function artifactKind(name) {
+  const lower = name.toLowerCase();
+  if (lower.endsWith(".tar.gz") || lower.endsWith(".tgz") || lower.endsWith(".tar")) return "tar";
+  if (lower.endsWith(".zip")) return "zip";
+  if (lower.endsWith(".deb")) return "deb";
+  return "file";
+}
+
+// src/rollout/drivers/ssh-client.ts
+import { spawn, spawnSync } from "node:child_process";
+import { createReadStream, readdirSync } from "node:fs";
+import { chmod as chmod3, mkdtemp, rm as rm5, writeFile as writeFile6 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join as join5 } from "node:path";
+async function prepareIdentity(privateKey, knownHosts, base2) {
+  const dir = await mkdtemp(join5(base2 ?? tmpdir(), "shipline-ssh-"));
+  await chmod3(dir, 448);
+  const keyFile = join5(dir, "id");
+  const knownHostsFile = join5(dir, "known_hosts");
+  const key2 = `${privateKey.replace(/\r\n/g, "\n").trim()}
+`;
+  await writeFile6(keyFile, key2, { mode: 384 });
+  await writeFile6(knownHostsFile, `${knownHosts.replace(/\r\n/g, "\n").trim()}
+`, { mode: 384 });
+  let socketDir = await mkdtemp(join5(tmpdir(), "shl-"));
+  await chmod3(socketDir, 448);
+  if (socketDir.length + 58 > 100) {
+    await rm5(socketDir, { recursive: true, force: true });
+    socketDir = null;
+  }
+  const sockets = socketDir;
+  return {
+    dir,
+    keyFile,
+    knownHostsFile,
+    socketDir,
+    dispose: async () => {
+      if (sockets) {
+        closeMasters(sockets);
+        await rm5(sockets, { recursive: true, force: true });
+      }
+      await rm5(dir, { recursive: true, force: true });
+    }
+  };
+}
+function closeMasters(dir) {
+  let names = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names)
+    if (/^[0-9a-f]{40}$/.test(name))
+      spawnSync("ssh", ["-o", `ControlPath=${join5(dir, name)}`, "-O", "exit", "shipline"], {
+        stdio: "ignore",
+        timeout: 5e3
+      });
+}
+function parseAddress(text, defaults) {
+  const m2 = /^(?:([^@\s]+)@)?(\[[^\]]+\]|[^:@\s[\]]+)(?::(\d{1,5}))?$/.exec(text.trim());
+  if (!m2) throw new Error(`"${text}" is not an SSH address ([user@]host[:port])`);
+  const host = m2[2].replace(/^\[|\]$/g, "");
+  const port = m2[3] ? Number(m2[3]) : defaults.port;
+  if (!(port > 0 && port < 65536)) throw new Error(`"${text}": port ${port} is out of range`);
+  if (host.startsWith("-")) throw new Error(`"${text}": a host name cannot start with "-"`);
+  const user = m2[1] ?? defaults.user;
+  if (user?.startsWith("-")) throw new Error(`"${text}": a user name cannot start with "-"`);
+  return { host, port, ...user ? { user } : {} };
+}
+function describeAddress(a) {
+  const host = a.host.includes(":") ? `[${a.host}]` : a.host;
+  return `${a.user ? `${a.user}@` : ""}${host}${a.port === 22 ? "" : `:${a.port}`}`;
+}
+function shellQuote(value) {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+function remoteCommand(script, args) {
+  return ["sh", "-c", shellQuote(script), "shipline", ...args.map(shellQuote)].join(" ");
+}
+var SshError = class extends Error {
+  constructor(message2, connection) {
+    super(message2);
+    this.connection = connection;
+    this.name = "SshError";
+  }
+  connection;
+};
+function sshArgs(options2) {
+  const { identity, address } = options2;
+  return [
+    "-i",
+    identity.keyFile,
+    "-o",
+    "IdentitiesOnly=yes",
+    "-o",
+    "IdentityAgent=none",
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    "StrictHostKeyChecking=yes",
+    "-o",
+    `UserKnownHostsFile=${identity.knownHostsFile}`,
+    "-o",
+    "GlobalKnownHostsFile=/dev/null",
+    "-o",
+    "UpdateHostKeys=no",
+    "-o",
+    "CheckHostIP=no",
+    "-o",
+    `ConnectTimeout=${options2.connectTimeoutS}`,
+    "-o",
+    "ServerAliveInterval=15",
+    "-o",
+    "ServerAliveCountMax=4",
+    "-o",
+    "LogLevel=ERROR",
+    // One connection per host for the whole run: the steps after the first reuse it (no new handshake).
+    ...identity.socketDir ? ["-o", "ControlMaster=auto", "-o", `ControlPath=${identity.socketDir}/%C`, "-o", "ControlPersist=60"] : ["-o", "ControlMaster=no", "-o", "ControlPath=none"],
+    "-p",
+    String(address.port),
+    ...address.user ? ["-l", address.user] : [],
+    "--",
+    address.host
+  ];
+}
+var MAX_OUTPUT = 4 * 1024 * 1024;
+function connectionProblem(stderr, where) {
+  if (/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed|No (?:ED25519|RSA|ECDSA)? ?host key is known/i.test(
+    stderr
+  ))
+    return `${where}: the host key does not match the known_hosts Shipline was given (driver.known-hosts / known-hosts-secret); refused, nothing was changed there. If the host was rebuilt, put its new key in known_hosts.`;
+  if (/Permission denied/i.test(stderr))
+    return `${where}: the host refused the key (Permission denied); add the public key of driver.key-secret to the deploy user's authorized_keys`;
+  if (/Connection refused/i.test(stderr))
+    return `${where}: connection refused (is sshd running, is the port right?)`;
+  if (/timed out/i.test(stderr)) return `${where}: connection timed out`;
+  if (/Could not resolve hostname/i.test(stderr)) return `${where}: unknown host name`;
+  return `${where}: ssh failed: ${stderr.trim().split("\n").slice(-3).join(" ") || "exit 255"}`;
+}
+function sshRun(command, options2) {
+  const where = options2.label ?? describeAddress(options2.address);
+  return new Promise((resolve5, reject) => {
+    const child = spawn("ssh", [...sshArgs(options2), command], {
+      stdio: [options2.stdin ? "pipe" : "ignore", "pipe", "pipe"],
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: options2.identity.dir, LANG: "C" }
+    });
+    let stdout = "";
+    let stderr = "";
+    let timedOut = false;
+    child.stdout.on("data", (d) => {
+      if (stdout.length < MAX_OUTPUT) stdout += d.toString();
+    });
+    child.stderr.on("data", (d) => {
+      if (stderr.length < MAX_OUTPUT) stderr += d.toString();
+    });
+    if (options2.stdin && child.stdin) {
+      child.stdin.on("error", () => void 0);
+      if ("file" in options2.stdin) createReadStream(options2.stdin.file).pipe(child.stdin);
+      else child.stdin.end(options2.stdin.text);
+    }
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, options2.timeoutMs);
+    child.on("error", (error63) => {
+      clearTimeout(timer);
+      reject(
+        new SshError(
+          `${where}: cannot run ssh (${error63.message}); install openssh-client on the runner`,
+          true
+        )
+      );
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      if (timedOut)
+        reject(
+          new SshError(
+            `${where}: no answer within ${Math.round(options2.timeoutMs / 1e3)} s (driver.timeout); stopped`,
+            false
+          )
+        );
+      else if (code === 0) resolve5({ stdout, stderr });
+      else if (code === 255) reject(new SshError(connectionProblem(stderr, where), true));
+      else {
+        const text = stderr.trim().split("\n").slice(-5).join("; ");
+        reject(new SshError(`${where}: ${text || `the remote command exited with code ${code}`}`, false));
+      }
+    });
+  });
+}
+
+// src/rollout/drivers/ssh-scripts.ts
+var INSPECT = String.raw`set -u
+cd "$1" 2>/dev/null || { echo "SHIPLINE-NODIR"; exit 0; }
+if [ -L current ]; then printf 'CURRENT %s\n' "$(readlink current)"
+elif [ -e current ]; then echo "CURRENT-NOT-LINK"
+else echo "CURRENT-NONE"; fi
+for m in releases/*/.shipline.json; do
+  [ -f "$m" ] || continue
+  n=${"$"}{m#releases/}; n=${"$"}{n%/.shipline.json}
+  printf 'META %s ' "$n"; tr -d '\n\r' < "$m"; echo
+done
+echo "HISTORY"
+cat shipline-history 2>/dev/null || true
+`;
+var UPLOAD = String.raw`set -eu
+umask 022
+mkdir -p "$1/releases/$2/.upload"
+for d in "$1"/releases/.incoming-*; do if [ -e "$d" ] && [ "$d" != "$1/releases/$2" ]; then rm -rf "$d"; fi; done
+cat > "$1/releases/$2/.upload/$3"
+`;
+var INSTALL = String.raw`set -eu
+dir=$1; inc=$2; name=$3; meta=$4; shift 4
+cd "$dir/releases"
+trap 'cd "$dir/releases" && rm -rf "./$inc"' EXIT
+cd "./$inc"
+sum256() {
+  if command -v sha256sum >/dev/null 2>&1; then sha256sum "$1" | cut -d' ' -f1
+  elif command -v shasum >/dev/null 2>&1; then shasum -a 256 "$1" | cut -d' ' -f1
+  else openssl dgst -sha256 -r "$1" | cut -d' ' -f1; fi
+}
+i=0
+for a in "$@"; do
+  case $((i % 3)) in
+  0) sum=$a ;;
+  1) file=$a ;;
+  2)
+    got=$(sum256 "./.upload/$file")
+    if [ "$got" != "$sum" ]; then
+      echo "sha256 of $file on this host is $got, expected $sum: the copy is damaged; nothing was installed" >&2
+      exit 3
+    fi ;;
+  esac
+  i=$((i + 1))
+done
+i=0
+for a in "$@"; do
+  case $((i % 3)) in
+  1) file=$a ;;
+  2)
+    case $a in
+    tar) tar -xf "./.upload/$file" --no-same-owner --no-same-permissions -C . ;;
+    zip) unzip -q -o "./.upload/$file" -d . ;;
+    deb) dpkg-deb -x "./.upload/$file" . ;;
+    *) cp "./.upload/$file" "./$file" ;;
+    esac ;;
+  esac
+  i=$((i + 1))
+done
+rm -rf ./.upload
+printf '%s\n' "$meta" > ./.shipline.json
+cd ..
+rm -rf "./$name"
+mv "./$inc" "./$name"
+trap - EXIT
+`;
+var SWITCH = String.raw`set -eu
+cd "$1"
+if [ "$2" = - ]; then rm -f current
+else
+  [ -f "releases/$2/.shipline.json" ] || { echo "release $2 is not kept in $1; cannot switch to it" >&2; exit 4; }
+  tmp=".current-$$"
+  rm -f "$tmp"
+  ln -s "releases/$2" "$tmp"
+  mv -Tf "$tmp" current 2>/dev/null || mv -hf "$tmp" current
+fi
+[ -e shipline-history ] || printf '%s' "$6" > shipline-history
+printf '%s %s %s %s ssh\n' "$5" "$3" "$2" "$4" >> shipline-history
+cat > .shipline-rollback.tmp
+chmod 0755 .shipline-rollback.tmp
+mv -f .shipline-rollback.tmp shipline-rollback
+`;
+var HOOKS = String.raw`set -eu
+cd "$1/current"
+export SHIPLINE_DIR="$1" SHIPLINE_VERSION="$2" SHIPLINE_PREVIOUS_VERSION="$3" SHIPLINE_STAGE="$4"
+export SHIPLINE_ENVIRONMENT="$5" SHIPLINE_TARGET="$6" SHIPLINE_REGION="$7" SHIPLINE_MODE="$8"
+restart=$9; health=${"$"}{10}; retries=${"$"}{11}; interval=${"$"}{12}
+if [ -n "$restart" ]; then
+  if ! sh -c "$restart"; then echo "the restart command failed" >&2; exit 5; fi
+fi
+if [ -n "$health" ]; then
+  n=1
+  until sh -c "$health"; do
+    if [ "$n" -ge "$retries" ]; then echo "the health check failed $n times" >&2; exit 6; fi
+    n=$((n + 1))
+    sleep "$interval"
+  done
+fi
+`;
+var PRUNE = String.raw`set -eu
+cd "$1/releases"
+shift
+for n in "$@"; do rm -rf "./$n"; done
+`;
+var LOCK2 = String.raw`set -eu
+mkdir -p "$1"
+if mkdir "$1/.shipline-lock" 2>/dev/null; then
+  printf '%s\n' "$2" > "$1/.shipline-lock/owner"
+  exit 0
+fi
+printf 'LOCKED %s\n' "$(cat "$1/.shipline-lock/owner" 2>/dev/null || true)" >&2
+exit 7
+`;
+var UNLOCK = String.raw`set -u
+if [ "$(cat "$1/.shipline-lock/owner" 2>/dev/null || true)" = "$2" ]; then rm -rf "$1/.shipline-lock"; fi
+`;
+var BREAK_LOCK = UNLOCK;
+
+// src/rollout/drivers/ssh.ts
+function parseInspect(stdout, where) {
+  const lines = stdout.split("\n");
+  if (lines[0] === "SHIPLINE-NODIR") return { current: null, releases: [], history: [] };
+  let current = null;
+  const head = lines[0] ?? "";
+  if (head === "CURRENT-NOT-LINK")
+    throw new Error(
+      `${where}: current is not a symlink; Shipline switches releases by replacing that link. Move it away.`
+    );
+  if (head.startsWith("CURRENT ")) {
+    const link = head.slice("CURRENT ".length);
+    const m2 = /^(?:\.\/)?releases\/([^/]+)\/?$/.exec(link);
+    if (!m2)
+      throw new Error(`${where}: current points at ${link}, outside releases/; Shipline does not manage it.`);
+    current = m2[1];
+  } else if (head !== "CURRENT-NONE")
+    throw new Error(`${where}: unexpected answer from the host: ${head.slice(0, 200)}`);
+  const releases = [];
+  let i = 1;
+  for (; i < lines.length && lines[i] !== "HISTORY"; i++) {
+    const m2 = /^META (\S+) (.*)$/.exec(lines[i] ?? "");
+    if (!m2) continue;
+    try {
+      const meta3 = JSON.parse(m2[2]);
+      if (typeof meta3.version === "string" && typeof meta3.installedAt === "string")
+        releases.push({ name: m2[1], meta: meta3 });
+    } catch {
+    }
+  }
+  const history = parseHistory(lines.slice(i + 1).join("\n")).entries;
+  return { current, releases, history };
+}
+function releasesToPrune(state, keep, protect) {
+  const rank = recency(state.history);
+  const order = [...state.releases].sort(
+    (a, b2) => (rank.get(b2.name) ?? -1) - (rank.get(a.name) ?? -1) || b2.meta.installedAt.localeCompare(a.meta.installedAt)
+  );
+  return order.slice(keep).map((r) => r.name).filter((n) => !protect.includes(n));
+}
+function sshDriver(options2) {
+  const { spec } = options2;
+  const now = options2.now ?? (() => /* @__PURE__ */ new Date());
+  const stepMs2 = parseDuration(spec.timeout) ?? 10 * 6e4;
+  const keyName = spec["key-secret"];
+  let identity;
+  const states = /* @__PURE__ */ new Map();
+  const getIdentity = () => {
+    identity ??= (async () => {
+      const key2 = options2.env[keyName];
+      if (!key2)
+        throw new Error(
+          `the ssh driver needs the private key in ${keyName}: add \`env: { ${keyName}: \${{ secrets.${keyName} }} }\` to the Shipline step`
+        );
+      const fromSecret = spec["known-hosts-secret"] ? options2.env[spec["known-hosts-secret"]] : void 0;
+      if (spec["known-hosts-secret"] && !fromSecret)
+        throw new Error(
+          `driver.known-hosts-secret names ${spec["known-hosts-secret"]}, which is not set: add it to the step's env from secrets`
+        );
+      const knownHosts = [spec["known-hosts"], fromSecret].filter(Boolean).join("\n");
+      if (!knownHosts.trim())
+        throw new Error(
+          "the ssh driver verifies every host key: set driver.known-hosts (known_hosts lines) or driver.known-hosts-secret"
+        );
+      const made = await prepareIdentity(key2, knownHosts, options2.tempDir);
+      process.once("exit", () => {
+        if (made.socketDir) {
+          closeMasters(made.socketDir);
+          rmSync(made.socketDir, { recursive: true, force: true });
+        }
+        rmSync(made.dir, { recursive: true, force: true });
+      });
+      return made;
+    })();
+    return identity;
+  };
+  const one = (targets) => {
+    const [target] = targets;
+    if (!target || targets.length !== 1) throw new Error("the ssh driver deploys one target at a time");
+    const dir = targetDirectory(spec.path, target, "/");
+    const text = spec.hosts?.[target.name] ?? spec.host.replaceAll("{target}", target.name).replaceAll("{region}", target.region);
+    const address = parseAddress(text, {
+      port: spec.port,
+      ...spec.user ? { user: spec.user } : {}
+    });
+    return { target, dir, address, where: `${target.name} (${describeAddress(address)})` };
+  };
+  const run2 = async ({ address, where }, script, args, stdin) => sshRun(remoteCommand(script, args), {
+    identity: await getIdentity(),
+    address,
+    label: where,
+    connectTimeoutS: spec["connect-timeout"],
+    timeoutMs: stepMs2,
+    ...stdin ? { stdin } : {}
+  });
+  const inspect = async (host) => parseInspect((await run2(host, INSPECT, [host.dir])).stdout, host.where);
+  const switchTo = async (host, name, event, previous) => run2(host, SWITCH, [host.dir, name ?? "-", event, previous ?? "-", now().toISOString(), HISTORY_HEADER], {
+    text: ROLLBACK_SCRIPT
+  });
+  const hooks = async (host, context, version2, previous, withHealth) => {
+    const { target, dir, where } = host;
+    if (!spec.restart && !(withHealth && spec.health)) return;
+    const out = await run2(host, HOOKS, [
+      dir,
+      version2,
+      previous,
+      context.stage,
+      context.environment,
+      target.name,
+      target.region,
+      context.mode,
+      spec.restart ?? "",
+      withHealth ? spec.health ?? "" : "",
+      String(spec["health-retries"]),
+      String(spec["health-interval"])
+    ]);
+    for (const line of `${out.stdout}${out.stderr}`.split("\n"))
+      if (line.trim()) options2.log(`[${where}] ${line}`);
+  };
+  const owner = `ssh ${process.pid} ${hostname4()} ${now().toISOString()}`;
+  const alive2 = (pid) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (error63) {
+      return error63.code === "EPERM";
+    }
+  };
+  const locked = async (host, work) => {
+    const take2 = async () => {
+      try {
+        await run2(host, LOCK2, [host.dir, owner]);
+        return null;
+      } catch (error63) {
+        const m2 = /LOCKED ?(.*)/.exec(error63 instanceof Error ? error63.message : "");
+        if (!m2) throw error63;
+        return m2[1]?.trim() ?? "";
+      }
+    };
+    let held = await take2();
+    if (held !== null) {
+      const [by, pid, where] = held.split(" ");
+      if ((by === "ssh" || by === "action") && where === hostname4() && pid && !alive2(Number(pid))) {
+        options2.log(`[${host.where}] taking over the lock left by ${held} (that process is gone)`);
+        await run2(host, BREAK_LOCK, [host.dir, held]);
+        held = await take2();
+      }
+    }
+    if (held !== null)
+      throw new Error(
+        `${host.where}: another Shipline deploy or rollback is switching ${host.dir} (${held || "owner unknown"}); nothing was changed there. If none is running, remove ${host.dir}/.shipline-lock on the host`
+      );
+    try {
+      return await work();
+    } finally {
+      await run2(host, UNLOCK, [host.dir, owner]).catch(() => void 0);
+    }
+  };
+  return {
+    kind: "ssh",
+    perBatch: false,
+    inspectTarget: (target) => inspect(one([target])),
+    async before(targets) {
+      const host = one(targets);
+      const state = await inspect(host);
+      states.set(host.target.name, state);
+      return { current: state.current };
+    },
+    async deploy(targets, context) {
+      const host = one(targets);
+      const { target, dir, where } = host;
+      const version2 = options2.source.version;
+      const name = releaseDirName(version2);
+      const state = states.get(target.name) ?? await inspect(host);
+      states.delete(target.name);
+      const kept = state.releases.find((r) => r.name === name);
+      if (state.current === name && kept?.meta.version === version2)
+        return { changed: false, detail: `${where}: ${dir} already runs ${version2}` };
+      return locked(host, async () => {
+        let how = "switched to the kept release (no download)";
+        const releases = [...state.releases];
+        if (kept?.meta.version !== version2) {
+          const verified = await options2.source.artifacts();
+          await options2.source.tree();
+          const incoming = `.incoming-${randomBytes3(6).toString("hex")}`;
+          for (const file2 of verified.files)
+            await run2(host, UPLOAD, [dir, incoming, file2.name], { file: file2.path });
+          const meta3 = {
+            version: version2,
+            digest: verified.digest,
+            installedAt: now().toISOString(),
+            assets: verified.files.map((f2) => f2.name)
+          };
+          await run2(host, INSTALL, [
+            dir,
+            incoming,
+            name,
+            JSON.stringify(meta3),
+            ...verified.files.flatMap((f2) => [f2.sha256, f2.name, artifactKind(f2.name)])
+          ]);
+          releases.push({ name, meta: meta3 });
+          how = `copied ${verified.files.length} artifact${verified.files.length === 1 ? "" : "s"}, sha256 checked on the host, installed`;
+        }
+        const event = context.mode === "rollback" ? "rollback" : "deploy";
+        await switchTo(host, name, event, state.current);
+        await hooks(host, context, version2, options2.previousVersion ?? "", true);
+        const history = [
+          ...state.history,
+          { time: now().toISOString(), event, release: name, previous: state.current, by: "ssh" }
+        ];
+        const back = previousFromHistory(historyStack(history), name);
+        const pruned = releasesToPrune({ current: name, releases, history }, spec.keep, [
+          name,
+          state.current,
+          back.ok ? back.release : null
+        ]);
+        if (pruned.length) await run2(host, PRUNE, [dir, ...pruned]);
+        return {
+          changed: true,
+          detail: `${where}: ${how} ${version2} (was ${state.current ?? "nothing"})${pruned.length ? `; pruned ${pruned.join(", ")}` : ""}`
+        };
+      });
+    },
+    async restore(targets, before, context) {
+      const host = one(targets);
+      const { where } = host;
+      const state = await inspect(host);
+      if (state.current === before.current)
+        return `${where}: current is still ${before.current ?? "unset"}; nothing to restore`;
+      return locked(host, async () => {
+        if (before.current !== null && !state.releases.some((r) => r.name === before.current))
+          throw new Error(
+            `${where}: the previous release ${before.current} is no longer kept; cannot switch back`
+          );
+        await switchTo(host, before.current, "restore", state.current);
+        if (before.current !== null)
+          await hooks(host, { ...context, mode: "rollback" }, before.current, options2.source.version, false);
+        return before.current === null ? `${where}: removed current (there was none before)` : `${where}: current -> ${before.current}`;
+      });
+    }
+  };
+}
+async function previousByHostHistory(options2, targets, from) {
+  const unavailable2 = () => Promise.reject(new Error("reading histories downloads nothing"));
+  const driver = sshDriver({
+    ...options2,
+    source: { version: from, artifacts: unavailable2, tree: unavailable2 },
+    previousVersion: null
+  });
+  const answers = /* @__PURE__ */ new Map();
+  for (const target of targets) {
+    let state;
+    try {
+      state = await driver.inspectTarget(target);
+    } catch (error63) {
+      return { ok: false, why: error63 instanceof Error ? error63.message : String(error63) };
+    }
+    const running2 = state.releases.find((r) => r.name === state.current)?.meta.version;
+    if (state.current === null || running2 !== from)
+      return { ok: false, why: `${target.name} runs ${running2 ?? "nothing"}, not ${from}` };
+    const choice = previousFromHistory(historyStack(state.history), state.current);
+    if (!choice.ok) return { ok: false, why: `${target.name}: ${choice.error}` };
+    const version2 = state.releases.find((r) => r.name === choice.release)?.meta.version ?? choice.release;
+    answers.set(version2, [...answers.get(version2) ?? [], target.name]);
+  }
+  const [only, ...others] = [...answers.keys()];
+  if (only === void 0) return { ok: false, why: "there are no targets" };
+  if (others.length)
+    return {
+      ok: false,
+      why: `the hosts' histories disagree (${[...answers].map(([v2, t]) => `${v2} on ${t.join(", ")}`).join("; ")})`
+    };
+  return { ok: true, version: only };
+}
+
 // src/rollout/random.ts
 function hashSeed(text) {
   let hash2 = 2166136261;
@@ -50675,12 +51266,12 @@ async function previousRelease(github, environment, exclude) {
 }
 
 // action/src/sources.ts
-import { join as join8 } from "node:path";
+import { join as join9 } from "node:path";
 
 // src/artifacts/fetch-release.ts
 import { createHash as createHash2 } from "node:crypto";
-import { mkdir as mkdir6, readFile as readFile5, rm as rm6 } from "node:fs/promises";
-import { join as join7 } from "node:path";
+import { mkdir as mkdir6, readFile as readFile5, rm as rm7 } from "node:fs/promises";
+import { join as join8 } from "node:path";
 
 // src/artifacts/checksums.ts
 function parseChecksums(text) {
@@ -50705,7 +51296,7 @@ function githubDigest(digest) {
 // src/artifacts/download.ts
 import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { rm as rm5 } from "node:fs/promises";
+import { rm as rm6 } from "node:fs/promises";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 
@@ -50787,7 +51378,7 @@ async function downloadAsset(fetchImpl, request) {
       createWriteStream(request.dest, { flags: "wx", mode: 384 })
     );
   } catch (error63) {
-    await rm5(request.dest, { force: true });
+    await rm6(request.dest, { force: true });
     if (error63 instanceof ArtifactError) throw error63;
     if (guard.signal.aborted) throw stalled();
     throw new ArtifactError(
@@ -50797,7 +51388,7 @@ async function downloadAsset(fetchImpl, request) {
     guard.stop();
   }
   if (bytes !== request.expectedSize) {
-    await rm5(request.dest, { force: true });
+    await rm6(request.dest, { force: true });
     throw new ArtifactError(
       `${request.name}: truncated download (${bytes} of ${request.expectedSize} bytes); nothing was deployed. Run the job again.`
     );
@@ -50806,10 +51397,10 @@ async function downloadAsset(fetchImpl, request) {
 }
 
 // src/artifacts/extract.ts
-import { spawn } from "node:child_process";
-import { createReadStream } from "node:fs";
+import { spawn as spawn2 } from "node:child_process";
+import { createReadStream as createReadStream2 } from "node:fs";
 import { copyFile as copyFile2, lstat as lstat3, mkdir as mkdir5, readdir as readdir3, readlink as readlink3, realpath } from "node:fs/promises";
-import { basename, dirname as dirname2, join as join6, relative, resolve as resolve2, sep } from "node:path";
+import { basename, dirname as dirname2, join as join7, relative, resolve as resolve2, sep } from "node:path";
 
 // node_modules/tar/dist/esm/index.min.js
 import Qr from "events";
@@ -53931,7 +54522,7 @@ async function extractTar(open3, dest, label, limits) {
 var import_yauzl = __toESM(require_yauzl(), 1);
 import { createWriteStream as createWriteStream2 } from "node:fs";
 import { mkdir as mkdir4, symlink as symlink3 } from "node:fs/promises";
-import { dirname, join as join5 } from "node:path";
+import { dirname, join as join6 } from "node:path";
 import { Transform as Transform2 } from "node:stream";
 import { pipeline as pipeline2 } from "node:stream/promises";
 var S_IFMT = 61440;
@@ -53985,7 +54576,7 @@ async function extractZip(file2, dest, label, limits) {
     for (const link of links)
       if (rel.startsWith(`${link}/`)) throw refuse(`an entry written through the symlink "${link}"`);
     if (++stats.files > maxEntries) throw refuse(`more than ${maxEntries} entries`);
-    const target = join5(dest, rel);
+    const target = join6(dest, rel);
     if (entry.fileName.endsWith("/")) {
       await mkdir4(target, { recursive: true });
       return;
@@ -54039,18 +54630,9 @@ async function extractZip(file2, dest, label, limits) {
   });
 }
 
-// src/artifacts/kind.ts
-function artifactKind(name) {
-  const lower = name.toLowerCase();
-  if (lower.endsWith(".tar.gz") || lower.endsWith(".tgz") || lower.endsWith(".tar")) return "tar";
-  if (lower.endsWith(".zip")) return "zip";
-  if (lower.endsWith(".deb")) return "deb";
-  return "file";
-}
-
 // src/artifacts/extract.ts
 function debDataStream(file2, label) {
-  const child = spawn("dpkg-deb", ["--fsys-tarfile", file2], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn2("dpkg-deb", ["--fsys-tarfile", file2], { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (c) => {
     if (stderr.length < 4096) stderr += c.toString();
@@ -54084,19 +54666,19 @@ function debDataStream(file2, label) {
 async function extractArtifact(file2, name, dest, limits) {
   await mkdir5(dest, { recursive: true });
   const kind = artifactKind(name);
-  if (kind === "tar") return extractTar(() => ({ stream: createReadStream(file2) }), dest, name, limits);
+  if (kind === "tar") return extractTar(() => ({ stream: createReadStream2(file2) }), dest, name, limits);
   if (kind === "zip") return extractZip(file2, dest, name, limits);
   if (kind === "deb") return extractTar(() => debDataStream(file2, name), dest, name, limits);
   const stat2 = await lstat3(file2);
   if (stat2.size > limits.maxBytes) throw new ArtifactError(`${name} is over artifacts.max-size.`);
-  await copyFile2(file2, join6(dest, basename(name)));
+  await copyFile2(file2, join7(dest, basename(name)));
   return { files: 1, bytes: stat2.size };
 }
 async function findEscapingLink(root) {
   const top = await realpath(resolve2(root));
   const walk = async (dir) => {
     for (const entry of await readdir3(dir, { withFileTypes: true })) {
-      const path = join6(dir, entry.name);
+      const path = join7(dir, entry.name);
       if (entry.isSymbolicLink()) {
         const target = resolve2(dirname2(path), await readlink3(path));
         if (!isInside(top, target)) return relative(top, path);
@@ -54222,7 +54804,7 @@ async function fetchChecksumFile(endpoint, release, artifacts, dir) {
   const got = await downloadAsset(endpoint.fetch, {
     url: assetUrl(endpoint, asset),
     token: endpoint.token,
-    dest: join7(dir, `checksums-${asset.id}`),
+    dest: join8(dir, `checksums-${asset.id}`),
     expectedSize: asset.size,
     maxBytes: MAX_CHECKSUM_FILE,
     name: asset.name,
@@ -54236,7 +54818,7 @@ async function fetchChecksumFile(endpoint, release, artifacts, dir) {
   return readFile5(got.path, "utf8");
 }
 async function fetchVerifiedRelease(endpoint, release, artifacts, dir, log2 = () => void 0) {
-  await rm6(dir, { recursive: true, force: true });
+  await rm7(dir, { recursive: true, force: true });
   await mkdir6(dir, { recursive: true });
   const early = selectAssets(release.assets, artifacts, void 0);
   if (!early.ok) throw new ArtifactError(`${release.tag_name}: ${early.reason}`);
@@ -54249,7 +54831,7 @@ async function fetchVerifiedRelease(endpoint, release, artifacts, dir, log2 = ()
     const got = await downloadAsset(endpoint.fetch, {
       url: assetUrl(endpoint, planned.asset),
       token: endpoint.token,
-      dest: join7(dir, name),
+      dest: join8(dir, name),
       expectedSize: planned.asset.size,
       maxBytes: artifacts["max-size"],
       name,
@@ -54257,7 +54839,7 @@ async function fetchVerifiedRelease(endpoint, release, artifacts, dir, log2 = ()
     });
     const mismatch = digestMismatch(planned, got.sha256);
     if (mismatch) {
-      await rm6(got.path, { force: true });
+      await rm7(got.path, { force: true });
       throw new ArtifactError(mismatch);
     }
     log2(
@@ -54268,7 +54850,7 @@ async function fetchVerifiedRelease(endpoint, release, artifacts, dir, log2 = ()
   return { version: release.tag_name, digest: combinedDigest(files), files };
 }
 async function unpackRelease(verified, dest, maxBytes) {
-  await rm6(dest, { recursive: true, force: true });
+  await rm7(dest, { recursive: true, force: true });
   let used = 0;
   try {
     for (const file2 of verified.files) {
@@ -54282,7 +54864,7 @@ async function unpackRelease(verified, dest, maxBytes) {
       );
     return dest;
   } catch (error63) {
-    await rm6(dest, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 }).catch(() => void 0);
+    await rm7(dest, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 }).catch(() => void 0);
     throw error63;
   }
 }
@@ -54307,7 +54889,7 @@ function lazySource(version2, load, unpack) {
 
 // action/src/sources.ts
 function releaseSource(context, tag, known) {
-  const dir = join8(context.workDir, releaseDirName(tag));
+  const dir = join9(context.workDir, releaseDirName(tag));
   const artifacts = context.pipeline.artifacts;
   return lazySource(
     tag,
@@ -54320,12 +54902,12 @@ function releaseSource(context, tag, known) {
           context.endpoint,
           release,
           artifacts,
-          join8(dir, "assets"),
+          join9(dir, "assets"),
           (line) => context.log.info(line)
         )
       );
     },
-    (verified) => unpackRelease(verified, join8(dir, "tree"), artifacts["max-size"])
+    (verified) => unpackRelease(verified, join9(dir, "tree"), artifacts["max-size"])
   );
 }
 
@@ -54503,7 +55085,7 @@ function summaryMarkdown(header, report) {
 }
 
 // src/rollout/process.ts
-import { spawn as spawn2 } from "node:child_process";
+import { spawn as spawn3 } from "node:child_process";
 import { createInterface } from "node:readline";
 var ProcessError = class extends Error {
   constructor(message2, timedOut) {
@@ -54541,7 +55123,7 @@ function runProcess(command, options2) {
   const what = options2.what ?? "the command";
   const limit = formatDuration(options2.timeoutMs) || `${options2.timeoutMs} ms`;
   return new Promise((resolve5, reject) => {
-    const child = spawn2("sh", ["-c", command], {
+    const child = spawn3("sh", ["-c", command], {
       cwd: options2.cwd,
       env: options2.env,
       stdio: ["ignore", "pipe", "pipe"],
@@ -54694,555 +55276,6 @@ function commandDriver(options2) {
   };
 }
 
-// src/rollout/drivers/ssh.ts
-import { randomBytes as randomBytes3 } from "node:crypto";
-import { rmSync } from "node:fs";
-import { hostname as hostname4 } from "node:os";
-
-// src/rollout/drivers/ssh-client.ts
-import { spawn as spawn3, spawnSync } from "node:child_process";
-import { createReadStream as createReadStream2, readdirSync } from "node:fs";
-import { chmod as chmod3, mkdtemp, rm as rm7, writeFile as writeFile6 } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join as join9 } from "node:path";
-async function prepareIdentity(privateKey, knownHosts, base2) {
-  const dir = await mkdtemp(join9(base2 ?? tmpdir(), "shipline-ssh-"));
-  await chmod3(dir, 448);
-  const keyFile = join9(dir, "id");
-  const knownHostsFile = join9(dir, "known_hosts");
-  const key2 = `${privateKey.replace(/\r\n/g, "\n").trim()}
-`;
-  await writeFile6(keyFile, key2, { mode: 384 });
-  await writeFile6(knownHostsFile, `${knownHosts.replace(/\r\n/g, "\n").trim()}
-`, { mode: 384 });
-  let socketDir = await mkdtemp(join9(tmpdir(), "shl-"));
-  await chmod3(socketDir, 448);
-  if (socketDir.length + 58 > 100) {
-    await rm7(socketDir, { recursive: true, force: true });
-    socketDir = null;
-  }
-  const sockets = socketDir;
-  return {
-    dir,
-    keyFile,
-    knownHostsFile,
-    socketDir,
-    dispose: async () => {
-      if (sockets) {
-        closeMasters(sockets);
-        await rm7(sockets, { recursive: true, force: true });
-      }
-      await rm7(dir, { recursive: true, force: true });
-    }
-  };
-}
-function closeMasters(dir) {
-  let names = [];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const name of names)
-    if (/^[0-9a-f]{40}$/.test(name))
-      spawnSync("ssh", ["-o", `ControlPath=${join9(dir, name)}`, "-O", "exit", "shipline"], {
-        stdio: "ignore",
-        timeout: 5e3
-      });
-}
-function parseAddress(text, defaults) {
-  const m2 = /^(?:([^@\s]+)@)?(\[[^\]]+\]|[^:@\s[\]]+)(?::(\d{1,5}))?$/.exec(text.trim());
-  if (!m2) throw new Error(`"${text}" is not an SSH address ([user@]host[:port])`);
-  const host = m2[2].replace(/^\[|\]$/g, "");
-  const port = m2[3] ? Number(m2[3]) : defaults.port;
-  if (!(port > 0 && port < 65536)) throw new Error(`"${text}": port ${port} is out of range`);
-  if (host.startsWith("-")) throw new Error(`"${text}": a host name cannot start with "-"`);
-  const user = m2[1] ?? defaults.user;
-  if (user?.startsWith("-")) throw new Error(`"${text}": a user name cannot start with "-"`);
-  return { host, port, ...user ? { user } : {} };
-}
-function describeAddress(a) {
-  const host = a.host.includes(":") ? `[${a.host}]` : a.host;
-  return `${a.user ? `${a.user}@` : ""}${host}${a.port === 22 ? "" : `:${a.port}`}`;
-}
-function shellQuote(value) {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
-function remoteCommand(script, args) {
-  return ["sh", "-c", shellQuote(script), "shipline", ...args.map(shellQuote)].join(" ");
-}
-var SshError = class extends Error {
-  constructor(message2, connection) {
-    super(message2);
-    this.connection = connection;
-    this.name = "SshError";
-  }
-  connection;
-};
-function sshArgs(options2) {
-  const { identity, address } = options2;
-  return [
-    "-i",
-    identity.keyFile,
-    "-o",
-    "IdentitiesOnly=yes",
-    "-o",
-    "IdentityAgent=none",
-    "-o",
-    "BatchMode=yes",
-    "-o",
-    "StrictHostKeyChecking=yes",
-    "-o",
-    `UserKnownHostsFile=${identity.knownHostsFile}`,
-    "-o",
-    "GlobalKnownHostsFile=/dev/null",
-    "-o",
-    "UpdateHostKeys=no",
-    "-o",
-    "CheckHostIP=no",
-    "-o",
-    `ConnectTimeout=${options2.connectTimeoutS}`,
-    "-o",
-    "ServerAliveInterval=15",
-    "-o",
-    "ServerAliveCountMax=4",
-    "-o",
-    "LogLevel=ERROR",
-    // One connection per host for the whole run: the steps after the first reuse it (no new handshake).
-    ...identity.socketDir ? ["-o", "ControlMaster=auto", "-o", `ControlPath=${identity.socketDir}/%C`, "-o", "ControlPersist=60"] : ["-o", "ControlMaster=no", "-o", "ControlPath=none"],
-    "-p",
-    String(address.port),
-    ...address.user ? ["-l", address.user] : [],
-    "--",
-    address.host
-  ];
-}
-var MAX_OUTPUT = 4 * 1024 * 1024;
-function connectionProblem(stderr, where) {
-  if (/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed|No (?:ED25519|RSA|ECDSA)? ?host key is known/i.test(
-    stderr
-  ))
-    return `${where}: the host key does not match the known_hosts Shipline was given (driver.known-hosts / known-hosts-secret); refused, nothing was changed there. If the host was rebuilt, put its new key in known_hosts.`;
-  if (/Permission denied/i.test(stderr))
-    return `${where}: the host refused the key (Permission denied); add the public key of driver.key-secret to the deploy user's authorized_keys`;
-  if (/Connection refused/i.test(stderr))
-    return `${where}: connection refused (is sshd running, is the port right?)`;
-  if (/timed out/i.test(stderr)) return `${where}: connection timed out`;
-  if (/Could not resolve hostname/i.test(stderr)) return `${where}: unknown host name`;
-  return `${where}: ssh failed: ${stderr.trim().split("\n").slice(-3).join(" ") || "exit 255"}`;
-}
-function sshRun(command, options2) {
-  const where = options2.label ?? describeAddress(options2.address);
-  return new Promise((resolve5, reject) => {
-    const child = spawn3("ssh", [...sshArgs(options2), command], {
-      stdio: [options2.stdin ? "pipe" : "ignore", "pipe", "pipe"],
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: options2.identity.dir, LANG: "C" }
-    });
-    let stdout = "";
-    let stderr = "";
-    let timedOut = false;
-    child.stdout.on("data", (d) => {
-      if (stdout.length < MAX_OUTPUT) stdout += d.toString();
-    });
-    child.stderr.on("data", (d) => {
-      if (stderr.length < MAX_OUTPUT) stderr += d.toString();
-    });
-    if (options2.stdin && child.stdin) {
-      child.stdin.on("error", () => void 0);
-      if ("file" in options2.stdin) createReadStream2(options2.stdin.file).pipe(child.stdin);
-      else child.stdin.end(options2.stdin.text);
-    }
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill("SIGKILL");
-    }, options2.timeoutMs);
-    child.on("error", (error63) => {
-      clearTimeout(timer);
-      reject(
-        new SshError(
-          `${where}: cannot run ssh (${error63.message}); install openssh-client on the runner`,
-          true
-        )
-      );
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      if (timedOut)
-        reject(
-          new SshError(
-            `${where}: no answer within ${Math.round(options2.timeoutMs / 1e3)} s (driver.timeout); stopped`,
-            false
-          )
-        );
-      else if (code === 0) resolve5({ stdout, stderr });
-      else if (code === 255) reject(new SshError(connectionProblem(stderr, where), true));
-      else {
-        const text = stderr.trim().split("\n").slice(-5).join("; ");
-        reject(new SshError(`${where}: ${text || `the remote command exited with code ${code}`}`, false));
-      }
-    });
-  });
-}
-
-// src/rollout/drivers/ssh-scripts.ts
-var INSPECT = String.raw`set -u
-cd "$1" 2>/dev/null || { echo "SHIPLINE-NODIR"; exit 0; }
-if [ -L current ]; then printf 'CURRENT %s\n' "$(readlink current)"
-elif [ -e current ]; then echo "CURRENT-NOT-LINK"
-else echo "CURRENT-NONE"; fi
-for m in releases/*/.shipline.json; do
-  [ -f "$m" ] || continue
-  n=${"$"}{m#releases/}; n=${"$"}{n%/.shipline.json}
-  printf 'META %s ' "$n"; tr -d '\n\r' < "$m"; echo
-done
-echo "HISTORY"
-cat shipline-history 2>/dev/null || true
-`;
-var UPLOAD = String.raw`set -eu
-umask 022
-mkdir -p "$1/releases/$2/.upload"
-for d in "$1"/releases/.incoming-*; do if [ -e "$d" ] && [ "$d" != "$1/releases/$2" ]; then rm -rf "$d"; fi; done
-cat > "$1/releases/$2/.upload/$3"
-`;
-var INSTALL = String.raw`set -eu
-dir=$1; inc=$2; name=$3; meta=$4; shift 4
-cd "$dir/releases"
-trap 'cd "$dir/releases" && rm -rf "./$inc"' EXIT
-cd "./$inc"
-sum256() {
-  if command -v sha256sum >/dev/null 2>&1; then sha256sum "$1" | cut -d' ' -f1
-  elif command -v shasum >/dev/null 2>&1; then shasum -a 256 "$1" | cut -d' ' -f1
-  else openssl dgst -sha256 -r "$1" | cut -d' ' -f1; fi
-}
-i=0
-for a in "$@"; do
-  case $((i % 3)) in
-  0) sum=$a ;;
-  1) file=$a ;;
-  2)
-    got=$(sum256 "./.upload/$file")
-    if [ "$got" != "$sum" ]; then
-      echo "sha256 of $file on this host is $got, expected $sum: the copy is damaged; nothing was installed" >&2
-      exit 3
-    fi ;;
-  esac
-  i=$((i + 1))
-done
-i=0
-for a in "$@"; do
-  case $((i % 3)) in
-  1) file=$a ;;
-  2)
-    case $a in
-    tar) tar -xf "./.upload/$file" --no-same-owner --no-same-permissions -C . ;;
-    zip) unzip -q -o "./.upload/$file" -d . ;;
-    deb) dpkg-deb -x "./.upload/$file" . ;;
-    *) cp "./.upload/$file" "./$file" ;;
-    esac ;;
-  esac
-  i=$((i + 1))
-done
-rm -rf ./.upload
-printf '%s\n' "$meta" > ./.shipline.json
-cd ..
-rm -rf "./$name"
-mv "./$inc" "./$name"
-trap - EXIT
-`;
-var SWITCH = String.raw`set -eu
-cd "$1"
-if [ "$2" = - ]; then rm -f current
-else
-  [ -f "releases/$2/.shipline.json" ] || { echo "release $2 is not kept in $1; cannot switch to it" >&2; exit 4; }
-  tmp=".current-$$"
-  rm -f "$tmp"
-  ln -s "releases/$2" "$tmp"
-  mv -Tf "$tmp" current 2>/dev/null || mv -hf "$tmp" current
-fi
-[ -e shipline-history ] || printf '%s' "$6" > shipline-history
-printf '%s %s %s %s ssh\n' "$5" "$3" "$2" "$4" >> shipline-history
-cat > .shipline-rollback.tmp
-chmod 0755 .shipline-rollback.tmp
-mv -f .shipline-rollback.tmp shipline-rollback
-`;
-var HOOKS = String.raw`set -eu
-cd "$1/current"
-export SHIPLINE_DIR="$1" SHIPLINE_VERSION="$2" SHIPLINE_PREVIOUS_VERSION="$3" SHIPLINE_STAGE="$4"
-export SHIPLINE_ENVIRONMENT="$5" SHIPLINE_TARGET="$6" SHIPLINE_REGION="$7" SHIPLINE_MODE="$8"
-restart=$9; health=${"$"}{10}; retries=${"$"}{11}; interval=${"$"}{12}
-if [ -n "$restart" ]; then
-  if ! sh -c "$restart"; then echo "the restart command failed" >&2; exit 5; fi
-fi
-if [ -n "$health" ]; then
-  n=1
-  until sh -c "$health"; do
-    if [ "$n" -ge "$retries" ]; then echo "the health check failed $n times" >&2; exit 6; fi
-    n=$((n + 1))
-    sleep "$interval"
-  done
-fi
-`;
-var PRUNE = String.raw`set -eu
-cd "$1/releases"
-shift
-for n in "$@"; do rm -rf "./$n"; done
-`;
-var LOCK2 = String.raw`set -eu
-mkdir -p "$1"
-if mkdir "$1/.shipline-lock" 2>/dev/null; then
-  printf '%s\n' "$2" > "$1/.shipline-lock/owner"
-  exit 0
-fi
-printf 'LOCKED %s\n' "$(cat "$1/.shipline-lock/owner" 2>/dev/null || true)" >&2
-exit 7
-`;
-var UNLOCK = String.raw`set -u
-if [ "$(cat "$1/.shipline-lock/owner" 2>/dev/null || true)" = "$2" ]; then rm -rf "$1/.shipline-lock"; fi
-`;
-var BREAK_LOCK = UNLOCK;
-
-// src/rollout/drivers/ssh.ts
-function parseInspect(stdout, where) {
-  const lines = stdout.split("\n");
-  if (lines[0] === "SHIPLINE-NODIR") return { current: null, releases: [], history: [] };
-  let current = null;
-  const head = lines[0] ?? "";
-  if (head === "CURRENT-NOT-LINK")
-    throw new Error(
-      `${where}: current is not a symlink; Shipline switches releases by replacing that link. Move it away.`
-    );
-  if (head.startsWith("CURRENT ")) {
-    const link = head.slice("CURRENT ".length);
-    const m2 = /^(?:\.\/)?releases\/([^/]+)\/?$/.exec(link);
-    if (!m2)
-      throw new Error(`${where}: current points at ${link}, outside releases/; Shipline does not manage it.`);
-    current = m2[1];
-  } else if (head !== "CURRENT-NONE")
-    throw new Error(`${where}: unexpected answer from the host: ${head.slice(0, 200)}`);
-  const releases = [];
-  let i = 1;
-  for (; i < lines.length && lines[i] !== "HISTORY"; i++) {
-    const m2 = /^META (\S+) (.*)$/.exec(lines[i] ?? "");
-    if (!m2) continue;
-    try {
-      const meta3 = JSON.parse(m2[2]);
-      if (typeof meta3.version === "string" && typeof meta3.installedAt === "string")
-        releases.push({ name: m2[1], meta: meta3 });
-    } catch {
-    }
-  }
-  const history = parseHistory(lines.slice(i + 1).join("\n")).entries;
-  return { current, releases, history };
-}
-function releasesToPrune(state, keep, protect) {
-  const rank = recency(state.history);
-  const order = [...state.releases].sort(
-    (a, b2) => (rank.get(b2.name) ?? -1) - (rank.get(a.name) ?? -1) || b2.meta.installedAt.localeCompare(a.meta.installedAt)
-  );
-  return order.slice(keep).map((r) => r.name).filter((n) => !protect.includes(n));
-}
-function sshDriver(options2) {
-  const { spec } = options2;
-  const now = options2.now ?? (() => /* @__PURE__ */ new Date());
-  const stepMs2 = parseDuration(spec.timeout) ?? 10 * 6e4;
-  const keyName = spec["key-secret"];
-  let identity;
-  const states = /* @__PURE__ */ new Map();
-  const getIdentity = () => {
-    identity ??= (async () => {
-      const key2 = options2.env[keyName];
-      if (!key2)
-        throw new Error(
-          `the ssh driver needs the private key in ${keyName}: add \`env: { ${keyName}: \${{ secrets.${keyName} }} }\` to the Shipline step`
-        );
-      const fromSecret = spec["known-hosts-secret"] ? options2.env[spec["known-hosts-secret"]] : void 0;
-      if (spec["known-hosts-secret"] && !fromSecret)
-        throw new Error(
-          `driver.known-hosts-secret names ${spec["known-hosts-secret"]}, which is not set: add it to the step's env from secrets`
-        );
-      const knownHosts = [spec["known-hosts"], fromSecret].filter(Boolean).join("\n");
-      if (!knownHosts.trim())
-        throw new Error(
-          "the ssh driver verifies every host key: set driver.known-hosts (known_hosts lines) or driver.known-hosts-secret"
-        );
-      const made = await prepareIdentity(key2, knownHosts, options2.tempDir);
-      process.once("exit", () => {
-        if (made.socketDir) {
-          closeMasters(made.socketDir);
-          rmSync(made.socketDir, { recursive: true, force: true });
-        }
-        rmSync(made.dir, { recursive: true, force: true });
-      });
-      return made;
-    })();
-    return identity;
-  };
-  const one = (targets) => {
-    const [target] = targets;
-    if (!target || targets.length !== 1) throw new Error("the ssh driver deploys one target at a time");
-    const dir = targetDirectory(spec.path, target, "/");
-    const text = spec.hosts?.[target.name] ?? spec.host.replaceAll("{target}", target.name).replaceAll("{region}", target.region);
-    const address = parseAddress(text, {
-      port: spec.port,
-      ...spec.user ? { user: spec.user } : {}
-    });
-    return { target, dir, address, where: `${target.name} (${describeAddress(address)})` };
-  };
-  const run2 = async ({ address, where }, script, args, stdin) => sshRun(remoteCommand(script, args), {
-    identity: await getIdentity(),
-    address,
-    label: where,
-    connectTimeoutS: spec["connect-timeout"],
-    timeoutMs: stepMs2,
-    ...stdin ? { stdin } : {}
-  });
-  const inspect = async (host) => parseInspect((await run2(host, INSPECT, [host.dir])).stdout, host.where);
-  const switchTo = async (host, name, event, previous) => run2(host, SWITCH, [host.dir, name ?? "-", event, previous ?? "-", now().toISOString(), HISTORY_HEADER], {
-    text: ROLLBACK_SCRIPT
-  });
-  const hooks = async (host, context, version2, previous, withHealth) => {
-    const { target, dir, where } = host;
-    if (!spec.restart && !(withHealth && spec.health)) return;
-    const out = await run2(host, HOOKS, [
-      dir,
-      version2,
-      previous,
-      context.stage,
-      context.environment,
-      target.name,
-      target.region,
-      context.mode,
-      spec.restart ?? "",
-      withHealth ? spec.health ?? "" : "",
-      String(spec["health-retries"]),
-      String(spec["health-interval"])
-    ]);
-    for (const line of `${out.stdout}${out.stderr}`.split("\n"))
-      if (line.trim()) options2.log(`[${where}] ${line}`);
-  };
-  const owner = `ssh ${process.pid} ${hostname4()} ${now().toISOString()}`;
-  const alive2 = (pid) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch (error63) {
-      return error63.code === "EPERM";
-    }
-  };
-  const locked = async (host, work) => {
-    const take2 = async () => {
-      try {
-        await run2(host, LOCK2, [host.dir, owner]);
-        return null;
-      } catch (error63) {
-        const m2 = /LOCKED ?(.*)/.exec(error63 instanceof Error ? error63.message : "");
-        if (!m2) throw error63;
-        return m2[1]?.trim() ?? "";
-      }
-    };
-    let held = await take2();
-    if (held !== null) {
-      const [by, pid, where] = held.split(" ");
-      if ((by === "ssh" || by === "action") && where === hostname4() && pid && !alive2(Number(pid))) {
-        options2.log(`[${host.where}] taking over the lock left by ${held} (that process is gone)`);
-        await run2(host, BREAK_LOCK, [host.dir, held]);
-        held = await take2();
-      }
-    }
-    if (held !== null)
-      throw new Error(
-        `${host.where}: another Shipline deploy or rollback is switching ${host.dir} (${held || "owner unknown"}); nothing was changed there. If none is running, remove ${host.dir}/.shipline-lock on the host`
-      );
-    try {
-      return await work();
-    } finally {
-      await run2(host, UNLOCK, [host.dir, owner]).catch(() => void 0);
-    }
-  };
-  return {
-    kind: "ssh",
-    perBatch: false,
-    async before(targets) {
-      const host = one(targets);
-      const state = await inspect(host);
-      states.set(host.target.name, state);
-      return { current: state.current };
-    },
-    async deploy(targets, context) {
-      const host = one(targets);
-      const { target, dir, where } = host;
-      const version2 = options2.source.version;
-      const name = releaseDirName(version2);
-      const state = states.get(target.name) ?? await inspect(host);
-      states.delete(target.name);
-      const kept = state.releases.find((r) => r.name === name);
-      if (state.current === name && kept?.meta.version === version2)
-        return { changed: false, detail: `${where}: ${dir} already runs ${version2}` };
-      return locked(host, async () => {
-        let how = "switched to the kept release (no download)";
-        const releases = [...state.releases];
-        if (kept?.meta.version !== version2) {
-          const verified = await options2.source.artifacts();
-          await options2.source.tree();
-          const incoming = `.incoming-${randomBytes3(6).toString("hex")}`;
-          for (const file2 of verified.files)
-            await run2(host, UPLOAD, [dir, incoming, file2.name], { file: file2.path });
-          const meta3 = {
-            version: version2,
-            digest: verified.digest,
-            installedAt: now().toISOString(),
-            assets: verified.files.map((f2) => f2.name)
-          };
-          await run2(host, INSTALL, [
-            dir,
-            incoming,
-            name,
-            JSON.stringify(meta3),
-            ...verified.files.flatMap((f2) => [f2.sha256, f2.name, artifactKind(f2.name)])
-          ]);
-          releases.push({ name, meta: meta3 });
-          how = `copied ${verified.files.length} artifact${verified.files.length === 1 ? "" : "s"}, sha256 checked on the host, installed`;
-        }
-        const event = context.mode === "rollback" ? "rollback" : "deploy";
-        await switchTo(host, name, event, state.current);
-        await hooks(host, context, version2, options2.previousVersion ?? "", true);
-        const history = [
-          ...state.history,
-          { time: now().toISOString(), event, release: name, previous: state.current, by: "ssh" }
-        ];
-        const back = previousFromHistory(historyStack(history), name);
-        const pruned = releasesToPrune({ current: name, releases, history }, spec.keep, [
-          name,
-          state.current,
-          back.ok ? back.release : null
-        ]);
-        if (pruned.length) await run2(host, PRUNE, [dir, ...pruned]);
-        return {
-          changed: true,
-          detail: `${where}: ${how} ${version2} (was ${state.current ?? "nothing"})${pruned.length ? `; pruned ${pruned.join(", ")}` : ""}`
-        };
-      });
-    },
-    async restore(targets, before, context) {
-      const host = one(targets);
-      const { where } = host;
-      const state = await inspect(host);
-      if (state.current === before.current)
-        return `${where}: current is still ${before.current ?? "unset"}; nothing to restore`;
-      return locked(host, async () => {
-        if (before.current !== null && !state.releases.some((r) => r.name === before.current))
-          throw new Error(
-            `${where}: the previous release ${before.current} is no longer kept; cannot switch back`
-          );
-        await switchTo(host, before.current, "restore", state.current);
-        if (before.current !== null)
-          await hooks(host, { ...context, mode: "rollback" }, before.current, options2.source.version, false);
-        return before.current === null ? `${where}: removed current (there was none before)` : `${where}: current -> ${before.current}`;
-      });
-    }
-  };
-}
-
 // action/src/drivers.ts
 function makeDriver(context, source, previous) {
   const driver = context.pipeline.driver;
@@ -55352,9 +55385,18 @@ async function rollback(context) {
   }
   const driver = context.pipeline.driver;
   let chosenBy = "";
-  if (!to2 && from && driver?.type === "directory") {
+  if (!to2 && from && (driver?.type === "directory" || driver?.type === "ssh")) {
     const targets = planRollback(context.pipeline, stage, from).waves.flatMap((w2) => w2.targets);
-    const answer = await previousByHistory(driver.path, targets, context.workspace, from);
+    const answer = driver.type === "directory" ? await previousByHistory(driver.path, targets, context.workspace, from) : await previousByHostHistory(
+      {
+        spec: driver,
+        env: context.env,
+        log: (line) => log2.info(line),
+        ...context.env.RUNNER_TEMP ? { tempDir: context.env.RUNNER_TEMP } : {}
+      },
+      targets,
+      from
+    );
     if (answer.ok) {
       to2 = answer.version;
       chosenBy = `the targets' deploy history: ${to2} was current before ${from}`;

@@ -86,6 +86,7 @@ stages:
   github = new FakeGitHub();
   github.addRelease("v1.0.0", release("v1.0.0"));
   github.addRelease("v1.1.0", release("v1.1.0"));
+  github.addRelease("v1.2.0", release("v1.2.0"));
   await github.start();
 }, 120_000);
 
@@ -127,6 +128,18 @@ describe("the built Action with the ssh driver", () => {
       );
     }
     expect(back.stdout).toContain("switched to the kept release (no download) v1.0.0");
+  });
+
+  it("a rollback without a named release follows the hosts' own histories, read over SSH", async () => {
+    const run = await deploy({ release: "v1.2.0", stage: "production" });
+    expect(run.code, run.stdout).toBe(0);
+    github.addDeployment({ ref: "v1.2.0", environment: "production", states: ["success"] });
+    // GitHub's previous successful release other than v1.2.0 is v1.1.0; the hosts went v1.0.0 -> v1.2.0 (v1.1.0
+    // was rolled back), so their histories say v1.0.0.
+    const back = await deploy({ release: "", mode: "rollback", stage: "production", from: "v1.2.0" });
+    expect(back.code, back.stdout).toBe(0);
+    expect(back.stdout).toContain("v1.0.0 was current before v1.2.0");
+    for (const name of NAMES) expect(current(name)).toBe("releases/v1.0.0");
   });
 
   it("a driver.hosts entry naming no target is refused before any host is touched", async () => {

@@ -1,4 +1,5 @@
 import { previousByHistory } from "../../../src/rollout/drivers/directory.js";
+import { previousByHostHistory } from "../../../src/rollout/drivers/ssh.js";
 import { planRollback } from "../../../src/rollout/plan.js";
 import { inGroup, type ModeContext, type ModeResult } from "../context.js";
 import { previousRelease } from "../previous.js";
@@ -8,7 +9,7 @@ import { deployWaves } from "./deploy.js";
 /**
  * Redeploys an earlier release from its stored assets (never a rebuild). `release` names it; when it is empty or
  * is the release being rolled back (`from`), the release before `from` is used: by the targets' own deploy
- * histories when the driver keeps them (directory) and they agree, else the environment's previous successful
+ * histories when the driver keeps them (directory, ssh) and they agree, else the environment's previous successful
  * release on GitHub. The targets are those the rollout of `from` chose, so a canary rollback touches exactly the
  * canary's hosts.
  */
@@ -22,9 +23,21 @@ export async function rollback(context: ModeContext): Promise<ModeResult> {
   }
   const driver = context.pipeline.driver;
   let chosenBy = "";
-  if (!to && from && driver?.type === "directory") {
+  if (!to && from && (driver?.type === "directory" || driver?.type === "ssh")) {
     const targets = planRollback(context.pipeline, stage, from).waves.flatMap((w) => w.targets);
-    const answer = await previousByHistory(driver.path, targets, context.workspace, from);
+    const answer =
+      driver.type === "directory"
+        ? await previousByHistory(driver.path, targets, context.workspace, from)
+        : await previousByHostHistory(
+            {
+              spec: driver,
+              env: context.env,
+              log: (line) => log.info(line),
+              ...(context.env.RUNNER_TEMP ? { tempDir: context.env.RUNNER_TEMP } : {}),
+            },
+            targets,
+            from,
+          );
     if (answer.ok) {
       to = answer.version;
       chosenBy = `the targets' deploy history: ${to} was current before ${from}`;

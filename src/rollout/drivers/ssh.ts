@@ -6,7 +6,7 @@ import { parseDuration } from "../../config/duration.js";
 import type { SshDriver } from "../../config/schema/driver.js";
 import type { Target } from "../plan.js";
 import type { ReleaseSource } from "../source.js";
-import { targetDirectory } from "./directory.js";
+import { type HistoryAnswer, targetDirectory } from "./directory.js";
 import {
   HISTORY_HEADER,
   type HistoryEntry,
@@ -57,6 +57,11 @@ interface Host {
   address: SshAddress;
   /** "web-1 (deploy@10.0.0.5)", for logs and errors. */
   where: string;
+}
+
+export interface SshTargetDriver extends TargetDriver<SshBefore> {
+  /** Reads a host's state (current, kept releases, history) without changing anything. */
+  inspectTarget(target: Target): Promise<HostState>;
 }
 
 /** What `current` pointed at before the run: restored on failure. */
@@ -123,7 +128,7 @@ export function releasesToPrune(
  * history and rewrites its shipline-rollback program. A release the host still keeps is switched to without any
  * download. Restore switches current back to what it was (and runs the restart command again).
  */
-export function sshDriver(options: SshDriverOptions): TargetDriver<SshBefore> {
+export function sshDriver(options: SshDriverOptions): SshTargetDriver {
   const { spec } = options;
   const now = options.now ?? (() => new Date());
   const stepMs = parseDuration(spec.timeout) ?? 10 * 60_000;
@@ -277,6 +282,7 @@ export function sshDriver(options: SshDriverOptions): TargetDriver<SshBefore> {
   return {
     kind: "ssh",
     perBatch: false,
+    inspectTarget: (target) => inspect(one([target])),
     async before(targets) {
       const host = one(targets);
       const state = await inspect(host);
@@ -362,4 +368,46 @@ export function sshDriver(options: SshDriverOptions): TargetDriver<SshBefore> {
       });
     },
   };
+}
+
+/**
+ * What the hosts' own deploy histories say was current before `from`, when every host runs `from` and their
+ * histories agree: the directory driver's rule (previousByHistory), read over SSH. A rollback done on the hosts
+ * with shipline-rollback while GitHub was down is then not undone.
+ */
+export async function previousByHostHistory(
+  options: Omit<SshDriverOptions, "source" | "previousVersion">,
+  targets: readonly Target[],
+  from: string,
+): Promise<HistoryAnswer> {
+  const unavailable = () => Promise.reject(new Error("reading histories downloads nothing"));
+  const driver = sshDriver({
+    ...options,
+    source: { version: from, artifacts: unavailable, tree: unavailable },
+    previousVersion: null,
+  });
+  const answers = new Map<string, string[]>();
+  for (const target of targets) {
+    let state: HostState;
+    try {
+      state = await driver.inspectTarget(target);
+    } catch (error) {
+      return { ok: false, why: error instanceof Error ? error.message : String(error) };
+    }
+    const running = state.releases.find((r) => r.name === state.current)?.meta.version;
+    if (state.current === null || running !== from)
+      return { ok: false, why: `${target.name} runs ${running ?? "nothing"}, not ${from}` };
+    const choice = previousFromHistory(historyStack(state.history), state.current);
+    if (!choice.ok) return { ok: false, why: `${target.name}: ${choice.error}` };
+    const version = state.releases.find((r) => r.name === choice.release)?.meta.version ?? choice.release;
+    answers.set(version, [...(answers.get(version) ?? []), target.name]);
+  }
+  const [only, ...others] = [...answers.keys()];
+  if (only === undefined) return { ok: false, why: "there are no targets" };
+  if (others.length)
+    return {
+      ok: false,
+      why: `the hosts' histories disagree (${[...answers].map(([v, t]) => `${v} on ${t.join(", ")}`).join("; ")})`,
+    };
+  return { ok: true, version: only };
 }
