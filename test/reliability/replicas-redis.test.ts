@@ -62,8 +62,16 @@ describe("several replicas behind a load balancer, sharing Redis", () => {
       replicas.map((r) => deliver(r.webhookUrl, SECRET, "release", payload, id)),
     );
     expect(statuses.every((s) => s < 300)).toBe(true);
-
+    // Probot answers 202 after ~9 s even while a handler is still working (its writes are spaced 1 s apart,
+    // fleet-wide): wait for the dispatch, then for quiet, so a second dispatch would be seen too.
     const repo = gh.state.get("acme/web")!;
+    for (let waited = 0; repo.dispatches.length === 0 && waited < 60_000; waited += 200)
+      await new Promise((r) => setTimeout(r, 200));
+    for (let before = -1; before !== gh.standin.requests.length; ) {
+      before = gh.standin.requests.length;
+      await new Promise((r) => setTimeout(r, 3_000));
+    }
+
     expect(repo.dispatches.map((d) => [d.inputs.release, d.inputs.stage])).toEqual([["v2.0.0", "staging"]]);
     expect(
       repo.checkRuns
