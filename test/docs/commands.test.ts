@@ -77,6 +77,23 @@ const SKIPPED: { pattern: RegExp; why: string; check?: (command: string) => void
     check: () => expect(existsSync(join(ROOT, "Dockerfile"))).toBe(true),
   },
   { pattern: /^git (ls-remote|push) origin/, why: "needs a GitHub remote" },
+  { pattern: /^npm ci( --omit=dev)?$/, why: "reaches the npm registry" },
+  {
+    pattern: /^zip -qr \S+ lib\/serverless /,
+    why: "packages the Lambda bundle; an npm script must build lib/serverless",
+    check: () =>
+      expect(readFileSync(join(ROOT, "package.json"), "utf8")).toContain("--outdir=lib/serverless"),
+  },
+  {
+    pattern: /^aws lambda /,
+    why: "needs an AWS account; the handler it names must exist",
+    check: (command) => {
+      const handler = /--handler lib\/serverless\/(\w+)\.(\w+)/.exec(command);
+      if (!handler) return;
+      const source = readFileSync(join(ROOT, `src/app/serverless/${handler[1]}.ts`), "utf8");
+      expect(source, command).toMatch(new RegExp(`export (const|async function|function) ${handler[2]}\\b`));
+    },
+  },
 ];
 
 const shiplineArgs = (command: string): string[] | undefined => {
