@@ -1,6 +1,7 @@
 import type { Probot } from "probot";
 import type { AppDeps } from "./deps.js";
 import { registerButtons } from "./handlers/buttons.js";
+import { registerClock } from "./handlers/clock.js";
 import { registerComments } from "./handlers/comments.js";
 import { registerConfigPush } from "./handlers/config-push.js";
 import { registerDeploymentStatus } from "./handlers/deployment-status.js";
@@ -17,4 +18,5 @@ export function appMain(app: Probot, deps: AppDeps): void {
   registerProtectionRule(app, deps);
   registerComments(app, deps);
   registerButtons(app, deps);
+  registerClock(app, deps);
 }

@@ -69,6 +69,10 @@ export async function applyDecision(
       await gw.updateCheck(effect.id, effect);
     } else if (effect.kind === "lock") {
       await lock(effect, log, locking);
+    } else if (effect.kind === "mark-waiting") {
+      await gw.claim(effect.ref, snapshot.release.sha);
+    } else if (effect.kind === "clear-waiting") {
+      await gw.release(effect.ref);
     } else if (effect.kind === "dispatch") {
       if (effect.claim !== guard && !(await gw.claim(effect.claim, snapshot.release.sha))) {
         log.info(`${effect.claim} is already claimed: not dispatching it again`);
@@ -168,8 +172,10 @@ async function dispatch(
     log.info(
       `dispatched ${effect.workflow} on ${effect.ref}: ${inputs.mode} ${inputs.release} to ${inputs.stage}`,
     );
-    if (check && id !== undefined)
-      await gw.updateCheck(id, dispatchedCheck({ ...effect, check }, run, timing.now()));
+    if (check && id !== undefined) {
+      const previous = snapshot.checkRuns.find((c) => c.id === id)?.summary;
+      await gw.updateCheck(id, dispatchedCheck({ ...effect, check }, run, timing.now(), previous));
+    }
     return;
   }
 

@@ -272,6 +272,7 @@ export function toRelease(data: any, sha = ""): Release {
     tag: String(data.tag_name),
     sha,
     author: String(data.author?.login ?? ""),
+    ...(data.author?.type ? { authorType: String(data.author.type) } : {}),
     draft: Boolean(data.draft),
     prerelease: Boolean(data.prerelease),
     htmlUrl: String(data.html_url ?? ""),

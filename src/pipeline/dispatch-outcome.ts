@@ -1,4 +1,4 @@
-import { encodeRecord } from "../records/codec.js";
+import { encodeRecord, recordLines } from "../records/codec.js";
 import type { CheckStatus, Effect } from "./types.js";
 
 type Dispatch = Extract<Effect, { kind: "dispatch" }>;
@@ -18,7 +18,12 @@ export function dispatchedCheck(
   effect: Dispatch & { check: { name: string; summary: string } },
   run: { runId?: number; runUrl?: string },
   now: Date,
+  /** The check run's summary as read: its records (approvals, hotfixes) are carried over, a hold is not. */
+  previous?: string | null,
 ): CheckText {
+  const kept = recordLines(previous).filter(
+    (line) => !line.startsWith("<!-- shipline:held ") && !effect.check.summary.includes(line),
+  );
   const { inputs } = effect;
   const where = run.runUrl
     ? `[Deploy workflow run](${run.runUrl})`
@@ -27,7 +32,7 @@ export function dispatchedCheck(
     name: effect.check.name,
     status: "queued",
     title: `Dispatched: waiting for the deploy job (environment ${inputs.environment})`,
-    summary: `${effect.check.summary}\n\n${where}\n\n${encodeRecord("dispatched", { ...(run.runId ? { run: run.runId } : {}), at: now.toISOString() })}`,
+    summary: `${effect.check.summary}\n\n${where}${kept.length ? `\n\n${kept.join("\n")}` : ""}\n\n${encodeRecord("dispatched", { ...(run.runId ? { run: run.runId } : {}), at: now.toISOString() })}`,
     ...(run.runUrl ? { detailsUrl: run.runUrl } : {}),
   };
 }

@@ -82,7 +82,11 @@ export function gateContext(facts: GateFacts): GateContext {
     };
   });
   const stageCheck = findCheck(snapshot, stageCheckName(facts.stage.name));
-  const approvals = decodeApprovals(stageCheck?.summary ?? "")
+  // Every check run of the stage on this commit: an approval outlives a /retry (a fresh check run) and counts
+  // for its release and stage until the stage succeeds.
+  const approvals = facts.shiplineChecks
+    .filter((c) => c.name === stageCheckName(facts.stage.name))
+    .flatMap((c) => decodeApprovals(c.summary ?? ""))
     .filter((a) => a.release === facts.release.tag && a.stage === facts.stage.name)
     .map((a) => ({ login: a.login, at: a.at, stage: a.stage }));
   const releaseSummary = findCheck(snapshot, RELEASE_CHECK)?.summary ?? "";

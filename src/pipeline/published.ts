@@ -97,7 +97,12 @@ function startPipeline(pipeline: Pipeline, snapshot: Snapshot): Decision {
       status: "in_progress",
       title: `Releasing ${snapshot.release.tag} through ${pipeline.stages.length} stage(s)`,
       // Who published the release, for the four-eyes gate later (read back by releaseAuthor()).
-      summary: `${overview}\n\n${encodeRecord("release", { tag: snapshot.release.tag, author: snapshot.release.author })}`,
+      summary: `${overview}\n\n${encodeRecord("release", {
+        tag: snapshot.release.tag,
+        author: snapshot.release.author,
+        ...(isAccountType(snapshot.release.authorType) ? { authorType: snapshot.release.authorType } : {}),
+        prerelease: snapshot.release.prerelease,
+      })}`,
     });
   }
   for (const view of views) {
@@ -138,4 +143,8 @@ export function dispatchEffect(pipeline: Pipeline, tag: string, index: number, s
       environment: stage.environment,
     },
   };
+}
+
+function isAccountType(t: string | undefined): t is "User" | "Bot" | "Organization" {
+  return t === "User" || t === "Bot" || t === "Organization";
 }

@@ -130,7 +130,6 @@ function decideRollout(
     // a stage is recorded, but never carries the release further.
     const skipped = views.slice(0, index).find((v) => v.phase !== "succeeded");
     const next = skipped ? undefined : pipeline.stages[index + 1];
-    if (next && next.promote === "auto") phases.set(next.name, "dispatched");
     const overview = pipelineMarkdown(pipeline, snapshot.release, phases);
     effects.push(
       upsertCheck(snapshot, {

@@ -22,6 +22,8 @@ export interface Release {
   /** The commit the tag points at; check runs live here. */
   sha: string;
   author: string;
+  /** "User" or "Bot" (CI published it): the four-eyes gate then looks at the people behind the commit. */
+  authorType?: string;
   draft: boolean;
   prerelease: boolean;
   htmlUrl: string;
@@ -126,7 +128,10 @@ export type Effect =
       /** The stage check run that shows this dispatch (rollouts), with its summary. */
       check?: { name: string; summary: string };
     }
-  | { kind: "lock"; environment: string; reason: string };
+  | { kind: "lock"; environment: string; reason: string }
+  /** Lists the stage among those waiting for a gate (a ref: the clock lists them in one request). */
+  | { kind: "mark-waiting"; ref: string }
+  | { kind: "clear-waiting"; ref: string };
 
 export interface Decision {
   effects: Effect[];

@@ -50,7 +50,13 @@ const SCHEMAS = {
     stage: Name.optional(),
   }),
   /** On the release's check run when the pipeline starts: who published it (for four-eyes). */
-  release: z.strictObject({ v: Version, tag: Tag, author: z.union([Login, z.literal("")]) }),
+  release: z.strictObject({
+    v: Version,
+    tag: Tag,
+    author: z.union([Login, z.literal("")]),
+    authorType: z.enum(["User", "Bot", "Organization"]).optional(),
+    prerelease: z.boolean().optional(),
+  }),
   /** On a stage's check run once GitHub started its deploy run. */
   dispatched: z.strictObject({ v: Version, run: RunId.optional(), at: Instant.optional() }),
   /** On a stage's check run whose verification could not decide. */
@@ -60,6 +66,16 @@ const SCHEMAS = {
   "rollback-failed": z.strictObject({ v: Version, to: Tag, stage: Name }),
   /** On a stage's check run while a deploy job waits for approvals in the protection rule. */
   "awaiting-approval": z.strictObject({ v: Version, run: RunId, environment: Name }),
+  /** On a stage's check run while its rollout waits for a closed gate (nothing was dispatched). */
+  held: z.strictObject({
+    v: Version,
+    release: Tag,
+    stage: Name,
+    gates: z.array(Name).max(20),
+    at: Instant,
+    until: Instant.optional(),
+    reason: Reason.optional(),
+  }),
   pause: z.strictObject({ v: Version, by: Login }),
   resume: z.strictObject({ v: Version, by: Login }),
   /**

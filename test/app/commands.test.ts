@@ -77,6 +77,8 @@ describe("comment commands", () => {
   });
 
   it("/deploy by a writer dispatches once with the right inputs, even when the delivery arrives twice", async () => {
+    await send("deployment_status", deploymentStatus("staging", "success", "staging"));
+    await comment("/approve v1.2.0 to canary", "carol");
     const payload = commentPayload("/deploy v1.2.0 to canary", "bob");
     await send("issue_comment", payload, "delivery-7");
     await send("issue_comment", payload, "delivery-7");
@@ -94,7 +96,7 @@ describe("comment commands", () => {
       },
     ]);
     expect(gh.refs.has(`refs/shipline/${TAG}/canary-rollout-c${payload.comment.id}`)).toBe(true);
-    expect(gh.replies()).toHaveLength(1);
+    expect(gh.replies().filter((r) => r.includes("/deploy"))).toHaveLength(1);
     const reply = lastReply();
     expect(reply).toContain("@bob `/deploy v1.2.0 to canary`: **on it**");
     expect(reply).toContain(`[Workflow run](https://github.com/${OWNER}/${REPO}/actions/runs/9002)`);
@@ -116,6 +118,7 @@ describe("comment commands", () => {
     await send("deployment_status", deploymentStatus("staging", "success", "staging"));
     expect(gh.dispatches).toHaveLength(1);
     expect(gh.check("shipline / canary")!.output.title).toBe("Waiting for /promote");
+    await comment("/approve", "carol");
     const payload = commentPayload("/promote", "bob");
     await Promise.all([send("issue_comment", payload, "d-1"), send("issue_comment", payload, "d-1")]);
     await comment("/promote", "carol");
@@ -132,7 +135,7 @@ describe("comment commands", () => {
         },
       },
     ]);
-    expect(gh.replies()[0]).toContain("**on it**");
+    expect(gh.replies()[1]).toContain("**on it**");
     expect(lastReply()).toContain("@carol `/promote`: **not run**");
   });
 
@@ -201,30 +204,41 @@ describe("comment commands", () => {
     ]);
   });
 
-  it("/approve re-runs the review of the deploy job waiting for it, which then goes ahead", async () => {
+  it("/promote without an approval holds the stage before any dispatch; /approve by another writer starts it", async () => {
     await send("deployment_status", deploymentStatus("staging", "success", "staging"));
     await comment("/promote", "carol");
-    gh.runs.set(601, {
+    // On every plan: nothing is dispatched while four-eyes is closed; the stage says why and what to do.
+    expect(gh.dispatches.map((d) => d.inputs.stage)).toEqual(["staging"]);
+    const held = gh.check("shipline / canary")!;
+    expect(held).toMatchObject({ status: "queued" });
+    expect(held.output.title).toBe("Waiting: four-eyes");
+    expect(held.output.summary).toContain("| four-eyes | ❌ closed |");
+    expect(held.output.summary).toContain("/approve v1.2.0 to canary");
+    expect(gh.refs.has(`refs/shipline-wait/${TAG}/canary-rollout-waiting`)).toBe(true);
+    // carol asked for the deploy (her /promote is on record), so her own approval does not count.
+    await comment("/approve", "carol");
+    expect(gh.dispatches.map((d) => d.inputs.stage)).toEqual(["staging"]);
+    await comment("/approve", "bob");
+    expect(gh.dispatches.map((d) => d.inputs.stage)).toEqual(["staging", "canary"]);
+    expect(gh.refs.has(`refs/shipline-wait/${TAG}/canary-rollout-waiting`)).toBe(false);
+    // The approval stays on the stage's check run once dispatched, for the protection rule where it exists.
+    expect(decodeApprovals(gh.check("shipline / canary")!.output.summary)).toContainEqual(
+      expect.objectContaining({ login: "bob", stage: "canary" }),
+    );
+    // Where GitHub offers the protection rule, it re-evaluates at job start and approves at once.
+    gh.runs.set(9002, {
       display_title: runName({ release: TAG, stage: "canary", mode: "rollout" }),
       triggering_actor: "shipline[bot]",
     });
     const request = deploymentProtectionRulePayload({
       environment: "production",
-      deployment_callback_url: `https://api.github.com/repos/${OWNER}/${REPO}/actions/runs/601/deployment_protection_rule`,
+      deployment_callback_url: `https://api.github.com/repos/${OWNER}/${REPO}/actions/runs/9002/deployment_protection_rule`,
       deployment: { ref: TAG, sha: SHA, environment: "production" },
     });
     (request as Record<string, unknown>).installation = { id: 1, node_id: "x" };
     await send("deployment_protection_rule", request, "dpr-1");
-    expect(gh.reviews).toEqual([]);
-    expect(gh.check("shipline / canary")!.output.title).toContain("Waiting for approval");
-    // carol triggered canary (her /promote is on record), so her approval would not count; bob's does.
-    await comment("/approve", "bob");
     expect(gh.reviews).toEqual([
-      expect.objectContaining({ runId: 601, environment_name: "production", state: "approved" }),
-    ]);
-    expect(gh.check("shipline / canary")!.status).toBe("in_progress");
-    expect(decodeApprovals(gh.check("shipline / canary")!.output.summary)).toMatchObject([
-      { login: "bob", stage: "canary" },
+      expect.objectContaining({ runId: 9002, environment_name: "production", state: "approved" }),
     ]);
   });
 
@@ -235,6 +249,7 @@ describe("comment commands", () => {
     expect(gh.check("shipline / canary")!.output.title).toBe("Paused by bob");
     await comment("/promote", "carol");
     expect(lastReply()).toContain("paused by @bob");
+    await comment("/approve v1.2.0 to canary", "bob");
     await comment("/resume", "carol");
     expect(gh.dispatches.map((d) => d.inputs.stage)).toEqual(["staging", "canary"]);
     expect(gh.check("shipline")!.output.summary).toContain('<!-- shipline:resume {"by":"carol"} -->');

@@ -1,8 +1,8 @@
 import nock from "nock";
 import type { Probot } from "probot";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { encodeApproval, encodeLock } from "../../src/records/codec.js";
 import { runName } from "../../src/pipeline/identity.js";
+import { encodeApproval, encodeLock } from "../../src/records/codec.js";
 import { API, type FakeGitHub, fakeGitHub } from "../support/fake-github.js";
 import { type MetricsService, startMetricsService } from "../support/metrics-service.js";
 import { expectValidGitHubTraffic } from "../support/openapi.js";
@@ -26,12 +26,10 @@ stages:
 describe("the deployment protection rule: a stage's gates decide whether its deploy job runs", () => {
   expectValidGitHubTraffic();
   let gh: FakeGitHub;
-  let lock: string | undefined;
   let runs = 0;
 
   beforeEach(() => {
     gh = fakeGitHub(OWNER, REPO);
-    lock = undefined;
     gh.tags.set(TAG, SHA);
     const base = `/repos/${OWNER}/${REPO}`;
     nock(API)
@@ -45,13 +43,7 @@ describe("the deployment protection rule: a stage's gates decide whether its dep
         html_url: "https://github.com/x",
         author: { login: "alice", type: "User" },
         assets: [],
-      })
-      .get(/\/environments\/[^/]+\/variables\/SHIPLINE_LOCK$/)
-      .reply(() =>
-        lock
-          ? [200, { name: "SHIPLINE_LOCK", value: lock, created_at: "", updated_at: "" }]
-          : [404, { message: "Not Found" }],
-      );
+      });
   });
 
   function setConfig(text: string) {
@@ -204,12 +196,15 @@ describe("the deployment protection rule: a stage's gates decide whether its dep
   it("rejects a deploy into an environment someone else locked, and names the owner", async () => {
     setConfig(CONFIG);
     seedChecks();
-    lock = encodeLock({
-      environment: "staging",
-      owner: "carol",
-      reason: "migrating the database",
-      at: new Date("2026-11-18T09:00:00Z"),
-    });
+    gh.variables.set(
+      "staging:SHIPLINE_LOCK",
+      encodeLock({
+        environment: "staging",
+        owner: "carol",
+        reason: "migrating the database",
+        at: new Date("2026-11-18T09:00:00Z"),
+      }),
+    );
     const review = await request(testProbot({ now: () => NOW }), "staging", "staging");
     expect(review!.state).toBe("rejected");
     expect(review!.comment).toContain("carol");

@@ -20,7 +20,7 @@ const REPO = "Hello-World";
 const TAG = "v1.2.0";
 const SHA = "a".repeat(40);
 const BASE = `/repos/${OWNER}/${REPO}`;
-const CONFIG = readFileSync(new URL("../fixtures/shipline.yml", import.meta.url), "utf8");
+const CONFIG = readFileSync(new URL("../fixtures/shipline-no-approvals.yml", import.meta.url), "utf8");
 const SECONDARY = {
   message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
   documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",

@@ -38,7 +38,6 @@ export function fakeConversation(owner = "Codertocat", repo = "Hello-World"): Fa
     comments: [],
     reactions: [],
     releases: [],
-    variables: new Map(),
     replies: () => gh.comments.map((c) => c.body),
   });
   const base = `/repos/${owner}/${repo}`;
@@ -94,27 +93,6 @@ export function fakeConversation(owner = "Codertocat", repo = "Hello-World"): Fa
     const tag = path.split("/releases/tags/")[1]!;
     const i = gh.releases.findIndex((r) => r.tag === tag);
     return i < 0 ? [404, { message: "Not Found" }] : [200, release(gh.releases[i]!, i)];
-  });
-  scope.get(rx("/environments/([^/]+)/variables/([^/]+)")).reply(async (req: Request) => {
-    const { path } = await read(req);
-    const [env, , name] = path.split("/environments/")[1]!.split("/");
-    const value = gh.variables.get(`${env}:${name}`);
-    return value === undefined
-      ? [404, { message: "Not Found" }]
-      : [200, { name, value, created_at: "2026-01-01T00:00:00Z", updated_at: "2026-01-01T00:00:00Z" }];
-  });
-  scope.post(rx("/environments/([^/]+)/variables")).reply(async (req: Request) => {
-    const { path, body } = await read(req);
-    const env = path.split("/environments/")[1]!.split("/")[0];
-    const { name, value } = body as { name: string; value: string };
-    if (gh.variables.has(`${env}:${name}`)) return [409, { message: "Already exists" }];
-    gh.variables.set(`${env}:${name}`, value);
-    return [201, {}];
-  });
-  scope.delete(rx("/environments/([^/]+)/variables/([^/]+)")).reply(async (req: Request) => {
-    const { path } = await read(req);
-    const [env, , name] = path.split("/environments/")[1]!.split("/");
-    return gh.variables.delete(`${env}:${name}`) ? [204] : [404, { message: "Not Found" }];
   });
   return gh;
 }

@@ -32,6 +32,8 @@ export interface FakeGitHub {
   tags: Map<string, string>; // tag -> commit sha
   checks: FakeCheck[];
   refs: Map<string, string>;
+  /** Environment variables by "<environment>:<name>" (locks). */
+  variables: Map<string, string>;
   dispatches: { workflow: string; ref: string; inputs: Record<string, string> }[];
   deployments: FakeDeployment[];
   calls: Call[];
@@ -64,6 +66,7 @@ export function fakeGitHub(owner = "Codertocat", repo = "Hello-World"): FakeGitH
     tags: new Map(),
     checks: [],
     refs: new Map(),
+    variables: new Map(),
     dispatches: [],
     deployments: [],
     calls: [],
@@ -281,6 +284,28 @@ export function fakeGitHub(owner = "Codertocat", repo = "Hello-World"): FakeGitH
       return [204];
     });
 
+  // Environment variables: where Shipline keeps locks (SHIPLINE_LOCK).
+  scope.get(new RegExp(`^${base}/environments/([^/]+)/variables/([^/]+)$`)).reply(async (req: Request) => {
+    const { uri: path } = await read(req);
+    const [env, , name] = path.split("/environments/")[1]!.split("/");
+    const value = state.variables.get(`${env}:${name}`);
+    return value === undefined
+      ? [404, { message: "Not Found" }]
+      : [200, { name, value, created_at: "2026-01-01T00:00:00Z", updated_at: "2026-01-01T00:00:00Z" }];
+  });
+  scope.post(new RegExp(`^${base}/environments/([^/]+)/variables$`)).reply(async (req: Request) => {
+    const { uri: path, body } = await read(req);
+    const env = path.split("/environments/")[1]!.split("/")[0];
+    const { name, value } = body as { name: string; value: string };
+    if (state.variables.has(`${env}:${name}`)) return [409, { message: "Already exists" }];
+    state.variables.set(`${env}:${name}`, value);
+    return [201, {}];
+  });
+  scope.delete(new RegExp(`^${base}/environments/([^/]+)/variables/([^/]+)$`)).reply(async (req: Request) => {
+    const { uri: path } = await read(req);
+    const [env, , name] = path.split("/environments/")[1]!.split("/");
+    return state.variables.delete(`${env}:${name}`) ? [204] : [404, { message: "Not Found" }];
+  });
   scope.get(new RegExp(`^${base}/environments/([^/]+)$`)).reply(async (req: Request) => {
     const { uri } = await read(req);
     record("GET", uri, undefined);

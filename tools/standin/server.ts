@@ -12,6 +12,7 @@ import { appRoutes } from "./routes/app.js";
 import { checkRoutes } from "./routes/checks.js";
 import { deploymentRoutes } from "./routes/deployments.js";
 import { issueRoutes } from "./routes/issues.js";
+import { peopleRoutes } from "./routes/people.js";
 import { releaseRoutes } from "./routes/releases.js";
 import { repoRoutes } from "./routes/repo.js";
 import type { Standin } from "./standin.js";
@@ -25,6 +26,7 @@ export const routes: Record<string, Handler<Standin>> = {
   ...deploymentRoutes,
   ...actionRoutes,
   ...issueRoutes,
+  ...peopleRoutes,
 };
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {

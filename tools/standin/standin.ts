@@ -120,8 +120,13 @@ export class Standin {
   readonly limits: SecondaryLimits | undefined;
 
   /** Answers to replace after a request was carried out (see `failAfterHandling`). */
-  private readonly faults: { method: string; path: RegExp; status: number; message?: string; times: number }[] =
-    [];
+  private readonly faults: {
+    method: string;
+    path: RegExp;
+    status: number;
+    message?: string;
+    times: number;
+  }[] = [];
 
   /**
    * The next `times` successful `method` requests whose API path matches `path` are carried out, then answered

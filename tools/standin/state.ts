@@ -170,6 +170,10 @@ export interface RepoState {
   variables: Map<string, { name: string; value: string; createdAt: string; updatedAt: string }>;
   reviews: ProtectionReview[];
   comments: Comment[];
+  /** Who wrote and committed a commit, and the merged pull requests that brought it in (people.ts routes). */
+  commitPeople: Map<string, CommitPeople>;
+  /** Reviews of waiting deploy jobs given in GitHub's UI, by run id. */
+  runApprovals: Map<number, { user: Account; state: "approved" | "rejected"; environment: string }[]>;
   permissions: Map<string, Permission>;
 }
 
@@ -204,6 +208,14 @@ export function newRepo(fullName: string): RepoState {
     variables: new Map(),
     reviews: [],
     comments: [],
+    commitPeople: new Map(),
+    runApprovals: new Map(),
     permissions: new Map(),
   };
+}
+
+export interface CommitPeople {
+  author?: Account;
+  committer?: Account;
+  pulls?: { number: number; user: Account; mergedBy: Account }[];
 }

@@ -4,8 +4,8 @@ import { parseCommand } from "../../commands/parse.js";
 import { ACK_REACTION, type ReplyLinks, type ReplyOutcome, replyMarkdown } from "../../commands/reply.js";
 import type { Command } from "../../commands/types.js";
 import { pipelineForTag } from "../../config/index.js";
-import type { Pipeline } from "../../config/types.js";
-import { applyDecision, type Log } from "../../github/apply.js";
+import type { Config, Pipeline } from "../../config/types.js";
+import type { Log } from "../../github/apply.js";
 import type { GitHubClient } from "../../github/client.js";
 import { ConversationGateway } from "../../github/conversation.js";
 import type { GitHubGateway } from "../../github/gateway.js";
@@ -13,11 +13,13 @@ import { EnvironmentLocks } from "../../github/locks.js";
 import { ProtectionGateway } from "../../github/protection.js";
 import { type CommandDecision, decideCommand } from "../../pipeline/commands.js";
 import { stageCheckName } from "../../pipeline/index.js";
-import type { Release } from "../../pipeline/types.js";
+import type { Decision, Release, Snapshot } from "../../pipeline/types.js";
 import { decodeRecord } from "../../records/codec.js";
-import { type AppDeps, applyTiming } from "../deps.js";
+import type { AppDeps } from "../deps.js";
+import { applyWithGates } from "../gated-apply.js";
 import { gatewayFor } from "../gateway-for.js";
 import { loadConfig } from "../load-config.js";
+import { wakeStage } from "../wake.js";
 import { type DeployJob, reviewDeployJob } from "./protection-rule.js";
 
 /** Everything a command needs from GitHub, for the repository an event is about. */
@@ -27,8 +29,10 @@ export interface CommandIO {
   locks: EnvironmentLocks;
   log: Log;
   now: () => Date;
-  /** The waits of applyDecision (see AppDeps.dispatchLookupsMs). */
-  timing: ReturnType<typeof applyTiming>;
+  /** Carries a decision out with the stage gates checked before every rollout dispatch (gated-apply.ts). */
+  apply(config: Config, snapshot: Snapshot, decision: Decision, holdKey: string): Promise<unknown>;
+  /** Looks at a held stage again (after /approve): dispatched when its gates are open. */
+  wake(tag: string, stage: string): Promise<string>;
   /** https://github.com/<owner>/<repo>, for links. */
   repoUrl: string;
 }
@@ -43,7 +47,9 @@ export function commandIO(context: Context, deps: AppDeps, repoUrl: string): Com
     locks: new EnvironmentLocks(client, gw.repo),
     log: context.log,
     now: deps.now,
-    timing: applyTiming(deps),
+    apply: (config, snapshot, decision, holdKey) =>
+      applyWithGates(context, deps, gw, config, snapshot, decision, context.log, { holdKey }),
+    wake: (tag, stage) => wakeStage(context, deps, gw, tag, stage),
     repoUrl,
   };
 }
@@ -199,14 +205,20 @@ export async function runCommand(io: CommandIO, req: CommandRequest): Promise<Co
   if (lockOutcome) return answer(lockOutcome.outcome, lockOutcome.message);
 
   if (snapshot)
-    await applyDecision(
-      gw,
+    await io.apply(
+      config.config,
       snapshot,
       { effects: decision.effects, reason: `/${command.name} by ${req.actor}` },
-      io.log,
-      undefined,
-      io.timing,
+      req.key,
     );
+  // An approval of a stage held before its dispatch: look at its gates again now.
+  if (command.name === "approve" && decision.outcome === "done" && snapshot && decision.stage) {
+    const held = (await conv.checks(snapshot.release.sha))
+      .filter((c) => c.name === stageCheckName(decision.stage!))
+      .sort((a, b) => b.id - a.id)[0];
+    if (held?.status === "queued" && decodeRecord("held", held.summary))
+      io.log.info(`/approve woke ${decision.stage}: ${await io.wake(snapshot.release.tag, decision.stage)}`);
+  }
   io.log.info(`/${command.name} by ${req.actor}: ${decision.outcome}`);
   const result = await linked(io, decision, snapshot?.release, answer);
   if (command.name === "approve" && decision.outcome === "done" && snapshot && decision.stage) {

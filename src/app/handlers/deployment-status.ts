@@ -1,6 +1,5 @@
 import type { Probot } from "probot";
 import { jobVerification } from "../../github/annotations.js";
-import { applyDecision } from "../../github/apply.js";
 import type { GitHubClient } from "../../github/client.js";
 import { EnvironmentLocks } from "../../github/locks.js";
 import {
@@ -11,7 +10,8 @@ import {
 } from "../../pipeline/index.js";
 import type { StageEvent } from "../../pipeline/types.js";
 import { appLogin } from "../app-login.js";
-import { type AppDeps, applyTiming } from "../deps.js";
+import type { AppDeps } from "../deps.js";
+import { applyWithGates } from "../gated-apply.js";
 import { gatewayFor } from "../gateway-for.js";
 import { loadConfig } from "../load-config.js";
 
@@ -78,7 +78,9 @@ export function registerDeploymentStatus(app: Probot, deps: AppDeps): void {
           now: deps.now(),
         }
       : undefined;
-    await applyDecision(gw, snapshot, decision, context.log, locking, applyTiming(deps));
+    await applyWithGates(context, deps, gw, config.config, snapshot, decision, context.log, {
+      ...(locking ? { locking } : {}),
+    });
   });
 }
 

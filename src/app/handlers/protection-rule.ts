@@ -1,15 +1,11 @@
 import type { Probot } from "probot";
 import { pipelineForTag } from "../../config/index.js";
-import { evaluateGates } from "../../gates/evaluate.js";
 import type { GitHubClient } from "../../github/client.js";
-import { EnvironmentLocks } from "../../github/locks.js";
-import { activeRuns, ProtectionGateway, runIdFromCallback } from "../../github/protection.js";
-import { activeRollouts, gateContext } from "../../pipeline/gate-context.js";
-import { findCheck, parseRunName, RELEASE_CHECK, stageCheckName } from "../../pipeline/index.js";
-import { releaseAuthor } from "../../pipeline/state.js";
-import { decodeRecords, encodeRecord } from "../../records/codec.js";
+import { ProtectionGateway, runIdFromCallback } from "../../github/protection.js";
+import { findCheck, parseRunName, stageCheckName } from "../../pipeline/index.js";
+import { encodeRecord } from "../../records/codec.js";
 import type { AppDeps } from "../deps.js";
-import { fetchErrorBudget } from "../error-budget.js";
+import { evaluateStageGates } from "../gate-facts.js";
 import { gatewayFor } from "../gateway-for.js";
 import { loadConfig } from "../load-config.js";
 
@@ -85,68 +81,16 @@ export async function reviewDeployJob(
     return reject(`Stage ${stage.name} deploys to ${stage.environment}, not ${job.environment}.`);
 
   const shiplineChecks = await gw.shiplineChecks(job.sha);
-  const snapshot = {
-    release: {
-      id: 0,
-      tag: id.release,
-      sha: job.sha,
-      author: "",
-      draft: false,
-      prerelease: false,
-      htmlUrl: "",
-      assets: [],
-    },
-    checkRuns: shiplineChecks,
-  };
-  // The author was recorded when the pipeline started; ask GitHub only for releases started before that.
-  const author = releaseAuthor(snapshot) ?? (await gw.releaseByTag(id.release))?.author ?? "";
-  const allChecks = pipeline.gates["required-checks"].length ? await protection.commitChecks(job.sha) : [];
-  const needsEnv = stage.approvals > 0 && pipeline.gates["github-reviewers"];
-  const envProtection = needsEnv ? await protection.environmentProtection(job.environment) : undefined;
-  const lock = await new EnvironmentLocks(context.octokit as unknown as GitHubClient, gw.repo).read(
-    job.environment,
-  );
-  const errorBudget =
-    id.mode === "rollout" ? await fetchErrorBudget(pipeline, stage, id.release, deps) : undefined;
-  // The App's own check that rollouts never overlap in one environment (behind the workflow's concurrency group).
-  const running =
-    id.mode === "rollout"
-      ? activeRollouts(
-          config.config,
-          await activeRuns(context.octokit as unknown as GitHubClient, gw.repo, pipeline.workflow),
-          job.runId,
-        )
-      : undefined;
-  const releaseSummary = findCheck(snapshot, RELEASE_CHECK)?.summary ?? "";
-  const trigger = decodeRecords("command", releaseSummary)
-    .filter((c) => c.outcome === "accepted" && c.stage === stage.name && c.release === id.release)
-    .pop()?.actor;
-
-  const evaluation = evaluateGates(
-    gateContext({
-      pipeline,
-      stage,
-      mode: id.mode,
-      release: { tag: id.release, author },
-      triggeredBy: trigger ?? run.triggeringActor,
-      shiplineChecks,
-      allChecks,
-      ...(envProtection ? { environment: envProtection } : {}),
-      ...(lock
-        ? {
-            lock: {
-              environment: lock.environment,
-              owner: lock.owner,
-              reason: lock.reason,
-              ...(lock.expiresAt ? { expiresAt: lock.expiresAt } : {}),
-            },
-          }
-        : {}),
-      ...(errorBudget ? { errorBudget } : {}),
-      ...(running ? { activeRollouts: running } : {}),
-      now: deps.now(),
-    }),
-  );
+  const snapshot = { release: { tag: id.release } as never, checkRuns: shiplineChecks };
+  const evaluation = await evaluateStageGates(context, deps, gw, {
+    config: config.config,
+    pipeline,
+    stage,
+    mode: id.mode,
+    release: { tag: id.release, sha: job.sha },
+    shiplineChecks,
+    run: { id: job.runId, triggeringActor: run.triggeringActor },
+  });
 
   const check = id.mode === "rollout" ? findCheck(snapshot, stageCheckName(stage.name)) : undefined;
   const closed = evaluation.results.filter((r) => !r.ok);

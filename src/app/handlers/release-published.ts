@@ -3,6 +3,7 @@ import { applyDecision } from "../../github/apply.js";
 import { toRelease } from "../../github/gateway.js";
 import { onReleasePublished } from "../../pipeline/index.js";
 import { type AppDeps, applyTiming } from "../deps.js";
+import { applyWithGates } from "../gated-apply.js";
 import { gatewayFor } from "../gateway-for.js";
 import { loadConfig } from "../load-config.js";
 
@@ -18,6 +19,7 @@ export function registerReleasePublished(app: Probot, deps: AppDeps): void {
     const snapshot = { release, checkRuns: await gw.shiplineChecks(sha) };
     const decision = onReleasePublished(config, snapshot);
     context.log.info(`release.published ${tag}: ${decision.reason}`);
-    await applyDecision(gw, snapshot, decision, context.log, undefined, applyTiming(deps));
+    if (config.ok) await applyWithGates(context, deps, gw, config.config, snapshot, decision, context.log);
+    else await applyDecision(gw, snapshot, decision, context.log, undefined, applyTiming(deps));
   });
 }

@@ -64,6 +64,23 @@ export const repoRoutes: Record<string, Handler<Standin>> = {
     return ok(gitRef(s, repo, ref, sha), 201);
   },
 
+  "DELETE /repos/{owner}/{repo}/git/refs/{ref}": ({ repo, params }) => {
+    const name = `refs/${decodeURIComponent(params.ref ?? "")}`;
+    if (!repo.refs.has(name)) return validationFailed("Reference does not exist");
+    repo.refs.delete(name);
+    return { status: 204 };
+  },
+
+  "GET /repos/{owner}/{repo}/git/matching-refs/{ref}": ({ s, repo, params }) => {
+    const prefix = `refs/${decodeURIComponent(params.ref ?? "")}`;
+    return ok(
+      [...repo.refs.entries()]
+        .filter(([name]) => name.startsWith(prefix))
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, sha]) => gitRef(s, repo, name, sha)),
+    );
+  },
+
   "GET /repos/{owner}/{repo}/collaborators/{username}/permission": ({ s, repo, params }) => {
     const login = params.username ?? "";
     const permission = repo.permissions.get(login.toLowerCase()) ?? "none";

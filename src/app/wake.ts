@@ -1,0 +1,64 @@
+import type { Context } from "probot";
+import { pipelineForTag } from "../config/index.js";
+import type { GitHubClient } from "../github/client.js";
+import type { GitHubGateway } from "../github/gateway.js";
+import { parseWaitingRef, resumeHeld, waitingRef } from "../pipeline/hold.js";
+import type { AppDeps } from "./deps.js";
+import { applyWithGates } from "./gated-apply.js";
+import { loadConfig } from "./load-config.js";
+
+/**
+ * The stateless clock's work for one repository: every stage listed as waiting (one request for them all:
+ * the `refs/shipline-wait/` refs) has its gates looked at again and is dispatched if they opened. Nothing
+ * is kept between calls, so any replica, a restarted App or a serverless function can do it.
+ */
+export async function wakeRepo(context: Context, deps: AppDeps, gw: GitHubGateway): Promise<string[]> {
+  const client = context.octokit as unknown as GitHubClient;
+  const { data } = await client.request("GET /repos/{owner}/{repo}/git/matching-refs/{ref}", {
+    ...gw.repo,
+    ref: "shipline-wait/",
+    per_page: 100,
+  });
+  const waiting = (data as { ref: string }[])
+    .map((r) => parseWaitingRef(r.ref))
+    .filter((w): w is { tag: string; stage: string } => w !== undefined);
+  const outcomes: string[] = [];
+  for (const w of waiting) outcomes.push(await wakeStage(context, deps, gw, w.tag, w.stage));
+  return outcomes;
+}
+
+/** Looks at one held stage again: dispatched when its gates are open, else it keeps waiting. */
+export async function wakeStage(
+  context: Context,
+  deps: AppDeps,
+  gw: GitHubGateway,
+  tag: string,
+  stage: string,
+): Promise<string> {
+  const release = await gw.releaseByTag(tag);
+  const config = release ? await loadConfig(gw, tag) : undefined;
+  const pipeline = config?.ok ? pipelineForTag(config.config, tag) : undefined;
+  if (!release || !config?.ok || !pipeline) {
+    await gw.release(waitingRef(tag, stage));
+    return `${tag} ${stage}: no release or config any more; no longer waiting`;
+  }
+  const snapshot = { release, checkRuns: await gw.shiplineChecks(release.sha) };
+  const decision = resumeHeld(pipeline, snapshot, stage);
+  const { dispatched, held } = await applyWithGates(
+    context,
+    deps,
+    gw,
+    config.config,
+    snapshot,
+    decision,
+    context.log,
+    {
+      quietIfUnchanged: true,
+    },
+  );
+  return dispatched.length
+    ? `${tag} ${stage}: gates open, dispatched`
+    : held.length
+      ? `${tag} ${stage}: still waiting`
+      : decision.reason;
+}

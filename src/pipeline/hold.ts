@@ -1,0 +1,111 @@
+import type { Pipeline } from "../config/types.js";
+import type { Evaluation } from "../gates/types.js";
+import { decodeRecord, encodeRecord } from "../records/codec.js";
+import { CHECK_PREFIX, claimRef } from "./identity.js";
+import { dispatchEffect, upsertCheck } from "./published.js";
+import { stageViews } from "./state.js";
+import { pipelineMarkdown, withStageButtons } from "./summary.js";
+import type { Decision, Effect, Snapshot } from "./types.js";
+
+type Dispatch = Extract<Effect, { kind: "dispatch" }>;
+
+/** The ref that lists a release's stage among those waiting for a gate (the clock reads them all at once). */
+export function waitingRef(tag: string, stage: string): string {
+  return claimRef(tag, stage, "rollout", "waiting").replace(/^refs\/shipline\//, "refs/shipline-wait/");
+}
+
+/** The claim that makes one hold of a stage happen once (a redelivery of the same event finds it taken). */
+export function holdClaim(dispatch: Dispatch, key = "1"): string {
+  return claimRef(dispatch.inputs.release, dispatch.inputs.stage, "rollout", `held-${key}`);
+}
+
+/**
+ * A rollout whose gates are closed is not dispatched: its stage check run waits, with the gate table, why, and
+ * when it may open by itself; the stage is listed among the waiting ones so the clock looks at it again.
+ */
+export function holdDispatch(
+  pipeline: Pipeline,
+  snapshot: Snapshot,
+  dispatch: Dispatch,
+  evaluation: Evaluation,
+  now: Date,
+  /** The pipeline as the decision leaves it, for the overview (default: the snapshot). */
+  after: Snapshot = snapshot,
+): Effect[] {
+  const stage = dispatch.inputs.stage;
+  const closed = evaluation.results.filter((r) => !r.ok);
+  const opens = closed
+    .map((r) => r.until)
+    .filter((d): d is Date => d instanceof Date)
+    .sort((a, b) => b.getTime() - a.getTime())[0];
+  const byItself = closed.every((r) => r.until !== undefined);
+  const phases = new Map(stageViews(pipeline, after).map((v) => [v.stage.name, v.phase]));
+  const overview = pipelineMarkdown(pipeline, snapshot.release, phases);
+  const next = byItself
+    ? `Shipline starts ${stage} by itself once ${closed.length > 1 ? "these gates open" : "this gate opens"}${opens ? ` (${opens.toISOString().replace(/\.\d{3}Z$/, "Z")} at the earliest)` : ""}: nobody needs to come back.`
+    : `Shipline starts ${stage} by itself as soon as every gate is open; ${closed
+        .filter((r) => r.until === undefined)
+        .map((r) => r.next ?? r.reason)
+        .join(" ")}`;
+  const title = `Waiting: ${closed.map((r) => r.gate).join(", ")}${opens && byItself ? ` (opens ${opens.toISOString().slice(0, 16).replace("T", " ")} UTC)` : ""}`;
+  const effects: Effect[] = [
+    upsertCheck(snapshot, {
+      name: `${CHECK_PREFIX}${stage}`,
+      status: "queued",
+      title: title.slice(0, 200),
+      summary: `${overview}\n\n${evaluation.markdown}\n\n${next}\n\n${encodeRecord("held", {
+        release: dispatch.inputs.release,
+        stage,
+        gates: closed.map((r) => r.gate),
+        at: now.toISOString(),
+        ...(opens ? { until: opens.toISOString() } : {}),
+        ...(dispatch.inputs.reason ? { reason: dispatch.inputs.reason.slice(0, 500) } : {}),
+      })}`,
+    }),
+    { kind: "mark-waiting", ref: waitingRef(dispatch.inputs.release, stage) },
+  ];
+  return withStageButtons(pipeline, effects);
+}
+
+/**
+ * Wakes a held stage: when its check run still shows the hold, a dispatch of it (claimed once per hold, so
+ * two replicas or two clock ticks waking it together dispatch once), to be gated again by the shell. A stage
+ * that is no longer held (dispatched, completed, superseded) only leaves the waiting list.
+ */
+export function resumeHeld(pipeline: Pipeline, snapshot: Snapshot, stageName: string): Decision {
+  const tag = snapshot.release.tag;
+  const ref = waitingRef(tag, stageName);
+  const view = stageViews(pipeline, snapshot).find((v) => v.stage.name === stageName);
+  const hold = view?.check?.status === "queued" ? decodeRecord("held", view.check.summary) : undefined;
+  if (!view || !hold || view.phase !== "pending")
+    return {
+      effects: [{ kind: "clear-waiting", ref }],
+      reason: `${tag} ${stageName} is no longer held`,
+      claim: `${ref}-cleared`,
+    };
+  const phases = new Map(stageViews(pipeline, snapshot).map((v) => [v.stage.name, v.phase]));
+  const dispatch = dispatchEffect(
+    pipeline,
+    tag,
+    view.index,
+    pipelineMarkdown(pipeline, snapshot.release, phases),
+  );
+  if (dispatch.kind !== "dispatch") return { effects: [], reason: "no dispatch" };
+  return {
+    reason: `${tag} ${stageName}: held since ${hold.at.toISOString()}, looking at its gates again`,
+    effects: [
+      {
+        ...dispatch,
+        claim: claimRef(tag, stageName, "rollout", `w${hold.at.getTime()}`),
+        ...(hold.reason ? { inputs: { ...dispatch.inputs, reason: hold.reason } } : {}),
+      },
+    ],
+  };
+}
+
+/** The stages a waiting ref names (`refs/shipline-wait/<tag>/<stage>-rollout-waiting`), or undefined. */
+export function parseWaitingRef(ref: string): { tag: string; stage: string } | undefined {
+  const m = /^refs\/shipline-wait\/([^/]+)\/(.+)-rollout-waiting$/.exec(ref);
+  if (!m) return undefined;
+  return { tag: decodeURIComponent(m[1]!), stage: decodeURIComponent(m[2]!) };
+}
