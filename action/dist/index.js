@@ -49745,6 +49745,139 @@ function formatProblems(problems) {
   ).join("\n");
 }
 
+// src/records/codec.ts
+var MAX_SCAN = 7e4;
+var MAX_RECORD = 4096;
+var MAX_LARGE_RECORD = 48e3;
+var Login = external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,38}(\[bot\])?$/);
+var Name2 = external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/);
+var Tag = external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/+-]{0,127}$/);
+var Reason = external_exports.string().max(1e3);
+var Instant = external_exports.iso.datetime({ offset: true }).transform((s3) => new Date(s3));
+var RunId = external_exports.number().int().positive();
+var Version = external_exports.literal(1).optional();
+var SCHEMAS = {
+  lock: external_exports.strictObject({
+    environment: Name2,
+    owner: Login,
+    reason: Reason,
+    at: Instant.optional(),
+    expiresAt: Instant.optional()
+  }),
+  unlock: external_exports.strictObject({ environment: Name2, by: Login, at: Instant }),
+  approval: external_exports.strictObject({ login: Login, stage: Name2, release: Tag, at: Instant }),
+  hotfix: external_exports.strictObject({
+    release: Tag,
+    by: Login,
+    reason: Reason.min(1),
+    at: Instant,
+    stage: Name2.optional()
+  }),
+  command: external_exports.strictObject({
+    command: external_exports.string().max(500),
+    actor: Login,
+    at: Instant,
+    outcome: external_exports.enum(["accepted", "refused", "failed"]),
+    release: Tag.optional(),
+    stage: Name2.optional()
+  }),
+  /** On the release's check run when the pipeline starts: who published it (for four-eyes). */
+  release: external_exports.strictObject({
+    v: Version,
+    tag: Tag,
+    author: external_exports.union([Login, external_exports.literal("")]),
+    authorType: external_exports.enum(["User", "Bot", "Organization"]).optional(),
+    prerelease: external_exports.boolean().optional()
+  }),
+  /** On a stage's check run once GitHub started its deploy run. */
+  dispatched: external_exports.strictObject({ v: Version, run: RunId.optional(), at: Instant.optional() }),
+  /** On a stage's check run whose verification could not decide. */
+  inconclusive: external_exports.strictObject({ v: Version, stage: Name2 }),
+  /** On the release's check run after a rollback of one of its stages. */
+  "rolled-back": external_exports.strictObject({ v: Version, to: Tag, stage: Name2 }),
+  "rollback-failed": external_exports.strictObject({ v: Version, to: Tag, stage: Name2 }),
+  /** On a stage's check run while a deploy job waits for approvals in the protection rule. */
+  "awaiting-approval": external_exports.strictObject({ v: Version, run: RunId, environment: Name2 }),
+  /** On a stage's check run while its rollout waits for a closed gate (nothing was dispatched). */
+  held: external_exports.strictObject({
+    v: Version,
+    release: Tag,
+    stage: Name2,
+    gates: external_exports.array(Name2).max(20),
+    at: Instant,
+    until: Instant.optional(),
+    reason: Reason.optional()
+  }),
+  pause: external_exports.strictObject({ v: Version, by: Login }),
+  resume: external_exports.strictObject({ v: Version, by: Login }),
+  /**
+   * On the release's check run: the organisation defaults the App merged into the config (base64 of the
+   * org's .github/shipline.yml at that time), so the deploy job, whose token cannot read the org's `.github`
+   * repository, resolves the very same config.
+   */
+  "org-defaults": external_exports.strictObject({ v: Version, repo: external_exports.string().max(200), text: external_exports.base64().max(44e3) })
+};
+var LARGE = /* @__PURE__ */ new Set(["org-defaults"]);
+var limitOf = (kind) => LARGE.has(kind) ? MAX_LARGE_RECORD : MAX_RECORD;
+var RECORD_KINDS = Object.keys(SCHEMAS);
+var PREFIX = "<!-- shipline:";
+var SUFFIX = " -->";
+function decodeRecords(kind, text) {
+  if (typeof text !== "string") return [];
+  const hay = text.length > MAX_SCAN ? text.slice(0, MAX_SCAN) : text;
+  const marker = `${PREFIX}${kind} `;
+  const out = [];
+  let from = 0;
+  for (let guard = 0; guard < 1e3; guard++) {
+    const start = hay.indexOf(marker, from);
+    if (start < 0) break;
+    const bodyStart = start + marker.length;
+    from = bodyStart;
+    const window = hay.slice(bodyStart, bodyStart + limitOf(kind) + SUFFIX.length);
+    const end = window.indexOf(SUFFIX);
+    if (end < 0) continue;
+    const body = window.slice(0, end);
+    if (/[\r\n]/.test(body)) continue;
+    let json2;
+    try {
+      json2 = JSON.parse(body);
+    } catch {
+      continue;
+    }
+    const parsed = SCHEMAS[kind].safeParse(json2);
+    if (!parsed.success) continue;
+    out.push(parsed.data);
+    from = bodyStart + end + SUFFIX.length;
+  }
+  return out;
+}
+
+// action/src/clearance.ts
+var GITHUB_ACTIONS_APP = "github-actions";
+function shiplineChecks(runs, name) {
+  return runs.filter((c) => c.name === name && c.app?.slug && c.app.slug !== GITHUB_ACTIONS_APP);
+}
+async function checkClearance(github, q2) {
+  const name = `shipline / ${q2.stage}`;
+  const deadline = Date.now() + q2.waitMs;
+  for (; ; ) {
+    const runs = await github.listCheckRuns(q2.sha, name);
+    const own2 = shiplineChecks(runs, name);
+    const cleared = own2.some(
+      (c) => decodeRecords("dispatched", c.output?.summary ?? "").some((r) => r.run === q2.runId)
+    );
+    if (cleared) return { ok: true };
+    if (Date.now() >= deadline) {
+      const forged = runs.length > own2.length ? " (a check run of that name by GitHub Actions does not count)" : "";
+      return {
+        ok: false,
+        why: own2.length ? `Shipline did not dispatch workflow run ${q2.runId}: the check run "${name}" records no such dispatch${forged}.` : `there is no "${name}" check run by the Shipline App on ${q2.sha.slice(0, 7)}${forged}.`
+      };
+    }
+    await q2.sleep(Math.min(2e3, Math.max(deadline - Date.now(), 0)));
+  }
+}
+
 // action/src/github.ts
 var GitHubError = class extends Error {
   constructor(message2, status) {
@@ -49778,7 +49911,11 @@ function restClient(apiUrl, repository, token, fetchImpl) {
     listDeploymentStatuses: (id) => get(
       `/deployments/${id}/statuses?per_page=100`,
       `statuses of deployment ${id}`
-    )
+    ),
+    listCheckRuns: async (sha, name) => (await get(
+      `/commits/${encodeURIComponent(sha)}/check-runs?check_name=${encodeURIComponent(name)}&filter=all&per_page=100`,
+      `the "${name}" check runs of ${sha.slice(0, 7)}`
+    )).check_runs
   };
 }
 
@@ -49792,7 +49929,8 @@ var Input = {
   pipeline: "pipeline",
   from: "from",
   reason: "reason",
-  workDir: "work-dir"
+  workDir: "work-dir",
+  clearance: "clearance"
 };
 var MODES = ["rollout", "rollback", "verify"];
 function isMode(value) {
@@ -57886,7 +58024,8 @@ function readInputs(env) {
     pipeline: getInput(Input.pipeline),
     from: getInput(Input.from),
     reason: getInput(Input.reason),
-    workDir: getInput(Input.workDir) || join10(env.RUNNER_TEMP || tmpdir2(), "shipline")
+    workDir: getInput(Input.workDir) || join10(env.RUNNER_TEMP || tmpdir2(), "shipline"),
+    clearance: readClearance(getInput(Input.clearance))
   };
 }
 var log = jobLog;
@@ -57932,11 +58071,38 @@ ${formatProblems(parsed.problems)}`);
     env,
     log
   };
+  if (inputs.mode === "rollout" && inputs.clearance === "required") await requireClearance(context);
   return announce(
     context,
     { fetch: deps.fetch, mask: setSecret },
     () => MODE_RUNNERS[inputs.mode](context)
   );
+}
+function readClearance(value) {
+  if (value === "" || value === "required") return "required";
+  if (value === "off") return "off";
+  throw new Error(`clearance "${value}" is not one of required, off`);
+}
+async function requireClearance(context) {
+  const { env, inputs, stage } = context;
+  const runId = Number(env.GITHUB_RUN_ID);
+  const sha = env.GITHUB_SHA ?? "";
+  const what = `${inputs.release} to ${stage.name}`;
+  const how = `Rollouts go through Shipline, which checks the stage's gates (approvals, windows, locks, bake, error budget) first: publish a release, or comment \`/deploy ${inputs.release} to ${stage.name}\` or \`/promote\` on an issue or pull request, and see the \`shipline / ${stage.name}\` check run for the gates. Without the Shipline App, set the Action's \`clearance: off\`.`;
+  if (!runId || !/^[0-9a-f]{40}$/.test(sha))
+    throw new Error(
+      `refusing to roll out ${what}: GITHUB_RUN_ID and GITHUB_SHA are not set, so Shipline's clearance cannot be checked. ${how}`
+    );
+  const verdict = await checkClearance(context.github, {
+    sha,
+    stage: stage.name,
+    runId,
+    waitMs: Number(env.SHIPLINE_CLEARANCE_WAIT_MS ?? 6e4),
+    sleep: (ms2) => new Promise((resolve5) => setTimeout(resolve5, ms2))
+  });
+  if (!verdict.ok)
+    throw new Error(`refusing to roll out ${what}: ${verdict.why} Nothing was deployed. ${how}`);
+  context.log.info(`Shipline cleared workflow run ${runId} for ${what}`);
 }
 async function finish(result) {
   for (const [name, value] of Object.entries(result.outputs)) setOutput(name, value);

@@ -13,6 +13,8 @@ export interface ActionInputs {
   from: string;
   reason: string;
   workDir: string;
+  /** `required` (default): a rollout runs only when Shipline dispatched this very run; `off`: no App in use. */
+  clearance: "required" | "off";
 }
 
 /** Where the Action reports: the job log (with groups). */

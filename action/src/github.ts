@@ -13,6 +13,14 @@ export interface DeploymentStatusRecord {
   created_at?: string;
 }
 
+/** A check run as the Action reads it (whose App wrote it, and its summary). */
+export interface ShiplineCheckRun {
+  id: number;
+  name: string;
+  app?: { slug?: string } | null;
+  output?: { summary?: string | null } | null;
+}
+
 /** What the Action reads from GitHub: a narrow interface, so tests can hand in a fake. */
 export interface ShiplineGitHub {
   getReleaseByTag(tag: string): Promise<ReleaseInfo>;
@@ -20,6 +28,8 @@ export interface ShiplineGitHub {
   listDeployments(environment: string): Promise<DeploymentRecord[]>;
   /** A deployment's statuses, newest first. */
   listDeploymentStatuses(deploymentId: number): Promise<DeploymentStatusRecord[]>;
+  /** The commit's check runs of that name, every attempt (needs `checks: read`). */
+  listCheckRuns(sha: string, name: string): Promise<ShiplineCheckRun[]>;
 }
 
 export class GitHubError extends Error {
@@ -68,5 +78,12 @@ export function restClient(
         `/deployments/${id}/statuses?per_page=100`,
         `statuses of deployment ${id}`,
       ),
+    listCheckRuns: async (sha, name) =>
+      (
+        await get<{ check_runs: ShiplineCheckRun[] }>(
+          `/commits/${encodeURIComponent(sha)}/check-runs?check_name=${encodeURIComponent(name)}&filter=all&per_page=100`,
+          `the "${name}" check runs of ${sha.slice(0, 7)}`,
+        )
+      ).check_runs,
   };
 }

@@ -9,6 +9,7 @@ export const Input = {
   from: "from",
   reason: "reason",
   workDir: "work-dir",
+  clearance: "clearance",
 } as const;
 
 export const Output = {

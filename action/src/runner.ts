@@ -5,6 +5,7 @@ import * as core from "@actions/core";
 import type { Fetch } from "../../src/artifacts/download.js";
 import { choosePipeline } from "../../src/config/match.js";
 import { CONFIG_PATH, formatProblems, parseConfig } from "../../src/config/parse.js";
+import { checkClearance } from "./clearance.js";
 import type { ActionInputs, Log, ModeContext, ModeResult } from "./context.js";
 import { restClient } from "./github.js";
 import { Input, isMode, MODES } from "./io.js";
@@ -37,6 +38,7 @@ function readInputs(env: NodeJS.ProcessEnv): ActionInputs {
     from: core.getInput(Input.from),
     reason: core.getInput(Input.reason),
     workDir: core.getInput(Input.workDir) || join(env.RUNNER_TEMP || tmpdir(), "shipline"),
+    clearance: readClearance(core.getInput(Input.clearance)),
   };
 }
 
@@ -84,9 +86,43 @@ async function execute(deps: RunnerDeps): Promise<ModeResult> {
     env,
     log,
   };
+  if (inputs.mode === "rollout" && inputs.clearance === "required") await requireClearance(context);
   return announce(context, { fetch: deps.fetch, mask: core.setSecret }, () =>
     MODE_RUNNERS[inputs.mode](context),
   );
+}
+
+function readClearance(value: string): "required" | "off" {
+  if (value === "" || value === "required") return "required";
+  if (value === "off") return "off";
+  throw new Error(`clearance "${value}" is not one of required, off`);
+}
+
+/**
+ * On plans without protection rules anyone with write access can run the deploy workflow by hand: the Action
+ * rolls out only a run Shipline dispatched after the stage's gates were open, and refuses any other before it
+ * downloads or touches anything.
+ */
+async function requireClearance(context: ModeContext): Promise<void> {
+  const { env, inputs, stage } = context;
+  const runId = Number(env.GITHUB_RUN_ID);
+  const sha = env.GITHUB_SHA ?? "";
+  const what = `${inputs.release} to ${stage.name}`;
+  const how = `Rollouts go through Shipline, which checks the stage's gates (approvals, windows, locks, bake, error budget) first: publish a release, or comment \`/deploy ${inputs.release} to ${stage.name}\` or \`/promote\` on an issue or pull request, and see the \`shipline / ${stage.name}\` check run for the gates. Without the Shipline App, set the Action's \`clearance: off\`.`;
+  if (!runId || !/^[0-9a-f]{40}$/.test(sha))
+    throw new Error(
+      `refusing to roll out ${what}: GITHUB_RUN_ID and GITHUB_SHA are not set, so Shipline's clearance cannot be checked. ${how}`,
+    );
+  const verdict = await checkClearance(context.github, {
+    sha,
+    stage: stage.name,
+    runId,
+    waitMs: Number(env.SHIPLINE_CLEARANCE_WAIT_MS ?? 60_000),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  });
+  if (!verdict.ok)
+    throw new Error(`refusing to roll out ${what}: ${verdict.why} Nothing was deployed. ${how}`);
+  context.log.info(`Shipline cleared workflow run ${runId} for ${what}`);
 }
 
 /** The one place the step ends: outputs, job summary, then success or failure (a thrown non-Error fails too). */

@@ -55,6 +55,7 @@ on:
 permissions:
   contents: read       # release assets and the config
   deployments: read    # previous successful release of the environment (rollbacks)
+  checks: read         # Shipline's clearance of this run and the resolved config, on its check runs
 
 concurrency:
   group: shipline-\${{ inputs.pipeline }}-\${{ inputs.environment }}   # never two rollouts in one environment

@@ -54,8 +54,13 @@ export async function runBundle(
   const summaryFile = join(dir, `summary-${Date.now()}-${Math.random()}.md`);
   writeFileSync(outputFile, "");
   writeFileSync(summaryFile, "");
+  // These tests run the Action without the Shipline App (no check runs to clear a run): clearance.test.ts
+  // covers the clearance itself.
   const inputEnv = Object.fromEntries(
-    Object.entries(inputs).map(([k, v]) => [`INPUT_${k.replace(/ /g, "_").toUpperCase()}`, v]),
+    Object.entries({ clearance: "off", ...inputs }).map(([k, v]) => [
+      `INPUT_${k.replace(/ /g, "_").toUpperCase()}`,
+      v,
+    ]),
   );
   const child = spawn(runnerNode(), [BUNDLE], {
     cwd: dir,

@@ -28,11 +28,20 @@ export interface RecordedRequest {
   authorization: string | undefined;
 }
 
+export interface FakeCheckRun {
+  sha: string;
+  name: string;
+  /** The App that wrote it: "shipline" (a GitHub App) or "github-actions" (a workflow's GITHUB_TOKEN). */
+  app: string;
+  summary: string;
+}
+
 /** A loopback stand-in for the GitHub REST API: releases with real asset bytes (via a storage redirect) and deployments. */
 export class FakeGitHub {
   readonly releases = new Map<string, FakeAsset[]>();
   readonly deployments: FakeDeployment[] = [];
   readonly requests: RecordedRequest[] = [];
+  readonly checkRuns: FakeCheckRun[] = [];
   private server?: Server;
   private assetIds = new Map<number, FakeAsset>();
   private nextId = 100;
@@ -123,6 +132,15 @@ export class FakeGitHub {
         return;
       }
       return void res.end(asset.data);
+    }
+    m = /^\/repos\/acme\/shop\/commits\/([0-9a-f]{40})\/check-runs$/.exec(url.pathname);
+    if (m) {
+      const name = url.searchParams.get("check_name");
+      const runs = this.checkRuns
+        .map((c, i) => ({ ...c, id: 7000 + i }))
+        .filter((c) => c.sha === m![1] && (!name || c.name === name))
+        .map((c) => ({ id: c.id, name: c.name, app: { slug: c.app }, output: { summary: c.summary } }));
+      return this.json(res, 200, { total_count: runs.length, check_runs: runs });
     }
     if (url.pathname === "/repos/acme/shop/deployments") {
       const env = url.searchParams.get("environment");
