@@ -17,7 +17,6 @@ export async function wakeRepo(context: Context, deps: AppDeps, gw: GitHubGatewa
   const { data } = await client.request("GET /repos/{owner}/{repo}/git/matching-refs/{ref}", {
     ...gw.repo,
     ref: "shipline-wait/",
-    per_page: 100,
   });
   const waiting = (data as { ref: string }[])
     .map((r) => parseWaitingRef(r.ref))

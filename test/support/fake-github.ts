@@ -165,6 +165,18 @@ export function fakeGitHub(owner = "Codertocat", repo = "Hello-World"): FakeGitH
     return [201, { ref, object: { type: "commit", sha } }];
   });
 
+  scope.get(new RegExp(`^${base}/git/matching-refs/(.+)$`)).reply(async (req: Request) => {
+    const { uri } = await read(req);
+    record("GET", uri, undefined);
+    const prefix = `refs/${decodeURIComponent(new URL(uri, API).pathname.slice(`${base}/git/matching-refs/`.length))}`;
+    return [
+      200,
+      [...state.refs.entries()]
+        .filter(([ref]) => ref.startsWith(prefix))
+        .map(([ref, sha]) => ({ ref, node_id: "x", url: "", object: { type: "commit", sha, url: "" } })),
+    ];
+  });
+
   scope.delete(new RegExp(`^${base}/git/refs/(.+)$`)).reply(async (req: Request) => {
     const { uri } = await read(req);
     record("DELETE", uri, undefined);
