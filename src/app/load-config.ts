@@ -10,7 +10,7 @@ import type { GitHubGateway } from "../github/gateway.js";
 export async function readConfig(
   gw: GitHubGateway,
   ref: string,
-): Promise<{ text: string; result: ConfigResult } | undefined> {
+): Promise<{ text: string; result: ConfigResult; orgDefaults?: string } | undefined> {
   const text = await gw.readFile(CONFIG_PATH, ref || undefined);
   if (text === undefined) return undefined;
   const orgDefaults =
@@ -19,7 +19,11 @@ export async function readConfig(
       : await gw
           .readFile(CONFIG_PATH, undefined, { owner: gw.repo.owner, repo: ".github" })
           .catch(() => undefined);
-  return { text, result: parseConfig(text, orgDefaults === undefined ? {} : { orgDefaults }) };
+  return {
+    text,
+    result: parseConfig(text, orgDefaults === undefined ? {} : { orgDefaults }),
+    ...(orgDefaults === undefined ? {} : { orgDefaults }),
+  };
 }
 
 export async function loadConfig(gw: GitHubGateway, ref: string): Promise<ConfigResult | undefined> {

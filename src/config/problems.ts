@@ -177,8 +177,8 @@ export function issueProblems(
           ? ` (${formatPath(path) || "the top level"} takes: ${known.filter((k) => k !== "$schema").join(", ")})`
           : "";
       return {
-        path: formatPath([...path, key]),
-        message: `unknown key \`${key}\`${hint}`,
+        path: formatPath([...path, key]) || "(an empty key)",
+        message: key ? `unknown key \`${key}\`${hint}` : `a key with no name${hint}`,
         ...locateKey(source, path, key),
       };
     });

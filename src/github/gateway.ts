@@ -80,6 +80,24 @@ export class GitHubGateway {
     }
   }
 
+  /** A small release asset's text (the checksum file), at most 512 KiB; GitHub redirects to its storage. */
+  async assetText(assetId: number): Promise<string> {
+    const { data } = await this.gh.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
+      ...this.repo,
+      asset_id: assetId,
+      headers: { accept: "application/octet-stream" },
+    });
+    const bytes =
+      data instanceof ArrayBuffer
+        ? Buffer.from(data)
+        : typeof data === "string"
+          ? Buffer.from(data)
+          : Buffer.from(data as Uint8Array);
+    if (bytes.length > MAX_FILE_BYTES)
+      throw new Error(`asset ${assetId} is larger than ${MAX_FILE_BYTES / 1024} KiB`);
+    return bytes.toString("utf8");
+  }
+
   /** The commit a tag points at, following an annotated tag object. */
   async tagCommit(tag: string): Promise<string> {
     const { data } = await this.gh.request("GET /repos/{owner}/{repo}/git/ref/{ref}", {

@@ -52,14 +52,33 @@ export function configFailure(snapshot: Snapshot, config: Extract<ConfigResult, 
 }
 
 /** release.published: refuse an undeployable release, else lay out the stage check runs and start stage 1. */
-export function onReleasePublished(config: ConfigResult, snapshot: Snapshot): Decision {
+/** The release asset the shell must read before deciding: the configured checksum file, if attached. */
+export function checksumAsset(config: ConfigResult, release: Snapshot["release"]): number | undefined {
+  if (!config.ok || release.draft) return undefined;
+  const name = pipelineForTag(config.config, release.tag)?.artifacts.checksums;
+  return name ? release.assets.find((a) => a.name === name)?.id : undefined;
+}
+
+/** The organisation defaults the App merged into the config, handed to the deploy job (base64 text). */
+export interface OrgDefaults {
+  repo: string;
+  base64: string;
+}
+
+export function onReleasePublished(
+  config: ConfigResult,
+  snapshot: Snapshot,
+  orgDefaults?: OrgDefaults,
+  /** The text of the release's checksum file, when `checksumAsset` named one (the Action's rule, at publish). */
+  checksums?: string,
+): Decision {
   const { release } = snapshot;
   if (release.draft) return { effects: [], reason: "draft release: nothing to do" };
   if (!config.ok) return configFailure(snapshot, config);
   const pipeline = pipelineForTag(config.config, release.tag);
   if (!pipeline) return { effects: [], reason: `tag ${release.tag} matches no pipeline's \`tags\`` };
 
-  const deployable = checkDeployable(pipeline, release);
+  const deployable = checkDeployable(pipeline, release, checksums);
   if (!deployable.ok) {
     return {
       reason: `release ${release.tag} refused: ${deployable.problems.length} problem(s)`,
@@ -81,10 +100,10 @@ export function onReleasePublished(config: ConfigResult, snapshot: Snapshot): De
       ],
     };
   }
-  return startPipeline(pipeline, snapshot);
+  return startPipeline(pipeline, snapshot, orgDefaults);
 }
 
-function startPipeline(pipeline: Pipeline, snapshot: Snapshot): Decision {
+function startPipeline(pipeline: Pipeline, snapshot: Snapshot, orgDefaults?: OrgDefaults): Decision {
   const views = stageViews(pipeline, snapshot);
   const phases = new Map(views.map((v) => [v.stage.name, v.phase]));
   const first = pipeline.stages[0]!;
@@ -102,7 +121,13 @@ function startPipeline(pipeline: Pipeline, snapshot: Snapshot): Decision {
         author: snapshot.release.author,
         ...(isAccountType(snapshot.release.authorType) ? { authorType: snapshot.release.authorType } : {}),
         prerelease: snapshot.release.prerelease,
-      })}`,
+      })}${
+        // The deploy job's token cannot read the organisation's .github repository: it reads the defaults the
+        // App merged from here, so the App and the Action resolve the same config (one rule, one place).
+        orgDefaults
+          ? `\n${encodeRecord("org-defaults", { repo: orgDefaults.repo, text: orgDefaults.base64 })}`
+          : ""
+      }`,
     });
   }
   for (const view of views) {

@@ -340,6 +340,16 @@ describe("the pipeline spine: a published release flows through its stages", () 
     expect(gh.refs.size).toBe(0);
   });
 
+  it("refuses at publish a release whose checksum file does not list its asset, by the Action's rule", async () => {
+    gh.assetTexts.set(2, `${"1".repeat(64)}  app-other.tar.gz\n`);
+    await send("release", releasePublished());
+    expect(gh.checks.map((c) => [c.name, c.conclusion])).toEqual([["shipline", "failure"]]);
+    expect(gh.checks[0]!.output.summary).toContain("app-1.2.0.tar.gz");
+    expect(gh.checks[0]!.output.summary).toContain("SHA256SUMS");
+    // Nothing was dispatched, so nothing will be rolled back or locked later.
+    expect(gh.dispatches).toEqual([]);
+  });
+
   it("refuses a release whose assets a person uploaded", async () => {
     await send("release", releasePublished({ uploader: { login: "octocat", type: "User", id: 1 } }));
     expect(gh.checks.map((c) => [c.name, c.conclusion])).toEqual([["shipline", "failure"]]);

@@ -32,6 +32,8 @@ export interface FakeGitHub {
   tags: Map<string, string>; // tag -> commit sha
   checks: FakeCheck[];
   refs: Map<string, string>;
+  /** Release asset bytes by asset id (default: a SHA256SUMS listing app-1.2.0.tar.gz). */
+  assetTexts: Map<number, string>;
   /** Environment variables by "<environment>:<name>" (locks). */
   variables: Map<string, string>;
   dispatches: { workflow: string; ref: string; inputs: Record<string, string> }[];
@@ -67,6 +69,7 @@ export function fakeGitHub(owner = "Codertocat", repo = "Hello-World"): FakeGitH
     checks: [],
     refs: new Map(),
     variables: new Map(),
+    assetTexts: new Map(),
     dispatches: [],
     deployments: [],
     calls: [],
@@ -164,6 +167,20 @@ export function fakeGitHub(owner = "Codertocat", repo = "Hello-World"): FakeGitH
     state.refs.set(ref, sha);
     return [201, { ref, object: { type: "commit", sha } }];
   });
+
+  // Release assets' bytes (the App reads the checksum file at publish): GitHub answers a redirect to storage.
+  scope.get(new RegExp(`^${base}/releases/assets/(\\d+)$`)).reply(async (req: Request) => {
+    const { uri } = await read(req);
+    record("GET", uri, undefined);
+    return [302, "", { location: `https://objects.example.test/assets/${uri.split("/").pop()}` }];
+  });
+  nock("https://objects.example.test")
+    .persist()
+    .get(/^\/assets\/(\d+)$/)
+    .reply((req: Request) => {
+      const id = Number(new URL(req.url).pathname.split("/").pop());
+      return [200, state.assetTexts.get(id) ?? `${"0".repeat(64)}  app-1.2.0.tar.gz\n`];
+    });
 
   scope.get(new RegExp(`^${base}/git/matching-refs/(.+)$`)).reply(async (req: Request) => {
     const { uri } = await read(req);

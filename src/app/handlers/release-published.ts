@@ -1,23 +1,31 @@
 import type { Probot } from "probot";
 import { applyDecision } from "../../github/apply.js";
 import { toRelease } from "../../github/gateway.js";
-import { onReleasePublished } from "../../pipeline/index.js";
+import { checksumAsset, onReleasePublished } from "../../pipeline/published.js";
 import { type AppDeps, applyTiming } from "../deps.js";
 import { applyWithGates } from "../gated-apply.js";
 import { gatewayFor } from "../gateway-for.js";
-import { loadConfig } from "../load-config.js";
+import { readConfig } from "../load-config.js";
 
 /** release.published: check the release is deployable, lay out its stage check runs, dispatch stage 1. */
 export function registerReleasePublished(app: Probot, deps: AppDeps): void {
   app.on("release.published", async (context) => {
     const gw = gatewayFor(context, deps);
     const tag = context.payload.release.tag_name;
-    const config = await loadConfig(gw, tag);
-    if (!config) return void context.log.info(`no .github/shipline.yml at ${tag}: ignoring`);
+    const read = await readConfig(gw, tag);
+    if (!read) return void context.log.info(`no .github/shipline.yml at ${tag}: ignoring`);
+    const config = read.result;
     const sha = await gw.tagCommit(tag);
     const release = toRelease(context.payload.release, sha);
     const snapshot = { release, checkRuns: await gw.shiplineChecks(sha) };
-    const decision = onReleasePublished(config, snapshot);
+    // The Action's rule at publish: the checksum file must list every deployed asset with its hash.
+    const sumsId = checksumAsset(config, release);
+    const checksums = sumsId === undefined ? undefined : await gw.assetText(sumsId);
+    const orgDefaults =
+      read.orgDefaults === undefined
+        ? undefined
+        : { repo: `${gw.repo.owner}/.github`, base64: Buffer.from(read.orgDefaults).toString("base64") };
+    const decision = onReleasePublished(config, snapshot, orgDefaults, checksums);
     context.log.info(`release.published ${tag}: ${decision.reason}`);
     if (config.ok) await applyWithGates(context, deps, gw, config.config, snapshot, decision, context.log);
     else await applyDecision(gw, snapshot, decision, context.log, undefined, applyTiming(deps));
