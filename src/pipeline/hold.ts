@@ -47,13 +47,16 @@ export function holdDispatch(
         .filter((r) => r.until === undefined)
         .map((r) => r.next ?? r.reason)
         .join(" ")}`;
+  const approve = closed.some((r) => r.gate === "four-eyes")
+    ? `\n\nAnother engineer with write access approves with \`/approve ${dispatch.inputs.release} to ${stage}\` (a comment on an issue or pull request).`
+    : "";
   const title = `Waiting: ${closed.map((r) => r.gate).join(", ")}${opens && byItself ? ` (opens ${opens.toISOString().slice(0, 16).replace("T", " ")} UTC)` : ""}`;
   const effects: Effect[] = [
     upsertCheck(snapshot, {
       name: `${CHECK_PREFIX}${stage}`,
       status: "queued",
       title: title.slice(0, 200),
-      summary: `${overview}\n\n${evaluation.markdown}\n\n${next}\n\n${encodeRecord("held", {
+      summary: `${overview}\n\n${evaluation.markdown}\n\n${next}${approve}\n\n${encodeRecord("held", {
         release: dispatch.inputs.release,
         stage,
         gates: closed.map((r) => r.gate),

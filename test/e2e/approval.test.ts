@@ -1,5 +1,7 @@
-// Four-eyes on a production stage: the deploy job waits (Shipline, the environment's protection rule, leaves it
-// pending) until someone other than the release's author approves with `/approve`.
+// Four-eyes on a production stage, on every plan: Shipline holds production before dispatching anything until
+// someone other than the people behind the release approves with `/approve`. Run where GitHub offers custom
+// protection rules (Enterprise, public repositories: the rule re-checks at job start) and where it does not
+// (a private repository on Free, Pro or Team), and with a release CI published for alice's commit.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../tools/e2e/app.js";
 import { stagingProduction } from "../../tools/e2e/configs.js";
@@ -9,7 +11,13 @@ import type { Release } from "../../tools/standin/state.js";
 const ALICE = { login: "alice", id: 7001, type: "User" as const };
 const PRODUCTION_HOSTS = ["web-1", "web-2", "web-3", "web-4"];
 
-describe("a production stage waiting for approval", () => {
+const BOT = { login: "github-actions[bot]", id: 41898282, type: "Bot" as const };
+
+describe.each([
+  { plan: "with protection rules", rule: true, ci: false },
+  { plan: "without protection rules (private, GitHub Team)", rule: false, ci: false },
+  { plan: "without protection rules, released by CI", rule: false, ci: true },
+])("a production stage waiting for approval, $plan", ({ rule, ci }) => {
   let world: World;
   let release: Release;
   /** The `/approve ...` command the waiting stage's check run tells users to comment. */
@@ -22,7 +30,7 @@ describe("a production stage waiting for approval", () => {
     buildApp();
     world = await startWorld({
       config: (root) => stagingProduction(root),
-      environments: { staging: { customRule: true }, production: { customRule: true } },
+      ...(rule ? { environments: { staging: { customRule: true }, production: { customRule: true } } } : {}),
       // The production job waits for approval across both tests.
       protectionTimeoutMs: 170_000,
     });
@@ -33,19 +41,23 @@ describe("a production stage waiting for approval", () => {
     await world?.stop();
   });
 
-  it("holds the production job, and the check run says how to approve", { timeout: 90_000 }, async () => {
-    // alice publishes the release CI built (github-actions[bot] uploaded its assets).
-    release = await world.publish("v1.0.0", undefined, ALICE);
-    await world.waitFor("the production job to wait for approval", () =>
-      /Waiting for approval/.test(production()?.output.title ?? ""),
+  it("holds production before any dispatch, and the check run says how to approve", {
+    timeout: 90_000,
+  }, async () => {
+    // alice publishes the release CI built (github-actions[bot] uploaded its assets); or CI publishes it for
+    // alice's commit, and the people behind the commit may not approve it either.
+    release = await world.publish("v1.0.0", undefined, ci ? BOT : ALICE);
+    if (ci) world.repo.commitPeople.set(release.sha, { author: ALICE, committer: ALICE });
+    await world.waitFor("production to wait for approval", () =>
+      /^Waiting: four-eyes/.test(production()?.output.title ?? ""),
     );
 
     expect(world.current("stg-1")).toBe("v1.0.0");
-    expect(waitingRun()?.status).toBe("waiting");
+    // Nothing was dispatched for production: no job runs, none waits.
+    expect(waitingRun()).toBeUndefined();
     expect(production()).toMatchObject({ status: "queued", conclusion: null });
     expect(production()?.output.summary).toContain("/approve v1.0.0");
     suggested = /`(\/approve [^`]+)`/.exec(production()?.output.summary ?? "")?.[1];
-    expect(world.repo.reviews.filter((r) => r.runId === waitingRun()?.id && r.state)).toEqual([]);
     for (const host of PRODUCTION_HOSTS) expect(world.current(host), host).toBeNull();
   });
 
@@ -58,23 +70,27 @@ describe("a production stage waiting for approval", () => {
     );
     const reply = world.repo.comments.find((c) => c.user.type === "Bot" && c.id > comment.id);
     expect(reply?.body).toMatch(/@alice/);
-    expect(reply?.body).toMatch(/published v1\.0\.0|own deploy|four-eyes/i);
+    if (!ci) expect(reply?.body).toMatch(/published v1\.0\.0|own deploy|four-eyes/i);
+    await world.settle();
 
-    expect(waitingRun()?.status).toBe("waiting");
+    // Her approval does not count: production is still held, nothing dispatched.
+    expect(waitingRun()).toBeUndefined();
     expect(production()?.status).not.toBe("completed");
-    expect(world.repo.reviews.filter((r) => r.runId === waitingRun()?.id && r.state)).toEqual([]);
     for (const host of PRODUCTION_HOSTS) expect(world.current(host), host).toBeNull();
   });
 
-  it("lets another writer's /approve release the job: production deploys, the release is fully deployed", {
+  it("lets another writer's /approve start production: it deploys, the release is fully deployed", {
     timeout: 120_000,
   }, async () => {
     await world.comment("bob", "/approve v1.0.0 to production");
     await world.settle();
 
-    expect(world.repo.reviews.find((r) => r.runId === waitingRun()?.id && r.state)).toMatchObject({
-      state: "approved",
-    });
+    expect(waitingRun()?.conclusion).toBe("success");
+    // Where the protection rule exists it checked the gates again at job start and approved.
+    if (rule)
+      expect(world.repo.reviews.find((r) => r.runId === waitingRun()?.id && r.state)).toMatchObject({
+        state: "approved",
+      });
     expect(production(), world.log()).toMatchObject({ status: "completed", conclusion: "success" });
     expect(production()?.output.summary).toContain('"login":"bob"');
     for (const host of PRODUCTION_HOSTS) expect(world.current(host), host).toBe("v1.0.0");

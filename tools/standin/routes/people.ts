@@ -2,7 +2,16 @@
 // deploy jobs: what the four-eyes gate reads to know who may not approve and who approved in GitHub's UI.
 import type { Handler } from "../core.js";
 import { notFound, ok } from "../core.js";
+import { isObject, loadSpec } from "../openapi/spec.js";
 import { example, repoUrls, user } from "../shapes.js";
+
+/** The first item of a list example (`example()` takes object examples only). */
+function firstItem(name: string): Record<string, unknown> {
+  const node = loadSpec().resolve(`#/components/examples/${name}/value`).node;
+  const first = Array.isArray(node) ? node[0] : undefined;
+  if (!isObject(first)) throw new Error(`GitHub's OpenAPI description has no list example ${name}`);
+  return structuredClone(first) as Record<string, unknown>;
+}
 import type { Standin } from "../standin.js";
 
 export const peopleRoutes: Record<string, Handler<Standin>> = {
@@ -16,6 +25,7 @@ export const peopleRoutes: Record<string, Handler<Standin>> = {
       sha,
       url: `${r.api}/commits/${sha}`,
       html_url: `${r.html}/commit/${sha}`,
+      files: [],
       author: people?.author ? user(s.urls, people.author) : null,
       committer: people?.committer ? user(s.urls, people.committer) : null,
     });
@@ -23,7 +33,8 @@ export const peopleRoutes: Record<string, Handler<Standin>> = {
 
   "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls": ({ s, repo, params }) => {
     const pulls = repo.commitPeople.get(params.commit_sha ?? "")?.pulls ?? [];
-    const base = (example("pull-request-simple-items") as unknown as Record<string, unknown>[])[0] ?? {};
+    if (pulls.length === 0) return ok([]);
+    const base = firstItem("pull-request-simple-items");
     return ok(
       pulls.map((p) => ({
         ...base,
@@ -55,7 +66,8 @@ export const peopleRoutes: Record<string, Handler<Standin>> = {
 
   "GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals": ({ s, repo, params }) => {
     const reviews = repo.runApprovals.get(Number(params.run_id)) ?? [];
-    const base = (example("environment-approvals-items") as unknown as Record<string, unknown>[])[0] ?? {};
+    if (reviews.length === 0) return ok([]);
+    const base = firstItem("environment-approvals-items");
     const baseEnv = ((base.environments as Record<string, unknown>[] | undefined) ?? [])[0] ?? {};
     return ok(
       reviews.map((r) => ({
