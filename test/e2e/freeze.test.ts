@@ -1,4 +1,5 @@
-// A freeze window covering now: Shipline, as the environment's protection rule, rejects the deploy job.
+// A freeze window covering now: Shipline holds the release before dispatching anything (on every plan), and the
+// stage says why and when the freeze ends; the protection rule, where it exists, is never even asked.
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -27,18 +28,19 @@ describe("a freeze window", () => {
     await world?.stop();
   });
 
-  it("rejects the deploy job, says why on the stage check run, and deploys nothing", {
+  it("holds the release before any dispatch, says why and until when, and deploys nothing", {
     timeout: 120_000,
   }, async () => {
     const release = await world.publish("v1.0.0");
     await world.settle();
 
-    expect(world.repo.dispatches.map((d) => d.inputs.stage)).toEqual(["staging"]);
-    const [run] = world.repo.runs;
-    expect(run).toMatchObject({ status: "completed", conclusion: "failure" });
+    expect(world.repo.dispatches).toEqual([]);
+    expect(world.repo.runs).toEqual([]);
     const staging = world.check("shipline / staging", release.sha);
-    expect(staging, world.log()).toMatchObject({ status: "completed", conclusion: "failure" });
-    expect(`${staging?.output.title}\n${staging?.output.summary}`).toMatch(/freeze/i);
+    expect(staging, world.log()).toMatchObject({ status: "queued", conclusion: null });
+    expect(staging?.output.title).toMatch(/^Waiting: freeze \(opens /);
+    expect(staging?.output.summary).toContain("nobody needs to come back");
+    expect(world.repo.refs.has("refs/shipline-wait/v1.0.0/staging-rollout-waiting")).toBe(true);
     expect(staging?.output.summary).toContain("Black Friday");
     for (const later of ["shipline / canary", "shipline / production"])
       expect(world.check(later, release.sha)?.conclusion).not.toBe("success");

@@ -1,5 +1,5 @@
-// `/lock production -- reason`: Shipline, as the environment's protection rule, rejects the next deploy into it,
-// saying who holds the lock and why; after `/unlock`, `/deploy` goes through.
+// `/lock production -- reason`: Shipline holds the next deploy into it before dispatching anything (on every
+// plan), saying who holds the lock and why; after `/unlock`, `/deploy` goes through.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../tools/e2e/app.js";
 import { stagingProduction } from "../../tools/e2e/configs.js";
@@ -40,22 +40,19 @@ describe("a locked environment", () => {
     expect(lock?.value).toContain("migrating the database");
   });
 
-  it("rejects the next deploy into production, naming the owner and reason; nothing is deployed there", {
+  it("holds the next deploy into production before any dispatch, naming the owner and reason", {
     timeout: 90_000,
   }, async () => {
     release = await world.publish("v1.0.0");
     await world.settle();
 
     expect(world.current("stg-1")).toBe("v1.0.0");
-    const run = world.repo.runs.find((r) => r.inputs.stage === "production");
-    expect(run, world.log()).toMatchObject({ status: "completed", conclusion: "failure" });
-    const review = world.repo.reviews.find((r) => r.runId === run?.id && r.state);
-    expect(review).toMatchObject({ state: "rejected", environment: "production" });
-    expect(review?.comment).toContain("carol");
-    expect(review?.comment).toContain("migrating the database");
-
-    expect(production()).toMatchObject({ status: "completed", conclusion: "failure" });
-    expect(production()?.output.title).toMatch(/Blocked by lock/);
+    expect(
+      world.repo.runs.find((r) => r.inputs.stage === "production"),
+      world.log(),
+    ).toBeUndefined();
+    expect(production()).toMatchObject({ status: "queued", conclusion: null });
+    expect(production()?.output.title).toMatch(/^Waiting: lock/);
     expect(production()?.output.summary).toContain("carol");
     expect(production()?.output.summary).toContain("migrating the database");
     expect(world.check("shipline", release.sha)?.conclusion).not.toBe("success");
