@@ -29383,8 +29383,8 @@ function issueProblems(issue3, root, data, source) {
       const guess = nearest(key2, known);
       const hint = guess ? ` (did you mean \`${guess}\`?)` : known.length ? ` (${formatPath(path) || "the top level"} takes: ${known.filter((k2) => k2 !== "$schema").join(", ")})` : "";
       return {
-        path: formatPath([...path, key2]),
-        message: `unknown key \`${key2}\`${hint}`,
+        path: formatPath([...path, key2]) || "(an empty key)",
+        message: key2 ? `unknown key \`${key2}\`${hint}` : `a key with no name${hint}`,
         ...locateKey(source, path, key2)
       };
     });

@@ -107,6 +107,11 @@ function decideRollout(
     };
   }
 
+  // A run nobody cleared (the deploy workflow started by hand) never changes a stage: its Action refuses to
+  // roll out, and its failure must not fail the stage, roll the environment back or lock it.
+  const stranger = notDispatchedByShipline(view.check?.summary, event);
+  if (stranger) return { effects: [], reason: stranger };
+
   if (ACTIVE.has(event.state)) {
     phases.set(event.stage, "running");
     return {
@@ -319,4 +324,20 @@ function onRollbackStatus(snapshot: Snapshot, event: StageEvent): Decision {
 /** The deploy job's verification report (every round, and a chart per metric), when the job left one. */
 function verificationSection(event: StageEvent): string {
   return event.report ? `\n\n### Verification\n\n${event.report}` : "";
+}
+
+/**
+ * Why a deploy job's outcome is not Shipline's to act on: the stage's check run records which run Shipline
+ * dispatched. Progress (`in_progress`) may arrive before that record is written, so only another run's
+ * record counts against it; an outcome needs the record of this very run.
+ */
+function notDispatchedByShipline(summary: string | null | undefined, event: StageEvent): string | undefined {
+  if (event.runId === undefined) return undefined;
+  const records = decodeRecords("dispatched", summary ?? "");
+  const runs = records.map((r) => r.run).filter((r): r is number => r !== undefined);
+  if (runs.includes(event.runId)) return undefined;
+  // A GitHub that does not return run details leaves records without a run id: nothing to compare.
+  if (records.length > 0 && runs.length === 0) return undefined;
+  if (ACTIVE.has(event.state) && runs.length === 0) return undefined;
+  return `workflow run ${event.runId} was not dispatched by Shipline for ${event.stage}: ${event.state} ignored`;
 }

@@ -71,6 +71,8 @@ export interface StageEvent {
   environment: string;
   logUrl?: string;
   runUrl?: string;
+  /** The deploy job's workflow run: only a run Shipline dispatched may change a stage. */
+  runId?: number;
   description?: string;
   deploymentId: number;
   /** Read from the failed job's annotations: verification, not the rollout, failed or was inconclusive. */

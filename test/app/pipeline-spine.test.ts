@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { runName } from "../../src/pipeline/identity.js";
 import { decodeLock } from "../../src/records/codec.js";
 import { VERIFY_INCONCLUSIVE, VERIFY_REPORT } from "../../src/verify/outcome.js";
-import { API, type FakeGitHub, fakeGitHub } from "../support/fake-github.js";
+import { API, dispatchedRunId, type FakeGitHub, fakeGitHub } from "../support/fake-github.js";
 import { expectValidGitHubTraffic } from "../support/openapi.js";
 import { testProbot } from "../support/probot.js";
 
@@ -77,6 +77,7 @@ function deploymentStatus(
     ...(from ? { from } : {}),
   });
   payload.workflow_run.html_url = `https://github.com/${OWNER}/${REPO}/actions/runs/77`;
+  payload.workflow_run.id = dispatchedRunId(stage, mode) ?? payload.workflow_run.id;
   Object.assign(payload.deployment, { ref: release, sha: SHA, environment, id: 555 });
   Object.assign(payload.deployment_status, {
     state,

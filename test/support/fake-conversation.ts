@@ -1,7 +1,7 @@
 // Extends the in-memory GitHub of fake-github.ts with what comment commands need: comments, reactions,
 // collaborator permissions, team memberships, the releases list and environment variables (locks).
 import nock from "nock";
-import { API, type FakeCheck, type FakeGitHub, fakeGitHub } from "./fake-github.js";
+import { API, dispatchedRunId, type FakeCheck, type FakeGitHub, fakeGitHub } from "./fake-github.js";
 import { examplePayload } from "./webhooks.js";
 
 export interface FakeRelease {
@@ -152,6 +152,8 @@ export function stageStatusPayload(
     display_title: `shipline: ${tag} to ${stage} [rollout]`,
     html_url: `https://github.com/${owner}/${repo}/actions/runs/77`,
   };
+  // The run the fake dispatched for this stage, as GitHub's event names it (Shipline ignores other runs).
+  payload.workflow_run.id = dispatchedRunId(stage) ?? payload.workflow_run.id;
   Object.assign(payload.deployment, { ref: tag, sha, environment, id: 555 });
   Object.assign(payload.deployment_status, {
     state,

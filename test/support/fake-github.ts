@@ -61,6 +61,16 @@ async function read(req: Request): Promise<{ uri: string; body: unknown }> {
   return { uri: url.pathname + url.search, body: text ? JSON.parse(text) : undefined };
 }
 
+/** The fake of the running test, so payload helpers can name the run it dispatched (as GitHub's events do). */
+let current: FakeGitHub | undefined;
+
+/** The workflow run the fake started for the newest dispatch of `stage` in `mode` (9001 for the first). */
+export function dispatchedRunId(stage: string, mode = "rollout"): number | undefined {
+  const i =
+    current?.dispatches.findLastIndex((d) => d.inputs.stage === stage && d.inputs.mode === mode) ?? -1;
+  return i < 0 ? undefined : 9001 + i;
+}
+
 export function fakeGitHub(owner = "Codertocat", repo = "Hello-World"): FakeGitHub {
   const base = `/repos/${owner}/${repo}`;
   const state: FakeGitHub = {
@@ -82,6 +92,7 @@ export function fakeGitHub(owner = "Codertocat", repo = "Hello-World"): FakeGitH
     },
   };
   let nextId = 1000;
+  current = state;
   const scope = nock(API).persist();
   const record = (method: string, uri: string, body: unknown) =>
     state.calls.push({ method, path: uri.split("?")[0]!, body });

@@ -47,6 +47,7 @@ export function registerDeploymentStatus(app: Probot, deps: AppDeps): void {
       deploymentId: deployment.id,
       ...(status.log_url ? { logUrl: status.log_url } : {}),
       ...(run?.html_url ? { runUrl: run.html_url } : {}),
+      ...(typeof run?.id === "number" ? { runId: run.id } : {}),
       ...(status.description ? { description: status.description } : {}),
     };
     if (job?.id && needsJobReport(config.config, event)) {
