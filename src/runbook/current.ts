@@ -36,6 +36,7 @@ export function runbookIsCurrent(configText: string, runbookText: string): Runbo
     ? { current: true }
     : {
         current: false,
-        reason: "RUNBOOK.md no longer matches .github/shipline.yml: regenerate it with the Shipline CLI (`node shipline.mjs runbook`, the single file in Shipline's action/dist) and commit it",
+        reason:
+          "RUNBOOK.md no longer matches .github/shipline.yml: regenerate it with the Shipline CLI (`node shipline.mjs runbook`, the single file in Shipline's action/dist) and commit it",
       };
 }

@@ -17,10 +17,10 @@ const OWNER = "Codertocat";
 const REPO = "Hello-World";
 const TAG = "v1.2.0";
 const SHA = "a".repeat(40);
-const CONFIG = readFileSync(new URL("../fixtures/shipline-no-approvals.yml", import.meta.url), "utf8").replace(
-  "every-region: true,",
-  "every-region: true, promote: manual,",
-);
+const CONFIG = readFileSync(
+  new URL("../fixtures/shipline-no-approvals.yml", import.meta.url),
+  "utf8",
+).replace("every-region: true,", "every-region: true, promote: manual,");
 const releasePublished = () => releasePublishedPayload(TAG, "alice");
 const deploymentStatus = (stage: string, state: string, environment: string) =>
   stageStatusPayload(TAG, SHA, stage, state, environment);

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import type { Probot } from "probot";
 import { beforeEach, describe, expect, it } from "vitest";
-import { decodeApprovals, decodeLock, decodeRecords } from "../../src/records/codec.js";
 import { runName } from "../../src/pipeline/identity.js";
+import { decodeApprovals, decodeLock, decodeRecords } from "../../src/records/codec.js";
 import {
   commentPayload,
   type FakeConversation,

@@ -16,10 +16,10 @@ const OWNER = "Codertocat";
 const REPO = "Hello-World";
 const TAG = "v1.2.1";
 const SHA = "e".repeat(40);
-const CONFIG = readFileSync(new URL("../fixtures/shipline-no-approvals.yml", import.meta.url), "utf8").replace(
-  "{ name: staging }",
-  "{ name: staging, promote: manual }",
-);
+const CONFIG = readFileSync(
+  new URL("../fixtures/shipline-no-approvals.yml", import.meta.url),
+  "utf8",
+).replace("{ name: staging }", "{ name: staging, promote: manual }");
 
 describe("/hotfix", () => {
   let gh: FakeConversation;

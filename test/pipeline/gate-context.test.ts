@@ -1,10 +1,10 @@
 import { Octokit } from "@octokit/rest";
 import nock from "nock";
 import { describe, expect, it } from "vitest";
-import { encodeApproval } from "../../src/records/codec.js";
 import { evaluateGates } from "../../src/gates/evaluate.js";
 import { readRunApprovals } from "../../src/github/people.js";
 import { type GateFacts, gateContext } from "../../src/pipeline/gate-context.js";
+import { encodeApproval } from "../../src/records/codec.js";
 import { pipelineFrom } from "../gates/support/context.js";
 import { openApiExample } from "../support/openapi-examples.js";
 

@@ -77,7 +77,8 @@ describe("runbookIsCurrent", () => {
     expect(changed).not.toBe(EXAMPLE_CONFIG);
     expect(runbookIsCurrent(changed, generated.text)).toEqual({
       current: false,
-      reason: "RUNBOOK.md no longer matches .github/shipline.yml: regenerate it with the Shipline CLI (`node shipline.mjs runbook`, the single file in Shipline's action/dist) and commit it",
+      reason:
+        "RUNBOOK.md no longer matches .github/shipline.yml: regenerate it with the Shipline CLI (`node shipline.mjs runbook`, the single file in Shipline's action/dist) and commit it",
     });
     expect(runbookIsCurrent(EXAMPLE_CONFIG, "# Our runbook\n")).toMatchObject({ current: false });
     expect(runbookIsCurrent("stages: 3", generated.text)).toMatchObject({ current: false });

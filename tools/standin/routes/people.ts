@@ -12,6 +12,7 @@ function firstItem(name: string): Record<string, unknown> {
   if (!isObject(first)) throw new Error(`GitHub's OpenAPI description has no list example ${name}`);
   return structuredClone(first) as Record<string, unknown>;
 }
+
 import type { Standin } from "../standin.js";
 
 export const peopleRoutes: Record<string, Handler<Standin>> = {
