@@ -58046,7 +58046,9 @@ async function execute(deps) {
       `cannot read ${inputs.config}: check out the repository (actions/checkout) before this step`
     );
   }
-  const parsed = parseConfig(text, { file: inputs.config });
+  const github = restClient(apiUrl, repository, inputs.token, deps.fetch);
+  const orgDefaults = await resolvedOrgDefaults(github, env.GITHUB_SHA);
+  const parsed = parseConfig(text, { file: inputs.config, ...orgDefaults ? { orgDefaults } : {} });
   if (!parsed.ok) throw new Error(`${inputs.config} is not valid:
 ${formatProblems(parsed.problems)}`);
   const chosen = choosePipeline(parsed.config, {
@@ -58064,7 +58066,7 @@ ${formatProblems(parsed.problems)}`);
     inputs,
     pipeline: pipeline3,
     stage,
-    github: restClient(apiUrl, repository, inputs.token, deps.fetch),
+    github,
     endpoint: { apiUrl, repository, token: inputs.token, fetch: deps.fetch },
     workspace: resolve4(workspace),
     workDir: resolve4(inputs.workDir),
@@ -58077,6 +58079,16 @@ ${formatProblems(parsed.problems)}`);
     { fetch: deps.fetch, mask: setSecret },
     () => MODE_RUNNERS[inputs.mode](context)
   );
+}
+async function resolvedOrgDefaults(github, sha) {
+  if (!sha || !/^[0-9a-f]{40}$/.test(sha)) return void 0;
+  try {
+    const runs = shiplineChecks(await github.listCheckRuns(sha, "shipline"), "shipline");
+    const record2 = runs.flatMap((c) => decodeRecords("org-defaults", c.output?.summary ?? "")).at(-1);
+    return record2 ? Buffer.from(record2.text, "base64").toString("utf8") : void 0;
+  } catch {
+    return void 0;
+  }
 }
 function readClearance(value) {
   if (value === "" || value === "required") return "required";

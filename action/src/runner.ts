@@ -5,9 +5,10 @@ import * as core from "@actions/core";
 import type { Fetch } from "../../src/artifacts/download.js";
 import { choosePipeline } from "../../src/config/match.js";
 import { CONFIG_PATH, formatProblems, parseConfig } from "../../src/config/parse.js";
-import { checkClearance } from "./clearance.js";
+import { decodeRecords } from "../../src/records/codec.js";
+import { checkClearance, shiplineChecks } from "./clearance.js";
 import type { ActionInputs, Log, ModeContext, ModeResult } from "./context.js";
-import { restClient } from "./github.js";
+import { restClient, type ShiplineGitHub } from "./github.js";
 import { Input, isMode, MODES } from "./io.js";
 import { jobLog, printable } from "./log.js";
 import { rollback } from "./modes/rollback.js";
@@ -62,7 +63,9 @@ async function execute(deps: RunnerDeps): Promise<ModeResult> {
       `cannot read ${inputs.config}: check out the repository (actions/checkout) before this step`,
     );
   }
-  const parsed = parseConfig(text, { file: inputs.config });
+  const github = restClient(apiUrl, repository, inputs.token, deps.fetch);
+  const orgDefaults = await resolvedOrgDefaults(github, env.GITHUB_SHA);
+  const parsed = parseConfig(text, { file: inputs.config, ...(orgDefaults ? { orgDefaults } : {}) });
   if (!parsed.ok) throw new Error(`${inputs.config} is not valid:\n${formatProblems(parsed.problems)}`);
   const chosen = choosePipeline(parsed.config, {
     tag: inputs.release || inputs.from,
@@ -79,7 +82,7 @@ async function execute(deps: RunnerDeps): Promise<ModeResult> {
     inputs,
     pipeline,
     stage,
-    github: restClient(apiUrl, repository, inputs.token, deps.fetch),
+    github,
     endpoint: { apiUrl, repository, token: inputs.token, fetch: deps.fetch },
     workspace: resolve(workspace),
     workDir: resolve(inputs.workDir),
@@ -90,6 +93,25 @@ async function execute(deps: RunnerDeps): Promise<ModeResult> {
   return announce(context, { fetch: deps.fetch, mask: core.setSecret }, () =>
     MODE_RUNNERS[inputs.mode](context),
   );
+}
+
+/**
+ * The organisation defaults the App merged into this release's config, from the release's `shipline` check run
+ * (the job's token cannot read the org's `.github` repository): the Action then resolves the same config as
+ * the App. None when there is no such record, no App, or no `checks: read`.
+ */
+async function resolvedOrgDefaults(
+  github: ShiplineGitHub,
+  sha: string | undefined,
+): Promise<string | undefined> {
+  if (!sha || !/^[0-9a-f]{40}$/.test(sha)) return undefined;
+  try {
+    const runs = shiplineChecks(await github.listCheckRuns(sha, "shipline"), "shipline");
+    const record = runs.flatMap((c) => decodeRecords("org-defaults", c.output?.summary ?? "")).at(-1);
+    return record ? Buffer.from(record.text, "base64").toString("utf8") : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function readClearance(value: string): "required" | "off" {

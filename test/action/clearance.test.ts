@@ -123,4 +123,32 @@ describe("the Action's clearance", () => {
     const run = await deploy({}, { mode: "rollback", release: "v1.0.0" });
     expect(run.stdout).not.toContain("refusing to roll out");
   });
+
+  it("resolves a config that relies on the organisation's defaults from what the App recorded", async () => {
+    // The repository's file names no targets: they come from the org's .github repository, which the job's
+    // token cannot read. The App recorded the defaults it merged on the release's check run.
+    writeFileSync(
+      join(root, "ws", ".github", "shipline.yml"),
+      'artifacts: { assets: ["app-*.tar.gz"], checksums: SHA256SUMS }\nstages:\n  - { name: production, environment: production }\n',
+    );
+    const defaults = `targets: { eu-west: [web-1, web-2] }\ndriver: { type: directory, path: "${join(root, "targets")}/{target}" }\n`;
+    github.checkRuns.push({
+      sha: SHA,
+      name: "shipline / production",
+      app: "shipline",
+      summary: dispatched(RUN),
+    });
+    const before = await deploy();
+    expect(before.code).not.toBe(0);
+    expect(deployed()).toBe(false);
+    github.checkRuns.push({
+      sha: SHA,
+      name: "shipline",
+      app: "shipline",
+      summary: `release\n${encodeRecord("org-defaults", { repo: "acme/.github", text: Buffer.from(defaults).toString("base64") })}`,
+    });
+    const run = await deploy();
+    expect(run.code, run.stdout).toBe(0);
+    expect(deployed()).toBe(true);
+  });
 });
