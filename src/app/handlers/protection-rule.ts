@@ -97,15 +97,9 @@ export async function reviewDeployJob(
   const base = (check?.summary ?? "").replace(/\n\n### Gates[\s\S]*$/, "");
   const table = `\n\n### Gates\n\n${evaluation.markdown}`;
   if (evaluation.verdict === "approve") {
+    // The approval is the only write: the job's own deployment_status moves the stage's check run next
+    // (the App already showed the same gates open before it dispatched). One write per stage saved.
     await protection.review(job.runId, job.environment, "approved", evaluation.comment);
-    if (check)
-      await gw.updateCheck(check.id, {
-        name: check.name,
-        status: "in_progress",
-        title: `Gates open: deploying ${id.release} to ${job.environment}`,
-        summary: base + table,
-        detailsUrl: run.htmlUrl,
-      });
     return "approved";
   }
   if (evaluation.verdict === "wait") {
