@@ -50073,6 +50073,16 @@ function recency(entries) {
   });
   return seen;
 }
+function agreedRelease(answers, what) {
+  const [only, ...others] = [...answers.keys()];
+  if (only === void 0) return { ok: false, why: `there are no ${what}` };
+  if (others.length)
+    return {
+      ok: false,
+      why: `the ${what}' histories disagree (${[...answers].map(([v2, t]) => `${v2} on ${t.join(", ")}`).join("; ")})`
+    };
+  return { ok: true, version: only };
+}
 
 // src/rollout/drivers/lock.ts
 import { mkdir as mkdir2, readFile as readFile2, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
@@ -50563,14 +50573,7 @@ async function previousByHistory(template2, targets, base2, from) {
     const version2 = (await readMeta(dir, choice.release))?.version ?? choice.release;
     answers.set(version2, [...answers.get(version2) ?? [], target.name]);
   }
-  const [only, ...others] = [...answers.keys()];
-  if (only === void 0) return { ok: false, why: "there are no targets" };
-  if (others.length)
-    return {
-      ok: false,
-      why: `the targets' histories disagree (${[...answers].map(([v2, t]) => `${v2} on ${t.join(", ")}`).join("; ")})`
-    };
-  return { ok: true, version: only };
+  return agreedRelease(answers, "targets");
 }
 function directoryDriver(options2) {
   const now = options2.now ?? (() => /* @__PURE__ */ new Date());
@@ -51221,14 +51224,7 @@ async function previousByHostHistory(options2, targets, from) {
     const version2 = state.releases.find((r) => r.name === choice.release)?.meta.version ?? choice.release;
     answers.set(version2, [...answers.get(version2) ?? [], target.name]);
   }
-  const [only, ...others] = [...answers.keys()];
-  if (only === void 0) return { ok: false, why: "there are no targets" };
-  if (others.length)
-    return {
-      ok: false,
-      why: `the hosts' histories disagree (${[...answers].map(([v2, t]) => `${v2} on ${t.join(", ")}`).join("; ")})`
-    };
-  return { ok: true, version: only };
+  return agreedRelease(answers, "hosts");
 }
 
 // src/rollout/random.ts

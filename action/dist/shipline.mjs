@@ -27382,7 +27382,13 @@ var SCHEMAS = {
     stage: Name.optional()
   }),
   /** On the release's check run when the pipeline starts: who published it (for four-eyes). */
-  release: external_exports.strictObject({ v: Version, tag: Tag, author: external_exports.union([Login, external_exports.literal("")]) }),
+  release: external_exports.strictObject({
+    v: Version,
+    tag: Tag,
+    author: external_exports.union([Login, external_exports.literal("")]),
+    authorType: external_exports.enum(["User", "Bot", "Organization"]).optional(),
+    prerelease: external_exports.boolean().optional()
+  }),
   /** On a stage's check run once GitHub started its deploy run. */
   dispatched: external_exports.strictObject({ v: Version, run: RunId.optional(), at: Instant.optional() }),
   /** On a stage's check run whose verification could not decide. */
@@ -27392,6 +27398,16 @@ var SCHEMAS = {
   "rollback-failed": external_exports.strictObject({ v: Version, to: Tag, stage: Name }),
   /** On a stage's check run while a deploy job waits for approvals in the protection rule. */
   "awaiting-approval": external_exports.strictObject({ v: Version, run: RunId, environment: Name }),
+  /** On a stage's check run while its rollout waits for a closed gate (nothing was dispatched). */
+  held: external_exports.strictObject({
+    v: Version,
+    release: Tag,
+    stage: Name,
+    gates: external_exports.array(Name).max(20),
+    at: Instant,
+    until: Instant.optional(),
+    reason: Reason.optional()
+  }),
   pause: external_exports.strictObject({ v: Version, by: Login }),
   resume: external_exports.strictObject({ v: Version, by: Login }),
   /**
@@ -32288,8 +32304,8 @@ function issueProblems(issue2, root, data, source) {
       const guess = nearest(key, known);
       const hint = guess ? ` (did you mean \`${guess}\`?)` : known.length ? ` (${formatPath(path) || "the top level"} takes: ${known.filter((k) => k !== "$schema").join(", ")})` : "";
       return {
-        path: formatPath([...path, key]),
-        message: `unknown key \`${key}\`${hint}`,
+        path: formatPath([...path, key]) || "(an empty key)",
+        message: key ? `unknown key \`${key}\`${hint}` : `a key with no name${hint}`,
         ...locateKey(source, path, key)
       };
     });
@@ -32572,8 +32588,8 @@ function secretsOf(pipeline) {
   return [...names].sort();
 }
 function checkLine(name, c) {
-  const source = c.smoke ? `GET ${code(c.smoke.url)} expects HTTP ${c.smoke.expect}${c.smoke.contains ? ` containing ${code(c.smoke.contains)}` : ""}` : c.prometheus ? `Prometheus ${code(c.prometheus.query)}` : c.datadog ? `Datadog ${code(c.datadog.query)}` : c.http ? `HTTP JSON ${code(c.http.url)} at ${code(c.http.path)}` : "no source";
-  const kind = c.kind ?? (c.smoke ? "smoke" : c.compare ? "canary" : "threshold");
+  const source = c.command ? `runs ${code(c.command.run)} in the deploy job (fails on a non-zero exit or after ${c.command.timeout})` : c.workflow ? `dispatches ${code(c.workflow.file)} with the stage and version and waits up to ${c.workflow.timeout} for its conclusion` : c.smoke ? `GET ${code(c.smoke.url)} expects HTTP ${c.smoke.expect}${c.smoke.contains ? ` containing ${code(c.smoke.contains)}` : ""}` : c.prometheus ? `Prometheus ${code(c.prometheus.query)}` : c.datadog ? `Datadog ${code(c.datadog.query)}` : c.http ? `HTTP JSON ${code(c.http.url)} at ${code(c.http.path)}` : "no source";
+  const kind = c.kind ?? (c.smoke ? "smoke" : c.command ? "command" : c.workflow ? "workflow" : c.compare ? "canary" : "threshold");
   const bounds = [
     c.min !== void 0 ? `min ${c.min}` : "",
     c.max !== void 0 ? `max ${c.max}` : "",
@@ -32617,7 +32633,7 @@ function rollbackOf(pipeline) {
     "",
     "  A rollback redeploys the previous release's stored assets; nothing is rebuilt."
   ];
-  if (driver?.type === "directory") {
+  if (driver?.type === "directory" || driver?.type === "ssh") {
     const dir = driver.path.startsWith("/") ? driver.path : `<workspace>/${driver.path}`;
     lines.push(
       "- **Offline (GitHub, CI and the network down)**: every target carries what its rollback needs: the kept releases, its deploy history and a rollback program (plain `sh`: no Node, no network, nothing to install). On each host:",
@@ -32758,6 +32774,7 @@ on:
 permissions:
   contents: read       # release assets and the config
   deployments: read    # previous successful release of the environment (rollbacks)
+  checks: read         # Shipline's clearance of this run and the resolved config, on its check runs
 
 concurrency:
   group: shipline-\${{ inputs.pipeline }}-\${{ inputs.environment }}   # never two rollouts in one environment
@@ -33735,6 +33752,46 @@ var SPECS = [
     text: ([stage]) => ["/resume", stage].filter(Boolean).join(" ")
   },
   {
+    name: "deploy",
+    summary: "Deploy a release to a stage (as `/deploy`; default: the first stage)",
+    usage: "shipline deploy <tag> [--to <stage>]",
+    values: ["to"],
+    maxPositionals: 1,
+    text: ([tag], f) => ["/deploy", tag, f.to && `to ${f.to}`].filter(Boolean).join(" ")
+  },
+  {
+    name: "hotfix",
+    summary: "Record a hotfix (as `/hotfix`): skips bake times, never other validations; needs a reason",
+    usage: "shipline hotfix <tag> [--to <stage>] -- <reason>",
+    values: ["to", "reason"],
+    maxPositionals: 1,
+    text: ([tag], f, reason) => ["/hotfix", tag, f.to && `to ${f.to}`, (reason ?? f.reason) && `-- ${reason ?? f.reason}`].filter(Boolean).join(" ")
+  },
+  {
+    name: "retry",
+    summary: "Start a stage again whose deploy workflow could not start or failed (as `/retry`)",
+    usage: "shipline retry [<tag>] [--to <stage>]",
+    values: ["to"],
+    maxPositionals: 1,
+    text: ([tag], f) => ["/retry", tag, f.to && `to ${f.to}`].filter(Boolean).join(" ")
+  },
+  {
+    name: "lock",
+    summary: "Lock an environment (as `/lock`): only you may deploy to it until unlocked or expired",
+    usage: "shipline lock <environment> [--for <duration>] [-- reason]",
+    values: ["for", "reason"],
+    maxPositionals: 1,
+    text: ([env], f, reason) => ["/lock", env, f.for && `for ${f.for}`, (reason ?? f.reason) && `-- ${reason ?? f.reason}`].filter(Boolean).join(" ")
+  },
+  {
+    name: "unlock",
+    summary: "Remove an environment's lock (as `/unlock`)",
+    usage: "shipline unlock <environment>",
+    values: [],
+    maxPositionals: 1,
+    text: ([env]) => ["/unlock", env].filter(Boolean).join(" ")
+  },
+  {
     name: "rollback",
     summary: "Roll an environment back through the App (as `/rollback`); with --dir, a directory target offline",
     usage: "shipline rollback [<environment>] [--to <tag>] [-- reason]   |   shipline rollback --dir <target dir> [--to <version>]",
@@ -33805,9 +33862,10 @@ function makeRemoteCommand(spec, deps, offline) {
     summary: spec.summary,
     usage: spec.usage,
     help: [
-      `Posts \`${spec.text([], {})}...\` as a comment with your token on the "${LOG_ISSUE_TITLE}" issue (or --issue N)`,
+      `Posts \`${spec.text([], {})} ...\` as a comment with your token on the "${LOG_ISSUE_TITLE}" issue (or --issue N)`,
       "and prints the App's answer: the App checks your permissions exactly as for a comment you typed.",
-      "--timeout 60s: how long to wait for the answer (0: post and do not wait).",
+      "--timeout 60s: how long to wait for the answer (0: post and do not wait). --repo owner/name (default: the",
+      "origin remote), --issue N; the token from GITHUB_TOKEN, GH_TOKEN or `gh auth token`, GHES from GH_HOST.",
       "Exit 0 when the App accepted it, 1 when it refused or failed, 5 when it did not answer in time."
     ].join("\n"),
     async run(args, io) {
@@ -34165,6 +34223,18 @@ var GitHubGateway = class {
       }
       throw error62;
     }
+  }
+  /** A small release asset's text (the checksum file), at most 512 KiB; GitHub redirects to its storage. */
+  async assetText(assetId) {
+    const { data } = await this.gh.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
+      ...this.repo,
+      asset_id: assetId,
+      headers: { accept: "application/octet-stream" }
+    });
+    const bytes = data instanceof ArrayBuffer ? Buffer.from(data) : typeof data === "string" ? Buffer.from(data) : Buffer.from(data);
+    if (bytes.length > MAX_FILE_BYTES)
+      throw new Error(`asset ${assetId} is larger than ${MAX_FILE_BYTES / 1024} KiB`);
+    return bytes.toString("utf8");
   }
   /** The commit a tag points at, following an annotated tag object. */
   async tagCommit(tag) {

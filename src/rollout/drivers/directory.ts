@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from "node:path";
 import type { Target } from "../plan.js";
 import type { ReleaseSource } from "../source.js";
 import {
+  agreedRelease,
   appendHistory,
   type HistoryEvent,
   historyStack,
@@ -64,14 +65,7 @@ export async function previousByHistory(
     const version = (await readMeta(dir, choice.release))?.version ?? choice.release;
     answers.set(version, [...(answers.get(version) ?? []), target.name]);
   }
-  const [only, ...others] = [...answers.keys()];
-  if (only === undefined) return { ok: false, why: "there are no targets" };
-  if (others.length)
-    return {
-      ok: false,
-      why: `the targets' histories disagree (${[...answers].map(([v, t]) => `${v} on ${t.join(", ")}`).join("; ")})`,
-    };
-  return { ok: true, version: only };
+  return agreedRelease(answers, "targets");
 }
 
 /** What `current` pointed at before the run (null: there was no `current`). */

@@ -171,3 +171,21 @@ export function recency(entries: readonly HistoryEntry[]): Map<string, number> {
   });
   return seen;
 }
+
+/**
+ * The one release every target's history goes back to, given each target's answer (release -> targets):
+ * a rollback with no named release may only go where every target agrees.
+ */
+export function agreedRelease(
+  answers: ReadonlyMap<string, string[]>,
+  what: "targets" | "hosts",
+): { ok: true; version: string } | { ok: false; why: string } {
+  const [only, ...others] = [...answers.keys()];
+  if (only === undefined) return { ok: false, why: `there are no ${what}` };
+  if (others.length)
+    return {
+      ok: false,
+      why: `the ${what}' histories disagree (${[...answers].map(([v, t]) => `${v} on ${t.join(", ")}`).join("; ")})`,
+    };
+  return { ok: true, version: only };
+}

@@ -8,6 +8,7 @@ import type { Target } from "../plan.js";
 import type { ReleaseSource } from "../source.js";
 import { type HistoryAnswer, targetDirectory } from "./directory.js";
 import {
+  agreedRelease,
   HISTORY_HEADER,
   type HistoryEntry,
   historyStack,
@@ -402,12 +403,5 @@ export async function previousByHostHistory(
     const version = state.releases.find((r) => r.name === choice.release)?.meta.version ?? choice.release;
     answers.set(version, [...(answers.get(version) ?? []), target.name]);
   }
-  const [only, ...others] = [...answers.keys()];
-  if (only === undefined) return { ok: false, why: "there are no targets" };
-  if (others.length)
-    return {
-      ok: false,
-      why: `the hosts' histories disagree (${[...answers].map(([v, t]) => `${v} on ${t.join(", ")}`).join("; ")})`,
-    };
-  return { ok: true, version: only };
+  return agreedRelease(answers, "hosts");
 }
