@@ -37,7 +37,7 @@ export function configCheck(
             "",
             `**RUNBOOK.md no longer matches this config**: ${runbook.reason ?? ""}`,
             "",
-            "Regenerate it with `npx shipline runbook` and commit it.",
+            "Regenerate it with `node shipline.mjs runbook` and commit it.",
           ]
         : []),
     ].join("\n"),

@@ -120,5 +120,5 @@ export function releaseTimeline(snapshot: Snapshot): string {
     deployments: [],
   });
   if (timeline.entries.length === 0) return "";
-  return `\n\n### Timeline\n\n${timelineMarkdown(timeline)}\n\nThe whole audit trail, with every deployment status: \`npx shipline audit ${snapshot.release.tag}\`.`;
+  return `\n\n### Timeline\n\n${timelineMarkdown(timeline)}\n\nThe whole audit trail, with every deployment status: \`node shipline.mjs audit ${snapshot.release.tag}\`.`;
 }

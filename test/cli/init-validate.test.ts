@@ -79,7 +79,7 @@ describe("shipline init, validate and runbook in an empty directory", () => {
   it("validate in a directory without a config says how to start", async () => {
     const result = await cli("validate", "--dir", emptyDir());
     expect(result.code).toBe(4);
-    expect(result.err).toContain("npx shipline init");
+    expect(result.err).toContain("node shipline.mjs init");
   });
 
   it("works as a real process from the current directory", () => {

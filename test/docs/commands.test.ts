@@ -1,4 +1,4 @@
-// Every shell command shown in README.md and docs/*.md (code blocks, and `npx shipline ...` code spans) either runs
+// Every shell command shown in README.md and docs/*.md (code blocks, and `node shipline.mjs ...` code spans) either runs
 // here, offline, and is alive, or is on the SKIPPED list below with the reason. A dead command (an unknown
 // subcommand or flag, a missing file or npm script) fails; so does a new command nobody classified.
 import { spawnSync } from "node:child_process";
@@ -32,8 +32,8 @@ function shellCommands(file: string, text: string): Shown[] {
       for (const part of line.split(/\s+&&\s+/)) out.push({ file, command: part.trim() });
     }
   }
-  // `npx shipline ...` in running text, where it reads as a command to type (no alternatives, no ellipsis).
-  for (const m of text.matchAll(/`(npx shipline [^`]+)`/g)) {
+  // `node shipline.mjs ...` in running text, where it reads as a command to type (no alternatives, no ellipsis).
+  for (const m of text.matchAll(/`(node shipline.mjs [^`]+)`/g)) {
     const command = m[1]!.trim();
     if (!/[|…]|\.\.\./.test(command)) out.push({ file, command });
   }
@@ -97,7 +97,7 @@ const SKIPPED: { pattern: RegExp; why: string; check?: (command: string) => void
 ];
 
 const shiplineArgs = (command: string): string[] | undefined => {
-  const m = /^(?:npx shipline|shipline|node shipline\.mjs) (.*)$/.exec(command);
+  const m = /^(?:node shipline.mjs|shipline|node shipline\.mjs) (.*)$/.exec(command);
   if (!m) return undefined;
   const args: string[] = [];
   // A redirection (`> audit/<tag>.json`) is the shell's, not the command's.
@@ -153,7 +153,7 @@ describe("the commands the docs show", () => {
 
   it("finds commands in the docs", () => {
     expect(SHOWN.length).toBeGreaterThan(10);
-    expect(SHOWN.some((s) => s.command.startsWith("npx shipline init"))).toBe(true);
+    expect(SHOWN.some((s) => s.command.startsWith("node shipline.mjs init"))).toBe(true);
   });
 
   it.each(SHOWN.map((s) => [`${s.file}: ${s.command}`, s] as const))("%s", (_label, shown) => {

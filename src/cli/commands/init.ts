@@ -120,11 +120,11 @@ export const initCommand: Command = {
         ...gateExplanations(answers),
         "",
         "Next:",
-        `1. \`npx shipline validate\` checks ${CONFIG_PATH}; edit it for your checks and stages (docs/gates.md).`,
+        `1. \`node shipline.mjs validate\` checks ${CONFIG_PATH}; edit it for your checks and stages (docs/gates.md).`,
         `2. In ${WORKFLOW_PATH}, pick a runner that reaches your hosts (runs-on) and map the secrets the config names into \`env:\`.`,
         `3. Install the Shipline App on the repository (docs/setup.md) and create the environments ${environments.join(" and ")}.`,
-        `4. Commit everything; \`npx shipline runbook\` after each config change keeps ${RUNBOOK_PATH} current.`,
-        "5. Publish a release from CI with the assets attached; `npx shipline watch <tag>` follows it.",
+        `4. Commit everything; \`node shipline.mjs runbook\` after each config change keeps ${RUNBOOK_PATH} current.`,
+        "5. Publish a release from CI with the assets attached; `node shipline.mjs watch <tag>` follows it.",
       ].join("\n"),
     );
     return EXIT.ok;

@@ -22,7 +22,7 @@ export const runbookCommand: Command = {
     const file = parsed.flags.config ?? CONFIG_PATH;
     const text = await readText(resolve(dir, file));
     if (text === undefined) {
-      io.err(`${file} not found in ${dir}: run \`npx shipline init\` first`);
+      io.err(`${file} not found in ${dir}: run \`node shipline.mjs init\` first`);
       return 1;
     }
     const out = parsed.flags.out ?? RUNBOOK_PATH;

@@ -70,7 +70,7 @@ export function starterConfigText(a: StarterAnswers): string {
   const lines: string[] = [
     "# yaml-language-server: $schema=./shipline.schema.json",
     "# Shipline config, written by `shipline init`. Every key: the README's configuration reference (and the schema beside this file).",
-    "# `npx shipline validate` checks it; `npx shipline runbook` keeps RUNBOOK.md in step with it.",
+    "# `node shipline.mjs validate` checks it; `node shipline.mjs runbook` keeps RUNBOOK.md in step with it.",
     "workflow: shipline.yml                     # .github/workflows/shipline.yml, the deploy job Shipline dispatches",
     `artifacts: { assets: [${yamlString(a.assets)}]${a.checksums ? `, checksums: ${a.checksums}` : ""} }   # built and uploaded by CI, never by hand`,
     "targets:                                   # hosts by region; staging has its own, apart from production",

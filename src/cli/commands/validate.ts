@@ -46,7 +46,7 @@ export const validateCommand: Command = {
     const file = parsed.flags.config ?? CONFIG_PATH;
     const text = await readText(resolve(dir, file));
     if (text === undefined) {
-      io.err(`${file} not found in ${dir}: run \`npx shipline init\` to write a starter config`);
+      io.err(`${file} not found in ${dir}: run \`node shipline.mjs init\` to write a starter config`);
       return 4;
     }
     const orgPath = parsed.flags["org-defaults"];
