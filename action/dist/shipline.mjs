@@ -32836,7 +32836,7 @@ function starterConfigText(a) {
   const lines = [
     "# yaml-language-server: $schema=./shipline.schema.json",
     "# Shipline config, written by `shipline init`. Every key: the README's configuration reference (and the schema beside this file).",
-    "# `npx shipline validate` checks it; `npx shipline runbook` keeps RUNBOOK.md in step with it.",
+    "# `node shipline.mjs validate` checks it; `node shipline.mjs runbook` keeps RUNBOOK.md in step with it.",
     "workflow: shipline.yml                     # .github/workflows/shipline.yml, the deploy job Shipline dispatches",
     `artifacts: { assets: [${yamlString(a.assets)}]${a.checksums ? `, checksums: ${a.checksums}` : ""} }   # built and uploaded by CI, never by hand`,
     "targets:                                   # hosts by region; staging has its own, apart from production",
@@ -32972,7 +32972,7 @@ var validateCommand = {
     const file2 = parsed.flags.config ?? CONFIG_PATH;
     const text = await readText(resolve(dir, file2));
     if (text === void 0) {
-      io.err(`${file2} not found in ${dir}: run \`npx shipline init\` to write a starter config`);
+      io.err(`${file2} not found in ${dir}: run \`node shipline.mjs init\` to write a starter config`);
       return 4;
     }
     const orgPath = parsed.flags["org-defaults"];
@@ -33104,11 +33104,11 @@ ${runbook.problems}`);
         ...gateExplanations(answers),
         "",
         "Next:",
-        `1. \`npx shipline validate\` checks ${CONFIG_PATH}; edit it for your checks and stages (docs/gates.md).`,
+        `1. \`node shipline.mjs validate\` checks ${CONFIG_PATH}; edit it for your checks and stages (docs/gates.md).`,
         `2. In ${WORKFLOW_PATH}, pick a runner that reaches your hosts (runs-on) and map the secrets the config names into \`env:\`.`,
         `3. Install the Shipline App on the repository (docs/setup.md) and create the environments ${environments.join(" and ")}.`,
-        `4. Commit everything; \`npx shipline runbook\` after each config change keeps ${RUNBOOK_PATH} current.`,
-        "5. Publish a release from CI with the assets attached; `npx shipline watch <tag>` follows it."
+        `4. Commit everything; \`node shipline.mjs runbook\` after each config change keeps ${RUNBOOK_PATH} current.`,
+        "5. Publish a release from CI with the assets attached; `node shipline.mjs watch <tag>` follows it."
       ].join("\n")
     );
     return EXIT.ok;
@@ -34082,7 +34082,7 @@ var runbookCommand = {
     const file2 = parsed.flags.config ?? CONFIG_PATH;
     const text = await readText(resolve5(dir, file2));
     if (text === void 0) {
-      io.err(`${file2} not found in ${dir}: run \`npx shipline init\` first`);
+      io.err(`${file2} not found in ${dir}: run \`node shipline.mjs init\` first`);
       return 1;
     }
     const out = parsed.flags.out ?? RUNBOOK_PATH;
