@@ -1,6 +1,6 @@
 import { pipelineForTag } from "../config/index.js";
 import type { Config, Pipeline } from "../config/types.js";
-import { decodeRecords, encodeRecord } from "../records/codec.js";
+import { decodeRecords, encodeRecord, hasRecord } from "../records/codec.js";
 import { claimRef, RELEASE_CHECK, stageCheckName } from "./identity.js";
 import { dispatchEffect, upsertCheck } from "./published.js";
 import { findCheck, pausedBy, type StagePhase, stageViews } from "./state.js";
@@ -338,6 +338,7 @@ function notDispatchedByShipline(summary: string | null | undefined, event: Stag
   if (runs.includes(event.runId)) return undefined;
   // A GitHub that does not return run details leaves records without a run id: nothing to compare.
   if (records.length > 0 && runs.length === 0) return undefined;
-  if (ACTIVE.has(event.state) && runs.length === 0) return undefined;
+  // A held stage was deliberately not dispatched: no run of it is Shipline's, not even its progress.
+  if (ACTIVE.has(event.state) && runs.length === 0 && !hasRecord("held", summary)) return undefined;
   return `workflow run ${event.runId} was not dispatched by Shipline for ${event.stage}: ${event.state} ignored`;
 }
