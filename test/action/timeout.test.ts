@@ -114,6 +114,7 @@ it("stops the deploy command's processes when the job is cancelled (SIGTERM to t
       INPUT_RELEASE: "v1",
       INPUT_STAGE: "production",
       INPUT_TOKEN: "t",
+      INPUT_CLEARANCE: "off",
       "INPUT_WORK-DIR": join(ws, "work"),
       GITHUB_REPOSITORY: "acme/shop",
       GITHUB_API_URL: github.url,
