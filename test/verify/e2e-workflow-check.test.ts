@@ -71,6 +71,8 @@ beforeAll(async () => {
         config: currentConfig,
         bundle: BUNDLE,
         node: runnerNode(),
+        // No Shipline App in this test: the runs are created directly, so nothing clears them.
+        clearance: "off",
       });
       deployJobs.push(result);
       return { conclusion: result.exitCode === 0 ? "success" : "failure", output: result.stdout };

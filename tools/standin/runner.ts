@@ -120,7 +120,14 @@ export async function runActionBundle(options: ActionRunOptions): Promise<Action
  */
 export async function runDeployJob(
   job: WorkflowJob,
-  options: { root: string; config: string; bundle?: string; node?: string },
+  options: {
+    root: string;
+    config: string;
+    bundle?: string;
+    node?: string;
+    /** The Action's `clearance` input; `off` where no Shipline App runs in the test. Default: the Action's. */
+    clearance?: "required" | "off";
+  },
 ): Promise<ActionRun> {
   const workspace = mkdtempSync(join(options.root, `run-${job.runId}-`));
   mkdirSync(join(workspace, ".github"));
@@ -137,6 +144,7 @@ export async function runDeployJob(
       token: job.token,
       config: ".github/shipline.yml",
       "work-dir": join(workspace, "work"),
+      ...(options.clearance ? { clearance: options.clearance } : {}),
     },
     event: job.event,
     ...(options.bundle ? { bundle: options.bundle } : {}),
