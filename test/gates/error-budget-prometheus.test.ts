@@ -9,8 +9,9 @@ import {
 } from "../../src/gates/error-budget-query.js";
 import { evaluateGates } from "../../src/gates/evaluate.js";
 import type { ErrorBudgetFigures } from "../../src/gates/types.js";
+import { type PrometheusServer, startPrometheus } from "../support/prometheus.js";
+import { waitFor } from "../support/wait.js";
 import { contextFor, pipelineFrom } from "./support/context.js";
-import { type RunningPrometheus, startPrometheus, waitFor } from "./support/prometheus.js";
 
 // Two environments served by one tiny app: production answers 10% of requests with 500, staging none.
 const counters = {
@@ -46,7 +47,7 @@ const pipeline = pipelineFrom(yaml);
 const budget = pipeline.gates["error-budget"]!;
 
 let app: Server;
-let prometheus: RunningPrometheus;
+let prometheus: PrometheusServer;
 
 async function query(q: string) {
   const res = await fetch(instantQueryUrl(prometheus.url, q));
@@ -73,7 +74,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
   const address = app.address();
   if (!address || typeof address === "string") throw new Error("no address");
-  prometheus = await startPrometheus([`127.0.0.1:${address.port}`]);
+  prometheus = await startPrometheus({ targets: [`127.0.0.1:${address.port}`] });
   // rate() needs two samples inside the shortest window.
   const [short] = errorBudgetQueries(budget, { environment: "production" }).slice(-1);
   await waitFor(
