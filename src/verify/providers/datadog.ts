@@ -5,7 +5,7 @@
  * `site` is a Datadog site such as datadoghq.eu, or a full http(s) URL for a proxy.
  */
 import type { Fetched, Point, Series } from "../types.js";
-import { getText, isRecord, type ProviderDeps, ProviderError, parseJson, redact, secret } from "./http.js";
+import { getText, isRecord, jsonObject, type ProviderDeps, ProviderError, redact, secret } from "./http.js";
 
 export interface DatadogTarget {
   query: string;
@@ -20,16 +20,9 @@ export function datadogBase(site: string): string {
 }
 
 export function parseDatadogResponse(status: number, body: string, where: string): Fetched {
-  let json: unknown;
-  try {
-    json = parseJson(body, where);
-  } catch (error) {
-    return {
-      ok: false,
-      error: status >= 400 ? `${where}: HTTP ${status}: ${body.slice(0, 200)}` : (error as Error).message,
-    };
-  }
-  if (!isRecord(json)) return { ok: false, error: `${where}: unexpected response` };
+  const parsed = jsonObject(status, body, where);
+  if (!parsed.ok) return parsed;
+  const { json } = parsed;
   if (status >= 400 || json.status === "error") {
     const errors = Array.isArray(json.errors)
       ? json.errors.join("; ")

@@ -87,3 +87,25 @@ export function parseJson(text: string, where: string): unknown {
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+
+/**
+ * A provider's JSON object answer (any status: errors carry JSON too), or the error a round reports: an HTTP
+ * error status with the start of its body, or what came back instead of a JSON object.
+ */
+export function jsonObject(
+  status: number,
+  body: string,
+  where: string,
+): { ok: true; json: Record<string, unknown> } | { ok: false; error: string } {
+  let json: unknown;
+  try {
+    json = parseJson(body, where);
+  } catch (error) {
+    return {
+      ok: false,
+      error: status >= 400 ? `${where}: HTTP ${status}: ${body.slice(0, 200)}` : (error as Error).message,
+    };
+  }
+  if (!isRecord(json)) return { ok: false, error: `${where}: unexpected response` };
+  return { ok: true, json };
+}

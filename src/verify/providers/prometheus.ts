@@ -5,7 +5,7 @@
  * list: missing data, which the caller treats explicitly.
  */
 import type { Fetched, Point, Series } from "../types.js";
-import { getText, isRecord, type ProviderDeps, ProviderError, parseJson, redact, secret } from "./http.js";
+import { getText, isRecord, jsonObject, type ProviderDeps, ProviderError, redact, secret } from "./http.js";
 
 export interface PrometheusTarget {
   url: string;
@@ -42,16 +42,9 @@ function labelsOf(metric: unknown): Record<string, string> {
 
 /** Parses a Prometheus API response body (any status: errors carry JSON too). */
 export function parsePrometheusResponse(status: number, body: string, where: string): Fetched {
-  let json: unknown;
-  try {
-    json = parseJson(body, where);
-  } catch (error) {
-    return {
-      ok: false,
-      error: status >= 400 ? `${where}: HTTP ${status}: ${body.slice(0, 200)}` : (error as Error).message,
-    };
-  }
-  if (!isRecord(json)) return { ok: false, error: `${where}: unexpected response` };
+  const parsed = jsonObject(status, body, where);
+  if (!parsed.ok) return parsed;
+  const { json } = parsed;
   if (json.status !== "success") {
     const kind = typeof json.errorType === "string" ? json.errorType : "error";
     const message = typeof json.error === "string" ? json.error : "no error message";
