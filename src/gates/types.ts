@@ -1,4 +1,5 @@
 import type { Pipeline, ResolvedStage } from "../config/types.js";
+import type { CheckConclusion, Mode } from "../config/vocabulary.js";
 
 /** The gates Shipline enforces before a stage's deploy job may start. */
 export type GateName =
@@ -26,22 +27,8 @@ export interface GateResult {
   skipped?: boolean;
 }
 
-export type DeployMode = "rollout" | "rollback" | "verify";
-
 /** Conclusions as GitHub reports them for check runs, plus the states of a run that has not finished. */
-export type Conclusion =
-  | "success"
-  | "failure"
-  | "neutral"
-  | "cancelled"
-  | "skipped"
-  | "timed_out"
-  | "action_required"
-  | "stale"
-  | "startup_failure"
-  | "in_progress"
-  | "queued"
-  | "pending";
+export type Conclusion = CheckConclusion | "stale" | "startup_failure" | "in_progress" | "queued" | "pending";
 
 /** An earlier stage's state for the release being deployed. */
 export interface StageState {
@@ -113,7 +100,7 @@ export interface CheckState {
 export interface GateContext {
   pipeline: Pipeline;
   stage: ResolvedStage;
-  mode: DeployMode;
+  mode: Mode;
   /** `prerelease`: GitHub's "Set as a pre-release" flag on the release (undefined: a full release). */
   release: { tag: string; author: string; prerelease?: boolean };
   /**

@@ -1,4 +1,5 @@
 import type { Marker } from "../config/schema/markers.js";
+import type { InstallMode } from "../config/vocabulary.js";
 
 /** What a marker says: this version went to this stage. */
 export interface Deployed {
@@ -7,7 +8,7 @@ export interface Deployed {
   environment: string;
   pipeline: string;
   targets: string[];
-  mode: "rollout" | "rollback";
+  mode: InstallMode;
   /** The release rolled back (rollbacks only). */
   from?: string;
   at: Date;

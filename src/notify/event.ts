@@ -1,7 +1,7 @@
 import type { NotifyEventName } from "../config/schema/notify.js";
+import type { Mode } from "../config/vocabulary.js";
 
 export type { NotifyEventName };
-export type NotifyMode = "rollout" | "rollback" | "verify";
 export type NotifyOutcome = "started" | "success" | "failure";
 
 /**
@@ -13,7 +13,7 @@ export interface ReleaseEvent {
   release: string;
   stage: string;
   environment: string;
-  mode: NotifyMode;
+  mode: Mode;
   outcome: NotifyOutcome;
   targets: string[];
   at: string;
@@ -26,10 +26,10 @@ export interface ReleaseEvent {
   from: string | null;
 }
 
-const KIND: Record<NotifyMode, string> = { rollout: "stage", rollback: "rollback", verify: "verify" };
+const KIND: Record<Mode, string> = { rollout: "stage", rollback: "rollback", verify: "verify" };
 
 /** The event name for a mode and outcome: rollout → stage.*, rollback → rollback.*, verify → verify.*. */
-export function eventName(mode: NotifyMode, outcome: NotifyOutcome): NotifyEventName {
+export function eventName(mode: Mode, outcome: NotifyOutcome): NotifyEventName {
   const phase = outcome === "started" ? "started" : outcome === "success" ? "succeeded" : "failed";
   return `${KIND[mode]}.${phase}` as NotifyEventName;
 }

@@ -1,6 +1,8 @@
 /** Plain data the pipeline core decides from: read from GitHub by the shell, never fetched here. */
 
-export type Mode = "rollout" | "rollback" | "verify";
+import type { CheckConclusion, CheckStatus, Mode } from "../config/vocabulary.js";
+
+export type { CheckConclusion, CheckStatus, Mode };
 
 export interface Uploader {
   login: string;
@@ -29,16 +31,6 @@ export interface Release {
   htmlUrl: string;
   assets: ReleaseAsset[];
 }
-
-export type CheckStatus = "queued" | "in_progress" | "completed";
-export type CheckConclusion =
-  | "success"
-  | "failure"
-  | "neutral"
-  | "cancelled"
-  | "skipped"
-  | "timed_out"
-  | "action_required";
 
 /** A Shipline check run already on the release commit. */
 export interface CheckRunState {
@@ -127,8 +119,8 @@ export type Effect =
       workflow: string;
       ref: string;
       inputs: DispatchInputs;
-      /** The stage check run that shows this dispatch (rollouts), with its summary. */
-      check?: { name: string; summary: string };
+      /** The stage check run that shows this dispatch (rollouts): created, or updated, once GitHub answers. */
+      check?: { name: string; summary: string; actions?: CheckAction[] };
     }
   | { kind: "lock"; environment: string; reason: string }
   /** Lists the stage among those waiting for a gate (a ref: the clock lists them in one request). */

@@ -1,7 +1,8 @@
+import type { InstallMode } from "../config/vocabulary.js";
 import type { RunReport, WaveReport } from "./execute.js";
 
 export interface SummaryHeader {
-  mode: "rollout" | "rollback";
+  mode: InstallMode;
   release: string;
   previous: string | null;
   stage: string;

@@ -1,3 +1,4 @@
+import type { InstallMode } from "../../../src/config/vocabulary.js";
 import { type RunReport, runWaves } from "../../../src/rollout/execute.js";
 import type { Wave } from "../../../src/rollout/plan.js";
 import type { ReleaseSource } from "../../../src/rollout/source.js";
@@ -6,7 +7,7 @@ import { inGroup, type ModeContext, type ModeResult } from "../context.js";
 import { makeDriver } from "../drivers.js";
 
 export interface DeployRequest {
-  mode: "rollout" | "rollback";
+  mode: InstallMode;
   waves: Wave[];
   source: ReleaseSource;
   /** The release the environment ran before this run. */

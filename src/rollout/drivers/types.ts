@@ -1,6 +1,7 @@
+import type { InstallMode } from "../../config/vocabulary.js";
 import type { Target, Wave } from "../plan.js";
 
-export type RunMode = "rollout" | "rollback";
+export type RunMode = InstallMode;
 
 export interface DeployContext {
   mode: RunMode;

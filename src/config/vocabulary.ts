@@ -1,0 +1,21 @@
+/**
+ * Words every part of Shipline shares (the core, the App, the Action, notifications). Spelled once here; every
+ * other module imports them.
+ */
+
+/** What a deploy job does: install a release (rollout), go back to an earlier one (rollback), or only verify. */
+export type Mode = "rollout" | "rollback" | "verify";
+/** A deploy that moves a target to a release: a rollout or a rollback (verify-only jobs install nothing). */
+export type InstallMode = Exclude<Mode, "verify">;
+
+/** A check run's status, as GitHub reports it. */
+export type CheckStatus = "queued" | "in_progress" | "completed";
+/** A completed check run's conclusion, as GitHub reports it. */
+export type CheckConclusion =
+  | "success"
+  | "failure"
+  | "neutral"
+  | "cancelled"
+  | "skipped"
+  | "timed_out"
+  | "action_required";
