@@ -15,17 +15,9 @@ export function privateKey(): string {
   return key;
 }
 
-export function testProbot(deps: Partial<AppDeps> = {}): Probot {
-  const probot = new Probot({
-    appId: APP_ID,
-    privateKey: privateKey(),
-    Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({
-      ...o,
-      retry: { enabled: false },
-      throttle: { ...(o.throttle as object), enabled: false },
-    })),
-    logLevel: "warn",
-  });
+/** Shipline's handlers on a real Probot built with `Octokit`, the deps tests start from, and `deps` over them. */
+export function probotWith(Octokit: typeof ProbotOctokit, deps: Partial<AppDeps> = {}): Probot {
+  const probot = new Probot({ appId: APP_ID, privateKey: privateKey(), Octokit, logLevel: "warn" });
   probot.load((app) =>
     appMain(app, {
       now: () => new Date("2026-11-20T10:00:00Z"),
@@ -36,4 +28,15 @@ export function testProbot(deps: Partial<AppDeps> = {}): Probot {
     }),
   );
   return probot;
+}
+
+export function testProbot(deps: Partial<AppDeps> = {}): Probot {
+  return probotWith(
+    ProbotOctokit.defaults((o: Record<string, unknown>) => ({
+      ...o,
+      retry: { enabled: false },
+      throttle: { ...(o.throttle as object), enabled: false },
+    })),
+    deps,
+  );
 }
