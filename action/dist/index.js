@@ -29177,41 +29177,6 @@ function endGroup() {
   issue("endgroup");
 }
 
-// src/config/match.ts
-function globToRegExp(glob) {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${body}$`);
-}
-function matchesGlob(glob, value) {
-  return globToRegExp(glob).test(value);
-}
-function pipelineForTag(config2, tag) {
-  return config2.pipelines.find((p2) => matchesGlob(p2.tags, tag));
-}
-function choosePipeline(config2, request) {
-  const names = config2.pipelines.map((p2) => p2.name).join(", ");
-  if (!request.tag) {
-    const only = request.name ? config2.pipelines.find((p2) => p2.name === request.name) : config2.pipelines.length === 1 ? config2.pipelines[0] : void 0;
-    return only ? { ok: true, pipeline: only } : { ok: false, error: `name the release or the pipeline (pipelines: ${names})` };
-  }
-  if (request.name) {
-    const named = config2.pipelines.find((p2) => p2.name === request.name);
-    if (!named) return { ok: false, error: `no pipeline named "${request.name}" (pipelines: ${names})` };
-    if (!matchesGlob(named.tags, request.tag))
-      return {
-        ok: false,
-        error: `release ${request.tag} does not match the tags "${named.tags}" of pipeline "${named.name}", so Shipline does not deploy it`
-      };
-    return { ok: true, pipeline: named };
-  }
-  const pipeline3 = pipelineForTag(config2, request.tag);
-  if (pipeline3) return { ok: true, pipeline: pipeline3 };
-  return {
-    ok: false,
-    error: `release ${request.tag} matches no pipeline's tags (${config2.pipelines.map((p2) => `${p2.name}: "${p2.tags}"`).join(", ")}); fix \`tags\` or publish a tag that matches`
-  };
-}
-
 // src/config/parse.ts
 var import_yaml2 = __toESM(require_dist(), 1);
 
@@ -49191,6 +49156,22 @@ var Principal = external_exports.string().regex(
   "expected a GitHub login or @org/team"
 );
 
+// src/config/schema/provenance.ts
+var Provenance = external_exports.strictObject({
+  workflow: external_exports.string().regex(
+    /^\.github\/workflows\/[^/\s@]+\.ya?ml$/,
+    "expected the path of a workflow file in this repository, e.g. .github/workflows/release.yml"
+  ).describe(
+    "The workflow file that builds the release assets and attests them (actions/attest-build-provenance), e.g. .github/workflows/release.yml. An attestation made by any other workflow is refused."
+  ),
+  mode: external_exports.enum(["required", "optional"]).default("required").describe(
+    "required (default): an asset without a valid attestation from that workflow at the release's commit is refused and nothing is deployed. optional: the same check, but every finding is a warning in the log and the check run, and the asset is deployed (for adopting attestations)."
+  ),
+  "trusted-root": external_exports.string().min(1).optional().describe(
+    "Path, in the repository at the release's tag, of an extra Sigstore trusted_root.json to verify attestations against (e.g. GitHub's own root, which attestations of private repositories chain to). The Sigstore public-good root is built in."
+  )
+}).describe("Build provenance: only what the named workflow built at the release's commit is deployed.");
+
 // src/config/schema/artifacts.ts
 var Artifacts = external_exports.strictObject({
   assets: external_exports.array(external_exports.string().min(1)).min(1).default(["*.tar.gz"]).describe(
@@ -49206,6 +49187,9 @@ var Artifacts = external_exports.strictObject({
     "Logins allowed to have uploaded the assets and the checksum file, besides GitHub Apps and bots (CI). Empty: only bots/Apps. An asset with no named uploader is refused."
   ),
   "max-size": external_exports.number().int().positive().default(4 * 1024 ** 3).describe("Upper bound in bytes on an asset and on its extracted contents (default 4 GiB)."),
+  provenance: Provenance.optional().describe(
+    "Require GitHub artifact attestations (actions/attest-build-provenance) on every deployed asset and the checksum file, verified offline as Sigstore bundles."
+  ),
   "stall-timeout": Duration.default("60s").describe(
     "Longest an asset download may receive no data before it is abandoned and the deploy refused (default 60s)."
   )
@@ -49808,6 +49792,21 @@ var SCHEMAS = {
     until: Instant.optional(),
     reason: Reason.optional()
   }),
+  /**
+   * On a stage's check run from the moment its rollout succeeded while its bake runs on the App's clock: when the
+   * stage went live (the bake is measured from here).
+   */
+  baking: external_exports.strictObject({ v: Version, since: Instant }),
+  /**
+   * On a baking stage's check run, one per verification round of the bake (round k is due at since + k x
+   * interval): `dispatched` while its short verify job runs, then what that job found.
+   */
+  round: external_exports.strictObject({
+    v: Version,
+    k: external_exports.number().int().min(0).max(1e5),
+    outcome: external_exports.enum(["dispatched", "passed", "failed", "inconclusive"]),
+    at: Instant
+  }),
   pause: external_exports.strictObject({ v: Version, by: Login }),
   resume: external_exports.strictObject({ v: Version, by: Login }),
   /**
@@ -49904,8 +49903,8 @@ function restClient(apiUrl, repository, token, fetchImpl) {
   };
   return {
     getReleaseByTag: (tag) => get(`/releases/tags/${encodeURIComponent(tag)}`, `release ${tag}`),
-    listDeployments: (environment) => get(
-      `/deployments?environment=${encodeURIComponent(environment)}&per_page=100`,
+    listDeployments: (environment, page = 1) => get(
+      `/deployments?environment=${encodeURIComponent(environment)}&per_page=100&page=${page}`,
       `deployments of ${environment}`
     ),
     listDeploymentStatuses: (id) => get(
@@ -49935,6 +49934,71 @@ var Input = {
 var MODES = ["rollout", "rollback", "verify"];
 function isMode(value) {
   return MODES.includes(value);
+}
+
+// src/config/match.ts
+function globToRegExp(glob) {
+  const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${body}$`);
+}
+function matchesGlob(glob, value) {
+  return globToRegExp(glob).test(value);
+}
+function pipelineForTag(config2, tag) {
+  return config2.pipelines.find((p2) => matchesGlob(p2.tags, tag));
+}
+function choosePipeline(config2, request) {
+  const names = config2.pipelines.map((p2) => p2.name).join(", ");
+  if (!request.tag) {
+    const only = request.name ? config2.pipelines.find((p2) => p2.name === request.name) : config2.pipelines.length === 1 ? config2.pipelines[0] : void 0;
+    return only ? { ok: true, pipeline: only } : { ok: false, error: `name the release or the pipeline (pipelines: ${names})` };
+  }
+  if (request.name) {
+    const named = config2.pipelines.find((p2) => p2.name === request.name);
+    if (!named) return { ok: false, error: `no pipeline named "${request.name}" (pipelines: ${names})` };
+    if (!matchesGlob(named.tags, request.tag))
+      return {
+        ok: false,
+        error: `release ${request.tag} does not match the tags "${named.tags}" of pipeline "${named.name}", so Shipline does not deploy it`
+      };
+    return { ok: true, pipeline: named };
+  }
+  const pipeline3 = pipelineForTag(config2, request.tag);
+  if (pipeline3) return { ok: true, pipeline: pipeline3 };
+  return {
+    ok: false,
+    error: `release ${request.tag} matches no pipeline's tags (${config2.pipelines.map((p2) => `${p2.name}: "${p2.tags}"`).join(", ")}); fix \`tags\` or publish a tag that matches`
+  };
+}
+
+// action/src/job-config.ts
+async function resolveJobConfig(github, request) {
+  const orgDefaults = await resolvedOrgDefaults(github, request.sha);
+  const parsed = parseConfig(request.text, { file: request.file, ...orgDefaults ? { orgDefaults } : {} });
+  if (!parsed.ok) throw new Error(`${request.file} is not valid:
+${formatProblems(parsed.problems)}`);
+  const chosen = choosePipeline(parsed.config, {
+    tag: request.tag,
+    ...request.pipeline ? { name: request.pipeline } : {}
+  });
+  if (!chosen.ok) throw new Error(`${chosen.error} (${request.file})`);
+  const { pipeline: pipeline3 } = chosen;
+  const stage = pipeline3.stages.find((s3) => s3.name === request.stage);
+  if (!stage)
+    throw new Error(
+      `pipeline "${pipeline3.name}" has no stage "${request.stage}" (stages: ${pipeline3.stages.map((s3) => s3.name).join(", ")})`
+    );
+  return { pipeline: pipeline3, stage };
+}
+async function resolvedOrgDefaults(github, sha) {
+  if (!sha || !/^[0-9a-f]{40}$/.test(sha)) return void 0;
+  try {
+    const runs = shiplineChecks(await github.listCheckRuns(sha, "shipline"), "shipline");
+    const record2 = runs.flatMap((c) => decodeRecords("org-defaults", c.output?.summary ?? "")).at(-1);
+    return record2 ? Buffer.from(record2.text, "base64").toString("utf8") : void 0;
+  } catch {
+    return void 0;
+  }
 }
 
 // action/src/log.ts
@@ -51368,6 +51432,7 @@ function stillGood(statuses) {
 }
 var MAX_PAGES = 3;
 async function previousGoodRelease(history, environment, exclude) {
+  const judged = /* @__PURE__ */ new Set();
   for (let page = 1; page <= MAX_PAGES; page++) {
     const deployments = await history.deployments(environment, page);
     if (deployments.length === 0) return null;
@@ -51375,7 +51440,8 @@ async function previousGoodRelease(history, environment, exclude) {
       (a, b2) => b2.createdAt.localeCompare(a.createdAt) || b2.id - a.id
     );
     for (const deployment of newestFirst) {
-      if (exclude.includes(deployment.ref)) continue;
+      if (exclude.includes(deployment.ref) || judged.has(deployment.ref)) continue;
+      judged.add(deployment.ref);
       if (stillGood(await history.statuses(deployment.id))) return deployment.ref;
     }
     if (deployments.length < 100) return null;
@@ -51387,11 +51453,12 @@ async function previousGoodRelease(history, environment, exclude) {
 async function previousRelease(github, environment, exclude) {
   return previousGoodRelease(
     {
-      deployments: async (env, page) => page === 1 ? (await github.listDeployments(env)).map((d) => ({
+      // Every page, as the App reads them: a busy environment's good release can be past the first 100.
+      deployments: async (env, page) => (await github.listDeployments(env, page)).map((d) => ({
         id: d.id,
         ref: d.ref,
         createdAt: d.created_at
-      })) : [],
+      })),
       statuses: (id) => github.listDeploymentStatuses(id)
     },
     environment,
@@ -54886,6 +54953,10 @@ function releaseTrust(assets, rules, checksumText) {
       );
     const digest = rules.digests ? githubDigest(asset.digest) : void 0;
     if (digest) expected.push({ sha256: digest, source: "GitHub digest" });
+    if (listed && digest && listed !== digest)
+      problems.push(
+        `\`${file2}\` gives \`${asset.name}\` the sha256 ${listed}, but GitHub's digest of the uploaded bytes is ${digest}: the asset or the checksum file was changed after CI built them. Rebuild and re-publish the release.`
+      );
     if (!file2 && !digest)
       problems.push(
         rules.digests ? `Nothing covers \`${asset.name}\` with a checksum: GitHub has no sha256 digest for it. Publish a checksum file with the release and set \`artifacts.checksums\`.` : `Nothing covers \`${asset.name}\` with a checksum: \`artifacts.digests\` is off and no \`artifacts.checksums\` file is configured.`
@@ -56417,13 +56488,7 @@ function parseJson(text, where) {
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-
-// src/verify/providers/datadog.ts
-function datadogBase(site) {
-  if (/^https?:\/\//.test(site)) return site.replace(/\/+$/, "");
-  return `https://api.${site}`;
-}
-function parseDatadogResponse(status, body, where) {
+function jsonObject(status, body, where) {
   let json2;
   try {
     json2 = parseJson(body, where);
@@ -56434,6 +56499,18 @@ function parseDatadogResponse(status, body, where) {
     };
   }
   if (!isRecord(json2)) return { ok: false, error: `${where}: unexpected response` };
+  return { ok: true, json: json2 };
+}
+
+// src/verify/providers/datadog.ts
+function datadogBase(site) {
+  if (/^https?:\/\//.test(site)) return site.replace(/\/+$/, "");
+  return `https://api.${site}`;
+}
+function parseDatadogResponse(status, body, where) {
+  const parsed = jsonObject(status, body, where);
+  if (!parsed.ok) return parsed;
+  const { json: json2 } = parsed;
   if (status >= 400 || json2.status === "error") {
     const errors = Array.isArray(json2.errors) ? json2.errors.join("; ") : typeof json2.error === "string" ? json2.error : "";
     return { ok: false, error: `${where}: HTTP ${status}${errors ? `: ${errors}` : ""}` };
@@ -56561,16 +56638,9 @@ function labelsOf(metric) {
   );
 }
 function parsePrometheusResponse(status, body, where) {
-  let json2;
-  try {
-    json2 = parseJson(body, where);
-  } catch (error63) {
-    return {
-      ok: false,
-      error: status >= 400 ? `${where}: HTTP ${status}: ${body.slice(0, 200)}` : error63.message
-    };
-  }
-  if (!isRecord(json2)) return { ok: false, error: `${where}: unexpected response` };
+  const parsed = jsonObject(status, body, where);
+  if (!parsed.ok) return parsed;
+  const { json: json2 } = parsed;
   if (json2.status !== "success") {
     const kind = typeof json2.errorType === "string" ? json2.errorType : "error";
     const message2 = typeof json2.error === "string" ? json2.error : "no error message";
@@ -58043,21 +58113,14 @@ async function execute(deps) {
     );
   }
   const github = restClient(apiUrl, repository, inputs.token, deps.fetch);
-  const orgDefaults = await resolvedOrgDefaults(github, env.GITHUB_SHA);
-  const parsed = parseConfig(text, { file: inputs.config, ...orgDefaults ? { orgDefaults } : {} });
-  if (!parsed.ok) throw new Error(`${inputs.config} is not valid:
-${formatProblems(parsed.problems)}`);
-  const chosen = choosePipeline(parsed.config, {
+  const { pipeline: pipeline3, stage } = await resolveJobConfig(github, {
+    text,
+    file: inputs.config,
+    sha: env.GITHUB_SHA,
     tag: inputs.release || inputs.from,
-    ...inputs.pipeline ? { name: inputs.pipeline } : {}
+    ...inputs.pipeline ? { pipeline: inputs.pipeline } : {},
+    stage: inputs.stage
   });
-  if (!chosen.ok) throw new Error(`${chosen.error} (${inputs.config})`);
-  const { pipeline: pipeline3 } = chosen;
-  const stage = pipeline3.stages.find((s3) => s3.name === inputs.stage);
-  if (!stage)
-    throw new Error(
-      `pipeline "${pipeline3.name}" has no stage "${inputs.stage}" (stages: ${pipeline3.stages.map((s3) => s3.name).join(", ")})`
-    );
   const context = {
     inputs,
     pipeline: pipeline3,
@@ -58075,16 +58138,6 @@ ${formatProblems(parsed.problems)}`);
     { fetch: deps.fetch, mask: setSecret },
     () => MODE_RUNNERS[inputs.mode](context)
   );
-}
-async function resolvedOrgDefaults(github, sha) {
-  if (!sha || !/^[0-9a-f]{40}$/.test(sha)) return void 0;
-  try {
-    const runs = shiplineChecks(await github.listCheckRuns(sha, "shipline"), "shipline");
-    const record2 = runs.flatMap((c) => decodeRecords("org-defaults", c.output?.summary ?? "")).at(-1);
-    return record2 ? Buffer.from(record2.text, "base64").toString("utf8") : void 0;
-  } catch {
-    return void 0;
-  }
 }
 function readClearance(value) {
   if (value === "" || value === "required") return "required";

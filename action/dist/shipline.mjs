@@ -27408,6 +27408,21 @@ var SCHEMAS = {
     until: Instant.optional(),
     reason: Reason.optional()
   }),
+  /**
+   * On a stage's check run from the moment its rollout succeeded while its bake runs on the App's clock: when the
+   * stage went live (the bake is measured from here).
+   */
+  baking: external_exports.strictObject({ v: Version, since: Instant }),
+  /**
+   * On a baking stage's check run, one per verification round of the bake (round k is due at since + k x
+   * interval): `dispatched` while its short verify job runs, then what that job found.
+   */
+  round: external_exports.strictObject({
+    v: Version,
+    k: external_exports.number().int().min(0).max(1e5),
+    outcome: external_exports.enum(["dispatched", "passed", "failed", "inconclusive"]),
+    at: Instant
+  }),
   pause: external_exports.strictObject({ v: Version, by: Login }),
   resume: external_exports.strictObject({ v: Version, by: Login }),
   /**
@@ -31780,6 +31795,22 @@ var Principal = external_exports.string().regex(
   "expected a GitHub login or @org/team"
 );
 
+// src/config/schema/provenance.ts
+var Provenance = external_exports.strictObject({
+  workflow: external_exports.string().regex(
+    /^\.github\/workflows\/[^/\s@]+\.ya?ml$/,
+    "expected the path of a workflow file in this repository, e.g. .github/workflows/release.yml"
+  ).describe(
+    "The workflow file that builds the release assets and attests them (actions/attest-build-provenance), e.g. .github/workflows/release.yml. An attestation made by any other workflow is refused."
+  ),
+  mode: external_exports.enum(["required", "optional"]).default("required").describe(
+    "required (default): an asset without a valid attestation from that workflow at the release's commit is refused and nothing is deployed. optional: the same check, but every finding is a warning in the log and the check run, and the asset is deployed (for adopting attestations)."
+  ),
+  "trusted-root": external_exports.string().min(1).optional().describe(
+    "Path, in the repository at the release's tag, of an extra Sigstore trusted_root.json to verify attestations against (e.g. GitHub's own root, which attestations of private repositories chain to). The Sigstore public-good root is built in."
+  )
+}).describe("Build provenance: only what the named workflow built at the release's commit is deployed.");
+
 // src/config/schema/artifacts.ts
 var Artifacts = external_exports.strictObject({
   assets: external_exports.array(external_exports.string().min(1)).min(1).default(["*.tar.gz"]).describe(
@@ -31795,6 +31826,9 @@ var Artifacts = external_exports.strictObject({
     "Logins allowed to have uploaded the assets and the checksum file, besides GitHub Apps and bots (CI). Empty: only bots/Apps. An asset with no named uploader is refused."
   ),
   "max-size": external_exports.number().int().positive().default(4 * 1024 ** 3).describe("Upper bound in bytes on an asset and on its extracted contents (default 4 GiB)."),
+  provenance: Provenance.optional().describe(
+    "Require GitHub artifact attestations (actions/attest-build-provenance) on every deployed asset and the checksum file, verified offline as Sigstore bundles."
+  ),
   "stall-timeout": Duration.default("60s").describe(
     "Longest an asset download may receive no data before it is abandoned and the deploy refused (default 60s)."
   )

@@ -24,8 +24,8 @@ export interface ShiplineCheckRun {
 /** What the Action reads from GitHub: a narrow interface, so tests can hand in a fake. */
 export interface ShiplineGitHub {
   getReleaseByTag(tag: string): Promise<ReleaseInfo>;
-  /** The environment's deployments, newest first. */
-  listDeployments(environment: string): Promise<DeploymentRecord[]>;
+  /** The environment's deployments, newest first, 100 a page (`page` from 1, default 1). */
+  listDeployments(environment: string, page?: number): Promise<DeploymentRecord[]>;
   /** A deployment's statuses, newest first. */
   listDeploymentStatuses(deploymentId: number): Promise<DeploymentStatusRecord[]>;
   /** The commit's check runs of that name, every attempt (needs `checks: read`). */
@@ -68,9 +68,9 @@ export function restClient(
   };
   return {
     getReleaseByTag: (tag) => get<ReleaseInfo>(`/releases/tags/${encodeURIComponent(tag)}`, `release ${tag}`),
-    listDeployments: (environment) =>
+    listDeployments: (environment, page = 1) =>
       get<DeploymentRecord[]>(
-        `/deployments?environment=${encodeURIComponent(environment)}&per_page=100`,
+        `/deployments?environment=${encodeURIComponent(environment)}&per_page=100&page=${page}`,
         `deployments of ${environment}`,
       ),
     listDeploymentStatuses: (id) =>

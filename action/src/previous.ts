@@ -9,14 +9,13 @@ export async function previousRelease(
 ): Promise<string | null> {
   return previousGoodRelease(
     {
+      // Every page, as the App reads them: a busy environment's good release can be past the first 100.
       deployments: async (env, page) =>
-        page === 1
-          ? (await github.listDeployments(env)).map((d) => ({
-              id: d.id,
-              ref: d.ref,
-              createdAt: d.created_at,
-            }))
-          : [],
+        (await github.listDeployments(env, page)).map((d) => ({
+          id: d.id,
+          ref: d.ref,
+          createdAt: d.created_at,
+        })),
       statuses: (id) => github.listDeploymentStatuses(id),
     },
     environment,

@@ -3,13 +3,12 @@ import { tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import * as core from "@actions/core";
 import type { Fetch } from "../../src/artifacts/download.js";
-import { choosePipeline } from "../../src/config/match.js";
-import { CONFIG_PATH, formatProblems, parseConfig } from "../../src/config/parse.js";
-import { decodeRecords } from "../../src/records/codec.js";
-import { checkClearance, shiplineChecks } from "./clearance.js";
+import { CONFIG_PATH } from "../../src/config/parse.js";
+import { checkClearance } from "./clearance.js";
 import type { ActionInputs, Log, ModeContext, ModeResult } from "./context.js";
-import { restClient, type ShiplineGitHub } from "./github.js";
+import { restClient } from "./github.js";
 import { Input, isMode, MODES } from "./io.js";
+import { resolveJobConfig } from "./job-config.js";
 import { jobLog, printable } from "./log.js";
 import { rollback } from "./modes/rollback.js";
 import { rollout } from "./modes/rollout.js";
@@ -64,20 +63,14 @@ async function execute(deps: RunnerDeps): Promise<ModeResult> {
     );
   }
   const github = restClient(apiUrl, repository, inputs.token, deps.fetch);
-  const orgDefaults = await resolvedOrgDefaults(github, env.GITHUB_SHA);
-  const parsed = parseConfig(text, { file: inputs.config, ...(orgDefaults ? { orgDefaults } : {}) });
-  if (!parsed.ok) throw new Error(`${inputs.config} is not valid:\n${formatProblems(parsed.problems)}`);
-  const chosen = choosePipeline(parsed.config, {
+  const { pipeline, stage } = await resolveJobConfig(github, {
+    text,
+    file: inputs.config,
+    sha: env.GITHUB_SHA,
     tag: inputs.release || inputs.from,
-    ...(inputs.pipeline ? { name: inputs.pipeline } : {}),
+    ...(inputs.pipeline ? { pipeline: inputs.pipeline } : {}),
+    stage: inputs.stage,
   });
-  if (!chosen.ok) throw new Error(`${chosen.error} (${inputs.config})`);
-  const { pipeline } = chosen;
-  const stage = pipeline.stages.find((s) => s.name === inputs.stage);
-  if (!stage)
-    throw new Error(
-      `pipeline "${pipeline.name}" has no stage "${inputs.stage}" (stages: ${pipeline.stages.map((s) => s.name).join(", ")})`,
-    );
   const context: ModeContext = {
     inputs,
     pipeline,
@@ -93,25 +86,6 @@ async function execute(deps: RunnerDeps): Promise<ModeResult> {
   return announce(context, { fetch: deps.fetch, mask: core.setSecret }, () =>
     MODE_RUNNERS[inputs.mode](context),
   );
-}
-
-/**
- * The organisation defaults the App merged into this release's config, from the release's `shipline` check run
- * (the job's token cannot read the org's `.github` repository): the Action then resolves the same config as
- * the App. None when there is no such record, no App, or no `checks: read`.
- */
-async function resolvedOrgDefaults(
-  github: ShiplineGitHub,
-  sha: string | undefined,
-): Promise<string | undefined> {
-  if (!sha || !/^[0-9a-f]{40}$/.test(sha)) return undefined;
-  try {
-    const runs = shiplineChecks(await github.listCheckRuns(sha, "shipline"), "shipline");
-    const record = runs.flatMap((c) => decodeRecords("org-defaults", c.output?.summary ?? "")).at(-1);
-    return record ? Buffer.from(record.text, "base64").toString("utf8") : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function readClearance(value: string): "required" | "off" {

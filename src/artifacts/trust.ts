@@ -115,6 +115,11 @@ export function releaseTrust<A extends TrustAsset>(
       );
     const digest = rules.digests ? githubDigest(asset.digest) : undefined;
     if (digest) expected.push({ sha256: digest, source: "GitHub digest" });
+    // GitHub's digest is of the bytes it stores: a checksum line that differs can never match them.
+    if (listed && digest && listed !== digest)
+      problems.push(
+        `\`${file}\` gives \`${asset.name}\` the sha256 ${listed}, but GitHub's digest of the uploaded bytes is ${digest}: the asset or the checksum file was changed after CI built them. Rebuild and re-publish the release.`,
+      );
     if (!file && !digest)
       problems.push(
         rules.digests

@@ -57,7 +57,11 @@ stages: [{ name: production }]
   );
   github = new FakeGitHub();
   const good = tarball(root, { VERSION: "ok" });
-  publish("wrong-sum", "app-1.tar.gz", good, { sums: Buffer.from(`${"0".repeat(64)}  app-1.tar.gz\n`) });
+  // No digest from GitHub: only the downloaded bytes show the wrong sum.
+  publish("wrong-sum", "app-1.tar.gz", good, {
+    sums: Buffer.from(`${"0".repeat(64)}  app-1.tar.gz\n`),
+    digest: null,
+  });
   publish("wrong-digest", "app-1.tar.gz", good, { digest: `sha256:${"1".repeat(64)}` });
   publish("no-sums", "app-1.tar.gz", good, { sums: null, digest: null });
   publish("uncovered", "app-1.tar.gz", good, {
@@ -107,7 +111,11 @@ afterAll(async () => {
 
 const cases: [string, RegExp][] = [
   ["wrong-sum", /does not match the checksum file/],
-  ["wrong-digest", /does not match the GitHub digest/],
+  // The checksum line and GitHub's digest disagree: refused before anything is downloaded.
+  [
+    "wrong-digest",
+    /`SHA256SUMS` gives `app-1.tar.gz` the sha256 [0-9a-f]{64}, but GitHub's digest of the uploaded bytes is 1{64}/,
+  ],
   ["no-sums", /The checksum file `SHA256SUMS` is not attached to the release/],
   ["uncovered", /`SHA256SUMS` has no checksum for `app-1.tar.gz`: a configured checksum file must cover/],
   ["uncovered-with-digest", /`SHA256SUMS` has no checksum for `app-1.tar.gz`/],

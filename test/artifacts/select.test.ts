@@ -32,7 +32,7 @@ it("pairs each asset with the checksum file and GitHub's digest, refusing what n
   const ok = selectAssets(
     [asset("app-1.tgz", `sha256:${B}`), asset("SHA256SUMS")],
     artifacts,
-    `${A}  app-1.tgz\n`,
+    `${B}  app-1.tgz\n`,
   );
   expect(ok).toEqual({
     ok: true,
@@ -40,13 +40,17 @@ it("pairs each asset with the checksum file and GitHub's digest, refusing what n
       {
         asset: asset("app-1.tgz", `sha256:${B}`),
         expected: [
-          { sha256: A, source: "checksum file" },
+          { sha256: B, source: "checksum file" },
           { sha256: B, source: "GitHub digest" },
         ],
       },
     ],
   });
-  if (ok.ok) expect(digestMismatch(ok.assets[0]!, A)).toMatch(/does not match the GitHub digest/);
+  if (ok.ok) expect(digestMismatch(ok.assets[0]!, A)).toMatch(/does not match the checksum file/);
+  // A checksum line that differs from GitHub's digest of the stored bytes can never match them: refused up front.
+  expect(
+    selectAssets([asset("app-1.tgz", `sha256:${B}`), asset("SHA256SUMS")], artifacts, `${A}  app-1.tgz\n`),
+  ).toMatchObject({ ok: false, reason: expect.stringContaining("GitHub's digest of the uploaded bytes is") });
   expect(selectAssets([asset("app-1.tgz"), asset("SHA256SUMS")], artifacts, `${A}  other\n`)).toEqual({
     ok: false,
     reason:
@@ -93,11 +97,11 @@ describe("one trust rule for the App and the Action", () => {
 
   it("refuses a checksum file a person uploaded, and an asset with no named uploader", () => {
     const person = { ...uploaded(sums), uploader: { login: "mallory", type: "User" } };
-    expect(both([uploaded(app), person], `${A}  app-1.tgz\n`).app).toEqual([
+    expect(both([uploaded(app), person], `${B}  app-1.tgz\n`).app).toEqual([
       expect.stringContaining("`SHA256SUMS` was uploaded by mallory (a person), not by CI"),
     ]);
     const anonymous = { ...uploaded(app), uploader: null };
-    expect(both([anonymous, uploaded(sums)], `${A}  app-1.tgz\n`).trust).toEqual([
+    expect(both([anonymous, uploaded(sums)], `${B}  app-1.tgz\n`).trust).toEqual([
       expect.stringContaining("`app-1.tgz` was uploaded by an unknown account"),
     ]);
   });
