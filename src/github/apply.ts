@@ -2,8 +2,9 @@ import { dispatchedCheck, dispatchFailedCheck } from "../pipeline/dispatch-outco
 import { runName } from "../pipeline/identity.js";
 import { findCheck } from "../pipeline/state.js";
 import type { Decision, Effect, Snapshot } from "../pipeline/types.js";
+import { recordLines } from "../records/codec.js";
 import { statusOf } from "./client.js";
-import type { GitHubGateway } from "./gateway.js";
+import type { CheckWrite, GitHubGateway } from "./gateway.js";
 import type { EnvironmentLocks } from "./locks.js";
 
 /** What lock effects need: where locks live, who the App is (the lock's owner), and the time. */
@@ -60,8 +61,14 @@ export async function applyDecision(
   }
 
   const created = new Map<string, number>();
-  const checkId = (name: string) => created.get(name) ?? findCheck(snapshot, name)?.id;
-  for (const effect of decision.effects) {
+  const checks: CheckWriter = {
+    id: (name) => created.get(name) ?? findCheck(snapshot, name)?.id,
+    write: async (id, check) => {
+      if (id !== undefined) return void (await gw.updateCheck(id, check));
+      created.set(check.name, await gw.createCheck(snapshot.release.sha, check));
+    },
+  };
+  for (const effect of coalesceChecks(decision.effects)) {
     if (effect.kind === "create-check") {
       created.set(effect.name, await gw.createCheck(snapshot.release.sha, effect));
     } else if (effect.kind === "update-check") {
@@ -76,11 +83,98 @@ export async function applyDecision(
     } else if (effect.kind === "dispatch") {
       if (effect.claim !== guard && !(await gw.claim(effect.claim, snapshot.release.sha))) {
         log.info(`${effect.claim} is already claimed: not dispatching it again`);
+        if (effect.before) await writeFolded(gw, snapshot, checks, effect.before);
         continue;
       }
-      await dispatch(gw, snapshot, effect, checkId, log, timing);
+      await dispatch(gw, snapshot, effect, checks, log, timing);
     }
   }
+}
+
+/** How a dispatch writes its stage's check run: updates the one there (or created by this decision), else creates it. */
+interface CheckWriter {
+  id(name: string): number | undefined;
+  write(id: number | undefined, check: CheckWrite): Promise<void>;
+}
+
+type CheckEffect = Extract<Effect, { kind: "create-check" | "update-check" }>;
+/** A dispatch carrying the write of its stage's check run that came before it in the decision (folded into one). */
+type Step = Exclude<Effect, Dispatch> | (Dispatch & { before?: CheckEffect });
+
+/**
+ * One write per check run per decision: several writes of one check run become the last of them (keeping the
+ * records the earlier ones added), and a write of a stage's check run before its dispatch is folded into the
+ * write the dispatch makes once GitHub answers (a create stays a create). Nothing a user sees at the end of the
+ * decision changes; only intermediate states, visible for the milliseconds between two writes, are not written.
+ */
+export function coalesceChecks(effects: readonly Effect[]): Step[] {
+  const out: (Step | undefined)[] = [];
+  const pending = new Map<string, number>();
+  for (const effect of effects) {
+    if (effect.kind === "create-check" || effect.kind === "update-check") {
+      const at = pending.get(effect.name);
+      const earlier = at === undefined ? undefined : out[at];
+      if (
+        at !== undefined &&
+        earlier &&
+        (earlier.kind === "create-check" || earlier.kind === "update-check")
+      ) {
+        const merged = mergeWrites(earlier, effect);
+        if (merged) {
+          out[at] = undefined;
+          pending.set(effect.name, out.push(merged) - 1);
+          continue;
+        }
+      }
+      pending.set(effect.name, out.push(effect) - 1);
+    } else if (effect.kind === "dispatch" && effect.check) {
+      const at = pending.get(effect.check.name);
+      const earlier = at === undefined ? undefined : out[at];
+      pending.delete(effect.check.name);
+      if (
+        at !== undefined &&
+        earlier &&
+        (earlier.kind === "create-check" || earlier.kind === "update-check")
+      ) {
+        out[at] = undefined;
+        out.push({ ...effect, before: earlier });
+      } else out.push(effect);
+    } else out.push(effect);
+  }
+  return out.filter((e): e is Step => e !== undefined);
+}
+
+function mergeWrites(earlier: CheckEffect, later: CheckEffect): CheckEffect | undefined {
+  if (earlier.kind === "update-check" && later.kind === "create-check") return undefined;
+  const kept = recordLines(earlier.summary).filter((line) => !later.summary.includes(line));
+  const summary = kept.length ? `${later.summary}\n\n${kept.join("\n")}` : later.summary;
+  const detailsUrl = later.detailsUrl ?? earlier.detailsUrl;
+  const actions = later.actions ?? earlier.actions;
+  const { kind: _kind, id: _id, ...fields } = later as CheckEffect & { id?: number };
+  const body = {
+    ...fields,
+    summary,
+    ...(detailsUrl ? { detailsUrl } : {}),
+    ...(actions ? { actions } : {}),
+  };
+  return earlier.kind === "create-check"
+    ? { kind: "create-check", ...body }
+    : { kind: "update-check", id: earlier.id, ...body };
+}
+
+/** A folded write whose dispatch did not happen here (its claim was taken): written as it was. */
+async function writeFolded(
+  gw: GitHubGateway,
+  snapshot: Snapshot,
+  checks: CheckWriter,
+  write: CheckEffect,
+): Promise<void> {
+  if (write.kind === "update-check") {
+    if (!alreadyWritten(snapshot, write)) await gw.updateCheck(write.id, write);
+    return;
+  }
+  const { kind: _kind, ...check } = write;
+  await checks.write(checks.id(check.name), check);
 }
 
 /** Never write what is already there: an update identical to the check run as read costs a write for nothing. */
@@ -133,13 +227,18 @@ const MAX_ATTEMPTS = 3;
 async function dispatch(
   gw: GitHubGateway,
   snapshot: Snapshot,
-  effect: Dispatch,
-  checkId: (name: string) => number | undefined,
+  effect: Dispatch & { before?: CheckEffect },
+  checks: CheckWriter,
   log: Log,
   timing: ApplyTiming,
 ): Promise<void> {
   const { inputs } = effect;
-  const id = effect.check ? checkId(effect.check.name) : undefined;
+  // The check run's id: the folded earlier write's (a create folded here is made by this write), else as read.
+  const folded = effect.before;
+  const id =
+    folded?.kind === "create-check"
+      ? undefined
+      : (folded?.id ?? (effect.check ? checks.id(effect.check.name) : undefined));
   const since = new Date(timing.now().getTime() - 60_000);
   const name = runName(inputs);
   let run: { runId?: number; runUrl?: string } | undefined;
@@ -172,9 +271,11 @@ async function dispatch(
     log.info(
       `dispatched ${effect.workflow} on ${effect.ref}: ${inputs.mode} ${inputs.release} to ${inputs.stage}`,
     );
-    if (check && id !== undefined) {
-      const previous = snapshot.checkRuns.find((c) => c.id === id)?.summary;
-      await gw.updateCheck(id, dispatchedCheck({ ...effect, check }, run, timing.now(), previous));
+    if (check) {
+      // Records already on the check run (approvals, hotfixes), and those the folded write added, are kept.
+      const read = id === undefined ? undefined : snapshot.checkRuns.find((c) => c.id === id)?.summary;
+      const previous = [read, folded?.summary].filter(Boolean).join("\n\n");
+      await checks.write(id, dispatchedCheck({ ...effect, check }, run, timing.now(), previous));
     }
     return;
   }
@@ -182,7 +283,7 @@ async function dispatch(
   const why = message(failure);
   log.error(`dispatch of ${effect.workflow} on ${effect.ref} failed: ${why}`);
   await gw.release(effect.claim);
-  if (check && id !== undefined) await gw.updateCheck(id, dispatchFailedCheck({ ...effect, check }, why));
+  if (check) await checks.write(id, dispatchFailedCheck({ ...effect, check }, why));
 }
 
 function message(error: unknown): string {

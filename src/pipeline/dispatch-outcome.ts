@@ -1,5 +1,5 @@
 import { encodeRecord, recordLines } from "../records/codec.js";
-import type { CheckStatus, Effect } from "./types.js";
+import type { CheckAction, CheckStatus, Effect } from "./types.js";
 
 type Dispatch = Extract<Effect, { kind: "dispatch" }>;
 
@@ -11,18 +11,24 @@ export interface CheckText {
   title: string;
   summary: string;
   detailsUrl?: string;
+  actions?: CheckAction[];
 }
 
-/** The stage's check run once GitHub started the deploy workflow run. */
+/**
+ * The stage's check run once GitHub started the deploy workflow run: in progress from here (the deploy job's
+ * own `in_progress` status then has nothing to add), in the one write that creates or updates it.
+ */
 export function dispatchedCheck(
-  effect: Dispatch & { check: { name: string; summary: string } },
+  effect: Dispatch & { check: NonNullable<Dispatch["check"]> },
   run: { runId?: number; runUrl?: string },
   now: Date,
   /** The check run's summary as read: its records (approvals, hotfixes) are carried over, a hold is not. */
   previous?: string | null,
 ): CheckText {
   const kept = recordLines(previous).filter(
-    (line) => !line.startsWith("<!-- shipline:held ") && !effect.check.summary.includes(line),
+    (line) =>
+      !line.startsWith("<!-- shipline:held ") &&
+      !(effect.check.deploying ?? effect.check.summary).includes(line),
   );
   const { inputs } = effect;
   const where = run.runUrl
@@ -30,10 +36,11 @@ export function dispatchedCheck(
     : `Workflow \`${effect.workflow}\` dispatched on \`${effect.ref}\`.`;
   return {
     name: effect.check.name,
-    status: "queued",
-    title: `Dispatched: waiting for the deploy job (environment ${inputs.environment})`,
-    summary: `${effect.check.summary}\n\n${where}${kept.length ? `\n\n${kept.join("\n")}` : ""}\n\n${encodeRecord("dispatched", { ...(run.runId ? { run: run.runId } : {}), at: now.toISOString() })}`,
+    status: "in_progress",
+    title: `Deploying ${inputs.release} to ${inputs.environment}`,
+    summary: `${effect.check.deploying ?? effect.check.summary}\n\n${where}${kept.length ? `\n\n${kept.join("\n")}` : ""}\n\n${encodeRecord("dispatched", { ...(run.runId ? { run: run.runId } : {}), at: now.toISOString() })}`,
     ...(run.runUrl ? { detailsUrl: run.runUrl } : {}),
+    ...(effect.check.actions ? { actions: effect.check.actions } : {}),
   };
 }
 

@@ -1,10 +1,11 @@
+import { stageButtons } from "../commands/buttons.js";
 import { formatProblems, pipelineForTag } from "../config/index.js";
 import type { ConfigResult, Pipeline } from "../config/types.js";
 import { encodeRecord, recordLines } from "../records/codec.js";
 import { checkDeployable } from "./deployable.js";
 import { CONFIG_CHECK, claimRef, publishedClaim, RELEASE_CHECK, stageCheckName } from "./identity.js";
 import { findCheck, stageViews } from "./state.js";
-import { pipelineMarkdown, withStageButtons } from "./summary.js";
+import { pipelineMarkdown, withStageButtons, withStagePhase } from "./summary.js";
 import type { Decision, Effect, Snapshot } from "./types.js";
 
 /**
@@ -130,19 +131,20 @@ function startPipeline(pipeline: Pipeline, snapshot: Snapshot, orgDefaults?: Org
       }`,
     });
   }
-  for (const view of views) {
-    if (view.check) continue;
-    effects.push({
-      kind: "create-check",
-      name: stageCheckName(view.stage.name),
-      status: "queued",
-      title: view.index === 0 ? "Starting" : `Waiting for ${pipeline.stages[view.index - 1]!.name}`,
-      summary: overview,
-    });
-  }
+  // A stage's check run is created when the stage starts, already showing its dispatch (one write, not a
+  // create up front and a PATCH at dispatch); until then the `shipline` check run's diagram shows it pending.
+  // A first stage that does not start by itself gets its check run now: it is where the release waits.
   const firstView = views[0]!;
   if (firstView.phase === "pending" && first.promote === "auto") {
     effects.push(dispatchEffect(pipeline, snapshot.release.tag, 0, overview));
+  } else if (!firstView.check) {
+    effects.push({
+      kind: "create-check",
+      name: stageCheckName(first.name),
+      status: "queued",
+      title: "Starting",
+      summary: overview,
+    });
   }
   const dispatches = effects.some((e) => e.kind === "dispatch");
   return {
@@ -152,6 +154,10 @@ function startPipeline(pipeline: Pipeline, snapshot: Snapshot, orgDefaults?: Org
   };
 }
 
+/**
+ * A rollout dispatch of stage `index`. `summary` is the pipeline overview as the decision leaves it; the
+ * stage's check run, written once right after GitHub answers the dispatch, shows the stage deploying in it.
+ */
 export function dispatchEffect(pipeline: Pipeline, tag: string, index: number, summary: string): Effect {
   const stage = pipeline.stages[index]!;
   return {
@@ -159,7 +165,12 @@ export function dispatchEffect(pipeline: Pipeline, tag: string, index: number, s
     claim: claimRef(tag, stage.name, "rollout"),
     workflow: pipeline.workflow,
     ref: tag,
-    check: { name: stageCheckName(stage.name), summary },
+    check: {
+      name: stageCheckName(stage.name),
+      summary,
+      deploying: withStagePhase(pipeline, summary, stage.name, "running"),
+      actions: stageButtons(stage.name, pipeline.stages[index + 1]?.name),
+    },
     inputs: {
       release: tag,
       stage: stage.name,

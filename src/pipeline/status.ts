@@ -113,6 +113,11 @@ function decideRollout(
   if (stranger) return { effects: [], reason: stranger };
 
   if (ACTIVE.has(event.state)) {
+    // The dispatch wrote the stage's check run in progress with the run's link: nothing to add (a write saved
+    // per stage). With no check run yet, the dispatching handler is about to create it, in progress.
+    if (!view.check) return { effects: [], reason: `${name} is being created by its dispatch` };
+    if (view.check.status === "in_progress" && view.check.detailsUrl)
+      return { effects: [], reason: `${name} already shows the deploy in progress` };
     phases.set(event.stage, "running");
     return {
       reason: `${event.stage} is deploying`,

@@ -1,7 +1,7 @@
 import { timelineMarkdown } from "../audit/format.js";
 import { buildTimeline } from "../audit/timeline.js";
 import { stageButtons } from "../commands/buttons.js";
-import type { Pipeline } from "../config/types.js";
+import type { Pipeline, ResolvedStage } from "../config/types.js";
 import { CHECK_PREFIX } from "./identity.js";
 import type { StagePhase } from "./state.js";
 import type { Release, Snapshot } from "./types.js";
@@ -32,27 +32,11 @@ export function pipelineMarkdown(
   release: Release,
   phases: ReadonlyMap<string, StagePhase>,
 ): string {
-  const nodes = pipeline.stages.map(
-    (s, i) => `  s${i}["${s.name}<br/>${ICON[phases.get(s.name) ?? "pending"]}"]`,
-  );
+  const phase = (s: ResolvedStage) => phases.get(s.name) ?? "pending";
+  const nodes = pipeline.stages.map((s, i) => nodeLine(s, i, phase(s)));
   const edges = pipeline.stages.slice(1).map((_, i) => `  s${i} --> s${i + 1}`);
-  const styles = pipeline.stages.map((s, i) => `  style s${i} ${STYLE[phases.get(s.name) ?? "pending"]}`);
-  const rows = pipeline.stages.map((s) => {
-    const how = s.percent
-      ? `${s.percent}% of hosts`
-      : s.waves
-        ? `waves ${s.waves.join("/")}%`
-        : "all targets";
-    const gates = [
-      s.bake ? `bake ${s.bake}` : "",
-      s.verify.length ? `verify: ${s.verify.join(", ")}` : "",
-      s.promote === "manual" ? "manual promote" : "",
-      s.approvals ? `${s.approvals} approval(s)` : "",
-    ]
-      .filter(Boolean)
-      .join("; ");
-    return `| ${s.name} | \`${s.environment}\` | ${how} | ${gates || "—"} | ${ICON[phases.get(s.name) ?? "pending"]} |`;
-  });
+  const styles = pipeline.stages.map((s, i) => styleLine(i, phase(s)));
+  const rows = pipeline.stages.map((s) => rowLine(s, phase(s)));
   return [
     `**Release** [\`${release.tag}\`](${release.htmlUrl}) · pipeline \`${pipeline.name}\` · commit \`${release.sha.slice(0, 7)}\``,
     "",
@@ -67,6 +51,48 @@ export function pipelineMarkdown(
     "| --- | --- | --- | --- | --- |",
     ...rows,
   ].join("\n");
+}
+
+/**
+ * A `pipelineMarkdown` text with one stage shown in another phase (a dispatch shows its stage deploying in
+ * the one write that creates or updates its check run). Text without that stage's lines is returned as is.
+ */
+export function withStagePhase(pipeline: Pipeline, markdown: string, stage: string, to: StagePhase): string {
+  const i = pipeline.stages.findIndex((s) => s.name === stage);
+  const s = pipeline.stages[i];
+  if (!s) return markdown;
+  return markdown
+    .split("\n")
+    .map((line) => {
+      for (const from of Object.keys(ICON) as StagePhase[]) {
+        if (line === nodeLine(s, i, from)) return nodeLine(s, i, to);
+        if (line === styleLine(i, from)) return styleLine(i, to);
+        if (line === rowLine(s, from)) return rowLine(s, to);
+      }
+      return line;
+    })
+    .join("\n");
+}
+
+function nodeLine(s: ResolvedStage, i: number, phase: StagePhase): string {
+  return `  s${i}["${s.name}<br/>${ICON[phase]}"]`;
+}
+
+function styleLine(i: number, phase: StagePhase): string {
+  return `  style s${i} ${STYLE[phase]}`;
+}
+
+function rowLine(s: ResolvedStage, phase: StagePhase): string {
+  const how = s.percent ? `${s.percent}% of hosts` : s.waves ? `waves ${s.waves.join("/")}%` : "all targets";
+  const gates = [
+    s.bake ? `bake ${s.bake}` : "",
+    s.verify.length ? `verify: ${s.verify.join(", ")}` : "",
+    s.promote === "manual" ? "manual promote" : "",
+    s.approvals ? `${s.approvals} approval(s)` : "",
+  ]
+    .filter(Boolean)
+    .join("; ");
+  return `| ${s.name} | \`${s.environment}\` | ${how} | ${gates || "—"} | ${ICON[phase]} |`;
 }
 
 /** Promote / Rollback / Pause on every stage check run (Promote only where a next stage exists). */

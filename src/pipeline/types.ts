@@ -120,7 +120,13 @@ export type Effect =
       ref: string;
       inputs: DispatchInputs;
       /** The stage check run that shows this dispatch (rollouts): created, or updated, once GitHub answers. */
-      check?: { name: string; summary: string; actions?: CheckAction[] };
+      check?: {
+        name: string;
+        summary: string;
+        /** The summary once GitHub started the run: the same overview, this stage deploying. */
+        deploying?: string;
+        actions?: CheckAction[];
+      };
     }
   | { kind: "lock"; environment: string; reason: string }
   /** Lists the stage among those waiting for a gate (a ref: the clock lists them in one request). */

@@ -103,7 +103,7 @@ describe("comment commands", () => {
     expect(reply).toMatch(new RegExp(`\\[Check run\\]\\(https://github.com/${OWNER}/${REPO}/runs/\\d+\\)`));
     expect(reply).toContain(`[Deployment](https://github.com/${OWNER}/${REPO}/deployments/production)`);
     expect(gh.check("shipline / canary")).toMatchObject({
-      status: "queued",
+      status: "in_progress",
       details_url: `https://github.com/${OWNER}/${REPO}/actions/runs/9002`,
     });
     expect(decodeRecords("command", gh.check("shipline")!.output.summary).at(-1)).toMatchObject({
