@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Duration } from "./common.js";
+import { Provenance } from "./provenance.js";
 
 export const Artifacts = z
   .strictObject({
@@ -35,6 +36,9 @@ export const Artifacts = z
       .positive()
       .default(4 * 1024 ** 3)
       .describe("Upper bound in bytes on an asset and on its extracted contents (default 4 GiB)."),
+    provenance: Provenance.optional().describe(
+      "Require GitHub artifact attestations (actions/attest-build-provenance) on every deployed asset and the checksum file, verified offline as Sigstore bundles.",
+    ),
     "stall-timeout": Duration.default("60s").describe(
       "Longest an asset download may receive no data before it is abandoned and the deploy refused (default 60s).",
     ),
