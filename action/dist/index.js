@@ -49602,6 +49602,7 @@ var Marker = external_exports.discriminatedUnion("type", [GrafanaMarker, Datadog
 var Markers = external_exports.array(Marker).describe("Deployment markers the Action records after a successful rollout or rollback.");
 
 // src/config/schema/stage.ts
+var MAX_BAKE_MS = 13 * 864e5;
 var Stage = external_exports.strictObject({
   name: Name.describe("Stage name; its check run is `shipline / <name>`."),
   environment: Name.optional().describe(
@@ -49615,8 +49616,10 @@ var Stage = external_exports.strictObject({
   waves: external_exports.array(external_exports.number().gt(0).max(100)).min(1).optional().describe("Cumulative percentages of hosts per wave, e.g. [25, 50, 100]. Ignored when `by: region`."),
   by: external_exports.enum(["percent", "region", "host"]).default("percent").describe("How waves are cut."),
   concurrency: external_exports.number().int().min(1).max(1e3).default(10).describe("Targets deployed at once within a wave."),
-  bake: Duration.optional().describe(
-    "How long the stage must stay live before the next stage (a traffic cycle)."
+  bake: Duration.refine((s3) => (parseDuration(s3) ?? 0) <= MAX_BAKE_MS, {
+    message: "a bake may last at most 13d: the stage's check run stays in progress while it bakes, and GitHub marks a check run left incomplete for 14 days stale"
+  }).optional().describe(
+    "How long the stage must stay live before the next stage (a traffic cycle), at most 13d. With the App, the bake runs on its clock: verification rounds are short `verify` jobs every `interval`."
   ),
   verify: external_exports.array(Name).default([]).describe("Names of `checks` run after the rollout, for the bake time."),
   interval: Duration.default("1m").describe("Time between verification rounds."),
@@ -55633,6 +55636,34 @@ async function rollback(context) {
 }
 var unavailable = () => Promise.reject(new Error("a rollback does not redeploy the release it undoes"));
 
+// src/verify/outcome.ts
+var VERIFY_FAILED = "shipline: verification failed";
+var VERIFY_INCONCLUSIVE = "shipline: verification inconclusive";
+var VERIFY_REPORT = "shipline: verification report";
+var MAX_REPORT_CHARS = 6e4;
+
+// action/src/report/headline.ts
+var HEADLINE = /^(## Shipline rollout of .+ to .+?): succeeded$/m;
+function rolloutThenVerified(deployed, verified) {
+  const outcome = verified.ok ? "succeeded and passed verification" : verified.failureTitle === VERIFY_INCONCLUSIVE ? "rolled out, verification inconclusive" : "rolled out, but verification failed";
+  const head = (deployed.summary ?? "").replace(HEADLINE, `$1: ${outcome}`);
+  return [head, verified.summary].filter(Boolean).join("\n\n");
+}
+
+// src/pipeline/bake.ts
+function laterRoundChecks(pipeline3, stage) {
+  return stage.verify.filter((name) => {
+    const check2 = pipeline3.checks[name];
+    if (check2?.command) return check2.command["every-round"] === true;
+    if (check2?.workflow) return check2.workflow["every-round"] === true;
+    return true;
+  });
+}
+function parseRoundReason(reason) {
+  const m2 = reason ? /^round (\d+) of (\d+)$/.exec(reason.trim()) : null;
+  return m2 ? { k: Number(m2[1]), total: Number(m2[2]) } : void 0;
+}
+
 // src/verify/analysis.ts
 function limitsOf(check2) {
   return {
@@ -55769,10 +55800,10 @@ Note: ${assumed.join(", ")} had no data in some rounds, counted as passing becau
 }
 
 // src/verify/report.ts
-var MAX_REPORT_CHARS = 6e4;
+var MAX_REPORT_CHARS2 = 6e4;
 var MAX_TABLE_ROUNDS = 30;
 var ICON = { Successful: "\u2705", Failed: "\u274C", Inconclusive: "\u2754", Error: "\u26A0\uFE0F" };
-var HEADLINE = {
+var HEADLINE2 = {
   passed: "\u2705 passed",
   failed: "\u274C failed",
   inconclusive: "\u2754 inconclusive: waiting for a human",
@@ -55942,7 +55973,7 @@ function charts(rounds) {
 }
 function renderReport(input2) {
   const head = [
-    `**${input2.release} in ${input2.stage}: ${HEADLINE[input2.outcome]}**`,
+    `**${input2.release} in ${input2.stage}: ${HEADLINE2[input2.outcome]}**`,
     "",
     input2.reason.split("\n").join("  \n")
   ];
@@ -55964,9 +55995,9 @@ function renderReport(input2) {
   const text = [...head, ...body].join("\n");
   const drawn = charts(input2.rounds);
   const chartText = drawn.length ? ["", "", "#### Charts", "", ...drawn.flatMap((c) => [c, ""])].join("\n") : "";
-  if (text.length + chartText.length <= MAX_REPORT_CHARS) return text + chartText;
-  if (text.length <= MAX_REPORT_CHARS) return text;
-  return `${text.slice(0, MAX_REPORT_CHARS)}
+  if (text.length + chartText.length <= MAX_REPORT_CHARS2) return text + chartText;
+  if (text.length <= MAX_REPORT_CHARS2) return text;
+  return `${text.slice(0, MAX_REPORT_CHARS2)}
 
 \u2026 (report cut to fit GitHub's limit)`;
 }
@@ -57059,12 +57090,6 @@ async function verifyStage(input2) {
   }
 }
 
-// src/verify/outcome.ts
-var VERIFY_FAILED = "shipline: verification failed";
-var VERIFY_INCONCLUSIVE = "shipline: verification inconclusive";
-var VERIFY_REPORT = "shipline: verification report";
-var MAX_REPORT_CHARS2 = 6e4;
-
 // src/verify/providers/command.ts
 import { readFile as readFile6, rm as rm8 } from "node:fs/promises";
 import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
@@ -57450,8 +57475,19 @@ async function runWorkflowCheck(deps, call2) {
 
 // action/src/modes/verify.ts
 async function verify(context) {
-  const { inputs, pipeline: pipeline3, stage, log: log2 } = context;
-  const targets = planStage(pipeline3, stage, inputs.release).waves.flatMap((w2) => w2.targets);
+  const { inputs, pipeline: pipeline3, log: log2 } = context;
+  const one = inputs.mode === "verify";
+  const round = one ? parseRoundReason(inputs.reason) : void 0;
+  const stage = one ? {
+    ...context.stage,
+    bake: void 0,
+    verify: round && round.k > 0 ? laterRoundChecks(pipeline3, context.stage) : context.stage.verify
+  } : context.stage;
+  if (one)
+    log2.info(
+      `one verification round of ${inputs.release} in ${stage.name}${round ? ` (round ${round.k} of ${round.total} of the bake)` : ""}: ${stage.verify.join(", ") || "no checks"}`
+    );
+  const targets = planStage(pipeline3, context.stage, inputs.release).waves.flatMap((w2) => w2.targets);
   const now = () => Date.now();
   const sleep = (ms2) => new Promise((resolve5) => setTimeout(resolve5, ms2));
   const info2 = (line) => log2.info(line);
@@ -57480,9 +57516,9 @@ async function verify(context) {
     fetch: (url2, init) => context.endpoint.fetch(url2, init),
     now,
     sleep,
-    onRound: (round) => log2.info(`verification round ${round.index}: ${round.results.length} results`)
+    onRound: (round2) => log2.info(`verification round ${round2.index}: ${round2.results.length} results`)
   });
-  log2.notice(result.summaryMarkdown.slice(0, MAX_REPORT_CHARS2), VERIFY_REPORT);
+  log2.notice(result.summaryMarkdown.slice(0, MAX_REPORT_CHARS), VERIFY_REPORT);
   return {
     ok: result.outcome === "passed",
     ...result.outcome === "inconclusive" ? { failureTitle: VERIFY_INCONCLUSIVE } : result.outcome === "passed" ? {} : { failureTitle: VERIFY_FAILED },
@@ -57525,17 +57561,16 @@ async function rollout(context) {
   });
   const hotfix = context.inputs.reason?.startsWith("hotfix:") ?? false;
   if (!deployed.ok || stage.verify.length === 0 && (!stage.bake || hotfix)) return deployed;
-  const verifying = hotfix ? { ...context, stage: { ...stage, bake: void 0 } } : context;
-  const verified = await inGroup(
-    log2,
-    `Verify ${stage.name}${hotfix ? " (hotfix: no bake)" : ""}`,
-    () => verify(verifying)
-  );
+  if (stage.verify.length === 0 && context.inputs.clearance === "required") return deployed;
+  const inJob = !hotfix && context.inputs.clearance === "off";
+  const verifying = inJob ? context : { ...context, stage: { ...stage, bake: void 0 } };
+  const how = hotfix ? " (hotfix: no bake)" : stage.bake && !inJob ? " (round 0; the App keeps the bake)" : "";
+  const verified = await inGroup(log2, `Verify ${stage.name}${how}`, () => verify(verifying));
   return {
     ...verified,
     outputs: { ...deployed.outputs, ...verified.outputs },
     message: `${deployed.message}; ${verified.message}`,
-    summary: [deployed.summary, verified.summary].filter(Boolean).join("\n\n")
+    summary: rolloutThenVerified(deployed, verified)
   };
 }
 

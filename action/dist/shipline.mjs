@@ -27437,6 +27437,17 @@ var limitOf = (kind) => LARGE.has(kind) ? MAX_LARGE_RECORD : MAX_RECORD;
 var RECORD_KINDS = Object.keys(SCHEMAS);
 var PREFIX = "<!-- shipline:";
 var SUFFIX = " -->";
+function safeJson(value) {
+  return JSON.stringify(value, (_key, v) => v instanceof Date ? v.toISOString() : v).replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/--/g, "-\\u002d").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+function encodeRecord(kind, record2) {
+  const plain = JSON.parse(JSON.stringify(record2));
+  SCHEMAS[kind].parse(plain);
+  const json2 = safeJson(plain);
+  if (json2.length > limitOf(kind))
+    throw new Error(`shipline:${kind} record is larger than ${limitOf(kind)} characters`);
+  return `${PREFIX}${kind} ${json2}${SUFFIX}`;
+}
 function decodeRecords(kind, text) {
   if (typeof text !== "string") return [];
   const hay = text.length > MAX_SCAN ? text.slice(0, MAX_SCAN) : text;
@@ -27466,6 +27477,9 @@ function decodeRecords(kind, text) {
   }
   return out;
 }
+function decodeRecord(kind, text) {
+  return decodeRecords(kind, text).at(-1);
+}
 function decodeInOrder(kinds, text) {
   if (typeof text !== "string") return [];
   const found = kinds.flatMap((kind) => {
@@ -27484,6 +27498,8 @@ function decodeInOrder(kinds, text) {
 function hasRecord(kind, text) {
   return decodeRecords(kind, text).length > 0;
 }
+var encodeApproval = (r) => encodeRecord("approval", r);
+var encodeHotfix = (r) => encodeRecord("hotfix", r);
 
 // src/audit/timeline.ts
 function flatRecords(text) {
@@ -28587,7 +28603,7 @@ async function fetchWrapper(requestOptions) {
     requestError.cause = error62;
     throw requestError;
   }
-  const status = fetchResponse.status;
+  const status2 = fetchResponse.status;
   const url2 = fetchResponse.url;
   const responseHeaders = {};
   for (const [key, value] of fetchResponse.headers) {
@@ -28595,7 +28611,7 @@ async function fetchWrapper(requestOptions) {
   }
   const octokitResponse = {
     url: url2,
-    status,
+    status: status2,
     headers: responseHeaders,
     data: ""
   };
@@ -28606,28 +28622,28 @@ async function fetchWrapper(requestOptions) {
       `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
     );
   }
-  if (status === 204 || status === 205) {
+  if (status2 === 204 || status2 === 205) {
     return octokitResponse;
   }
   if (requestOptions.method === "HEAD") {
-    if (status < 400) {
+    if (status2 < 400) {
       return octokitResponse;
     }
-    throw new RequestError(fetchResponse.statusText, status, {
+    throw new RequestError(fetchResponse.statusText, status2, {
       response: octokitResponse,
       request: requestOptions
     });
   }
-  if (status === 304) {
+  if (status2 === 304) {
     octokitResponse.data = await getResponseData(fetchResponse);
-    throw new RequestError("Not modified", status, {
+    throw new RequestError("Not modified", status2, {
       response: octokitResponse,
       request: requestOptions
     });
   }
-  if (status >= 400) {
+  if (status2 >= 400) {
     octokitResponse.data = await getResponseData(fetchResponse);
-    throw new RequestError(toErrorMessage(octokitResponse.data), status, {
+    throw new RequestError(toErrorMessage(octokitResponse.data), status2, {
       response: octokitResponse,
       request: requestOptions
     });
@@ -31685,20 +31701,20 @@ function explain(error62, at2) {
       `cannot reach ${host} (${code2}): check your network${host === "api.github.com" ? "; for GitHub Enterprise Server set GH_HOST" : " and GH_HOST"}`,
       EXIT.unavailable
     );
-  const status = error62.status;
-  if (status === 401)
+  const status2 = error62.status;
+  if (status2 === 401)
     return new CliError(
       at2.tokenSource ? `GitHub refused the token from ${at2.tokenSource} (401): it has expired or been revoked; set a new one or run \`gh auth login\`` : "not authenticated: set GITHUB_TOKEN (or GH_TOKEN), or run `gh auth login`",
       EXIT.auth
     );
-  if (status === 403) {
+  if (status2 === 403) {
     const message = error62 instanceof Error ? error62.message : "";
     return new CliError(
       /rate limit/i.test(message) ? `GitHub's rate limit is used up${at2.tokenSource ? "" : " (unauthenticated requests get 60 an hour: set GITHUB_TOKEN)"}; try again later` : `GitHub refused this (403) for ${at2.slug}: the token needs access to the repository (contents, checks, issues)`,
       EXIT.auth
     );
   }
-  if (status === 404 && !at2.tokenSource)
+  if (status2 === 404 && !at2.tokenSource)
     return new CliError(
       `${at2.slug} was not found, or it is private and you are not authenticated: set GITHUB_TOKEN (or GH_TOKEN), or run \`gh auth login\``,
       EXIT.auth
@@ -32114,6 +32130,7 @@ var Notify = external_exports.strictObject({
 );
 
 // src/config/schema/stage.ts
+var MAX_BAKE_MS = 13 * 864e5;
 var Stage = external_exports.strictObject({
   name: Name2.describe("Stage name; its check run is `shipline / <name>`."),
   environment: Name2.optional().describe(
@@ -32127,8 +32144,10 @@ var Stage = external_exports.strictObject({
   waves: external_exports.array(external_exports.number().gt(0).max(100)).min(1).optional().describe("Cumulative percentages of hosts per wave, e.g. [25, 50, 100]. Ignored when `by: region`."),
   by: external_exports.enum(["percent", "region", "host"]).default("percent").describe("How waves are cut."),
   concurrency: external_exports.number().int().min(1).max(1e3).default(10).describe("Targets deployed at once within a wave."),
-  bake: Duration.optional().describe(
-    "How long the stage must stay live before the next stage (a traffic cycle)."
+  bake: Duration.refine((s2) => (parseDuration(s2) ?? 0) <= MAX_BAKE_MS, {
+    message: "a bake may last at most 13d: the stage's check run stays in progress while it bakes, and GitHub marks a check run left incomplete for 14 days stale"
+  }).optional().describe(
+    "How long the stage must stay live before the next stage (a traffic cycle), at most 13d. With the App, the bake runs on its clock: verification rounds are short `verify` jobs every `interval`."
   ),
   verify: external_exports.array(Name2).default([]).describe("Names of `checks` run after the rollout, for the bake time."),
   interval: Duration.default("1m").describe("Time between verification rounds."),
@@ -33387,37 +33406,716 @@ var releasesCommand = {
   }
 };
 
-// src/commands/syntax.ts
-var USAGE = {
-  deploy: "/deploy <tag> [to <stage>]",
-  promote: "/promote [<tag>] [to <stage>]",
-  rollback: "/rollback [<environment>] [to <tag>] [-- reason]",
-  pause: "/pause [<stage>]",
-  resume: "/resume [<stage>]",
-  lock: "/lock <environment> [for <duration>] [-- reason]",
-  unlock: "/unlock <environment>",
-  approve: "/approve [<tag>] [to <stage>]",
-  hotfix: "/hotfix <tag> [to <stage>] -- reason",
-  status: "/status [<tag>]",
-  retry: "/retry [<tag>] [to <stage>]",
-  help: "/help"
+// src/pipeline/identity.ts
+var CHECK_PREFIX = "shipline / ";
+var RELEASE_CHECK2 = "shipline";
+function stageCheckName(stage) {
+  return `${CHECK_PREFIX}${stage}`;
+}
+function claimRef(tag, stage, mode, key = "1") {
+  const safe = (s2) => s2.replace(/[^A-Za-z0-9._-]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return `refs/shipline/${safe(tag)}/${safe(stage)}-${mode}-${safe(key)}`;
+}
+
+// src/commands/buttons.ts
+function stageButtons(stage, nextStage) {
+  const buttons = [];
+  if (nextStage)
+    buttons.push({ label: "Promote", description: clip(`Promote to ${nextStage}`), identifier: "promote" });
+  buttons.push({ label: "Rollback", description: clip(`Roll ${stage} back`), identifier: "rollback" });
+  buttons.push({ label: "Pause", description: clip(`Pause the rollout of ${stage}`), identifier: "pause" });
+  return buttons;
+}
+function clip(text) {
+  return text.length <= 40 ? text : `${text.slice(0, 39)}\u2026`;
+}
+
+// src/config/match.ts
+function globToRegExp(glob) {
+  const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${body}$`);
+}
+function matchesGlob(glob, value) {
+  return globToRegExp(glob).test(value);
+}
+function pipelineForTag(config2, tag) {
+  return config2.pipelines.find((p) => matchesGlob(p.tags, tag));
+}
+
+// src/pipeline/state.ts
+function stageViews(pipeline, snapshot) {
+  return pipeline.stages.map((stage, index) => {
+    const check2 = findCheck(snapshot, stageCheckName(stage.name));
+    return { stage, index, ...check2 ? { check: check2 } : {}, phase: phaseOf(check2) };
+  });
+}
+function findCheck(snapshot, name) {
+  return snapshot.checkRuns.filter((c) => c.name === name).sort((a, b) => b.id - a.id)[0];
+}
+function releaseCheck(snapshot) {
+  return findCheck(snapshot, RELEASE_CHECK2);
+}
+function phaseOf(check2) {
+  if (!check2) return "pending";
+  if (check2.status === "queued") return hasRecord("dispatched", check2.summary) ? "dispatched" : "pending";
+  if (check2.status === "in_progress") return "running";
+  if (check2.conclusion === "success") return "succeeded";
+  if (check2.conclusion === "skipped" || check2.conclusion === "cancelled") return "skipped";
+  if (check2.conclusion === "neutral" && hasRecord("rolled-back", check2.summary)) return "rolled-back";
+  return "failed";
+}
+function pausedBy(snapshot) {
+  const last = decodeInOrder(["pause", "resume"], releaseCheck(snapshot)?.summary ?? "").pop();
+  return last?.kind === "pause" ? last.record.by : void 0;
+}
+
+// src/pipeline/summary.ts
+var ICON = {
+  pending: "\u23F3 pending",
+  dispatched: "\u{1F680} dispatched",
+  running: "\u{1F504} deploying",
+  succeeded: "\u2705 deployed",
+  failed: "\u274C failed",
+  skipped: "\u23ED\uFE0F skipped",
+  "rolled-back": "\u21A9\uFE0F rolled back"
+};
+var STYLE = {
+  pending: "fill:#eee,stroke:#999",
+  dispatched: "fill:#ddf4ff,stroke:#0969da",
+  running: "fill:#ddf4ff,stroke:#0969da",
+  succeeded: "fill:#dafbe1,stroke:#1a7f37",
+  failed: "fill:#ffebe9,stroke:#cf222e",
+  skipped: "fill:#eee,stroke:#999,stroke-dasharray: 4",
+  "rolled-back": "fill:#fff8c5,stroke:#9a6700"
+};
+function pipelineMarkdown(pipeline, release, phases) {
+  const phase = (s2) => phases.get(s2.name) ?? "pending";
+  const nodes = pipeline.stages.map((s2, i) => nodeLine(s2, i, phase(s2)));
+  const edges = pipeline.stages.slice(1).map((_, i) => `  s${i} --> s${i + 1}`);
+  const styles = pipeline.stages.map((s2, i) => styleLine(i, phase(s2)));
+  const rows = pipeline.stages.map((s2) => rowLine(s2, phase(s2)));
+  return [
+    `**Release** [\`${release.tag}\`](${release.htmlUrl}) \xB7 pipeline \`${pipeline.name}\` \xB7 commit \`${release.sha.slice(0, 7)}\``,
+    "",
+    "```mermaid",
+    "flowchart LR",
+    ...nodes,
+    ...edges,
+    ...styles,
+    "```",
+    "",
+    "| Stage | Environment | Rollout | Gates | State |",
+    "| --- | --- | --- | --- | --- |",
+    ...rows
+  ].join("\n");
+}
+function withStagePhase(pipeline, markdown, stage, to) {
+  const i = pipeline.stages.findIndex((s3) => s3.name === stage);
+  const s2 = pipeline.stages[i];
+  if (!s2) return markdown;
+  return markdown.split("\n").map((line) => {
+    for (const from of Object.keys(ICON)) {
+      if (line === nodeLine(s2, i, from)) return nodeLine(s2, i, to);
+      if (line === styleLine(i, from)) return styleLine(i, to);
+      if (line === rowLine(s2, from)) return rowLine(s2, to);
+    }
+    return line;
+  }).join("\n");
+}
+function nodeLine(s2, i, phase) {
+  return `  s${i}["${s2.name}<br/>${ICON[phase]}"]`;
+}
+function styleLine(i, phase) {
+  return `  style s${i} ${STYLE[phase]}`;
+}
+function rowLine(s2, phase) {
+  const how = s2.percent ? `${s2.percent}% of hosts` : s2.waves ? `waves ${s2.waves.join("/")}%` : "all targets";
+  const gates = [
+    s2.bake ? `bake ${s2.bake}` : "",
+    s2.verify.length ? `verify: ${s2.verify.join(", ")}` : "",
+    s2.promote === "manual" ? "manual promote" : "",
+    s2.approvals ? `${s2.approvals} approval(s)` : ""
+  ].filter(Boolean).join("; ");
+  return `| ${s2.name} | \`${s2.environment}\` | ${how} | ${gates || "\u2014"} | ${ICON[phase]} |`;
+}
+
+// src/pipeline/published.ts
+function dispatchEffect(pipeline, tag, index, summary) {
+  const stage = pipeline.stages[index];
+  return {
+    kind: "dispatch",
+    claim: claimRef(tag, stage.name, "rollout"),
+    workflow: pipeline.workflow,
+    ref: tag,
+    check: {
+      name: stageCheckName(stage.name),
+      summary,
+      deploying: withStagePhase(pipeline, summary, stage.name, "running"),
+      actions: stageButtons(stage.name, pipeline.stages[index + 1]?.name)
+    },
+    inputs: {
+      release: tag,
+      stage: stage.name,
+      mode: "rollout",
+      pipeline: pipeline.name,
+      environment: stage.environment
+    }
+  };
+}
+
+// src/commands/stages.ts
+function refuse(reply) {
+  return { effects: [], reply, outcome: "refused" };
+}
+function notes(...lines) {
+  return { releaseNotes: lines };
+}
+function namedStage(pipeline, name) {
+  return name ? pipeline.stages.find((s2) => s2.name === name) : void 0;
+}
+function overview(facts, changed) {
+  const phases = new Map(facts.views.map((v) => [v.stage.name, v.phase]));
+  for (const [stage, phase] of changed ?? []) phases.set(stage, phase);
+  return pipelineMarkdown(facts.pipeline, facts.snapshot.release, phases);
+}
+function startStage(facts, stage, how) {
+  const tag = facts.snapshot.release.tag;
+  const view = facts.views.find((v) => v.stage.name === stage.name);
+  if (view.phase === "dispatched" || view.phase === "running")
+    return `${stage.name} is already deploying ${tag}.`;
+  const summary = `${overview(facts, /* @__PURE__ */ new Map([[stage.name, "dispatched"]]))}
+
+${how.note}`;
+  const dispatch = dispatchEffect(facts.pipeline, tag, view.index, summary);
+  if (dispatch.kind !== "dispatch") throw new Error("dispatchEffect returned no dispatch");
+  return [
+    { kind: "create-check", name: stageCheckName(stage.name), status: "queued", title: how.title, summary },
+    {
+      ...dispatch,
+      claim: claimRef(tag, stage.name, "rollout", facts.key),
+      ...how.reason ? { inputs: { ...dispatch.inputs, reason: how.reason } } : {}
+    }
+  ];
+}
+function waitingStage(views) {
+  return views.find((v, i) => v.phase === "pending" && (i === 0 || views[i - 1].phase === "succeeded"));
+}
+function awaitingApproval(views) {
+  const open2 = views.filter((v) => v.check?.status !== "completed");
+  return open2.find((v) => hasRecord("awaiting-approval", v.check?.summary)) ?? views.find(
+    (v, i) => (v.phase === "pending" || v.phase === "dispatched") && (i === 0 || views[i - 1].phase === "succeeded")
+  );
+}
+function whyNotStartable(view, views) {
+  if (view.phase !== "pending") return `${view.stage.name} is ${view.phase}, not waiting to start.`;
+  const before = views[view.index - 1];
+  if (before && before.phase !== "succeeded")
+    return `${before.stage.name} has not succeeded yet (${before.phase}); stages run in order.`;
+  return void 0;
+}
+function describeStages(views) {
+  return views.map((v) => `${v.stage.name}: ${v.phase}`).join(", ");
+}
+function stageCheck(facts, stage) {
+  return facts.snapshot ? findCheck(facts.snapshot, stageCheckName(stage)) : void 0;
+}
+var GATES_SECTION = "\n\n### Gates";
+function appendTo(check2, line) {
+  const current = check2.summary ?? "";
+  const at2 = current.indexOf(GATES_SECTION);
+  const summary = at2 < 0 ? `${current}
+${line}` : `${current.slice(0, at2)}
+${line}${current.slice(at2)}`;
+  return {
+    kind: "update-check",
+    id: check2.id,
+    name: check2.name,
+    status: check2.status,
+    ...check2.status === "completed" && check2.conclusion ? { conclusion: check2.conclusion } : {},
+    title: check2.title ?? check2.name,
+    summary
+  };
+}
+
+// src/commands/approve.ts
+var approve = {
+  name: "approve",
+  usage: "/approve [<tag>] [to <stage>]",
+  description: "Approve a release for a stage (four-eyes: not the author nor whoever triggered it).",
+  grammar: {
+    slots: [
+      { key: "tag", kind: "tag" },
+      { key: "stage", kind: "stage", keyword: "to" }
+    ],
+    required: [],
+    reason: "no"
+  },
+  release: (c) => c.tag,
+  target: (c, pipeline, views) => c.stage ? namedStage(pipeline, c.stage) : awaitingApproval(views)?.stage,
+  decide(facts) {
+    const { stage, actor } = facts;
+    const release = facts.snapshot.release;
+    if (!stage) return refuse(`No stage of ${release.tag} is waiting for an approval.`);
+    const check2 = stageCheck(facts, stage.name);
+    if (!check2) return refuse(`${stage.name} has no check run for ${release.tag} yet.`);
+    const record2 = encodeApproval({ login: actor, stage: stage.name, release: release.tag, at: facts.now });
+    const open2 = check2.status !== "completed";
+    const held = check2.status === "queued" && decodeRecord("held", check2.summary);
+    const waiting = open2 ? decodeRecord("awaiting-approval", check2.summary) : void 0;
+    return {
+      effects: [appendTo(check2, record2)],
+      reply: `Recorded @${actor}'s approval of ${release.tag} for ${stage.name}.`,
+      outcome: "done",
+      stage: stage.name,
+      environment: stage.environment,
+      ...held ? { wake: { tag: release.tag, stage: stage.name } } : {},
+      ...waiting ? {
+        review: {
+          runId: waiting.run,
+          environment: waiting.environment,
+          ref: release.tag,
+          sha: release.sha
+        }
+      } : {}
+    };
+  }
 };
 
-// src/commands/types.ts
-var COMMAND_NAMES = [
-  "deploy",
-  "promote",
-  "rollback",
-  "pause",
-  "resume",
-  "lock",
-  "unlock",
-  "approve",
-  "hotfix",
-  "status",
-  "retry",
-  "help"
+// src/commands/deploy.ts
+var deploy = {
+  name: "deploy",
+  usage: "/deploy <tag> [to <stage>]",
+  description: "Deploy a release to a stage (default: the first stage).",
+  grammar: {
+    slots: [
+      { key: "tag", kind: "tag" },
+      { key: "stage", kind: "stage", keyword: "to" }
+    ],
+    required: ["tag"],
+    reason: "no"
+  },
+  triggers: true,
+  release: (c) => c.tag,
+  target: (c, pipeline) => c.stage ? namedStage(pipeline, c.stage) : pipeline.stages[0],
+  decide(facts) {
+    const { stage, actor } = facts;
+    const tag = facts.snapshot.release.tag;
+    if (!stage) return refuse(`${tag} has no such stage.`);
+    const started = startStage(facts, stage, {
+      title: `Deploy requested by @${actor}`,
+      note: `Deploy requested by @${actor} with \`${facts.text}\`.`
+    });
+    if (typeof started === "string") return refuse(started);
+    return {
+      effects: started,
+      reply: `Dispatching ${tag} to ${stage.name} (environment \`${stage.environment}\`). The stage's gates still apply.`,
+      outcome: "accepted",
+      stage: stage.name,
+      environment: stage.environment
+    };
+  }
+};
+
+// src/commands/syntax.ts
+function usageOf(name) {
+  return specOf(name).usage;
+}
+function usageParts(name) {
+  const usage = usageOf(name);
+  const reason = /\[-- reason\]$/.test(usage) ? "optional" : / -- reason$/.test(usage) ? "required" : "\u2014";
+  const rest = usage.replace(/ ?\[?-- reason\]?$/, "").slice(`/${name}`.length).trim();
+  return { command: `/${name}`, args: rest.match(/\[[^\]]*\]|<[^>]*>/g) ?? [], reason };
+}
+function helpText() {
+  const rows = COMMANDS.map((spec) => {
+    const { command, args, reason } = usageParts(spec.name);
+    return `| \`${command}\` | ${args.map((a) => `\`${a}\``).join(" ")} | ${reason} | ${spec.description} |`;
+  });
+  return [
+    "**Shipline commands** (first line of a comment; you need write access, production may be limited further):",
+    "",
+    "| Command | Arguments | Reason after ` -- ` | What it does |",
+    "| --- | --- | --- | --- |",
+    ...rows,
+    "",
+    "Arguments in `[ ]` are optional. Tags use letters, digits and `. _ / + -`; stages and environments are the names in `.github/shipline.yml`. Durations look like `30m`, `2h` or `1d`. A reason follows ` -- ` and may use letters, digits, spaces and `. , : ! ? ( ) [ ] # @ / _ + = % * ' -`."
+  ].join("\n");
+}
+
+// src/commands/help.ts
+var help = {
+  name: "help",
+  usage: "/help",
+  description: "Show this help.",
+  grammar: { slots: [], required: [], reason: "no" },
+  readOnly: true,
+  standalone: true,
+  decide: () => ({ effects: [], reply: helpText(), outcome: "done" })
+};
+
+// src/commands/hotfix.ts
+var hotfix = {
+  name: "hotfix",
+  usage: "/hotfix <tag> [to <stage>] -- reason",
+  description: "Record a hotfix: skips bake times, never other validations; needs a reason.",
+  grammar: {
+    slots: [
+      { key: "tag", kind: "tag" },
+      { key: "stage", kind: "stage", keyword: "to" }
+    ],
+    required: ["tag"],
+    reason: "required"
+  },
+  triggers: true,
+  release: (c) => c.tag,
+  target: (c, pipeline, views) => c.stage ? namedStage(pipeline, c.stage) : views.find((v) => v.phase !== "succeeded")?.stage ?? pipeline.stages[0],
+  decide(facts) {
+    const { stage, actor, command } = facts;
+    const tag = facts.snapshot.release.tag;
+    if (!stage) return refuse(`${tag} has no such stage.`);
+    const started = startStage(facts, stage, {
+      title: `[HOTFIX] requested by @${actor}`,
+      note: `**HOTFIX** requested by @${actor}: ${command.reason}. Bake times are skipped; every other gate and check still applies.`,
+      reason: `hotfix: ${command.reason}`
+    });
+    if (typeof started === "string") return refuse(started);
+    return {
+      effects: started,
+      reply: `**Hotfix**: dispatching ${tag} to ${stage.name} without bake times (${command.reason}). Every other gate still applies; prefer \`/rollback\` when it can restore service.`,
+      outcome: "accepted",
+      stage: stage.name,
+      environment: stage.environment,
+      ...notes(encodeHotfix({ release: tag, by: actor, reason: command.reason, at: facts.now }))
+    };
+  }
+};
+
+// src/commands/lock.ts
+var lock = {
+  name: "lock",
+  usage: "/lock <environment> [for <duration>] [-- reason]",
+  description: "Lock an environment: only you may deploy to it until /unlock or the lock expires.",
+  grammar: {
+    slots: [
+      { key: "environment", kind: "environment" },
+      { key: "expires", kind: "duration", keyword: "for" }
+    ],
+    required: ["environment"],
+    reason: "optional"
+  },
+  environmentOnly: true,
+  needs: (c) => ({ currentLock: c.environment }),
+  decide(facts) {
+    const { command, now, actor } = facts;
+    const environment = command.environment;
+    const held = facts.currentLock;
+    if (held && (!held.expiresAt || held.expiresAt > now))
+      return refuse(
+        `\`${environment}\` is already locked by @${held.owner}${held.reason ? `: ${held.reason}` : ""}. Comment \`/unlock ${environment}\` first.`
+      );
+    const record2 = {
+      environment,
+      owner: actor,
+      reason: command.reason ?? "",
+      at: now,
+      ...command.expiresInMs ? { expiresAt: new Date(now.getTime() + command.expiresInMs) } : {}
+    };
+    const until = record2.expiresAt ? ` until ${record2.expiresAt.toISOString()}` : " until `/unlock`";
+    return {
+      effects: [],
+      reply: `Locked \`${environment}\`${until}: only @${actor} may deploy to it.`,
+      outcome: "done",
+      environment,
+      lock: { kind: "create", lock: record2 }
+    };
+  }
+};
+
+// src/commands/pause.ts
+var pause = {
+  name: "pause",
+  usage: "/pause [<stage>]",
+  description: "Pause a rollout between waves.",
+  grammar: { slots: [{ key: "stage", kind: "stage" }], required: [], reason: "no" },
+  target: (c, pipeline, views) => c.stage ? namedStage(pipeline, c.stage) : views.find((v) => v.phase !== "succeeded")?.stage ?? pipeline.stages.at(-1),
+  decide(facts) {
+    const tag = facts.snapshot.release.tag;
+    const paused = pausedBy(facts.snapshot);
+    if (paused) return { effects: [], reply: `${tag} is already paused by @${paused}.`, outcome: "done" };
+    return {
+      effects: [],
+      reply: `Paused ${tag}: no further stage starts until \`/resume\`.`,
+      outcome: "done",
+      ...notes(encodeRecord("pause", { by: facts.actor }))
+    };
+  }
+};
+
+// src/commands/promote.ts
+var promote = {
+  name: "promote",
+  usage: "/promote [<tag>] [to <stage>]",
+  description: "Promote the release to the next stage once its gates are open.",
+  grammar: {
+    slots: [
+      { key: "tag", kind: "tag" },
+      { key: "stage", kind: "stage", keyword: "to" }
+    ],
+    required: [],
+    reason: "no"
+  },
+  triggers: true,
+  release: (c) => c.tag,
+  target: (c, pipeline, views) => c.stage ? namedStage(pipeline, c.stage) : waitingStage(views)?.stage,
+  decide(facts) {
+    const snapshot = facts.snapshot;
+    const tag = snapshot.release.tag;
+    const paused = pausedBy(snapshot);
+    if (paused) return refuse(`${tag} is paused by @${paused}: comment \`/resume\` to continue it.`);
+    if (!facts.stage)
+      return refuse(`No stage of ${tag} is waiting to be promoted (${describeStages(facts.views)}).`);
+    return dispatchNext(facts, "Dispatching");
+  }
+};
+function dispatchNext(facts, verb) {
+  const stage = facts.stage;
+  const tag = facts.snapshot.release.tag;
+  const view = facts.views.find((v) => v.stage.name === stage.name);
+  const blocked = whyNotStartable(view, facts.views);
+  if (blocked) return refuse(blocked);
+  const summary = overview(facts, /* @__PURE__ */ new Map([[stage.name, "dispatched"]]));
+  return {
+    effects: [dispatchEffect(facts.pipeline, tag, view.index, summary)],
+    reply: `${verb} ${tag} to ${stage.name} (environment \`${stage.environment}\`).`,
+    outcome: "accepted",
+    stage: stage.name,
+    environment: stage.environment
+  };
+}
+
+// src/commands/resume.ts
+var resume = {
+  name: "resume",
+  usage: "/resume [<stage>]",
+  description: "Resume a paused rollout.",
+  grammar: { slots: [{ key: "stage", kind: "stage" }], required: [], reason: "no" },
+  triggers: true,
+  target: (_c, _pipeline, views) => waitingStage(views)?.stage,
+  decide(facts) {
+    const tag = facts.snapshot.release.tag;
+    if (!pausedBy(facts.snapshot)) return refuse(`${tag} is not paused.`);
+    const record2 = notes(encodeRecord("resume", { by: facts.actor }));
+    if (!facts.stage)
+      return {
+        effects: [],
+        reply: `Resumed ${tag}; no stage is waiting to start.`,
+        outcome: "done",
+        ...record2
+      };
+    const next = dispatchNext(facts, "Resumed: dispatching");
+    return next.outcome === "refused" ? next : { ...next, ...record2 };
+  }
+};
+
+// src/commands/retry.ts
+var retry = {
+  name: "retry",
+  usage: "/retry [<tag>] [to <stage>]",
+  description: "Start a stage again whose deploy workflow could not be started or failed.",
+  grammar: {
+    slots: [
+      { key: "tag", kind: "tag" },
+      { key: "stage", kind: "stage", keyword: "to" }
+    ],
+    required: [],
+    reason: "no"
+  },
+  triggers: true,
+  release: (c) => c.tag,
+  target: (c, pipeline, views) => c.stage ? namedStage(pipeline, c.stage) : views.find((v) => v.phase === "failed")?.stage,
+  decide(facts) {
+    const { command, views, actor } = facts;
+    const snapshot = facts.snapshot;
+    const tag = snapshot.release.tag;
+    if (command.tag && command.tag !== tag)
+      return refuse(
+        `\`/retry\` acts on ${tag}, the newest release, not ${command.tag}. To name a stage, write \`/retry to <stage>\`.`
+      );
+    const paused = pausedBy(snapshot);
+    if (paused) return refuse(`${tag} is paused by @${paused}: comment \`/resume\` to continue it.`);
+    const view = command.stage ? views.find((v) => v.stage.name === command.stage) : views.find((v) => v.phase === "failed");
+    if (view?.phase !== "failed")
+      return refuse(
+        command.stage ? `${command.stage} of ${tag} has not failed (${view?.phase ?? "unknown"}); only a failed stage is retried.` : `No stage of ${tag} failed, so there is nothing to retry (${describeStages(views)}).`
+      );
+    const { stage } = view;
+    const summary = `${overview(facts)}
+
+Retry requested by @${actor} with \`${facts.text}\`.`;
+    const dispatch = dispatchEffect(facts.pipeline, tag, view.index, summary);
+    if (dispatch.kind !== "dispatch") throw new Error("dispatchEffect returned no dispatch");
+    return {
+      effects: [
+        {
+          kind: "create-check",
+          name: stageCheckName(stage.name),
+          status: "queued",
+          title: `Retry requested by @${actor}`,
+          summary
+        },
+        { ...dispatch, claim: claimRef(tag, stage.name, "rollout", facts.key) }
+      ],
+      reply: `Retrying ${tag} in ${stage.name} (environment \`${stage.environment}\`). The stage's gates still apply.`,
+      outcome: "accepted",
+      stage: stage.name,
+      environment: stage.environment
+    };
+  }
+};
+
+// src/commands/rollback.ts
+var environmentOf = (c, stages) => c.environment ?? stages.at(-1)?.environment;
+var rollback = {
+  name: "rollback",
+  usage: "/rollback [<environment>] [to <tag>] [-- reason]",
+  description: "Roll an environment back to the previous release (or the one named), from stored artifacts.",
+  grammar: {
+    slots: [
+      { key: "environment", kind: "environment" },
+      { key: "tag", kind: "tag", keyword: "to" }
+    ],
+    required: [],
+    reason: "optional"
+  },
+  triggers: true,
+  needs: (c, pipeline) => {
+    const environment = environmentOf(c, pipeline.stages);
+    return c.tag || !environment ? {} : { previousRelease: environment };
+  },
+  target: (c, pipeline) => {
+    const environment = environmentOf(c, pipeline.stages);
+    return pipeline.stages.filter((s2) => s2.environment === environment).at(-1);
+  },
+  decide(facts) {
+    const { stage, command, pipeline } = facts;
+    const tag = facts.snapshot.release.tag;
+    if (!stage) return refuse("No stage deploys to that environment.");
+    const to = command.tag ?? facts.previousRelease;
+    if (!to)
+      return refuse(
+        `There is no earlier successful release in \`${stage.environment}\` to roll back to; name one with \`/rollback ${stage.environment} to <tag>\`.`
+      );
+    if (to === tag) return refuse(`${tag} is the release being rolled back; name an earlier one.`);
+    return {
+      effects: [
+        {
+          kind: "dispatch",
+          claim: claimRef(tag, stage.name, "rollback", facts.key),
+          workflow: pipeline.workflow,
+          ref: to,
+          inputs: {
+            release: to,
+            stage: stage.name,
+            mode: "rollback",
+            pipeline: pipeline.name,
+            environment: stage.environment,
+            from: tag,
+            reason: command.reason ?? `requested by @${facts.actor}`
+          }
+        }
+      ],
+      reply: `Rolling \`${stage.environment}\` (stage ${stage.name}) back from ${tag} to ${to}, from its stored artifacts.`,
+      outcome: "accepted",
+      stage: stage.name,
+      environment: stage.environment
+    };
+  }
+};
+
+// src/gates/zoned-time.ts
+function formatUtc(instant) {
+  return new Date(typeof instant === "number" ? instant : instant.getTime()).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+// src/commands/status.ts
+var status = {
+  name: "status",
+  usage: "/status [<tag>]",
+  description: "Show where releases are in the pipeline.",
+  grammar: { slots: [{ key: "tag", kind: "tag" }], required: [], reason: "no" },
+  readOnly: true,
+  release: (c) => c.tag,
+  decide(facts) {
+    const waiting = waitingStages(facts);
+    const shown = new Map(waiting.map((w) => [w.stage, "pending"]));
+    const lines = waiting.map((w) => `- \u23F8\uFE0F **${w.stage}** is waiting: ${w.why}`);
+    const reply = lines.length ? `${overview(facts, shown)}
+
+${lines.join("\n")}` : overview(facts);
+    return { effects: [], reply, outcome: "done" };
+  }
+};
+function waitingStages(facts) {
+  const tag = facts.snapshot.release.tag;
+  return facts.views.flatMap((v) => {
+    const check2 = v.check;
+    if (!check2 || check2.status === "completed") return [];
+    const approval = decodeRecord("awaiting-approval", check2.summary);
+    if (approval)
+      return [
+        {
+          stage: v.stage.name,
+          why: `its deploy job waits for an approval (\`/approve ${tag} to ${v.stage.name}\`).`
+        }
+      ];
+    const held = check2.status === "queued" ? decodeRecord("held", check2.summary) : void 0;
+    if (!held) return [];
+    const until = held.until ? ` (may open at ${formatUtc(held.until)})` : "";
+    return [
+      {
+        stage: v.stage.name,
+        why: `held by ${held.gates.join(", ") || "its gates"}${until}; nothing was dispatched.`
+      }
+    ];
+  });
+}
+
+// src/commands/unlock.ts
+var unlock = {
+  name: "unlock",
+  usage: "/unlock <environment>",
+  description: "Remove an environment's lock.",
+  grammar: { slots: [{ key: "environment", kind: "environment" }], required: ["environment"], reason: "no" },
+  environmentOnly: true,
+  decide: ({ command }) => ({
+    effects: [],
+    reply: `Unlocked \`${command.environment}\`.`,
+    outcome: "done",
+    environment: command.environment,
+    lock: { kind: "remove", environment: command.environment }
+  })
+};
+
+// src/commands/registry.ts
+var COMMANDS = [
+  deploy,
+  promote,
+  rollback,
+  pause,
+  resume,
+  lock,
+  unlock,
+  approve,
+  hotfix,
+  status,
+  retry,
+  help
 ];
+var COMMAND_NAMES = COMMANDS.map((c) => c.name);
+function specOf(what) {
+  const name = typeof what === "string" ? what : what.name;
+  return COMMANDS.find((c) => c.name === name);
+}
 
 // src/commands/parse.ts
 var MAX_COMMAND_LENGTH = 400;
@@ -33503,7 +34201,7 @@ function parse5(body, options) {
     const word = /^\S+/.exec(line.slice(first.length))?.[0] ?? "";
     const name2 = fold(word);
     if (!isCommandName(name2)) return { kind: "none" };
-    return refuse(
+    return refuse2(
       name2,
       `The comment starts with ${codepoint(first)}, which looks like a slash but is not one. Type \`/${name2}\` with an ASCII slash.`
     );
@@ -33518,24 +34216,24 @@ function parse5(body, options) {
     const foldedName = /^[a-z]*/.exec(folded)[0];
     if (isCommandName(lower)) {
       const ch = [...rawWord.slice(letters.length)][0];
-      return refuse(
+      return refuse2(
         lower,
-        `${badChar(ch)} right after \`/${lower}\` is not allowed. Usage: \`${USAGE[lower]}\``
+        `${badChar(ch)} right after \`/${lower}\` is not allowed. Usage: \`${usageOf(lower)}\``
       );
     }
     if (isCommandName(foldedName) && [...rawWord].some((c) => c.charCodeAt(0) > 127)) {
       const ch = [...rawWord].find((c) => c.charCodeAt(0) > 127);
       const hidden = new RegExp(INVISIBLE.source, "u").test(ch);
-      return refuse(
+      return refuse2(
         foldedName,
-        hidden ? `\`/${foldedName}\` has ${badChar(ch)} inside it (text pasted from a chat or a document often does). Type the command again. Usage: \`${USAGE[foldedName]}\`` : `\`/${foldedName}\` is spelled with ${badChar(ch)}. Type it with ASCII letters.`
+        hidden ? `\`/${foldedName}\` has ${badChar(ch)} inside it (text pasted from a chat or a document often does). Type the command again. Usage: \`${usageOf(foldedName)}\`` : `\`/${foldedName}\` is spelled with ${badChar(ch)}. Type it with ASCII letters.`
       );
     }
     return { kind: "none" };
   }
   const name = lower;
   if ([...line].length > MAX_COMMAND_LENGTH)
-    return refuse(name, `The command is longer than ${MAX_COMMAND_LENGTH} characters.`);
+    return refuse2(name, `The command is longer than ${MAX_COMMAND_LENGTH} characters.`);
   const rest = line.slice(1 + rawWord.length);
   const split = splitReason(rest);
   const tokens = split.args.split(/[ \t]+/).filter((t) => t.length > 0);
@@ -33544,19 +34242,19 @@ function parse5(body, options) {
     const reason = split.reason === void 0 ? void 0 : checkReason(split.reason);
     return { kind: "command", command: build(name, tokens, reason, options) };
   } catch (error62) {
-    if (error62 instanceof CommandError) return refuse(name, `${error62.message} Usage: \`${USAGE[name]}\``);
+    if (error62 instanceof CommandError) return refuse2(name, `${error62.message} Usage: \`${usageOf(name)}\``);
     throw error62;
   }
 }
 function typo(word) {
   const guess = nearest(word, COMMAND_NAMES);
   if (!guess) return { kind: "none" };
-  return refuse(
+  return refuse2(
     guess,
-    `\`/${word}\` is not a Shipline command. Did you mean \`/${guess}\`? Usage: \`${USAGE[guess]}\` (\`/help\` lists every command).`
+    `\`/${word}\` is not a Shipline command. Did you mean \`/${guess}\`? Usage: \`${usageOf(guess)}\` (\`/help\` lists every command).`
   );
 }
-function refuse(name, message) {
+function refuse2(name, message) {
   return { kind: "error", name, message };
 }
 function splitReason(rest) {
@@ -33586,69 +34284,6 @@ function checkReason(reason) {
 function printable(token) {
   return [...token].map((c) => /[\x20-\x7e]/.test(c) && c !== "`" ? c : "?").join("").slice(0, 60);
 }
-var GRAMMAR = {
-  deploy: {
-    slots: [
-      { key: "tag", kind: "tag" },
-      { key: "stage", kind: "stage", keyword: "to" }
-    ],
-    required: ["tag"],
-    reason: "no"
-  },
-  promote: {
-    slots: [
-      { key: "tag", kind: "tag" },
-      { key: "stage", kind: "stage", keyword: "to" }
-    ],
-    required: [],
-    reason: "no"
-  },
-  rollback: {
-    slots: [
-      { key: "environment", kind: "environment" },
-      { key: "tag", kind: "tag", keyword: "to" }
-    ],
-    required: [],
-    reason: "optional"
-  },
-  pause: { slots: [{ key: "stage", kind: "stage" }], required: [], reason: "no" },
-  resume: { slots: [{ key: "stage", kind: "stage" }], required: [], reason: "no" },
-  lock: {
-    slots: [
-      { key: "environment", kind: "environment" },
-      { key: "expires", kind: "duration", keyword: "for" }
-    ],
-    required: ["environment"],
-    reason: "optional"
-  },
-  unlock: { slots: [{ key: "environment", kind: "environment" }], required: ["environment"], reason: "no" },
-  approve: {
-    slots: [
-      { key: "tag", kind: "tag" },
-      { key: "stage", kind: "stage", keyword: "to" }
-    ],
-    required: [],
-    reason: "no"
-  },
-  hotfix: {
-    slots: [
-      { key: "tag", kind: "tag" },
-      { key: "stage", kind: "stage", keyword: "to" }
-    ],
-    required: ["tag"],
-    reason: "required"
-  },
-  status: { slots: [{ key: "tag", kind: "tag" }], required: [], reason: "no" },
-  retry: {
-    slots: [
-      { key: "tag", kind: "tag" },
-      { key: "stage", kind: "stage", keyword: "to" }
-    ],
-    required: [],
-    reason: "no"
-  },
-  help: { slots: [], required: [], reason: "no" }
-};
 var LABEL = {
   tag: "<tag>",
   stage: "<stage>",
@@ -33656,7 +34291,7 @@ var LABEL = {
   expires: "<duration>"
 };
 function build(name, tokens, reason, options) {
-  const grammar = GRAMMAR[name];
+  const grammar = specOf(name).grammar;
   const keywords = new Set(grammar.slots.map((s2) => s2.keyword).filter((k) => k !== void 0));
   const values = {};
   let i = 0;
@@ -33685,42 +34320,15 @@ function build(name, tokens, reason, options) {
       `\`/${name}\` needs a reason after \` -- \`, e.g. \`/hotfix v1.2.3 -- checkout is down\`.`
     );
   for (const slot of grammar.slots) validate2(slot, values[slot.key], options);
-  const v = values;
-  const expiresInMs = v.expires === void 0 ? void 0 : parseDuration(v.expires);
-  const opt = (key, value) => value === void 0 ? {} : { [key]: value };
-  switch (name) {
-    case "deploy":
-      return { name, tag: v.tag, ...opt("stage", v.stage) };
-    case "promote":
-    case "approve":
-    case "retry":
-      return { name, ...opt("tag", v.tag), ...opt("stage", v.stage) };
-    case "rollback":
-      return {
-        name,
-        ...opt("environment", v.environment),
-        ...opt("tag", v.tag),
-        ...opt("reason", reason || void 0)
-      };
-    case "pause":
-    case "resume":
-      return { name, ...opt("stage", v.stage) };
-    case "lock":
-      return {
-        name,
-        environment: v.environment,
-        ...opt("expiresInMs", expiresInMs),
-        ...opt("reason", reason || void 0)
-      };
-    case "unlock":
-      return { name, environment: v.environment };
-    case "hotfix":
-      return { name, tag: v.tag, ...opt("stage", v.stage), reason };
-    case "status":
-      return { name, ...opt("tag", v.tag) };
-    case "help":
-      return { name };
+  const command = { name };
+  for (const slot of grammar.slots) {
+    const value = values[slot.key];
+    if (value === void 0) continue;
+    if (slot.kind === "duration") command.expiresInMs = parseDuration(value);
+    else command[slot.key] = value;
   }
+  if (grammar.reason !== "no" && reason) command.reason = reason;
+  return command;
 }
 function validate2(slot, value, options) {
   if (value === void 0) return;
@@ -33986,23 +34594,23 @@ function alive(pid) {
     return error62.code === "EPERM";
   }
 }
-async function take(dir, by2, retry) {
-  const lock = join5(dir, LOCK);
+async function take(dir, by2, retry2) {
+  const lock2 = join5(dir, LOCK);
   try {
-    await mkdir3(lock);
+    await mkdir3(lock2);
   } catch (error62) {
     if (error62.code !== "EEXIST") throw error62;
-    const owner = (await readFile4(join5(lock, "owner"), "utf8").catch(() => "")).trim();
+    const owner = (await readFile4(join5(lock2, "owner"), "utf8").catch(() => "")).trim();
     const [, pid, host] = owner.split(" ");
-    if (retry && host === hostname3() && pid && /^\d+$/.test(pid) && !alive(Number(pid))) {
-      await rm2(lock, { recursive: true, force: true });
+    if (retry2 && host === hostname3() && pid && /^\d+$/.test(pid) && !alive(Number(pid))) {
+      await rm2(lock2, { recursive: true, force: true });
       return take(dir, by2, false);
     }
     throw new Error(
-      `${dir}: another Shipline deploy or rollback is switching this target (${owner || "owner unknown"}); if none is running, remove ${lock}`
+      `${dir}: another Shipline deploy or rollback is switching this target (${owner || "owner unknown"}); if none is running, remove ${lock2}`
     );
   }
-  await writeFile4(join5(lock, "owner"), `${by2} ${process.pid} ${hostname3()} ${(/* @__PURE__ */ new Date()).toISOString()}
+  await writeFile4(join5(lock2, "owner"), `${by2} ${process.pid} ${hostname3()} ${(/* @__PURE__ */ new Date()).toISOString()}
 `);
 }
 async function withTargetLock(dir, by2, work, options = {}) {
@@ -34143,25 +34751,14 @@ var runbookCommand = {
   }
 };
 
-// src/config/match.ts
-function globToRegExp(glob) {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${body}$`);
-}
-function matchesGlob(glob, value) {
-  return globToRegExp(glob).test(value);
-}
-function pipelineForTag(config2, tag) {
-  return config2.pipelines.find((p) => matchesGlob(p.tags, tag));
-}
-
 // src/pipeline/previous-release.ts
 function stillGood(statuses) {
   const latest = statuses[0]?.state;
-  return (latest === "success" || latest === "inactive") && statuses.some((status) => status.state === "success");
+  return (latest === "success" || latest === "inactive") && statuses.some((status2) => status2.state === "success");
 }
 var MAX_PAGES2 = 3;
 async function previousGoodRelease(history, environment, exclude) {
+  const judged = /* @__PURE__ */ new Set();
   for (let page = 1; page <= MAX_PAGES2; page++) {
     const deployments = await history.deployments(environment, page);
     if (deployments.length === 0) return null;
@@ -34169,7 +34766,8 @@ async function previousGoodRelease(history, environment, exclude) {
       (a, b) => b.createdAt.localeCompare(a.createdAt) || b.id - a.id
     );
     for (const deployment of newestFirst) {
-      if (exclude.includes(deployment.ref)) continue;
+      if (exclude.includes(deployment.ref) || judged.has(deployment.ref)) continue;
+      judged.add(deployment.ref);
       if (stillGood(await history.statuses(deployment.id))) return deployment.ref;
     }
     if (deployments.length < 100) return null;
@@ -34344,7 +34942,7 @@ var GitHubGateway = class {
   }
   async dispatch(workflow, ref, inputs) {
     const clean = Object.fromEntries(Object.entries(inputs).filter(([, v]) => v !== void 0));
-    const { status, data } = await this.gh.request(
+    const { status: status2, data } = await this.gh.request(
       "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
       {
         ...this.repo,
@@ -34356,7 +34954,7 @@ var GitHubGateway = class {
         request: { retries: 0 }
       }
     );
-    if (status === 200 && data && typeof data === "object") {
+    if (status2 === 200 && data && typeof data === "object") {
       return {
         ...typeof data.workflow_run_id === "number" ? { runId: data.workflow_run_id } : {},
         ...typeof data.html_url === "string" ? { runUrl: data.html_url } : {}
@@ -34444,40 +35042,6 @@ function toRelease(data, sha = "") {
       })
     )
   };
-}
-
-// src/pipeline/identity.ts
-var CHECK_PREFIX = "shipline / ";
-var RELEASE_CHECK2 = "shipline";
-function stageCheckName(stage) {
-  return `${CHECK_PREFIX}${stage}`;
-}
-
-// src/pipeline/state.ts
-function stageViews(pipeline, snapshot) {
-  return pipeline.stages.map((stage, index) => {
-    const check2 = findCheck(snapshot, stageCheckName(stage.name));
-    return { stage, index, ...check2 ? { check: check2 } : {}, phase: phaseOf(check2) };
-  });
-}
-function findCheck(snapshot, name) {
-  return snapshot.checkRuns.filter((c) => c.name === name).sort((a, b) => b.id - a.id)[0];
-}
-function releaseCheck(snapshot) {
-  return findCheck(snapshot, RELEASE_CHECK2);
-}
-function phaseOf(check2) {
-  if (!check2) return "pending";
-  if (check2.status === "queued") return hasRecord("dispatched", check2.summary) ? "dispatched" : "pending";
-  if (check2.status === "in_progress") return "running";
-  if (check2.conclusion === "success") return "succeeded";
-  if (check2.conclusion === "skipped" || check2.conclusion === "cancelled") return "skipped";
-  if (check2.conclusion === "neutral" && hasRecord("rolled-back", check2.summary)) return "rolled-back";
-  return "failed";
-}
-function pausedBy(snapshot) {
-  const last = decodeInOrder(["pause", "resume"], releaseCheck(snapshot)?.summary ?? "").pop();
-  return last?.kind === "pause" ? last.record.by : void 0;
 }
 
 // src/cli/style.ts
@@ -34675,8 +35239,8 @@ usage: ${this.usage}`);
       const ctx = githubContext(flags, deps);
       const [tag] = positionals;
       if (tag) {
-        const status = await readStatus(ctx, tag);
-        io.out(switches.has("json") ? JSON.stringify(status, null, 2) : statusText(status, io.color));
+        const status2 = await readStatus(ctx, tag);
+        io.out(switches.has("json") ? JSON.stringify(status2, null, 2) : statusText(status2, io.color));
         return EXIT.ok;
       }
       const limit = Number(flags.limit ?? 5);
@@ -34727,16 +35291,16 @@ usage: ${this.usage}`);
       const sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
       let last = "";
       for (; ; ) {
-        const status = await readStatus(ctx, tag);
-        const frame = statusText(status, io.color);
+        const status2 = await readStatus(ctx, tag);
+        const frame = statusText(status2, io.color);
         if (frame !== last) {
           if (io.tty) io.out(`\x1B[H\x1B[2J${frame}`);
           else io.out(last ? `
 ${frame}` : frame);
           last = frame;
         }
-        if (status.state === "succeeded") return EXIT.ok;
-        if (status.state === "failed" || status.state === "cancelled") return EXIT.failed;
+        if (status2.state === "succeeded") return EXIT.ok;
+        if (status2.state === "failed" || status2.state === "cancelled") return EXIT.failed;
         await sleep(intervalMs);
       }
     }
@@ -34744,7 +35308,7 @@ ${frame}` : frame);
 }
 
 // src/cli/commands/index.ts
-var COMMANDS = [
+var COMMANDS2 = [
   initCommand,
   validateCommand,
   runbookCommand,
@@ -34764,7 +35328,7 @@ function cliVersion() {
     return "unknown";
   }
 }
-function help(commands) {
+function help2(commands) {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
     "usage: shipline <command> [options]",
@@ -34783,19 +35347,19 @@ var flagsOf = (args) => {
   const end = args.indexOf("--");
   return end === -1 ? args : args.slice(0, end);
 };
-async function runCli(argv, io, commands = COMMANDS) {
+async function runCli(argv, io, commands = COMMANDS2) {
   const [name, ...rest] = argv;
   if (name === "--version" || name === "-V" || name === "version") {
     io.out(`shipline ${cliVersion()}`);
     return EXIT.ok;
   }
   if (!name || name === "--help" || name === "-h") {
-    io.out(help(commands));
+    io.out(help2(commands));
     return name ? EXIT.ok : EXIT.usage;
   }
   if (name === "help") {
     const target = rest[0] ? commands.find((c) => c.name === rest[0]) : void 0;
-    io.out(target ? commandHelp(target) : help(commands));
+    io.out(target ? commandHelp(target) : help2(commands));
     return EXIT.ok;
   }
   const command = commands.find((c) => c.name === name);
@@ -34807,7 +35371,7 @@ async function runCli(argv, io, commands = COMMANDS) {
     io.err(
       `unknown command "${name}"${guess ? `: did you mean \`shipline ${guess}\`?` : ""}
 
-${guess ? `usage: ${commands.find((c) => c.name === guess).usage}` : help(commands)}`
+${guess ? `usage: ${commands.find((c) => c.name === guess).usage}` : help2(commands)}`
     );
     return EXIT.usage;
   }

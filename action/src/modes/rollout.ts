@@ -1,6 +1,7 @@
 import { planStage } from "../../../src/rollout/plan.js";
 import { inGroup, type ModeContext, type ModeResult } from "../context.js";
 import { previousRelease } from "../previous.js";
+import { rolloutThenVerified } from "../report/headline.js";
 import { releaseSource } from "../sources.js";
 import { deployWaves } from "./deploy.js";
 import { verify } from "./verify.js";
@@ -39,19 +40,25 @@ export async function rollout(context: ModeContext): Promise<ModeResult> {
     source,
     previous: previous ? releaseSource(context, previous) : null,
   });
-  // A stage with checks or a bake time is verified in the same job: the job, and so the stage's deployment,
-  // succeeds only once the release has baked and passed its checks.
-  // A hotfix (dispatched with reason "hotfix: ...") skips the bake time, never the checks.
+  // A stage with checks or a bake time is verified in the same job. With the App keeping time (`clearance:
+  // required`), the job runs ONE round and ends: the App's clock runs the bake's later rounds as short `verify`
+  // jobs. Without the App (`clearance: off`) the job bakes: it verifies every `interval` for the whole `bake`,
+  // bounded by the job's timeout. A hotfix (dispatched with reason "hotfix: ...") skips the bake, never the checks.
   const hotfix = context.inputs.reason?.startsWith("hotfix:") ?? false;
   if (!deployed.ok || (stage.verify.length === 0 && (!stage.bake || hotfix))) return deployed;
-  const verifying = hotfix ? { ...context, stage: { ...stage, bake: undefined } } : context;
-  const verified = await inGroup(log, `Verify ${stage.name}${hotfix ? " (hotfix: no bake)" : ""}`, () =>
-    verify(verifying),
-  );
+  if (stage.verify.length === 0 && context.inputs.clearance === "required") return deployed;
+  const inJob = !hotfix && context.inputs.clearance === "off";
+  const verifying = inJob ? context : { ...context, stage: { ...stage, bake: undefined } };
+  const how = hotfix
+    ? " (hotfix: no bake)"
+    : stage.bake && !inJob
+      ? " (round 0; the App keeps the bake)"
+      : "";
+  const verified = await inGroup(log, `Verify ${stage.name}${how}`, () => verify(verifying));
   return {
     ...verified,
     outputs: { ...deployed.outputs, ...verified.outputs },
     message: `${deployed.message}; ${verified.message}`,
-    summary: [deployed.summary, verified.summary].filter(Boolean).join("\n\n"),
+    summary: rolloutThenVerified(deployed, verified),
   };
 }
