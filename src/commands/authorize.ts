@@ -1,12 +1,9 @@
 import type { Pipeline, ResolvedStage } from "../config/types.js";
-import type { Command, CommandName } from "./types.js";
+import { type Command, specOf } from "./registry.js";
 
 export type Permission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
 
 const RANK: Record<Permission, number> = { none: 0, read: 1, triage: 2, write: 3, maintain: 4, admin: 5 };
-
-/** Commands anyone may run: they change nothing. */
-const READ_ONLY: ReadonlySet<CommandName> = new Set(["help", "status"]);
 
 export interface AuthorizeInput {
   command: Command;
@@ -65,7 +62,8 @@ export function authorize(input: AuthorizeInput): Authorization {
   const { command, actor, pipeline } = input;
   const name = command.name;
   const me = `@${actor}`;
-  if (READ_ONLY.has(name)) return { allowed: true, production: false };
+  // Commands anyone may run: they change nothing.
+  if (specOf(name).readOnly) return { allowed: true, production: false };
 
   if (input.isFork)
     return {

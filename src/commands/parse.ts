@@ -1,7 +1,9 @@
 import { formatDuration, parseDuration } from "../config/duration.js";
 import { nearest } from "../config/suggest.js";
-import { USAGE } from "./syntax.js";
-import { COMMAND_NAMES, type Command, type CommandName, type ParseResult } from "./types.js";
+import { COMMAND_NAMES, type Command, type CommandName, specOf } from "./registry.js";
+import type { Slot, SlotKey } from "./spec.js";
+import { usageOf } from "./syntax.js";
+import type { ParseResult } from "./types.js";
 
 /** Longest first line we read as a command. */
 export const MAX_COMMAND_LENGTH = 400;
@@ -134,7 +136,7 @@ function parse(body: string, options: ParseOptions): ParseResult {
       const ch = [...rawWord.slice(letters.length)][0]!;
       return refuse(
         lower,
-        `${badChar(ch)} right after \`/${lower}\` is not allowed. Usage: \`${USAGE[lower]}\``,
+        `${badChar(ch)} right after \`/${lower}\` is not allowed. Usage: \`${usageOf(lower)}\``,
       );
     }
     if (isCommandName(foldedName) && [...rawWord].some((c) => c.charCodeAt(0) > 0x7f)) {
@@ -143,7 +145,7 @@ function parse(body: string, options: ParseOptions): ParseResult {
       return refuse(
         foldedName,
         hidden
-          ? `\`/${foldedName}\` has ${badChar(ch)} inside it (text pasted from a chat or a document often does). Type the command again. Usage: \`${USAGE[foldedName]}\``
+          ? `\`/${foldedName}\` has ${badChar(ch)} inside it (text pasted from a chat or a document often does). Type the command again. Usage: \`${usageOf(foldedName)}\``
           : `\`/${foldedName}\` is spelled with ${badChar(ch)}. Type it with ASCII letters.`,
       );
     }
@@ -161,7 +163,7 @@ function parse(body: string, options: ParseOptions): ParseResult {
     const reason = split.reason === undefined ? undefined : checkReason(split.reason);
     return { kind: "command", command: build(name, tokens, reason, options) };
   } catch (error) {
-    if (error instanceof CommandError) return refuse(name, `${error.message} Usage: \`${USAGE[name]}\``);
+    if (error instanceof CommandError) return refuse(name, `${error.message} Usage: \`${usageOf(name)}\``);
     throw error;
   }
 }
@@ -172,7 +174,7 @@ function typo(word: string): ParseResult {
   if (!guess) return { kind: "none" };
   return refuse(
     guess,
-    `\`/${word}\` is not a Shipline command. Did you mean \`/${guess}\`? Usage: \`${USAGE[guess]}\` (\`/help\` lists every command).`,
+    `\`/${word}\` is not a Shipline command. Did you mean \`/${guess}\`? Usage: \`${usageOf(guess)}\` (\`/help\` lists every command).`,
   );
 }
 
@@ -215,80 +217,7 @@ function printable(token: string): string {
     .slice(0, 60);
 }
 
-type Slot = {
-  key: "tag" | "stage" | "environment" | "expires";
-  kind: "tag" | "stage" | "environment" | "duration";
-  keyword?: string;
-};
-
-const GRAMMAR: Record<
-  CommandName,
-  { slots: Slot[]; required: Slot["key"][]; reason: "no" | "optional" | "required" }
-> = {
-  deploy: {
-    slots: [
-      { key: "tag", kind: "tag" },
-      { key: "stage", kind: "stage", keyword: "to" },
-    ],
-    required: ["tag"],
-    reason: "no",
-  },
-  promote: {
-    slots: [
-      { key: "tag", kind: "tag" },
-      { key: "stage", kind: "stage", keyword: "to" },
-    ],
-    required: [],
-    reason: "no",
-  },
-  rollback: {
-    slots: [
-      { key: "environment", kind: "environment" },
-      { key: "tag", kind: "tag", keyword: "to" },
-    ],
-    required: [],
-    reason: "optional",
-  },
-  pause: { slots: [{ key: "stage", kind: "stage" }], required: [], reason: "no" },
-  resume: { slots: [{ key: "stage", kind: "stage" }], required: [], reason: "no" },
-  lock: {
-    slots: [
-      { key: "environment", kind: "environment" },
-      { key: "expires", kind: "duration", keyword: "for" },
-    ],
-    required: ["environment"],
-    reason: "optional",
-  },
-  unlock: { slots: [{ key: "environment", kind: "environment" }], required: ["environment"], reason: "no" },
-  approve: {
-    slots: [
-      { key: "tag", kind: "tag" },
-      { key: "stage", kind: "stage", keyword: "to" },
-    ],
-    required: [],
-    reason: "no",
-  },
-  hotfix: {
-    slots: [
-      { key: "tag", kind: "tag" },
-      { key: "stage", kind: "stage", keyword: "to" },
-    ],
-    required: ["tag"],
-    reason: "required",
-  },
-  status: { slots: [{ key: "tag", kind: "tag" }], required: [], reason: "no" },
-  retry: {
-    slots: [
-      { key: "tag", kind: "tag" },
-      { key: "stage", kind: "stage", keyword: "to" },
-    ],
-    required: [],
-    reason: "no",
-  },
-  help: { slots: [], required: [], reason: "no" },
-};
-
-const LABEL: Record<Slot["key"], string> = {
+const LABEL: Record<SlotKey, string> = {
   tag: "<tag>",
   stage: "<stage>",
   environment: "<environment>",
@@ -301,9 +230,9 @@ function build(
   reason: string | undefined,
   options: ParseOptions,
 ): Command {
-  const grammar = GRAMMAR[name];
+  const grammar = specOf(name).grammar;
   const keywords = new Set(grammar.slots.map((s) => s.keyword).filter((k) => k !== undefined));
-  const values: Partial<Record<Slot["key"], string>> = {};
+  const values: Partial<Record<SlotKey, string>> = {};
   let i = 0;
   for (const slot of grammar.slots) {
     const token = tokens[i];
@@ -331,43 +260,16 @@ function build(
     );
 
   for (const slot of grammar.slots) validate(slot, values[slot.key], options);
-  const v = values;
-  const expiresInMs = v.expires === undefined ? undefined : parseDuration(v.expires);
-  const opt = <K extends string, T>(key: K, value: T | undefined) =>
-    value === undefined ? {} : ({ [key]: value } as Record<K, T>);
-  switch (name) {
-    case "deploy":
-      return { name, tag: v.tag!, ...opt("stage", v.stage) };
-    case "promote":
-    case "approve":
-    case "retry":
-      return { name, ...opt("tag", v.tag), ...opt("stage", v.stage) };
-    case "rollback":
-      return {
-        name,
-        ...opt("environment", v.environment),
-        ...opt("tag", v.tag),
-        ...opt("reason", reason || undefined),
-      };
-    case "pause":
-    case "resume":
-      return { name, ...opt("stage", v.stage) };
-    case "lock":
-      return {
-        name,
-        environment: v.environment!,
-        ...opt("expiresInMs", expiresInMs),
-        ...opt("reason", reason || undefined),
-      };
-    case "unlock":
-      return { name, environment: v.environment! };
-    case "hotfix":
-      return { name, tag: v.tag!, ...opt("stage", v.stage), reason: reason! };
-    case "status":
-      return { name, ...opt("tag", v.tag) };
-    case "help":
-      return { name };
+  // The command is its name, its arguments under their slot names (a duration in ms) and its reason.
+  const command: Record<string, string | number> = { name };
+  for (const slot of grammar.slots) {
+    const value = values[slot.key];
+    if (value === undefined) continue;
+    if (slot.kind === "duration") command.expiresInMs = parseDuration(value)!;
+    else command[slot.key] = value;
   }
+  if (grammar.reason !== "no" && reason) command.reason = reason;
+  return command as unknown as Command;
 }
 
 function validate(slot: Slot, value: string | undefined, options: ParseOptions): void {
@@ -406,27 +308,13 @@ function validate(slot: Slot, value: string | undefined, options: ParseOptions):
 /** The canonical text of a command (for replies and the audit trail); parsing it gives the command back. */
 export function formatCommand(command: Command): string {
   const parts: string[] = [`/${command.name}`];
-  const c = command as Partial<Record<string, string | number>> & { name: CommandName };
-  switch (command.name) {
-    case "rollback":
-      if (command.environment) parts.push(command.environment);
-      if (command.tag) parts.push("to", command.tag);
-      break;
-    case "lock":
-      parts.push(command.environment);
-      if (command.expiresInMs !== undefined) parts.push("for", formatDuration(command.expiresInMs));
-      break;
-    case "unlock":
-      parts.push(command.environment);
-      break;
-    case "pause":
-    case "resume":
-      if (command.stage) parts.push(command.stage);
-      break;
-    default:
-      if (typeof c["tag"] === "string") parts.push(c["tag"]);
-      if (typeof c["stage"] === "string") parts.push("to", c["stage"]);
+  const fields = command as unknown as Record<string, string | number | undefined>;
+  for (const slot of specOf(command.name).grammar.slots) {
+    const value = slot.kind === "duration" ? fields.expiresInMs : fields[slot.key];
+    if (value === undefined) continue;
+    if (slot.keyword) parts.push(slot.keyword);
+    parts.push(typeof value === "number" ? formatDuration(value) : value);
   }
-  if ("reason" in command && command.reason) parts.push("--", command.reason);
+  if (typeof fields.reason === "string" && fields.reason) parts.push("--", fields.reason);
   return parts.join(" ");
 }

@@ -86,7 +86,7 @@ export class ConversationGateway {
     return Boolean(data?.head?.repo?.fork) || data?.head?.repo?.full_name !== data?.base?.repo?.full_name;
   }
 
-  /** The newest published (non-draft) release; the commit is resolved by the caller. */
+  /** The newest published (non-draft) release, with the commit its tag points at. */
   async latestRelease(): Promise<Release | undefined> {
     const { data } = await this.gh.request("GET /repos/{owner}/{repo}/releases", {
       ...this.repo,
@@ -94,7 +94,9 @@ export class ConversationGateway {
     });
     // biome-ignore lint/suspicious/noExplicitAny: narrowed by toRelease, the trust boundary.
     const published = (data as any[]).find((r) => !r.draft);
-    return published ? toRelease(published) : undefined;
+    if (!published) return undefined;
+    const sha = await new GitHubGateway(this.gh, this.repo, this.appId).tagCommit(String(published.tag_name));
+    return toRelease(published, sha);
   }
 
   /** Shipline's own check runs on a commit, with their titles. */

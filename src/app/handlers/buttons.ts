@@ -1,4 +1,5 @@
 import type { Probot } from "probot";
+import { buttonAnswerEffect } from "../../commands/answer.js";
 import { buttonCommand } from "../../commands/buttons.js";
 import { pipelineForTag } from "../../config/index.js";
 import { CHECK_PREFIX } from "../../pipeline/index.js";
@@ -47,12 +48,7 @@ export function registerButtons(app: Probot, deps: AppDeps): void {
     if (!result) return;
     const pressed = (await io.conv.checks(run.head_sha)).find((c) => c.id === run.id);
     if (!pressed) return;
-    await io.gw.updateCheck(pressed.id, {
-      name: pressed.name,
-      status: pressed.status,
-      ...(pressed.status === "completed" && pressed.conclusion ? { conclusion: pressed.conclusion } : {}),
-      title: pressed.title ?? pressed.name,
-      summary: `${pressed.summary ?? ""}\n\n---\n\n${result.body}`,
-    });
+    const answer = buttonAnswerEffect(pressed, result.body);
+    await io.gw.updateCheck(answer.id, answer);
   });
 }

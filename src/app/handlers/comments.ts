@@ -1,26 +1,40 @@
 import type { Context, Probot } from "probot";
-import type { Permission } from "../../commands/authorize.js";
+import {
+  type Answer,
+  finalAnswer,
+  linkedStage,
+  lockAnswer,
+  parseErrorAnswer,
+  setupAnswer,
+} from "../../commands/answer.js";
+import {
+  type CommandDecision,
+  commandNeeds,
+  decideCommand,
+  previousReleaseMatters,
+  releaseWanted,
+  teamsMatter,
+  type WaitingJob,
+} from "../../commands/decide.js";
 import { parseCommand } from "../../commands/parse.js";
-import { ACK_REACTION, type ReplyLinks, type ReplyOutcome, replyMarkdown } from "../../commands/reply.js";
+import { ACK_REACTION, type ReplyOutcome } from "../../commands/reply.js";
 import type { Command } from "../../commands/types.js";
 import { pipelineForTag } from "../../config/index.js";
-import type { Config, Pipeline } from "../../config/types.js";
+import type { Config } from "../../config/types.js";
 import type { Log } from "../../github/apply.js";
 import type { GitHubClient } from "../../github/client.js";
 import { ConversationGateway } from "../../github/conversation.js";
 import type { GitHubGateway } from "../../github/gateway.js";
 import { EnvironmentLocks } from "../../github/locks.js";
 import { ProtectionGateway } from "../../github/protection.js";
-import { type CommandDecision, decideCommand } from "../../pipeline/commands.js";
-import { stageCheckName } from "../../pipeline/index.js";
+import { findCheck, stageCheckName } from "../../pipeline/index.js";
 import type { Decision, Release, Snapshot } from "../../pipeline/types.js";
-import { decodeRecord } from "../../records/codec.js";
 import type { AppDeps } from "../deps.js";
 import { applyWithGates } from "../gated-apply.js";
 import { gatewayFor } from "../gateway-for.js";
 import { loadConfig } from "../load-config.js";
 import { wakeStage } from "../wake.js";
-import { type DeployJob, reviewDeployJob } from "./protection-rule.js";
+import { reviewDeployJob } from "./protection-rule.js";
 
 /** Everything a command needs from GitHub, for the repository an event is about. */
 export interface CommandIO {
@@ -33,6 +47,8 @@ export interface CommandIO {
   apply(config: Config, snapshot: Snapshot, decision: Decision, holdKey: string): Promise<unknown>;
   /** Looks at a held stage again (after /approve): dispatched when its gates are open. */
   wake(tag: string, stage: string): Promise<string>;
+  /** Reviews again a deploy job the protection rule left waiting (after /approve). */
+  review(job: WaitingJob): Promise<string>;
   /** https://github.com/<owner>/<repo>, for links. */
   repoUrl: string;
 }
@@ -50,6 +66,7 @@ export function commandIO(context: Context, deps: AppDeps, repoUrl: string): Com
     apply: (config, snapshot, decision, holdKey) =>
       applyWithGates(context, deps, gw, config, snapshot, decision, context.log, { holdKey }),
     wake: (tag, stage) => wakeStage(context, deps, gw, tag, stage),
+    review: (job) => reviewDeployJob(context, deps, new ProtectionGateway(client, gw.repo), job),
     repoUrl,
   };
 }
@@ -69,8 +86,6 @@ export interface CommandRequest {
 export interface CommandResult {
   body: string;
   outcome: ReplyOutcome;
-  /** After an approval: the deploy job waiting for it, whose gates should be reviewed again. */
-  waitingJob?: DeployJob;
 }
 
 /**
@@ -85,10 +100,8 @@ export function registerComments(app: Probot, deps: AppDeps): void {
     if (parsed.kind === "none") return;
     const io = commandIO(context, deps, repository.html_url);
     await io.conv.react(comment.id, ACK_REACTION);
-    if (parsed.kind === "error") {
-      await io.conv.comment(issue.number, `@${sender.login} ${parsed.message}`);
-      return;
-    }
+    if (parsed.kind === "error")
+      return void (await io.conv.comment(issue.number, parseErrorAnswer(sender.login, parsed.message).body));
     const isFork = issue.pull_request ? await io.conv.isForkPullRequest(issue.number) : false;
     const result = await runCommand(io, {
       command: parsed.command,
@@ -97,89 +110,64 @@ export function registerComments(app: Probot, deps: AppDeps): void {
       text: comment.body,
       isFork,
     });
-    if (!result) return;
-    await io.conv.comment(issue.number, result.body);
-    // An approval re-runs the review of the deploy job that waits for it (the protection rule left it waiting).
-    if (result.waitingJob) {
-      const protection = new ProtectionGateway(context.octokit as unknown as GitHubClient, io.gw.repo);
-      const outcome = await reviewDeployJob(context, deps, protection, result.waitingJob);
-      context.log.info(`/approve re-reviewed run ${result.waitingJob.runId}: ${outcome}`);
-    }
+    if (result) await io.conv.comment(issue.number, result.body);
   });
 }
 
-/** Carries out a command (from a comment or a button); undefined when a redelivery already did. */
+/**
+ * Carries out a command (from a comment or a button): reads what the core's needs ask for, lets the core
+ * decide, carries the effects out, and returns the reply the core worded; undefined when a redelivery already did.
+ */
 export async function runCommand(io: CommandIO, req: CommandRequest): Promise<CommandResult | undefined> {
   const { gw, conv } = io;
-  let command = req.command;
-  const answer = (outcome: ReplyOutcome, message: string, links?: ReplyLinks): CommandResult => ({
-    outcome,
-    body: replyMarkdown({ actor: req.actor, command, outcome, message, ...(links ? { links } : {}) }),
-  });
-
-  const tag = explicitTag(command) ?? req.releaseTag;
-  let release: Release | undefined;
-  if (tag) {
-    release = await gw.releaseByTag(tag);
-    if (!release) return answer("refused", `There is no release \`${tag}\` in this repository.`);
-  } else if (command.name !== "help") {
-    const latest = await conv.latestRelease();
-    release = latest ? { ...latest, sha: await gw.tagCommit(latest.tag) } : undefined;
-  }
-
+  const wanted = releaseWanted(req.command, req.releaseTag);
+  const release: Release | undefined =
+    "tag" in wanted
+      ? await gw.releaseByTag(wanted.tag)
+      : "latest" in wanted
+        ? await conv.latestRelease()
+        : undefined;
   // Without a release, the config on the default branch ("" reads the default branch).
   const config = await loadConfig(gw, release?.tag ?? "");
-  if (command.name === "help" && !config?.ok) return answer("done", decideHelp(req));
-  if (!config)
-    return answer(
-      "refused",
-      `This repository has no \`.github/shipline.yml\`${release ? ` at ${release.tag}` : ""}.`,
-    );
-  if (!config.ok)
-    return answer(
-      "refused",
-      `\`.github/shipline.yml\`${release ? ` at ${release.tag}` : ""} is invalid (${config.problems.length} problem(s)); see the \`shipline / config\` check run.`,
-    );
-  const pipeline: Pipeline | undefined = release
-    ? pipelineForTag(config.config, release.tag)
-    : config.config.pipelines[0];
-  if (!pipeline)
-    return answer(
-      "refused",
-      `\`${release?.tag}\` matches no pipeline's \`tags\` in \`.github/shipline.yml\`.`,
-    );
+  const pipeline = config?.ok
+    ? release
+      ? pipelineForTag(config.config, release.tag)
+      : config.config.pipelines[0]
+    : undefined;
+  const refused = setupAnswer({
+    actor: req.actor,
+    command: req.command,
+    ...("tag" in wanted ? { tag: wanted.tag } : {}),
+    ...(release ? { release } : {}),
+    config: !config
+      ? { kind: "missing" }
+      : config.ok
+        ? { kind: "ok" }
+        : { kind: "invalid", problems: config.problems.length },
+    pipelineFound: pipeline !== undefined,
+  });
+  if (refused || !config?.ok || !pipeline) return refused;
 
+  let command = req.command;
   if (req.text !== undefined) {
     const strict = parseCommand(req.text, {
       stages: pipeline.stages.map((s) => s.name),
       environments: [...new Set(pipeline.stages.map((s) => s.environment))],
     });
-    if (strict.kind === "error") return { outcome: "refused", body: `@${req.actor} ${strict.message}` };
+    if (strict.kind === "error") return parseErrorAnswer(req.actor, strict.message);
     if (strict.kind === "command") command = strict.command;
   }
 
-  const readOnly = command.name === "help" || command.name === "status";
-  const permission: Permission = readOnly ? "none" : await conv.permission(req.actor);
-  const principals = [
-    ...(pipeline.gates["production-actors"] ?? []),
-    ...pipeline.stages.flatMap((s) => s.approvers ?? []),
-  ];
-  const teams =
-    !readOnly && ["write", "maintain", "admin"].includes(permission)
-      ? await conv.teamsOf(req.actor, principals)
-      : [];
-  const snapshot = release ? { release, checkRuns: await conv.checks(release.sha) } : undefined;
-
-  let rollbackTo: string | undefined;
-  if (command.name === "rollback") {
-    const environment = command.environment ?? pipeline.stages.at(-1)?.environment;
-    rollbackTo =
-      command.tag ??
-      (environment && release && permission !== "none"
-        ? await gw.previousSuccessfulRelease(environment, release.tag)
-        : undefined);
-  }
-  const currentLock = command.name === "lock" ? await io.locks.read(command.environment) : undefined;
+  const needs = commandNeeds(command, pipeline);
+  const permission = needs.permission ? await conv.permission(req.actor) : "none";
+  const teams = needs.teams && teamsMatter(permission) ? await conv.teamsOf(req.actor, needs.teams) : [];
+  const snapshot =
+    release && needs.snapshot ? { release, checkRuns: await conv.checks(release.sha) } : undefined;
+  const previousRelease =
+    needs.previousRelease && release && previousReleaseMatters(permission)
+      ? await gw.previousSuccessfulRelease(needs.previousRelease, release.tag)
+      : undefined;
+  const currentLock = needs.currentLock ? await io.locks.read(needs.currentLock) : undefined;
 
   const decision = decideCommand({
     pipeline,
@@ -191,7 +179,7 @@ export async function runCommand(io: CommandIO, req: CommandRequest): Promise<Co
     ...(req.isFork ? { isFork: true } : {}),
     now: io.now(),
     key: req.key,
-    ...(rollbackTo ? { rollbackTo } : {}),
+    ...(previousRelease ? { previousRelease } : {}),
     ...(currentLock ? { currentLock } : {}),
   });
 
@@ -200,10 +188,7 @@ export async function runCommand(io: CommandIO, req: CommandRequest): Promise<Co
     io.log.info(`command ${req.key} was already handled`);
     return undefined;
   }
-
-  const lockOutcome = await applyLock(io, decision);
-  if (lockOutcome) return answer(lockOutcome.outcome, lockOutcome.message);
-
+  if (decision.lock) return applyLock(io, req.actor, command, decision);
   if (snapshot)
     await io.apply(
       config.config,
@@ -211,37 +196,27 @@ export async function runCommand(io: CommandIO, req: CommandRequest): Promise<Co
       { effects: decision.effects, reason: `/${command.name} by ${req.actor}` },
       req.key,
     );
-  // An approval of a stage held before its dispatch: look at its gates again now.
-  if (command.name === "approve" && decision.outcome === "done" && snapshot && decision.stage) {
-    const held = (await conv.checks(snapshot.release.sha))
-      .filter((c) => c.name === stageCheckName(decision.stage!))
-      .sort((a, b) => b.id - a.id)[0];
-    if (held?.status === "queued" && decodeRecord("held", held.summary))
-      io.log.info(`/approve woke ${decision.stage}: ${await io.wake(snapshot.release.tag, decision.stage)}`);
-  }
+  if (decision.wake)
+    io.log.info(
+      `/approve woke ${decision.wake.stage}: ${await io.wake(decision.wake.tag, decision.wake.stage)}`,
+    );
+  if (decision.review)
+    io.log.info(`/approve re-reviewed run ${decision.review.runId}: ${await io.review(decision.review)}`);
   io.log.info(`/${command.name} by ${req.actor}: ${decision.outcome}`);
-  const result = await linked(io, decision, snapshot?.release, answer);
-  if (command.name === "approve" && decision.outcome === "done" && snapshot && decision.stage) {
-    const waitingJob = await waitingDeployJob(io, snapshot.release, decision.stage);
-    if (waitingJob) return { ...result, waitingJob };
-  }
-  return result;
-}
 
-/** The deploy job the protection rule left waiting for approvals on this stage, from its check run's record. */
-async function waitingDeployJob(
-  io: CommandIO,
-  release: Release,
-  stage: string,
-): Promise<DeployJob | undefined> {
-  const check = (await io.conv.checks(release.sha))
-    .filter((c) => c.name === stageCheckName(stage))
-    .sort((a, b) => b.id - a.id)[0];
-  if (!check || check.status === "completed") return undefined;
-  const last = decodeRecord("awaiting-approval", check.summary);
-  return last
-    ? { runId: last.run, environment: last.environment, ref: release.tag, sha: release.sha }
-    : undefined;
+  const linked = linkedStage(decision);
+  const stageCheck =
+    linked && snapshot
+      ? findCheck({ ...snapshot, checkRuns: await conv.checks(snapshot.release.sha) }, stageCheckName(linked))
+      : undefined;
+  return finalAnswer({
+    actor: req.actor,
+    command,
+    decision,
+    repoUrl: io.repoUrl,
+    ...(release ? { release } : {}),
+    ...(stageCheck ? { stageCheck } : {}),
+  });
 }
 
 /** The claim ref of one comment or button press (outside refs/shipline/<tag>/, so it never nests under a tag). */
@@ -249,69 +224,19 @@ export function commandClaim(key: string): string {
   return `refs/shipline-commands/${key.replace(/[^A-Za-z0-9._-]/g, "-")}`;
 }
 
-function explicitTag(command: Command): string | undefined {
-  switch (command.name) {
-    case "deploy":
-    case "hotfix":
-      return command.tag;
-    case "promote":
-    case "approve":
-    case "status":
-    case "retry":
-      return command.tag;
-    default:
-      return undefined;
-  }
-}
-
-function decideHelp(_req: CommandRequest): string {
-  return "Shipline is not configured in this repository yet (no valid `.github/shipline.yml`). Commands: `/help` lists them once it is.";
-}
-
+/** Creates or removes the lock the core decided on, and lets the core word what happened. */
 async function applyLock(
   io: CommandIO,
+  actor: string,
+  command: Command,
   decision: CommandDecision,
-): Promise<{ outcome: ReplyOutcome; message: string } | undefined> {
-  const change = decision.lock;
-  if (!change) return undefined;
+): Promise<Answer> {
+  const change = decision.lock!;
   if (change.kind === "create") {
-    if (await io.locks.create(change.lock)) return { outcome: "done", message: decision.reply };
+    if (await io.locks.create(change.lock)) return lockAnswer(actor, command, decision, { kind: "created" });
     const held = await io.locks.read(change.lock.environment);
-    return {
-      outcome: "refused",
-      message: `\`${change.lock.environment}\` was locked first${held ? ` by @${held.owner}` : ""}.`,
-    };
+    return lockAnswer(actor, command, decision, { kind: "lost", ...(held ? { owner: held.owner } : {}) });
   }
   const removed = await io.locks.remove(change.environment);
-  return { outcome: "done", message: removed ? decision.reply : `\`${change.environment}\` was not locked.` };
-}
-
-/** The reply, with links to the workflow run, the stage check run and the environment's deployments. */
-async function linked(
-  io: CommandIO,
-  decision: CommandDecision,
-  release: Release | undefined,
-  answer: (outcome: ReplyOutcome, message: string, links?: ReplyLinks) => CommandResult,
-): Promise<CommandResult> {
-  const links: ReplyLinks = {};
-  let outcome = decision.outcome;
-  let message = decision.reply;
-  if (release) links.release = release.htmlUrl;
-  const tracked = decision.effects.some((e) => e.kind === "dispatch" && e.check);
-  if (release && decision.stage && outcome === "accepted" && tracked) {
-    const check = (await io.conv.checks(release.sha))
-      .filter((c) => c.name === stageCheckName(decision.stage!))
-      .sort((a, b) => b.id - a.id)[0];
-    if (check) {
-      links.checkRun = `${io.repoUrl}/runs/${check.id}`;
-      if (check.detailsUrl?.includes("/actions/runs/")) links.run = check.detailsUrl;
-      if (check.status === "completed" && check.conclusion === "failure") {
-        outcome = "failed";
-        message = `${check.title ?? "The deploy workflow could not be started"}: see the check run.`;
-      }
-    }
-  }
-  if (decision.environment && outcome === "accepted")
-    links.deployment = `${io.repoUrl}/deployments/${encodeURIComponent(decision.environment)}`;
-  return answer(outcome, message, links);
+  return lockAnswer(actor, command, decision, { kind: removed ? "removed" : "not-locked" });
 }
