@@ -19,13 +19,15 @@ import { loadConfig } from "../load-config.js";
  * deployment_status from a stage's deploy job. The job's run-name (workflow_run.display_title) names the
  * release, stage and mode; the deployment's ref must be that release's tag, or the event is not ours.
  */
-const ACTIONABLE = new Set(["in_progress", "success", "failure", "error"]);
+// `in_progress` is not: the dispatch already wrote the stage's check run in progress with its run (and an
+// approving protection review writes it back from "Waiting for approval"), so it has nothing to add.
+const ACTIONABLE = new Set(["success", "failure", "error"]);
 
 export function registerDeploymentStatus(app: Probot, deps: AppDeps): void {
   app.on("deployment_status.created", async (context) => {
     const { deployment, deployment_status: status, workflow_run: run, check_run: job } = context.payload;
-    // `waiting` (a protection rule holds the job), `queued`, `pending` and `inactive` change nothing Shipline
-    // shows: answer them without a single request.
+    // `waiting` (a protection rule holds the job), `queued`, `pending`, `in_progress` and `inactive` change
+    // nothing Shipline shows: answer them without a single request.
     if (!ACTIONABLE.has(status.state)) return;
     const id = parseRunName(run?.display_title);
     if (!id) return void context.log.debug(`deployment ${deployment.id}: not a Shipline run`);

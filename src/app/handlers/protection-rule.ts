@@ -3,7 +3,7 @@ import { pipelineForTag } from "../../config/index.js";
 import type { GitHubClient } from "../../github/client.js";
 import { ProtectionGateway, runIdFromCallback } from "../../github/protection.js";
 import { findCheck, parseRunName, stageCheckName } from "../../pipeline/index.js";
-import { encodeRecord } from "../../records/codec.js";
+import { encodeRecord, hasRecord } from "../../records/codec.js";
 import type { AppDeps } from "../deps.js";
 import { evaluateStageGates } from "../gate-facts.js";
 import { gatewayFor } from "../gateway-for.js";
@@ -100,6 +100,17 @@ export async function reviewDeployJob(
     // The approval is the only write: the job's own deployment_status moves the stage's check run next
     // (the App already showed the same gates open before it dispatched). One write per stage saved.
     await protection.review(job.runId, job.environment, "approved", evaluation.comment);
+    // A stage that showed "Waiting for approval" shows its deploy again (the job's in_progress status writes
+    // nothing: the dispatch already wrote the check run in progress).
+    if (check?.status === "queued" && hasRecord("awaiting-approval", check.summary)) {
+      await gw.updateCheck(check.id, {
+        name: check.name,
+        status: "in_progress",
+        title: `Deploying ${id.release} to ${job.environment}`,
+        summary: `${base}${table}`,
+        detailsUrl: run.htmlUrl,
+      });
+    }
     return "approved";
   }
   if (evaluation.verdict === "wait") {
