@@ -2,7 +2,6 @@ import type { Pipeline, ResolvedStage } from "../config/types.js";
 import type { StageView } from "../pipeline/state.js";
 import type { CheckRunState, Effect, Snapshot } from "../pipeline/types.js";
 import type { LockRecord } from "../records/codec.js";
-import type { Permission } from "./authorize.js";
 import type { ReplyOutcome } from "./reply.js";
 
 /**
