@@ -2,7 +2,8 @@ import type { Context } from "probot";
 import { pipelineForTag } from "../config/index.js";
 import type { GitHubClient } from "../github/client.js";
 import type { GitHubGateway } from "../github/gateway.js";
-import { parseWaitingRef, resumeHeld, waitingRef } from "../pipeline/hold.js";
+import { decideBake } from "../pipeline/bake.js";
+import { bakeWaitingRef, parseWaitingRef, resumeHeld, type Waiting, waitingRef } from "../pipeline/hold.js";
 import type { AppDeps } from "./deps.js";
 import { applyWithGates } from "./gated-apply.js";
 import { loadConfig } from "./load-config.js";
@@ -20,29 +21,37 @@ export async function wakeRepo(context: Context, deps: AppDeps, gw: GitHubGatewa
   });
   const waiting = (data as { ref: string }[])
     .map((r) => parseWaitingRef(r.ref))
-    .filter((w): w is { tag: string; stage: string } => w !== undefined);
+    .filter((w): w is Waiting => w !== undefined);
   const outcomes: string[] = [];
-  for (const w of waiting) outcomes.push(await wakeStage(context, deps, gw, w.tag, w.stage));
+  for (const w of waiting) outcomes.push(await wakeStage(context, deps, gw, w.tag, w.stage, w.kind));
   return outcomes;
 }
 
-/** Looks at one held stage again: dispatched when its gates are open, else it keeps waiting. */
+/**
+ * Looks at one waiting stage again. A held stage is dispatched when its gates are open, else it keeps waiting; a
+ * baking stage gets its due verification round dispatched, or succeeds once its bake is over (`pipeline/bake.ts`
+ * decides; the next stage then goes through the gates like any promotion).
+ */
 export async function wakeStage(
   context: Context,
   deps: AppDeps,
   gw: GitHubGateway,
   tag: string,
   stage: string,
+  kind: Waiting["kind"] = "hold",
 ): Promise<string> {
   const release = await gw.releaseByTag(tag);
   const config = release ? await loadConfig(gw, tag) : undefined;
   const pipeline = config?.ok ? pipelineForTag(config.config, tag) : undefined;
   if (!release || !config?.ok || !pipeline) {
-    await gw.release(waitingRef(tag, stage));
+    await gw.release(kind === "bake" ? bakeWaitingRef(tag, stage) : waitingRef(tag, stage));
     return `${tag} ${stage}: no release or config any more; no longer waiting`;
   }
   const snapshot = { release, checkRuns: await gw.shiplineChecks(release.sha) };
-  const decision = resumeHeld(pipeline, snapshot, stage);
+  const decision =
+    kind === "bake"
+      ? decideBake(pipeline, snapshot, stage, deps.now())
+      : resumeHeld(pipeline, snapshot, stage);
   const { dispatched, held } = await applyWithGates(
     context,
     deps,
@@ -55,6 +64,7 @@ export async function wakeStage(
       quietIfUnchanged: true,
     },
   );
+  if (kind === "bake") return `${tag} ${stage}: ${decision.reason}`;
   return dispatched.length
     ? `${tag} ${stage}: gates open, dispatched`
     : held.length

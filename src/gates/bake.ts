@@ -3,9 +3,10 @@ import type { GateContext, GateResult } from "./types.js";
 import { formatUtc } from "./zoned-time.js";
 
 /**
- * The previous stage must have been live for its bake time (a traffic cycle) before this one starts. The
- * previous stage's deploy job bakes (verifies for the bake time) before it succeeds, so the gate holds a
- * stage until the previous one has succeeded with its bake done.
+ * The previous stage must have been live for its bake time (a traffic cycle) before this one starts. The bake is
+ * judged from GitHub's records, not trusted from a job: the previous stage's check run records when it went live
+ * (`baking {since}`, written by the App when its rollout succeeded), and the gate opens once since + bake has
+ * passed and the stage completed with success (every verification round of the bake passed).
  */
 export function bakeGate(ctx: GateContext): GateResult {
   const index = ctx.pipeline.stages.findIndex((s) => s.name === ctx.stage.name);
@@ -15,7 +16,18 @@ export function bakeGate(ctx: GateContext): GateResult {
   const bakeMs = previous.bake ? parseDuration(previous.bake) : undefined;
   if (!bakeMs) return { gate: "bake", ok: true, reason: `${previous.name} has no bake time.` };
   const state = ctx.stages.find((s) => s.name === previous.name);
+  const since = state?.bakingSince;
+  const ends = since ? new Date(since.getTime() + bakeMs) : undefined;
   if (state?.conclusion !== "success" || !state.completedAt) {
+    if (since && ends) {
+      return {
+        gate: "bake",
+        ok: false,
+        reason: `${previous.name} is baking ${ctx.release.tag}: live since ${formatUtc(since)}, ${previous.bake} until ${formatUtc(ends)}.`,
+        next: `Shipline ends the bake by itself once ${previous.bake} has passed and every verification round passed.`,
+        ...(ends.getTime() > ctx.now.getTime() ? { until: ends } : {}),
+      };
+    }
     return {
       gate: "bake",
       ok: false,
@@ -23,10 +35,22 @@ export function bakeGate(ctx: GateContext): GateResult {
       next: `Wait for ${previous.name} to finish and bake for ${previous.bake}.`,
     };
   }
-  // The bake happens inside the previous stage's deploy job: the Action keeps verifying the stage for its bake
-  // time (every `interval`) and the job succeeds only after that (docs/verification.md). A stage that
-  // succeeded has therefore been live for its whole bake time; measuring it again from the job's end would
-  // hold every promotion for a second traffic cycle.
+  if (since && ends) {
+    if (ends.getTime() > ctx.now.getTime())
+      return {
+        gate: "bake",
+        ok: false,
+        reason: `${previous.name} went live at ${formatUtc(since)}: its ${previous.bake} bake ends at ${formatUtc(ends)}.`,
+        until: ends,
+      };
+    return {
+      gate: "bake",
+      ok: true,
+      reason: `${previous.name} went live at ${formatUtc(since)} and baked ${previous.bake} (until ${formatUtc(ends)}), every round passed.`,
+    };
+  }
+  // No bake record: the stage baked inside its deploy job (an Action-only setup, `clearance: off`, or a release
+  // deployed before the App kept bakes), and that job succeeded only after the bake.
   return {
     gate: "bake",
     ok: true,

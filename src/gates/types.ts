@@ -35,6 +35,8 @@ export interface StageState {
   name: string;
   conclusion: Conclusion;
   completedAt?: Date;
+  /** When its bake on the App's clock started (the `baking` record on its check run): it went live then. */
+  bakingSince?: Date;
 }
 
 /** One person's review of the deploy job in GitHub's UI (GET /actions/runs/{run_id}/approvals), one per environment. */

@@ -9,7 +9,7 @@ import type {
   LockFact,
   RunApprovalFact,
 } from "../gates/types.js";
-import { decodeApprovals, decodeRecords } from "../records/codec.js";
+import { decodeApprovals, decodeRecord, decodeRecords } from "../records/codec.js";
 import { parseRunName, RELEASE_CHECK, stageCheckName } from "./identity.js";
 import { findCheck } from "./state.js";
 import type { CheckRunState, Mode } from "./types.js";
@@ -75,10 +75,12 @@ export function gateContext(facts: GateFacts): GateContext {
   const snapshot = { release: { tag: facts.release.tag } as never, checkRuns: facts.shiplineChecks };
   const stages = facts.pipeline.stages.map((s) => {
     const check = findCheck(snapshot, stageCheckName(s.name));
+    const baking = decodeRecord("baking", check?.summary);
     return {
       name: s.name,
       conclusion: check ? conclusionOf(check) : ("pending" as Conclusion),
       ...(check?.completedAt ? { completedAt: new Date(check.completedAt) } : {}),
+      ...(baking ? { bakingSince: baking.since } : {}),
     };
   });
   const stageCheck = findCheck(snapshot, stageCheckName(facts.stage.name));

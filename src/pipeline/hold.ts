@@ -14,6 +14,14 @@ export function waitingRef(tag: string, stage: string): string {
   return claimRef(tag, stage, "rollout", "waiting").replace(/^refs\/shipline\//, "refs/shipline-wait/");
 }
 
+/**
+ * The ref that lists a baking stage among the waiting ones (`refs/shipline-wait/<tag>/<stage>-bake-waiting`): the
+ * clock dispatches its verification rounds and ends its bake.
+ */
+export function bakeWaitingRef(tag: string, stage: string): string {
+  return waitingRef(tag, stage).replace(/-rollout-waiting$/, "-bake-waiting");
+}
+
 /** The claim that makes one hold of a stage happen once (a redelivery of the same event finds it taken). */
 export function holdClaim(dispatch: Dispatch, key = "1"): string {
   return claimRef(dispatch.inputs.release, dispatch.inputs.stage, "rollout", `held-${key}`);
@@ -106,9 +114,20 @@ export function resumeHeld(pipeline: Pipeline, snapshot: Snapshot, stageName: st
   };
 }
 
-/** The stages a waiting ref names (`refs/shipline-wait/<tag>/<stage>-rollout-waiting`), or undefined. */
-export function parseWaitingRef(ref: string): { tag: string; stage: string } | undefined {
-  const m = /^refs\/shipline-wait\/([^/]+)\/(.+)-rollout-waiting$/.exec(ref);
+/** What a waiting ref names: a held stage (`<stage>-rollout-waiting`) or a baking one (`<stage>-bake-waiting`). */
+export interface Waiting {
+  tag: string;
+  stage: string;
+  kind: "hold" | "bake";
+}
+
+/** The stage a waiting ref names (`refs/shipline-wait/<tag>/<stage>-rollout-waiting` or `-bake-waiting`), or undefined. */
+export function parseWaitingRef(ref: string): Waiting | undefined {
+  const m = /^refs\/shipline-wait\/([^/]+)\/(.+)-(rollout|bake)-waiting$/.exec(ref);
   if (!m) return undefined;
-  return { tag: decodeURIComponent(m[1]!), stage: decodeURIComponent(m[2]!) };
+  return {
+    tag: decodeURIComponent(m[1]!),
+    stage: decodeURIComponent(m[2]!),
+    kind: m[3] === "bake" ? "bake" : "hold",
+  };
 }

@@ -33,6 +33,7 @@ export async function previousGoodRelease(
   environment: string,
   exclude: readonly string[],
 ): Promise<string | null> {
+  const judged = new Set<string>();
   for (let page = 1; page <= MAX_PAGES; page++) {
     const deployments = await history.deployments(environment, page);
     if (deployments.length === 0) return null;
@@ -40,7 +41,10 @@ export async function previousGoodRelease(
       (a, b) => b.createdAt.localeCompare(a.createdAt) || b.id - a.id,
     );
     for (const deployment of newestFirst) {
-      if (exclude.includes(deployment.ref)) continue;
+      if (exclude.includes(deployment.ref) || judged.has(deployment.ref)) continue;
+      // A release's newest deployment decides: a bake's verify jobs deploy the same tag again, so an earlier
+      // passing round must not make good a release whose later round failed.
+      judged.add(deployment.ref);
       if (stillGood(await history.statuses(deployment.id))) return deployment.ref;
     }
     if (deployments.length < 100) return null;

@@ -1,9 +1,21 @@
 import { pipelineForTag } from "../config/index.js";
 import type { Config, Pipeline } from "../config/types.js";
 import { decodeRecords, encodeRecord, hasRecord } from "../records/codec.js";
+import {
+  bakeDone,
+  bakedSuccess,
+  bakeMarkdown,
+  bakeOf,
+  bakesOnClock,
+  recordRound,
+  roundInFlight,
+  startBake,
+} from "./bake.js";
+import { bakeWaitingRef } from "./hold.js";
 import { claimRef, RELEASE_CHECK, stageCheckName } from "./identity.js";
-import { dispatchEffect, upsertCheck } from "./published.js";
-import { findCheck, pausedBy, type StagePhase, stageViews } from "./state.js";
+import { upsertCheck } from "./published.js";
+import { stageSucceeded } from "./stage-success.js";
+import { findCheck, type StagePhase, stageViews } from "./state.js";
 import { pipelineMarkdown, releaseTimeline, withStageButtons } from "./summary.js";
 import type { Decision, Effect, Snapshot, StageEvent } from "./types.js";
 
@@ -15,7 +27,7 @@ export function needsPreviousRelease(config: Config, event: StageEvent): boolean
   const pipeline = pipelineForTag(config, event.release);
   return Boolean(
     pipeline?.rollback.automatic &&
-      event.mode === "rollout" &&
+      (event.mode === "rollout" || event.mode === "verify") &&
       FAILED.has(event.state) &&
       event.verification !== "inconclusive",
   );
@@ -26,7 +38,7 @@ export function needsPreviousRelease(config: Config, event: StageEvent): boolean
  * verification (or could not decide), and a verified stage's report belongs on its check run.
  */
 export function needsJobReport(config: Config, event: StageEvent): boolean {
-  if (event.mode !== "rollout") return false;
+  if (event.mode !== "rollout" && event.mode !== "verify") return false;
   if (FAILED.has(event.state)) return true;
   const stage = pipelineForTag(config, event.release)?.stages.find((s) => s.name === event.stage);
   return event.state === "success" && Boolean(stage && (stage.verify.length > 0 || stage.bake));
@@ -74,13 +86,18 @@ export function onDeploymentStatus(
   snapshot: Snapshot,
   event: StageEvent,
   previous?: string,
+  /** The App's clock: a bake that starts now is measured from it. */
+  now: Date = new Date(),
 ): Decision {
   const tag = event.mode === "rollback" ? (event.from ?? event.release) : event.release;
   const pipeline = pipelineForTag(config, tag);
   const index = pipeline?.stages.findIndex((s) => s.name === event.stage) ?? -1;
   if (!pipeline || index < 0) return { effects: [], reason: `no stage ${event.stage} for ${tag}` };
   if (event.mode === "rollback") return onRollbackStatus(snapshot, event);
-  const decision = decideRollout(pipeline, snapshot, event, index, previous);
+  const decision =
+    event.mode === "verify"
+      ? decideVerify(pipeline, snapshot, event, index, previous, now)
+      : decideRollout(pipeline, snapshot, event, index, previous, now);
   return { ...decision, effects: withStageButtons(pipeline, decision.effects) };
 }
 
@@ -90,6 +107,7 @@ function decideRollout(
   event: StageEvent,
   index: number,
   previous: string | undefined,
+  now: Date,
 ): Decision {
   const tag = event.release;
 
@@ -134,81 +152,111 @@ function decideRollout(
   }
 
   if (event.state === "success") {
-    phases.set(event.stage, "succeeded");
-    const effects: Effect[] = [];
-    // Promotion needs every earlier stage to have succeeded: a job started by hand (or a hotfix) that skipped
-    // a stage is recorded, but never carries the release further.
-    const skipped = views.slice(0, index).find((v) => v.phase !== "succeeded");
-    const next = skipped ? undefined : pipeline.stages[index + 1];
-    const overview = pipelineMarkdown(pipeline, snapshot.release, phases);
-    effects.push(
-      upsertCheck(snapshot, {
-        name,
-        status: "completed",
-        conclusion: "success",
-        title: `${tag} is live in ${event.environment}`,
-        summary: overview + links,
-        ...(link ? { detailsUrl: link } : {}),
-      }),
-    );
-    if (skipped) {
+    const stage = pipeline.stages[index]!;
+    // A stage with a bake stays in progress: the App's clock runs its verification rounds and ends the bake.
+    if (bakesOnClock(pipeline, stage, snapshot)) {
+      if (bakeOf(pipeline, stage, view.check))
+        return { effects: [], reason: `${event.stage} is already baking; ${event.state} ignored` };
       return {
-        effects,
-        reason: `${event.stage} succeeded, but ${skipped.stage.name} has not: not promoting`,
+        claim: claimRef(tag, event.stage, "rollout", `bake-${event.runId ?? event.deploymentId}`),
+        effects: startBake(pipeline, snapshot, stage, now, {
+          tail: links,
+          ...(link ? { link } : {}),
+          verified: stage.verify.length > 0,
+        }),
+        reason: `${event.stage} is live; baking ${stage.bake} on the App's clock`,
       };
     }
-    if (!next) {
-      effects.push(
-        upsertCheck(snapshot, {
-          name: RELEASE_CHECK,
-          status: "completed",
-          conclusion: "success",
-          title: `${tag} is fully deployed`,
-          summary: `${overview}\n\nEvery stage succeeded: **${tag} is fully deployed.**${releaseTimeline(snapshot)}`,
-        }),
-      );
-      return { effects, reason: `${tag} fully deployed` };
-    }
-    const paused = pausedBy(snapshot);
-    if (paused) {
-      effects.push(
-        upsertCheck(snapshot, {
-          name: stageCheckName(next.name),
-          status: "queued",
-          title: `Paused by ${paused}`,
-          summary: `${overview}\n\nThe release is paused (by @${paused}): ${next.name} starts after \`/resume\`.`,
-        }),
-      );
-      return { effects, reason: `${event.stage} succeeded; paused by ${paused}` };
-    }
-    if (next.promote === "manual") {
-      effects.push(
-        upsertCheck(snapshot, {
-          name: stageCheckName(next.name),
-          status: "queued",
-          title: "Waiting for /promote",
-          summary: `${overview}\n\n${next.name} starts when someone with write access comments \`/promote\` or presses **Promote** on the ${event.stage} check run.`,
-        }),
-      );
-      return { effects, reason: `${event.stage} succeeded; ${next.name} waits for /promote` };
-    }
-    const next_ = dispatchEffect(pipeline, tag, index + 1, overview);
-    const hotfix = decodeRecords("hotfix", findCheck(snapshot, RELEASE_CHECK)?.summary ?? "")
-      .filter((h) => h.release === tag)
-      .pop();
-    // A hotfix carries on through the pipeline without bake times: the deploy job learns it from `reason`.
-    effects.push(
-      hotfix && next_.kind === "dispatch"
-        ? { ...next_, inputs: { ...next_.inputs, reason: `hotfix: ${hotfix.reason}` } }
-        : next_,
-    );
-    return { effects, reason: `${event.stage} succeeded; dispatching ${next.name}` };
+    return stageSucceeded(pipeline, snapshot, {
+      stage: event.stage,
+      environment: event.environment,
+      title: `${tag} is live in ${event.environment}`,
+      tail: links,
+      ...(link ? { link } : {}),
+    });
   }
 
   if (FAILED.has(event.state) && event.verification === "inconclusive")
     return onInconclusive(pipeline, snapshot, event, phases);
   if (FAILED.has(event.state)) return onStageFailure(pipeline, snapshot, event, index, phases, previous);
   return { effects: [], reason: `state ${event.state} ignored` };
+}
+
+/**
+ * deployment_status of a bake's verify job (one verification round). Only the round in flight on the baking
+ * stage's check run counts (a verify run started by hand, or one reporting twice, changes nothing). Passed: the
+ * round is recorded (and a last round after the bake time ends the bake); failed: the stage fails and rolls back
+ * like a failed rollout verification; inconclusive, or a job that failed without a verdict: a human decides.
+ */
+function decideVerify(
+  pipeline: Pipeline,
+  snapshot: Snapshot,
+  event: StageEvent,
+  index: number,
+  previous: string | undefined,
+  now: Date,
+): Decision {
+  const stage = pipeline.stages[index]!;
+  const check = findCheck(snapshot, stageCheckName(stage.name));
+  const bake = check?.status === "in_progress" ? bakeOf(pipeline, stage, check) : undefined;
+  if (!bake) return { effects: [], reason: `${event.stage} is not baking; verify ${event.state} ignored` };
+  const round = roundInFlight(bake);
+  if (!round) return { effects: [], reason: `${event.stage}: no verification round in flight; ignored` };
+  if (ACTIVE.has(event.state)) return { effects: [], reason: `${event.stage}: round ${round.k} is running` };
+  const tag = event.release;
+  const link = event.logUrl ?? event.runUrl;
+  const tail = (link ? `\n\n[Verify job log](${link})` : "") + verificationSection(event);
+  const marker = (outcome: "passed" | "failed" | "inconclusive") =>
+    encodeRecord("round", { k: round.k, outcome, at: now.toISOString() });
+  if (event.state === "success") {
+    const passed = {
+      ...bake,
+      records: [...bake.records, { k: round.k, outcome: "passed" as const, at: now }],
+    };
+    if (bakeDone(passed, now)) {
+      const done = bakedSuccess(pipeline, snapshot, stage, passed, now, `${tail}\n\n${marker("passed")}`);
+      return { ...done, claim: claimRef(tag, stage.name, "verify", "baked") };
+    }
+    return {
+      claim: claimRef(tag, stage.name, "verify", `${round.k}-reported`),
+      effects: [recordRound(pipeline, snapshot, stage, bake, round.k, "passed", now, tail)],
+      reason: `${event.stage}: round ${round.k} of ${bake.total} passed`,
+    };
+  }
+  if (!FAILED.has(event.state)) return { effects: [], reason: `state ${event.state} ignored` };
+  const phases = new Map<string, StagePhase>(
+    stageViews(pipeline, snapshot).map((v) => [v.stage.name, v.phase]),
+  );
+  const failed = event.verification === "failed";
+  const decision = failed
+    ? onStageFailure(pipeline, snapshot, event, index, phases, previous)
+    : onInconclusive(
+        pipeline,
+        snapshot,
+        {
+          ...event,
+          verification: "inconclusive",
+          description:
+            event.verification === "inconclusive"
+              ? `round ${round.k} of ${bake.total}: ${event.description ?? "inconclusive"}`
+              : `the verify job of round ${round.k} of ${bake.total} failed without a verification verdict${event.description ? ` (${event.description})` : ""}`,
+        },
+        phases,
+      );
+  // The round's outcome goes on the stage's check run with the failure or the question.
+  const name = stageCheckName(stage.name);
+  const record = marker(failed ? "failed" : "inconclusive");
+  const effects = decision.effects.map((e) =>
+    (e.kind === "update-check" || e.kind === "create-check") && e.name === name
+      ? { ...e, summary: `${e.summary}\n\n${bakeMarkdown(bake, now)}\n\n${record}` }
+      : e,
+  );
+  return {
+    ...decision,
+    effects: [...effects, { kind: "clear-waiting", ref: bakeWaitingRef(tag, stage.name) }],
+    claim: decision.claim ?? claimRef(tag, stage.name, "verify", `${round.k}-reported`),
+    reason: `round ${round.k} of ${bake.total}: ${decision.reason}`,
+  };
 }
 
 function onStageFailure(

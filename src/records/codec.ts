@@ -76,6 +76,21 @@ const SCHEMAS = {
     until: Instant.optional(),
     reason: Reason.optional(),
   }),
+  /**
+   * On a stage's check run from the moment its rollout succeeded while its bake runs on the App's clock: when the
+   * stage went live (the bake is measured from here).
+   */
+  baking: z.strictObject({ v: Version, since: Instant }),
+  /**
+   * On a baking stage's check run, one per verification round of the bake (round k is due at since + k x
+   * interval): `dispatched` while its short verify job runs, then what that job found.
+   */
+  round: z.strictObject({
+    v: Version,
+    k: z.number().int().min(0).max(100_000),
+    outcome: z.enum(["dispatched", "passed", "failed", "inconclusive"]),
+    at: Instant,
+  }),
   pause: z.strictObject({ v: Version, by: Login }),
   resume: z.strictObject({ v: Version, by: Login }),
   /**

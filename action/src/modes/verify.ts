@@ -1,3 +1,4 @@
+import { laterRoundChecks, parseRoundReason } from "../../../src/pipeline/bake.js";
 import { planStage } from "../../../src/rollout/plan.js";
 import { verifyStage } from "../../../src/verify/index.js";
 import {
@@ -11,12 +12,28 @@ import { runWorkflowCheck } from "../../../src/verify/providers/workflow.js";
 import type { ModeContext, ModeResult } from "../context.js";
 
 /**
- * Verifies a stage after its rollout: the stage's `verify` checks, every `interval` for the `bake` time, on the
- * targets the rollout chose (the same seeded plan). Passed succeeds; failed, inconclusive or error fails the step.
+ * Verifies a stage after its rollout: the stage's `verify` checks, every `interval` for the stage's `bake` as the
+ * caller hands it (the rollout hands no bake when the App keeps time), on the targets the rollout chose (the same
+ * seeded plan). Mode `verify` (a bake's round, dispatched by the App's clock with reason "round k of N") runs
+ * exactly ONE round and ends; its later rounds skip `command` and `workflow` checks without `every-round`.
+ * Passed succeeds; failed, inconclusive or error fails the step.
  */
 export async function verify(context: ModeContext): Promise<ModeResult> {
-  const { inputs, pipeline, stage, log } = context;
-  const targets = planStage(pipeline, stage, inputs.release).waves.flatMap((w) => w.targets);
+  const { inputs, pipeline, log } = context;
+  const one = inputs.mode === "verify";
+  const round = one ? parseRoundReason(inputs.reason) : undefined;
+  const stage = one
+    ? {
+        ...context.stage,
+        bake: undefined,
+        verify: round && round.k > 0 ? laterRoundChecks(pipeline, context.stage) : context.stage.verify,
+      }
+    : context.stage;
+  if (one)
+    log.info(
+      `one verification round of ${inputs.release} in ${stage.name}${round ? ` (round ${round.k} of ${round.total} of the bake)` : ""}: ${stage.verify.join(", ") || "no checks"}`,
+    );
+  const targets = planStage(pipeline, context.stage, inputs.release).waves.flatMap((w) => w.targets);
   const now = () => Date.now();
   const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
   const info = (line: string) => log.info(line);

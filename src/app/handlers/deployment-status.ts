@@ -72,7 +72,7 @@ export function registerDeploymentStatus(app: Probot, deps: AppDeps): void {
     const previous = needsPreviousRelease(config.config, event)
       ? await gw.previousSuccessfulRelease(deployment.environment, id.release)
       : undefined;
-    const decision = onDeploymentStatus(config.config, snapshot, event, previous);
+    const decision = onDeploymentStatus(config.config, snapshot, event, previous, deps.now());
     context.log.info(`deployment_status ${status.state} ${tag}/${id.stage} [${id.mode}]: ${decision.reason}`);
     const locking = decision.effects.some((e) => e.kind === "lock")
       ? {

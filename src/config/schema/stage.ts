@@ -1,5 +1,9 @@
 import { z } from "zod";
+import { parseDuration } from "../duration.js";
 import { Duration, Name, Principal } from "./common.js";
+
+/** The longest bake: a check run left in progress for 14 days is marked stale by GitHub. */
+export const MAX_BAKE_MS = 13 * 86_400_000;
 
 export const Stage = z
   .strictObject({
@@ -36,9 +40,14 @@ export const Stage = z
       .max(1000)
       .default(10)
       .describe("Targets deployed at once within a wave."),
-    bake: Duration.optional().describe(
-      "How long the stage must stay live before the next stage (a traffic cycle).",
-    ),
+    bake: Duration.refine((s) => (parseDuration(s) ?? 0) <= MAX_BAKE_MS, {
+      message:
+        "a bake may last at most 13d: the stage's check run stays in progress while it bakes, and GitHub marks a check run left incomplete for 14 days stale",
+    })
+      .optional()
+      .describe(
+        "How long the stage must stay live before the next stage (a traffic cycle), at most 13d. With the App, the bake runs on its clock: verification rounds are short `verify` jobs every `interval`.",
+      ),
     verify: z.array(Name).default([]).describe("Names of `checks` run after the rollout, for the bake time."),
     interval: Duration.default("1m").describe("Time between verification rounds."),
     promote: z
