@@ -1,13 +1,21 @@
 import type { Probot } from "probot";
-import { pipelineForTag } from "../../config/index.js";
+import { applyReview } from "../../github/apply-review.js";
 import type { GitHubClient } from "../../github/client.js";
 import { ProtectionGateway, runIdFromCallback } from "../../github/protection.js";
-import { findCheck, parseRunName, stageCheckName } from "../../pipeline/index.js";
-import { encodeRecord, hasRecord } from "../../records/codec.js";
+import {
+  type DeployJob,
+  decideReview,
+  isDecided,
+  type ReviewDecision,
+  reviewStage,
+  reviewTarget,
+} from "../../pipeline/protection-review.js";
 import type { AppDeps } from "../deps.js";
 import { evaluateStageGates } from "../gate-facts.js";
 import { gatewayFor } from "../gateway-for.js";
 import { loadConfig } from "../load-config.js";
+
+export type { DeployJob } from "../../pipeline/protection-review.js";
 
 /**
  * Shipline as the environments' custom deployment protection rule: every deploy job waits here until the
@@ -36,105 +44,38 @@ export function registerProtectionRule(app: Probot, deps: AppDeps): void {
   });
 }
 
-export interface DeployJob {
-  runId: number;
-  environment: string;
-  ref: string;
-  sha: string;
-}
-
 type Ctx = Parameters<typeof gatewayFor>[0];
 
-/** Evaluates the gates for one waiting deploy job and answers it (or leaves it waiting for approvals). */
+/**
+ * Reviews one waiting deploy job: reads its run, the config at its tag, Shipline's check runs and the gates'
+ * facts; the core (pipeline/protection-review.ts) decides; the answer and the check-run update are carried out.
+ */
 export async function reviewDeployJob(
   context: Ctx,
   deps: AppDeps,
   protection: ProtectionGateway,
   job: DeployJob,
 ): Promise<string> {
-  const reject = async (why: string) => {
-    await protection.review(job.runId, job.environment, "rejected", why);
-    return `rejected: ${why}`;
+  const gw = gatewayFor(context, deps);
+  const carryOut = async (decision: ReviewDecision) => {
+    await applyReview(protection, gw, decision.effects);
+    return decision.outcome;
   };
   const run = await protection.workflowRun(job.runId);
-  const id = parseRunName(run.displayTitle);
-  if (!id) {
-    return reject(
-      `Shipline guards ${job.environment}: deploy through Shipline's workflow (publish a release, or comment /deploy <tag> to <stage>), not "${run.displayTitle}".`,
-    );
-  }
-  if (id.release !== job.ref)
-    return reject(
-      `The run deploys ${id.release} but the job checked out ${job.ref}; refusing a mismatched deploy.`,
-    );
-
-  const gw = gatewayFor(context, deps);
+  const id = reviewTarget(job, run);
+  if (isDecided(id)) return carryOut(id);
   const config = await loadConfig(gw, job.ref);
-  if (!config?.ok)
-    return reject(
-      `.github/shipline.yml at ${job.ref} is missing or invalid; fix it (see the shipline / config check run) and release again.`,
-    );
-  const pipeline = pipelineForTag(config.config, id.release);
-  const stage = pipeline?.stages.find((s) => s.name === id.stage);
-  if (!pipeline || !stage) return reject(`No stage "${id.stage}" for ${id.release} in .github/shipline.yml.`);
-  if (stage.environment !== job.environment)
-    return reject(`Stage ${stage.name} deploys to ${stage.environment}, not ${job.environment}.`);
-
+  const target = reviewStage(job, id, config);
+  if (isDecided(target)) return carryOut(target);
   const shiplineChecks = await gw.shiplineChecks(job.sha);
-  const snapshot = { release: { tag: id.release } as never, checkRuns: shiplineChecks };
   const evaluation = await evaluateStageGates(context, deps, gw, {
-    config: config.config,
-    pipeline,
-    stage,
-    mode: id.mode,
-    release: { tag: id.release, sha: job.sha },
+    config: target.config,
+    pipeline: target.pipeline,
+    stage: target.stage,
+    mode: target.mode,
+    release: { tag: target.release, sha: job.sha },
     shiplineChecks,
     run: { id: job.runId, triggeringActor: run.triggeringActor },
   });
-
-  const check = id.mode === "rollout" ? findCheck(snapshot, stageCheckName(stage.name)) : undefined;
-  const closed = evaluation.results.filter((r) => !r.ok);
-  const base = (check?.summary ?? "").replace(/\n\n### Gates[\s\S]*$/, "");
-  const table = `\n\n### Gates\n\n${evaluation.markdown}`;
-  if (evaluation.verdict === "approve") {
-    // The approval is the only write: the job's own deployment_status moves the stage's check run next
-    // (the App already showed the same gates open before it dispatched). One write per stage saved.
-    await protection.review(job.runId, job.environment, "approved", evaluation.comment);
-    // A stage that showed "Waiting for approval" shows its deploy again (the job's in_progress status writes
-    // nothing: the dispatch already wrote the check run in progress).
-    if (check?.status === "queued" && hasRecord("awaiting-approval", check.summary)) {
-      await gw.updateCheck(check.id, {
-        name: check.name,
-        status: "in_progress",
-        title: `Deploying ${id.release} to ${job.environment}`,
-        summary: `${base}${table}`,
-        detailsUrl: run.htmlUrl,
-      });
-    }
-    return "approved";
-  }
-  if (evaluation.verdict === "wait") {
-    if (check) {
-      await gw.updateCheck(check.id, {
-        name: check.name,
-        status: "queued",
-        title: `Waiting for approval: ${closed[0]?.reason ?? ""}`.slice(0, 200),
-        summary: `${base}${table}\n\nAnother engineer with write access approves with \`/approve ${id.release} to ${stage.name}\`.\n\n${encodeRecord("awaiting-approval", { run: job.runId, environment: job.environment })}`,
-        detailsUrl: run.htmlUrl,
-      });
-    }
-    return "waiting for approval";
-  }
-  await protection.review(job.runId, job.environment, "rejected", evaluation.comment);
-  if (check) {
-    await gw.updateCheck(check.id, {
-      name: check.name,
-      status: "completed",
-      conclusion: "failure",
-      title: `Blocked by ${closed.map((r) => r.gate).join(", ")}`,
-      summary: `${base}${table}\n\n${evaluation.comment}`,
-      detailsUrl: run.htmlUrl,
-    });
-  }
-  return `rejected by ${closed.map((r) => r.gate).join(", ")}`;
+  return carryOut(decideReview(job, run, target, evaluation, shiplineChecks));
 }
