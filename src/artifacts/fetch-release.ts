@@ -7,6 +7,8 @@ import { githubDigest } from "./checksums.js";
 import { downloadAsset, type Fetch } from "./download.js";
 import { ArtifactError } from "./errors.js";
 import { extractArtifact, findEscapingLink } from "./extract.js";
+import type { NamedTrustedRoot } from "./provenance.js";
+import { enforceProvenance } from "./provenance-fetch.js";
 import type { ReleaseAsset, ReleaseInfo } from "./release.js";
 import { digestMismatch, selectAssets } from "./select.js";
 
@@ -61,7 +63,7 @@ async function fetchChecksumFile(
   release: ReleaseInfo,
   artifacts: Artifacts,
   dir: string,
-): Promise<string | undefined> {
+): Promise<{ text: string; sha256: string } | undefined> {
   const asset = release.assets.find((a) => a.name === artifacts.checksums);
   if (!asset) return undefined;
   const got = await downloadAsset(endpoint.fetch, {
@@ -78,7 +80,7 @@ async function fetchChecksumFile(
     throw new ArtifactError(
       `${asset.name}: sha256 ${got.sha256} does not match GitHub's digest (${digest}); the checksum file itself was changed. Nothing was deployed.`,
     );
-  return readFile(got.path, "utf8");
+  return { text: await readFile(got.path, "utf8"), sha256: got.sha256 };
 }
 
 /**
@@ -92,6 +94,8 @@ export async function fetchVerifiedRelease(
   artifacts: Artifacts,
   dir: string,
   log: (line: string) => void = () => undefined,
+  /** Extra trusted roots for `artifacts.provenance`, and where its optional-mode warnings go. */
+  provenance: { roots?: NamedTrustedRoot[]; warn?: (line: string) => void } = {},
 ): Promise<VerifiedRelease> {
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
@@ -99,9 +103,10 @@ export async function fetchVerifiedRelease(
   // then again with the checksum file's lines.
   const early = selectAssets(release.assets, artifacts, undefined);
   if (!early.ok) throw new ArtifactError(`${release.tag_name}: ${early.reason}`);
-  const checksums = artifacts.checksums
+  const sumsFile = artifacts.checksums
     ? await fetchChecksumFile(endpoint, release, artifacts, dir)
     : undefined;
+  const checksums = sumsFile?.text;
   const selection = selectAssets(release.assets, artifacts, checksums);
   if (!selection.ok) throw new ArtifactError(`${release.tag_name}: ${selection.reason}`);
   const files: LocalArtifact[] = [];
@@ -126,6 +131,20 @@ export async function fetchVerifiedRelease(
     );
     files.push({ name, path: got.path, sha256: got.sha256, bytes: got.bytes });
   }
+  // Build provenance of the bytes just downloaded (and of the checksum file), before anything is unpacked.
+  if (artifacts.provenance)
+    await enforceProvenance(
+      endpoint,
+      release.tag_name,
+      artifacts.provenance,
+      [
+        ...files,
+        ...(sumsFile && artifacts.checksums ? [{ name: artifacts.checksums, sha256: sumsFile.sha256 }] : []),
+      ],
+      provenance.roots ?? [],
+      log,
+      provenance.warn ?? log,
+    );
   return { version: release.tag_name, digest: combinedDigest(files), files };
 }
 

@@ -6,6 +6,7 @@ import { bundleFromJSON } from "@sigstore/bundle";
 import { X509Certificate } from "@sigstore/core";
 import { TrustedRoot } from "@sigstore/protobuf-specs";
 import { toSignedEntity, toTrustMaterial, Verifier, type VerifierOptions } from "@sigstore/verify";
+import type { ProvenanceFinding } from "./trust.js";
 
 /** What the attestation must say: built from `repositoryUrl` at `commit` by `workflow`. */
 export interface ProvenanceExpectation {
@@ -213,12 +214,8 @@ export function verifyAttestation(
 }
 
 /** The verdict on one asset: every attestation GitHub returned for its digest, weighed together. */
-export interface AssetProvenance {
-  name: string;
+export interface AssetProvenance extends ProvenanceFinding {
   sha256: string;
-  ok: boolean;
-  /** Markdown: what was found (on success, who built it). */
-  detail: string;
 }
 
 /** An asset is proven when at least one of its attestations is valid; otherwise every finding is named. */
@@ -259,4 +256,40 @@ export function assetProvenance(
     ok: false,
     detail: `found ${said.join("; ")}; expected \`${expect.workflow}\` of ${expect.repositoryUrl} at commit ${expect.commit}`,
   };
+}
+
+/** Reads the attestation bundles GitHub holds for a sha256 (hex), [] when it has none. */
+export type AttestationLookup = (sha256: string) => Promise<unknown[]>;
+
+/**
+ * Every subject's provenance: its attestations read through `lookup` (the attestations API), each bundle
+ * verified here. A subject is looked up once per digest.
+ */
+export async function checkProvenance(
+  subjects: readonly { name: string; sha256: string }[],
+  lookup: AttestationLookup,
+  expect: ProvenanceExpectation,
+  roots: readonly NamedTrustedRoot[],
+): Promise<AssetProvenance[]> {
+  const prepared = prepareRoots(roots);
+  const seen = new Map<string, Promise<unknown[]>>();
+  const out: AssetProvenance[] = [];
+  for (const subject of subjects) {
+    const key = subject.sha256.toLowerCase();
+    if (!seen.has(key)) seen.set(key, lookup(key));
+    out.push(assetProvenance(subject, await seen.get(key)!, expect, prepared));
+  }
+  return out;
+}
+
+/** A trusted_root.json's text as a root, or an Error that says which file and why. */
+export function parseTrustedRoot(name: string, text: string): NamedTrustedRoot {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`the trusted root ${name} is not JSON: ${message(error)}`);
+  }
+  prepareRoots([{ name, json }]);
+  return { name, json };
 }

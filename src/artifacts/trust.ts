@@ -139,3 +139,39 @@ export function releaseTrust<A extends TrustAsset>(
     problems,
   };
 }
+
+/** What the build-provenance check (provenance.ts) found for one deployed asset or the checksum file. */
+export interface ProvenanceFinding {
+  name: string;
+  ok: boolean;
+  /** Markdown: who built it, or what was found instead ("no attestation", "signed by workflow X at ..."). */
+  detail: string;
+}
+
+/** The `artifacts.provenance` fields the rule reads. */
+export interface ProvenanceRules {
+  provenance?: { workflow: string; mode: "required" | "optional" } | undefined;
+}
+
+/**
+ * The provenance rule, the same for the App (at publish) and the Action (after download, before anything is
+ * installed): with `artifacts.provenance` set, every deployed asset and the checksum file carry a valid
+ * attestation by that workflow at the release's commit. `required` makes every other finding a refusal,
+ * `optional` a warning.
+ */
+export function provenanceVerdict(
+  rules: ProvenanceRules,
+  findings: readonly ProvenanceFinding[],
+): { problems: string[]; warnings: string[] } {
+  const wanted = rules.provenance;
+  if (!wanted) return { problems: [], warnings: [] };
+  const lines = findings
+    .filter((f) => !f.ok)
+    .map((f) => `\`${f.name}\` has no valid build provenance from \`${wanted.workflow}\`: ${f.detail}.`);
+  return wanted.mode === "required"
+    ? { problems: lines, warnings: [] }
+    : {
+        problems: [],
+        warnings: lines.map((l) => `${l} Deployed anyway: \`artifacts.provenance.mode\` is optional.`),
+      };
+}

@@ -98,6 +98,26 @@ export class GitHubGateway {
     return bytes.toString("utf8");
   }
 
+  /**
+   * The Sigstore bundles of the build-provenance attestations GitHub holds for a sha256 (hex); [] when it has
+   * none (404). Needs `attestations: read`. Only data: artifacts/provenance.ts verifies every bundle.
+   */
+  async attestations(sha256: string): Promise<unknown[]> {
+    try {
+      const { data } = await this.gh.request("GET /repos/{owner}/{repo}/attestations/{subject_digest}", {
+        ...this.repo,
+        subject_digest: `sha256:${sha256}`,
+        predicate_type: "provenance",
+        per_page: 100,
+      });
+      const list = (data.attestations ?? []) as { bundle?: unknown }[];
+      return list.map((a) => a.bundle).filter((b) => b !== undefined && b !== null);
+    } catch (error) {
+      if (statusOf(error) === 404) return [];
+      throw error;
+    }
+  }
+
   /** The commit a tag points at, following an annotated tag object. */
   async tagCommit(tag: string): Promise<string> {
     const { data } = await this.gh.request("GET /repos/{owner}/{repo}/git/ref/{ref}", {

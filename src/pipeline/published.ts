@@ -1,3 +1,4 @@
+import type { ProvenanceFinding } from "../artifacts/trust.js";
 import { stageButtons } from "../commands/buttons.js";
 import { formatProblems, pipelineForTag } from "../config/index.js";
 import type { ConfigResult, Pipeline } from "../config/types.js";
@@ -72,6 +73,8 @@ export function onReleasePublished(
   orgDefaults?: OrgDefaults,
   /** The text of the release's checksum file, when `checksumAsset` named one (the Action's rule, at publish). */
   checksums?: string,
+  /** What the shell's build-provenance check found, when the pipeline sets `artifacts.provenance`. */
+  provenance?: readonly ProvenanceFinding[],
 ): Decision {
   const { release } = snapshot;
   if (release.draft) return { effects: [], reason: "draft release: nothing to do" };
@@ -79,7 +82,7 @@ export function onReleasePublished(
   const pipeline = pipelineForTag(config.config, release.tag);
   if (!pipeline) return { effects: [], reason: `tag ${release.tag} matches no pipeline's \`tags\`` };
 
-  const deployable = checkDeployable(pipeline, release, checksums);
+  const deployable = checkDeployable(pipeline, release, checksums, provenance);
   if (!deployable.ok) {
     return {
       reason: `release ${release.tag} refused: ${deployable.problems.length} problem(s)`,
@@ -101,7 +104,19 @@ export function onReleasePublished(
       ],
     };
   }
-  return startPipeline(pipeline, snapshot, orgDefaults);
+  return withWarnings(startPipeline(pipeline, snapshot, orgDefaults), deployable.warnings);
+}
+
+/** Findings that do not refuse the release (optional provenance), shown atop the new `shipline` check run. */
+function withWarnings(decision: Decision, warnings: readonly string[]): Decision {
+  if (warnings.length === 0) return decision;
+  const callout = warnings.map((w) => `> [!WARNING]\n> ${w}\n\n`).join("");
+  return {
+    ...decision,
+    effects: decision.effects.map((e) =>
+      e.kind === "create-check" && e.name === RELEASE_CHECK ? { ...e, summary: `${callout}${e.summary}` } : e,
+    ),
+  };
 }
 
 function startPipeline(pipeline: Pipeline, snapshot: Snapshot, orgDefaults?: OrgDefaults): Decision {

@@ -1,5 +1,6 @@
 import type { Probot } from "probot";
 import { applyDecision } from "../../github/apply.js";
+import { releaseProvenance } from "../../github/attestations.js";
 import { toRelease } from "../../github/gateway.js";
 import { checksumAsset, onReleasePublished } from "../../pipeline/published.js";
 import { type AppDeps, applyTiming } from "../deps.js";
@@ -25,7 +26,10 @@ export function registerReleasePublished(app: Probot, deps: AppDeps): void {
       read.orgDefaults === undefined
         ? undefined
         : { repo: `${gw.repo.owner}/.github`, base64: Buffer.from(read.orgDefaults).toString("base64") };
-    const decision = onReleasePublished(config, snapshot, orgDefaults, checksums);
+    // artifacts.provenance: every asset's attestation, read through the gateway and verified here, at publish.
+    const repositoryUrl = String(context.payload.repository.html_url);
+    const provenance = await releaseProvenance(gw, config, release, checksums, repositoryUrl);
+    const decision = onReleasePublished(config, snapshot, orgDefaults, checksums, provenance);
     context.log.info(`release.published ${tag}: ${decision.reason}`);
     if (config.ok) await applyWithGates(context, deps, gw, config.config, snapshot, decision, context.log);
     else await applyDecision(gw, snapshot, decision, context.log, undefined, applyTiming(deps));
