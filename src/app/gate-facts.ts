@@ -1,22 +1,18 @@
-import type { Context } from "probot";
 import type { Config, Pipeline, ResolvedStage } from "../config/types.js";
 import { evaluateGates } from "../gates/evaluate.js";
 import type { Evaluation } from "../gates/types.js";
-import type { GitHubClient } from "../github/client.js";
 import type { GitHubGateway } from "../github/gateway.js";
 import { EnvironmentLocks } from "../github/locks.js";
 import { readReleasePeople, readRunApprovals } from "../github/people.js";
 import { activeRuns, ProtectionGateway } from "../github/protection.js";
 import { activeRollouts, gateContext } from "../pipeline/gate-context.js";
-import { RELEASE_CHECK } from "../pipeline/identity.js";
+import { RELEASE_CHECK, startsDeploy } from "../pipeline/identity.js";
 import { findCheck } from "../pipeline/state.js";
 import type { CheckRunState, Mode } from "../pipeline/types.js";
 import { decodeRecord, decodeRecords } from "../records/codec.js";
 import type { AppDeps } from "./deps.js";
 import { fetchErrorBudget } from "./error-budget.js";
-
-/** Commands that ask for a deploy: their author is the requester, who may not approve it. */
-const STARTS = /^\/(deploy|promote|retry|hotfix|resume)\b/;
+import { clientOf, type Shell } from "./shell.js";
 
 export interface GateQuestion {
   config: Config;
@@ -35,12 +31,12 @@ export interface GateQuestion {
  * evaluation before every dispatch and in the protection rule: one set of gates, on every plan.
  */
 export async function evaluateStageGates(
-  context: Context,
+  shell: Shell,
   deps: AppDeps,
   gw: GitHubGateway,
   q: GateQuestion,
 ): Promise<Evaluation> {
-  const client = context.octokit as unknown as GitHubClient;
+  const client = clientOf(shell);
   const protection = new ProtectionGateway(client, gw.repo);
   const { pipeline, stage, mode } = q;
   const snapshot = { release: { tag: q.release.tag } as never, checkRuns: q.shiplineChecks };
@@ -81,7 +77,7 @@ export async function evaluateStageGates(
         c.outcome === "accepted" &&
         c.stage === stage.name &&
         c.release === q.release.tag &&
-        STARTS.test(c.command),
+        startsDeploy(c.command),
     )
     .pop()?.actor;
 

@@ -1,14 +1,18 @@
-import type { Context } from "probot";
 import { pipelineForTag } from "../config/index.js";
 import type { Config } from "../config/types.js";
 import { applyDecision, type LockContext, type Log } from "../github/apply.js";
 import type { GitHubGateway } from "../github/gateway.js";
-import { holdClaim, holdDispatch, waitingRef } from "../pipeline/hold.js";
+import { holdClaim, holdDispatch, mergeHold, parseWaitingRef, waitingRef } from "../pipeline/hold.js";
+import { stageCheckName } from "../pipeline/identity.js";
 import { projectChecks } from "../pipeline/project.js";
+import { releaseUnheld } from "../pipeline/release-check.js";
+import { findCheck } from "../pipeline/state.js";
 import type { Decision, Effect, Snapshot } from "../pipeline/types.js";
 import { decodeRecord } from "../records/codec.js";
+import { noTickNote, type TickState, tickOn, tickState } from "./clock/tick-switch.js";
 import { type AppDeps, applyTiming } from "./deps.js";
 import { evaluateStageGates } from "./gate-facts.js";
+import { clientOf, type Shell } from "./shell.js";
 
 type Dispatch = Extract<Effect, { kind: "dispatch" }>;
 
@@ -17,9 +21,10 @@ type Dispatch = Extract<Effect, { kind: "dispatch" }>;
  * (automatic promotion, /promote, /deploy, /retry, /hotfix, the Promote button, the clock) is dispatched only
  * when its gates are open, on every GitHub plan; otherwise its stage waits, visibly, and the clock looks again.
  * Rollbacks skip the gates (they are recorded, and always allowed). A dispatched stage leaves the waiting list.
+ * A decision that lists a stage as waiting (a hold, or a bake) turns the tick workflow on (`clock/tick-switch.ts`).
  */
 export async function applyWithGates(
-  context: Context,
+  shell: Shell,
   deps: AppDeps,
   gw: GitHubGateway,
   config: Config,
@@ -28,7 +33,7 @@ export async function applyWithGates(
   log: Log,
   options: { locking?: LockContext; holdKey?: string; quietIfUnchanged?: boolean } = {},
 ): Promise<{ dispatched: Dispatch[]; held: Dispatch[] }> {
-  const effects: Effect[] = [];
+  let effects: Effect[] = [];
   const dispatched: Dispatch[] = [];
   const held: Dispatch[] = [];
   let claim = decision.claim;
@@ -47,7 +52,7 @@ export async function applyWithGates(
       effects.push(effect);
       continue;
     }
-    const evaluation = await evaluateStageGates(context, deps, gw, {
+    const evaluation = await evaluateStageGates(shell, deps, gw, {
       config,
       pipeline,
       stage,
@@ -61,14 +66,13 @@ export async function applyWithGates(
       },
       shiplineChecks: projected.checkRuns,
     });
-    const current = snapshot.checkRuns
-      .filter((c) => c.name === `shipline / ${stage.name}`)
-      .sort((a, b) => b.id - a.id)[0];
-    const before = decodeRecord("held", current?.summary);
+    const before = decodeRecord("held", findCheck(snapshot, stageCheckName(stage.name))?.summary);
     if (evaluation.approved) {
       effects.push(effect);
       // Only a stage that was held is on the waiting list (a write saved for every other dispatch).
       if (before) effects.push({ kind: "clear-waiting", ref: waitingRef(effect.inputs.release, stage.name) });
+      // The release's check run stops saying it is held (a write only when it did).
+      if (before) effects.push(...releaseUnheld(pipeline, projected));
       dispatched.push(effect);
       continue;
     }
@@ -81,19 +85,7 @@ export async function applyWithGates(
     }
     // The hold replaces the dispatch; if the dispatch's claim guarded the decision, a hold claim does now.
     if (effect.claim === guard && !decision.claim) claim = holdClaim(effect, options.holdKey);
-    const hold = holdDispatch(pipeline, snapshot, effect, evaluation, deps.now(), projected);
-    // The stage's check run may be created by this same decision: the hold is written into that one.
-    for (const h of hold) {
-      const i =
-        h.kind === "create-check" || h.kind === "update-check"
-          ? effects.findIndex((e) => e.kind === "create-check" && e.name === h.name)
-          : -1;
-      const created = effects[i];
-      if (created?.kind === "create-check" && (h.kind === "create-check" || h.kind === "update-check")) {
-        const { id: _id, kind: _kind, ...fields } = h as typeof h & { id?: number };
-        effects[i] = { ...created, ...fields, kind: "create-check" };
-      } else effects.push(h);
-    }
+    effects = mergeHold(effects, holdDispatch(pipeline, snapshot, effect, evaluation, deps.now(), projected));
     held.push(effect);
     log.info(
       `${effect.inputs.release} to ${stage.name} held: ${evaluation.results
@@ -102,6 +94,10 @@ export async function applyWithGates(
         .join(", ")}`,
     );
   }
+  // A stage starts waiting: the tick workflow must run while it waits (read first, so a missing one is shown).
+  const waits = effects.some((e) => e.kind === "mark-waiting");
+  const tick: TickState | undefined = waits ? await tickState(clientOf(shell), gw.repo, log) : undefined;
+  if (tick === "missing") effects = withNoTickNote(effects);
   await applyDecision(
     gw,
     snapshot,
@@ -110,5 +106,22 @@ export async function applyWithGates(
     options.locking,
     applyTiming(deps),
   );
+  if (tick) await tickOn(clientOf(shell), gw.repo, log, tick);
   return { dispatched, held };
+}
+
+/** The check runs of stages that start waiting say how they will be woken when no tick workflow exists. */
+function withNoTickNote(effects: Effect[]): Effect[] {
+  const note = noTickNote();
+  const waiting = new Set(
+    effects.flatMap((e) => {
+      const w = e.kind === "mark-waiting" ? parseWaitingRef(e.ref) : undefined;
+      return w ? [stageCheckName(w.stage)] : [];
+    }),
+  );
+  return effects.map((e) =>
+    (e.kind === "create-check" || e.kind === "update-check") && waiting.has(e.name)
+      ? { ...e, summary: `${e.summary}\n\n${note}` }
+      : e,
+  );
 }

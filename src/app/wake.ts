@@ -1,20 +1,25 @@
-import type { Context } from "probot";
 import { pipelineForTag } from "../config/index.js";
-import type { GitHubClient } from "../github/client.js";
 import type { GitHubGateway } from "../github/gateway.js";
 import { decideBake } from "../pipeline/bake.js";
 import { bakeWaitingRef, parseWaitingRef, resumeHeld, type Waiting, waitingRef } from "../pipeline/hold.js";
+import { tickOffWhenIdle } from "./clock/tick-switch.js";
 import type { AppDeps } from "./deps.js";
 import { applyWithGates } from "./gated-apply.js";
 import { loadConfig } from "./load-config.js";
+import { clientOf, type Shell } from "./shell.js";
 
 /**
  * The stateless clock's work for one repository: every stage listed as waiting (one request for them all:
  * the `refs/shipline-wait/` refs) has its gates looked at again and is dispatched if they opened. Nothing
  * is kept between calls, so any replica, a restarted App or a serverless function can do it.
  */
-export async function wakeRepo(context: Context, deps: AppDeps, gw: GitHubGateway): Promise<string[]> {
-  const client = context.octokit as unknown as GitHubClient;
+export async function wakeRepo(
+  shell: Shell,
+  deps: AppDeps,
+  gw: GitHubGateway,
+  options: { fromTick?: boolean } = {},
+): Promise<string[]> {
+  const client = clientOf(shell);
   const { data } = await client.request("GET /repos/{owner}/{repo}/git/matching-refs/{ref}", {
     ...gw.repo,
     ref: "shipline-wait/",
@@ -23,7 +28,8 @@ export async function wakeRepo(context: Context, deps: AppDeps, gw: GitHubGatewa
     .map((r) => parseWaitingRef(r.ref))
     .filter((w): w is Waiting => w !== undefined);
   const outcomes: string[] = [];
-  for (const w of waiting) outcomes.push(await wakeStage(context, deps, gw, w.tag, w.stage, w.kind));
+  for (const w of waiting) outcomes.push(await wakeStage(shell, deps, gw, w.tag, w.stage, w.kind));
+  await tickOffWhenIdle(client, gw.repo, shell.log, { listed: waiting.length, fromTick: !!options.fromTick });
   return outcomes;
 }
 
@@ -33,7 +39,7 @@ export async function wakeRepo(context: Context, deps: AppDeps, gw: GitHubGatewa
  * decides; the next stage then goes through the gates like any promotion).
  */
 export async function wakeStage(
-  context: Context,
+  shell: Shell,
   deps: AppDeps,
   gw: GitHubGateway,
   tag: string,
@@ -53,13 +59,13 @@ export async function wakeStage(
       ? decideBake(pipeline, snapshot, stage, deps.now())
       : resumeHeld(pipeline, snapshot, stage);
   const { dispatched, held } = await applyWithGates(
-    context,
+    shell,
     deps,
     gw,
     config.config,
     snapshot,
     decision,
-    context.log,
+    shell.log,
     {
       quietIfUnchanged: true,
     },

@@ -3,6 +3,7 @@ import type { Evaluation } from "../gates/types.js";
 import { decodeRecord, encodeRecord } from "../records/codec.js";
 import { CHECK_PREFIX, claimRef } from "./identity.js";
 import { dispatchEffect, upsertCheck } from "./published.js";
+import { releaseHeld } from "./release-check.js";
 import { stageViews } from "./state.js";
 import { pipelineMarkdown, withStageButtons } from "./summary.js";
 import type { Decision, Effect, Snapshot } from "./types.js";
@@ -74,8 +75,30 @@ export function holdDispatch(
       })}`,
     }),
     { kind: "mark-waiting", ref: waitingRef(dispatch.inputs.release, stage) },
+    // The release's own check run says it is held, and why, instead of "Releasing" with nothing moving.
+    ...releaseHeld(after, stage, closed, next),
   ];
   return withStageButtons(pipeline, effects);
+}
+
+/**
+ * Adds a hold's effects to a decision's: the stage's check run may be created by that same decision (the first
+ * stage at publish), and then the hold is written into that creation instead of a second write.
+ */
+export function mergeHold(effects: readonly Effect[], hold: readonly Effect[]): Effect[] {
+  const out = [...effects];
+  for (const h of hold) {
+    const i =
+      h.kind === "create-check" || h.kind === "update-check"
+        ? out.findIndex((e) => e.kind === "create-check" && e.name === h.name)
+        : -1;
+    const created = out[i];
+    if (created?.kind === "create-check" && (h.kind === "create-check" || h.kind === "update-check")) {
+      const { id: _id, kind: _kind, ...fields } = h as typeof h & { id?: number };
+      out[i] = { ...created, ...fields, kind: "create-check" };
+    } else out.push(h);
+  }
+  return out;
 }
 
 /**

@@ -25,6 +25,15 @@ export function parseRunName(
   return { release: m[1]!, stage: m[2]!, mode: m[3] as Mode, ...(m[4] ? { from: m[4] } : {}) };
 }
 
+/** The commands that ask for a rollout of a stage: their author is its requester, who may not approve it. */
+export const DEPLOY_COMMANDS = ["deploy", "promote", "retry", "hotfix", "resume"] as const;
+
+/** Whether a recorded command (`/deploy v1.2.0 to production`) asks for a rollout. */
+export function startsDeploy(command: string): boolean {
+  const name = /^\/([a-z]+)\b/.exec(command)?.[1] ?? "";
+  return (DEPLOY_COMMANDS as readonly string[]).includes(name);
+}
+
 export const CHECK_PREFIX = "shipline / ";
 export const RELEASE_CHECK = "shipline";
 export const CONFIG_CHECK = "shipline / config";

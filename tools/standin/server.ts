@@ -15,6 +15,7 @@ import { issueRoutes } from "./routes/issues.js";
 import { peopleRoutes } from "./routes/people.js";
 import { releaseRoutes } from "./routes/releases.js";
 import { repoRoutes } from "./routes/repo.js";
+import { workflowRoutes } from "./routes/workflows.js";
 import type { Standin } from "./standin.js";
 import type { Account, RepoState } from "./state.js";
 
@@ -27,6 +28,7 @@ export const routes: Record<string, Handler<Standin>> = {
   ...actionRoutes,
   ...issueRoutes,
   ...peopleRoutes,
+  ...workflowRoutes,
 };
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {

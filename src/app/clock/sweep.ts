@@ -1,0 +1,101 @@
+import type { Probot } from "probot";
+import type { Log } from "../../github/apply.js";
+import type { RepoRef } from "../../github/client.js";
+import { GitHubGateway } from "../../github/gateway.js";
+import type { AppDeps } from "../deps.js";
+import { clientOf, type Shell } from "../shell.js";
+import { wakeRepo } from "../wake.js";
+
+/** Where the clock finds the repositories to look at: the App's installations, each with its client. */
+export interface ClockSource {
+  /** The ids of the App's installations that are not suspended. */
+  installations(): Promise<number[]>;
+  /** One installation's client and its repositories (archived ones left out: nothing deploys there). */
+  installation(id: number): Promise<{ octokit: object; repositories: RepoRef[] }>;
+}
+
+interface InstallationItem {
+  id: number;
+  suspended_at?: string | null;
+}
+interface RepositoryItem {
+  name: string;
+  archived?: boolean;
+  owner: { login: string };
+}
+
+/** The App's installations and repositories as GitHub lists them (paginated, 100 a page). */
+export function probotSource(probot: Probot): ClockSource {
+  return {
+    async installations() {
+      const app = await probot.auth();
+      const items = (await app.paginate("GET /app/installations", { per_page: 100 })) as InstallationItem[];
+      return items.filter((i) => !i.suspended_at).map((i) => i.id);
+    },
+    async installation(id) {
+      const octokit = await probot.auth(id);
+      const items = (await octokit.paginate("GET /installation/repositories", {
+        per_page: 100,
+      })) as RepositoryItem[];
+      return {
+        octokit,
+        repositories: items.filter((r) => !r.archived).map((r) => ({ owner: r.owner.login, repo: r.name })),
+      };
+    },
+  };
+}
+
+/** What one sweep did, for the log and the tests. */
+export interface SweepReport {
+  repositories: number;
+  outcomes: string[];
+  failures: string[];
+}
+
+/** Installations whose request cost was warned about already (once per process). */
+const warned = new Set<number>();
+
+/**
+ * One look at every waiting stage of every repository the App is installed on: per repository one request for
+ * the waiting stages (`GET git/matching-refs/shipline-wait/`), then the same wake-up as a tick workflow's run
+ * (`wakeRepo`). A failure in one repository is logged and the others are still looked at.
+ */
+export async function sweep(
+  source: ClockSource,
+  deps: AppDeps,
+  log: Log,
+  intervalMs: number,
+): Promise<SweepReport> {
+  const report: SweepReport = { repositories: 0, outcomes: [], failures: [] };
+  const appId = Number(deps.env.APP_ID) || undefined;
+  for (const id of await source.installations()) {
+    let installation: Awaited<ReturnType<ClockSource["installation"]>>;
+    try {
+      installation = await source.installation(id);
+    } catch (error) {
+      report.failures.push(`installation ${id}: ${(error as Error).message}`);
+      continue;
+    }
+    const perHour = Math.round(((installation.repositories.length + 1) * 3_600_000) / intervalMs);
+    if (perHour > 1_000 && !warned.has(id)) {
+      warned.add(id);
+      log.warn(
+        `clock: installation ${id} has ${installation.repositories.length} repositories: looking every ${intervalMs / 1000} s costs ${perHour} of its 5,000 requests an hour; raise SHIPLINE_CLOCK_INTERVAL (or set it to 0 and use the tick workflow)`,
+      );
+    }
+    const shell: Shell = { octokit: installation.octokit, log };
+    for (const repo of installation.repositories) {
+      report.repositories++;
+      try {
+        const gw = new GitHubGateway(clientOf(shell), repo, appId);
+        for (const o of await wakeRepo(shell, deps, gw))
+          report.outcomes.push(`${repo.owner}/${repo.repo} ${o}`);
+      } catch (error) {
+        report.failures.push(`${repo.owner}/${repo.repo}: ${(error as Error).message}`);
+      }
+    }
+  }
+  for (const failure of report.failures) log.warn(`clock: ${failure}`);
+  if (report.outcomes.length) log.info(`clock: ${report.outcomes.join("; ")}`);
+  return report;
+}
