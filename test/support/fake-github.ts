@@ -32,6 +32,8 @@ export interface FakeGitHub {
   tags: Map<string, string>; // tag -> commit sha
   checks: FakeCheck[];
   refs: Map<string, string>;
+  /** Artifact attestations' Sigstore bundles by subject sha256 (hex): GET /attestations/sha256:{hex}. */
+  attestations: Map<string, unknown[]>;
   /** Release asset bytes by asset id (default: a SHA256SUMS listing app-1.2.0.tar.gz). */
   assetTexts: Map<number, string>;
   /** Environment variables by "<environment>:<name>" (locks). */
@@ -80,6 +82,7 @@ export function fakeGitHub(owner = "Codertocat", repo = "Hello-World"): FakeGitH
     refs: new Map(),
     variables: new Map(),
     assetTexts: new Map(),
+    attestations: new Map(),
     dispatches: [],
     deployments: [],
     calls: [],
@@ -177,6 +180,16 @@ export function fakeGitHub(owner = "Codertocat", repo = "Hello-World"): FakeGitH
     if (state.refs.has(ref)) return [422, { message: "Reference already exists" }];
     state.refs.set(ref, sha);
     return [201, { ref, object: { type: "commit", sha } }];
+  });
+
+  // Artifact attestations by subject digest; 404 when there are none, as GitHub answers.
+  scope.get(new RegExp(`^${base}/attestations/sha256(:|%3A)([0-9a-f]{64})`)).reply(async (req: Request) => {
+    const { uri } = await read(req);
+    record("GET", uri, undefined);
+    const sha = /sha256(?::|%3A)([0-9a-f]{64})/i.exec(uri)![1]!;
+    const bundles = state.attestations.get(sha) ?? [];
+    if (bundles.length === 0) return [404, { message: "Not Found" }];
+    return [200, { attestations: bundles.map((bundle) => ({ bundle, repository_id: 1296269 })) }];
   });
 
   // Release assets' bytes (the App reads the checksum file at publish): GitHub answers a redirect to storage.
