@@ -1,30 +1,28 @@
 import type { Probot } from "probot";
-import { CONFIG_PATH } from "../../config/index.js";
 import { configCheck } from "../../pipeline/config-check.js";
+import { configPushMatters, configPushNeedsRunbook } from "../../pipeline/config-push.js";
 import { runbookIsCurrent } from "../../runbook/current.js";
 import type { AppDeps } from "../deps.js";
 import { gatewayFor } from "../gateway-for.js";
 import { readConfig } from "../load-config.js";
 
-export const RUNBOOK_PATH = "RUNBOOK.md";
-
 /** A push that changes .github/shipline.yml (or RUNBOOK.md) gets a `shipline / config` check run on its head commit. */
 export function registerConfigPush(app: Probot, deps: AppDeps): void {
   app.on("push", async (context) => {
     const { payload } = context;
-    const changed = new Set(payload.commits.flatMap((c) => [...(c.added ?? []), ...(c.modified ?? [])]));
-    if (!(changed.has(CONFIG_PATH) || changed.has(RUNBOOK_PATH)) || payload.deleted || !payload.head_commit)
-      return;
+    const changed = payload.commits.flatMap((c) => [...(c.added ?? []), ...(c.modified ?? [])]);
+    const head = payload.head_commit?.id;
+    if (!head || !configPushMatters({ changed, deleted: payload.deleted, head })) return;
     const gw = gatewayFor(context, deps);
-    const sha = payload.head_commit.id;
-    const read = await readConfig(gw, sha);
+    const read = await readConfig(gw, head);
     if (!read) return;
-    const runbook = read.result.ok ? await gw.readFile(RUNBOOK_PATH, sha) : undefined;
+    const runbookPath = configPushNeedsRunbook(read.result.ok);
+    const runbook = runbookPath ? await gw.readFile(runbookPath, head) : undefined;
     const check = configCheck(
-      sha,
+      head,
       read.result,
       runbook === undefined ? undefined : runbookIsCurrent(read.text, runbook),
     );
-    await gw.createCheck(sha, check);
+    await gw.createCheck(head, check);
   });
 }

@@ -2,6 +2,7 @@ import type { Probot } from "probot";
 import { jobVerification } from "../../github/annotations.js";
 import type { GitHubClient } from "../../github/client.js";
 import { EnvironmentLocks } from "../../github/locks.js";
+import { releaseOfDeployment, statusMatters, statusRelease } from "../../pipeline/deployment-facts.js";
 import {
   needsJobReport,
   needsPreviousRelease,
@@ -17,18 +18,13 @@ import { loadConfig } from "../load-config.js";
 
 /**
  * deployment_status from a stage's deploy job. The job's run-name (workflow_run.display_title) names the
- * release, stage and mode; the deployment's ref must be that release's tag, or the event is not ours.
+ * release, stage and mode; the deployment's ref must be that release's tag, or the event is not ours. What
+ * matters and which release it moves are the core's (pipeline/deployment-facts.ts); the shell reads and carries out.
  */
-// `in_progress` is not: the dispatch already wrote the stage's check run in progress with its run (and an
-// approving protection review writes it back from "Waiting for approval"), so it has nothing to add.
-const ACTIONABLE = new Set(["success", "failure", "error"]);
-
 export function registerDeploymentStatus(app: Probot, deps: AppDeps): void {
   app.on("deployment_status.created", async (context) => {
     const { deployment, deployment_status: status, workflow_run: run, check_run: job } = context.payload;
-    // `waiting` (a protection rule holds the job), `queued`, `pending`, `in_progress` and `inactive` change
-    // nothing Shipline shows: answer them without a single request.
-    if (!ACTIONABLE.has(status.state)) return;
+    if (!statusMatters(status.state)) return;
     const id = parseRunName(run?.display_title);
     if (!id) return void context.log.debug(`deployment ${deployment.id}: not a Shipline run`);
     if (deployment.ref !== id.release) {
@@ -37,11 +33,12 @@ export function registerDeploymentStatus(app: Probot, deps: AppDeps): void {
       );
     }
     const gw = gatewayFor(context, deps);
-    const tag = id.mode === "rollback" && id.from ? id.from : id.release;
+    const target = statusRelease(id, deployment.sha);
+    const tag = target.tag;
     const config = await loadConfig(gw, tag);
     if (!config?.ok)
       return void context.log.warn(`config at ${tag} missing or invalid: deployment_status ignored`);
-    const sha = id.mode === "rollback" && id.from ? await gw.tagCommit(id.from) : deployment.sha;
+    const sha = "sha" in target ? target.sha : await gw.tagCommit(target.commitOf);
     const event: StageEvent = {
       ...id,
       state: status.state as StageEvent["state"],
@@ -58,16 +55,7 @@ export function registerDeploymentStatus(app: Probot, deps: AppDeps): void {
         await jobVerification(context.octokit as unknown as GitHubClient, gw.repo, job.id),
       );
     }
-    const release = {
-      id: 0,
-      tag,
-      sha,
-      author: "",
-      draft: false,
-      prerelease: false,
-      htmlUrl: releaseUrl(context.payload.repository.html_url, tag),
-      assets: [],
-    };
+    const release = releaseOfDeployment(context.payload.repository.html_url, tag, sha);
     const snapshot = { release, checkRuns: await gw.shiplineChecks(sha) };
     const previous = needsPreviousRelease(config.config, event)
       ? await gw.previousSuccessfulRelease(deployment.environment, id.release)
@@ -85,8 +73,4 @@ export function registerDeploymentStatus(app: Probot, deps: AppDeps): void {
       ...(locking ? { locking } : {}),
     });
   });
-}
-
-function releaseUrl(repoUrl: string, tag: string): string {
-  return `${repoUrl}/releases/tag/${encodeURIComponent(tag)}`;
 }
