@@ -27570,6 +27570,13 @@ function describeRecord(r) {
       return { text: `paused by ${by(str(d.by))}`, actor: str(d.by) ?? "", ...extra };
     case "resume":
       return { text: `resumed by ${by(str(d.by))}`, actor: str(d.by) ?? "", ...extra };
+    case "held": {
+      const gates = Array.isArray(r.data.gates) ? r.data.gates.join(", ") : str(r.data.gates);
+      return {
+        text: `held before ${stage ?? "the stage"}: ${gates ?? "a gate"} closed${str(r.data.until) ? `, until ${str(r.data.until)}` : ""}`,
+        ...extra
+      };
+    }
     case "awaiting-approval":
       return { text: `waiting for approval${environment ? ` to deploy to ${environment}` : ""}`, ...extra };
     case "inconclusive":
@@ -27594,7 +27601,7 @@ function checkRunEntries(run) {
       kind: stage ? `stage.${run.conclusion ?? "completed"}` : `release.${run.conclusion ?? "completed"}`,
       text: `${stage ?? "release"} ${run.conclusion ?? "completed"}${run.title ? `: ${run.title}` : ""}`
     });
-  else if (run.title)
+  else if (run.title && !stage)
     out.push({
       ...base,
       at: started ?? completed ?? "",
@@ -33457,12 +33464,18 @@ function releaseCheck(snapshot) {
 }
 function phaseOf(check2) {
   if (!check2) return "pending";
-  if (check2.status === "queued") return hasRecord("dispatched", check2.summary) ? "dispatched" : "pending";
+  if (check2.status === "queued") return heldSinceDispatch(check2.summary) ? "pending" : "dispatched";
   if (check2.status === "in_progress") return "running";
   if (check2.conclusion === "success") return "succeeded";
   if (check2.conclusion === "skipped" || check2.conclusion === "cancelled") return "skipped";
   if (check2.conclusion === "neutral" && hasRecord("rolled-back", check2.summary)) return "rolled-back";
   return "failed";
+}
+function heldSinceDispatch(summary) {
+  const newest = (times) => Math.max(-Infinity, ...times.map((t) => t?.getTime() ?? 0));
+  const dispatched = newest(decodeRecords("dispatched", summary ?? "").map((r) => r.at));
+  if (dispatched === -Infinity) return true;
+  return newest(decodeRecords("held", summary ?? "").map((r) => r.at)) >= dispatched;
 }
 function pausedBy(snapshot) {
   const last = decodeInOrder(["pause", "resume"], releaseCheck(snapshot)?.summary ?? "").pop();
@@ -34868,6 +34881,25 @@ var GitHubGateway = class {
       throw new Error(`asset ${assetId} is larger than ${MAX_FILE_BYTES / 1024} KiB`);
     return bytes.toString("utf8");
   }
+  /**
+   * The Sigstore bundles of the build-provenance attestations GitHub holds for a sha256 (hex); [] when it has
+   * none (404). Needs `attestations: read`. Only data: artifacts/provenance.ts verifies every bundle.
+   */
+  async attestations(sha256) {
+    try {
+      const { data } = await this.gh.request("GET /repos/{owner}/{repo}/attestations/{subject_digest}", {
+        ...this.repo,
+        subject_digest: `sha256:${sha256}`,
+        predicate_type: "provenance",
+        per_page: 100
+      });
+      const list3 = data.attestations ?? [];
+      return list3.map((a) => a.bundle).filter((b) => b !== void 0 && b !== null);
+    } catch (error62) {
+      if (statusOf2(error62) === 404) return [];
+      throw error62;
+    }
+  }
   /** The commit a tag points at, following an annotated tag object. */
   async tagCommit(tag) {
     const { data } = await this.gh.request("GET /repos/{owner}/{repo}/git/ref/{ref}", {
@@ -34893,16 +34925,32 @@ var GitHubGateway = class {
       throw error62;
     }
   }
-  /** Shipline's own check runs on a commit (only this App's: another App cannot forge a stage). */
+  /**
+   * Shipline's own check runs on a commit (only this App's: another App cannot forge a stage). A repeated read
+   * is conditional (ETag): when nothing changed since this process last read them (the protection review,
+   * then the stage's outcome), GitHub answers 304, free against the rate limit.
+   */
   async shiplineChecks(sha) {
-    const { data } = await this.gh.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
-      ...this.repo,
-      ref: sha,
-      per_page: 100,
-      filter: "all",
-      ...this.appId ? { app_id: this.appId } : {}
-    });
-    return data.check_runs.filter((c) => c.name === "shipline" || c.name.startsWith("shipline / ")).map(toCheck);
+    const key = `check-runs:${this.repo.owner}/${this.repo.repo}@${sha}:${this.appId ?? ""}`;
+    const known = cached2(key);
+    try {
+      const { data, headers } = await this.gh.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
+        ...this.repo,
+        ref: sha,
+        per_page: 100,
+        filter: "all",
+        ...this.appId ? { app_id: this.appId } : {},
+        ...known?.etag ? { headers: { "if-none-match": known.etag } } : {}
+      });
+      const checks = data.check_runs.filter((c) => c.name === "shipline" || c.name.startsWith("shipline / ")).map(toCheck);
+      const etag = typeof headers.etag === "string" ? headers.etag : void 0;
+      if (etag) remember(key, { etag, text: JSON.stringify(checks) });
+      return checks;
+    } catch (error62) {
+      if (statusOf2(error62) === 304 && known?.text !== void 0)
+        return JSON.parse(known.text);
+      throw error62;
+    }
   }
   async createCheck(sha, check2) {
     const { data } = await this.gh.request("POST /repos/{owner}/{repo}/check-runs", {

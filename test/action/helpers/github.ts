@@ -25,6 +25,8 @@ export interface FakeDeployment {
 export interface RecordedRequest {
   method: string;
   path: string;
+  /** The query string, "?..." or "". */
+  search?: string;
   authorization: string | undefined;
 }
 
@@ -42,6 +44,10 @@ export class FakeGitHub {
   readonly deployments: FakeDeployment[] = [];
   readonly requests: RecordedRequest[] = [];
   readonly checkRuns: FakeCheckRun[] = [];
+  /** Artifact attestations' Sigstore bundles by subject sha256 (hex). */
+  readonly attestations = new Map<string, unknown[]>();
+  /** tag -> commit sha (GET /git/ref/tags/{tag}). */
+  readonly tags = new Map<string, string>();
   private server?: Server;
   private assetIds = new Map<number, FakeAsset>();
   private nextId = 100;
@@ -88,8 +94,22 @@ export class FakeGitHub {
     this.requests.push({
       method: req.method ?? "GET",
       path: url.pathname,
+      search: url.search,
       authorization: req.headers.authorization,
     });
+    let a = /^\/repos\/acme\/shop\/attestations\/sha256:([0-9a-f]{64})$/.exec(url.pathname);
+    if (a) {
+      const bundles = this.attestations.get(a[1]!) ?? [];
+      if (bundles.length === 0) return this.json(res, 404, { message: "Not Found" });
+      return this.json(res, 200, { attestations: bundles.map((bundle) => ({ bundle, repository_id: 1 })) });
+    }
+    a = /^\/repos\/acme\/shop\/git\/ref\/tags\/(.+)$/.exec(url.pathname);
+    if (a) {
+      const tag = decodeURIComponent(a[1]!);
+      const sha = this.tags.get(tag);
+      if (!sha) return this.json(res, 404, { message: "Not Found" });
+      return this.json(res, 200, { ref: `refs/tags/${tag}`, object: { type: "commit", sha } });
+    }
     let m = /^\/repos\/acme\/shop\/releases\/tags\/(.+)$/.exec(url.pathname);
     if (m) {
       const tag = decodeURIComponent(m[1]!);
