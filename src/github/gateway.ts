@@ -145,18 +145,34 @@ export class GitHubGateway {
     }
   }
 
-  /** Shipline's own check runs on a commit (only this App's: another App cannot forge a stage). */
+  /**
+   * Shipline's own check runs on a commit (only this App's: another App cannot forge a stage). A repeated read
+   * is conditional (ETag): when nothing changed since this process last read them (the protection review,
+   * then the stage's outcome), GitHub answers 304, free against the rate limit.
+   */
   async shiplineChecks(sha: string): Promise<CheckRunState[]> {
-    const { data } = await this.gh.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
-      ...this.repo,
-      ref: sha,
-      per_page: 100,
-      filter: "all",
-      ...(this.appId ? { app_id: this.appId } : {}),
-    });
-    return (data.check_runs as RawCheck[])
-      .filter((c) => c.name === "shipline" || c.name.startsWith("shipline / "))
-      .map(toCheck);
+    const key = `check-runs:${this.repo.owner}/${this.repo.repo}@${sha}:${this.appId ?? ""}`;
+    const known = cached(key);
+    try {
+      const { data, headers } = await this.gh.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
+        ...this.repo,
+        ref: sha,
+        per_page: 100,
+        filter: "all",
+        ...(this.appId ? { app_id: this.appId } : {}),
+        ...(known?.etag ? { headers: { "if-none-match": known.etag } } : {}),
+      });
+      const checks = (data.check_runs as RawCheck[])
+        .filter((c) => c.name === "shipline" || c.name.startsWith("shipline / "))
+        .map(toCheck);
+      const etag = typeof headers.etag === "string" ? headers.etag : undefined;
+      if (etag) remember(key, { etag, text: JSON.stringify(checks) });
+      return checks;
+    } catch (error) {
+      if (statusOf(error) === 304 && known?.text !== undefined)
+        return JSON.parse(known.text) as CheckRunState[];
+      throw error;
+    }
   }
 
   async createCheck(sha: string, check: CheckWrite): Promise<number> {

@@ -346,6 +346,19 @@ export function fakeGitHub(owner = "Codertocat", repo = "Hello-World"): FakeGitH
       ? [404, { message: "Not Found" }]
       : [200, { name, value, created_at: "2026-01-01T00:00:00Z", updated_at: "2026-01-01T00:00:00Z" }];
   });
+  scope.get(new RegExp(`^${base}/environments/([^/]+)/variables(\\?.*)?$`)).reply(async (req: Request) => {
+    const { uri: path } = await read(req);
+    const env = path.split("/environments/")[1]!.split("/")[0];
+    const variables = [...state.variables.entries()]
+      .filter(([key]) => key.startsWith(`${env}:`))
+      .map(([key, value]) => ({
+        name: key.slice(`${env}:`.length),
+        value,
+        created_at: "2026-01-01T00:00:00Z",
+        updated_at: "2026-01-01T00:00:00Z",
+      }));
+    return [200, { total_count: variables.length, variables }];
+  });
   scope.post(new RegExp(`^${base}/environments/([^/]+)/variables$`)).reply(async (req: Request) => {
     const { uri: path, body } = await read(req);
     const env = path.split("/environments/")[1]!.split("/")[0];

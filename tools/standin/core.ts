@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 // The stand-in's shared pieces: handler types, replies, the accounts GitHub itself uses.
 import type { IncomingHttpHeaders } from "node:http";
 import type { Json, JsonObject } from "./openapi/spec.js";
@@ -61,6 +62,19 @@ export function str(body: JsonObject | undefined, key: string): string | undefin
 
 export function intParam(ctx: { params: Record<string, string> }, name: string): number {
   return Number(ctx.params[name]);
+}
+
+/**
+ * Like GitHub: an ETag on a 200 answer, and 304 Not Modified (free against the rate limit) to a request whose
+ * `If-None-Match` matches it (GitHub answers conditional requests on every GET, documented or not).
+ */
+export function conditional(reply: Reply, headers: Record<string, unknown>): Reply {
+  if (reply.status !== 200) return reply;
+  const etag = `W/"${createHash("sha256")
+    .update(JSON.stringify(reply.body ?? null))
+    .digest("hex")}"`;
+  if (headers["if-none-match"] === etag) return { status: 304, headers: { etag } };
+  return { ...reply, headers: { ...(reply.headers ?? {}), etag } };
 }
 
 /** Applies `per_page`/`page` and adds GitHub's Link header so octokit's paginate() walks the pages. */

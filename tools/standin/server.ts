@@ -9,6 +9,7 @@ import { isObject, loadSpec } from "./openapi/spec.js";
 import { validateGitHubRequest, validateGitHubResponse } from "./openapi/validate.js";
 import { actionRoutes } from "./routes/actions.js";
 import { appRoutes } from "./routes/app.js";
+import { attestationRoutes } from "./routes/attestations.js";
 import { checkRoutes } from "./routes/checks.js";
 import { deploymentRoutes } from "./routes/deployments.js";
 import { issueRoutes } from "./routes/issues.js";
@@ -22,6 +23,7 @@ import type { Account, RepoState } from "./state.js";
 export const routes: Record<string, Handler<Standin>> = {
   ...appRoutes,
   ...releaseRoutes,
+  ...attestationRoutes,
   ...repoRoutes,
   ...checkRoutes,
   ...deploymentRoutes,
@@ -166,7 +168,8 @@ async function answer(
     s.violation(message);
     return error(500, message);
   }
-  if (reply.status === 302) return reply;
+  // 302 (to storage) and 304 (a conditional request matched: no body) are answered on any operation.
+  if (reply.status === 302 || reply.status === 304) return reply;
   const responseProblems = validateGitHubResponse({
     method,
     url: url.toString(),

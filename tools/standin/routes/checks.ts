@@ -1,6 +1,6 @@
 // Check runs: create, update, get, list for a ref.
 import type { Handler } from "../core.js";
-import { GITHUB_ACTIONS_APP, notFound, ok, paginate, str } from "../core.js";
+import { conditional, GITHUB_ACTIONS_APP, notFound, ok, paginate, str } from "../core.js";
 import type { JsonObject } from "../openapi/spec.js";
 import { isObject } from "../openapi/spec.js";
 import { annotation, checkRun, repoUrls } from "../shapes.js";
@@ -83,7 +83,7 @@ export const checkRoutes: Record<string, Handler<Standin>> = {
     return ok(all.slice((page - 1) * perPage, page * perPage));
   },
 
-  "GET /repos/{owner}/{repo}/commits/{ref}/check-runs": ({ s, repo, params, query }) => {
+  "GET /repos/{owner}/{repo}/commits/{ref}/check-runs": ({ s, repo, params, query, headers }) => {
     const sha = s.resolveRef(repo, params.ref ?? "") ?? params.ref;
     const name = query.get("check_name");
     const status = query.get("status");
@@ -100,9 +100,15 @@ export const checkRoutes: Record<string, Handler<Standin>> = {
       runs = runs.filter((c) => runs.every((o) => o.name !== c.name || o.id <= c.id));
     }
     const all = runs.sort((a, b) => b.id - a.id).map((c) => checkRun(s.urls, repo, c, s.app));
-    return paginate(all, query, `${repoUrls(s.urls, repo).api}/commits/${params.ref}/check-runs`, (page) => ({
-      total_count: all.length,
-      check_runs: page,
-    }));
+    const reply = paginate(
+      all,
+      query,
+      `${repoUrls(s.urls, repo).api}/commits/${params.ref}/check-runs`,
+      (page) => ({
+        total_count: all.length,
+        check_runs: page,
+      }),
+    );
+    return conditional(reply, headers);
   },
 };

@@ -1,7 +1,7 @@
 // Repository contents, git refs, collaborator permissions and environments.
 import { createHash } from "node:crypto";
 import type { Handler } from "../core.js";
-import { error, notFound, ok, str, validationFailed } from "../core.js";
+import { conditional, error, notFound, ok, paginate, str, validationFailed } from "../core.js";
 import { environment, repoUrls, user } from "../shapes.js";
 import type { Standin } from "../standin.js";
 import type { Account } from "../state.js";
@@ -111,6 +111,23 @@ export const repoRoutes: Record<string, Handler<Standin>> = {
     const env = repo.environments.get(params.environment_name ?? "");
     if (!env) return notFound();
     return ok(environment(s.urls, repo, env, reviewersOf(env.reviewers)));
+  },
+
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/variables": ({
+    s,
+    repo,
+    params,
+    query,
+    headers,
+  }) => {
+    const env = params.environment_name ?? "";
+    if (!repo.environments.has(env)) return notFound();
+    const all = [...repo.variables.entries()]
+      .filter(([key]) => key.startsWith(`${env}/`))
+      .map(([, v]) => ({ name: v.name, value: v.value, created_at: v.createdAt, updated_at: v.updatedAt }));
+    const url = `${repoUrls(s.urls, repo).api}/environments/${env}/variables`;
+    const reply = paginate(all, query, url, (page) => ({ total_count: all.length, variables: page }));
+    return conditional(reply, headers);
   },
 
   "GET /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}": ({ repo, params }) => {
