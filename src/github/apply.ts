@@ -23,19 +23,16 @@ export interface Log {
 type Dispatch = Extract<Effect, { kind: "dispatch" }>;
 type CheckUpdate = Extract<Effect, { kind: "update-check" }>;
 
-/** How the shell waits (injected so tests need not sleep); and how long a dispatched run takes to be listed. */
+/**
+ * The clock, how the shell waits (injected so tests need not sleep), and how long a dispatched run takes to be
+ * listed: always the shell's (app/deps.ts applyTiming), never an ambient one.
+ */
 export interface ApplyTiming {
   now(): Date;
   sleep(ms: number): Promise<void>;
   /** Pauses between looks for a run after an ambiguous dispatch answer. Default 2 s, 4 s, 8 s. */
   lookups: readonly number[];
 }
-
-const DEFAULT_TIMING: ApplyTiming = {
-  now: () => new Date(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  lookups: [2_000, 4_000, 8_000],
-};
 
 /**
  * Carries out the core's effects in order. A decision is guarded by one claim ref (`decision.claim`, else its
@@ -50,8 +47,8 @@ export async function applyDecision(
   snapshot: Snapshot,
   decision: Decision,
   log: Log,
-  locking?: LockContext,
-  timing: ApplyTiming = DEFAULT_TIMING,
+  locking: LockContext | undefined,
+  timing: ApplyTiming,
 ): Promise<void> {
   const first = decision.effects.find((e): e is Dispatch => e.kind === "dispatch");
   const guard = decision.claim ?? first?.claim;
