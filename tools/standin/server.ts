@@ -9,6 +9,7 @@ import { isObject, loadSpec } from "./openapi/spec.js";
 import { validateGitHubRequest, validateGitHubResponse } from "./openapi/validate.js";
 import { actionRoutes } from "./routes/actions.js";
 import { appRoutes } from "./routes/app.js";
+import { attestationRoutes } from "./routes/attestations.js";
 import { checkRoutes } from "./routes/checks.js";
 import { deploymentRoutes } from "./routes/deployments.js";
 import { issueRoutes } from "./routes/issues.js";
@@ -22,6 +23,7 @@ import type { Account, RepoState } from "./state.js";
 export const routes: Record<string, Handler<Standin>> = {
   ...appRoutes,
   ...releaseRoutes,
+  ...attestationRoutes,
   ...repoRoutes,
   ...checkRoutes,
   ...deploymentRoutes,

@@ -175,6 +175,8 @@ export interface RepoState {
   /** Reviews of waiting deploy jobs given in GitHub's UI, by run id. */
   runApprovals: Map<number, { user: Account; state: "approved" | "rejected"; environment: string }[]>;
   permissions: Map<string, Permission>;
+  /** Artifact attestations by subject sha256 (hex): the Sigstore bundle and its predicate ("provenance"). */
+  attestations: Map<string, { bundle: unknown; predicate: string }[]>;
 }
 
 let nextId = 1000;
@@ -211,6 +213,7 @@ export function newRepo(fullName: string): RepoState {
     commitPeople: new Map(),
     runApprovals: new Map(),
     permissions: new Map(),
+    attestations: new Map(),
   };
 }
 
