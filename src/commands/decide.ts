@@ -4,10 +4,11 @@ import { findCheck, stageViews } from "../pipeline/state.js";
 import type { Snapshot } from "../pipeline/types.js";
 import { encodeRecord, type LockRecord } from "../records/codec.js";
 import { authorize, type Permission } from "./authorize.js";
-import { formatCommand } from "./parse.js";
+import { formatCommand, parseCommand } from "./parse.js";
 import { type Command, specOf } from "./registry.js";
 import type { CommandCheck, CommandDecision, CommandDraft, CommandNeeds } from "./spec.js";
 import { appendTo } from "./stages.js";
+import type { ParseResult } from "./types.js";
 
 export type { CommandDecision, CommandNeeds, LockChange, WaitingJob } from "./spec.js";
 
@@ -38,6 +39,14 @@ export function commandNeeds(command: Command, pipeline: Pipeline): CommandNeeds
     snapshot: true,
     ...spec.needs?.(command, pipeline),
   };
+}
+
+/** A comment parsed again against the pipeline's stage and environment names (unknown ones are refused with the list). */
+export function parseForPipeline(text: string, pipeline: Pipeline): ParseResult {
+  return parseCommand(text, {
+    stages: pipeline.stages.map((s) => s.name),
+    environments: [...new Set(pipeline.stages.map((s) => s.environment))],
+  });
 }
 
 /** Teams matter only for someone who may run a command at all (write or better). */

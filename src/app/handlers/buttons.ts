@@ -5,7 +5,7 @@ import { pipelineForTag } from "../../config/index.js";
 import { CHECK_PREFIX } from "../../pipeline/index.js";
 import type { AppDeps } from "../deps.js";
 import { loadConfig } from "../load-config.js";
-import { commandIO, runCommand } from "./comments.js";
+import { commandIO, runCommand } from "../run-command.js";
 
 /** The release tag a stage check run shows (`pipelineMarkdown` opens with "**Release** [`<tag>`](...)"). */
 const RELEASE_LINE = /\*\*Release\*\* \[`([A-Za-z0-9][A-Za-z0-9._/+-]{0,127})`\]/;
