@@ -19,3 +19,6 @@ export type CheckConclusion =
   | "skipped"
   | "timed_out"
   | "action_required";
+
+/** Shipline's answer to a deploy job waiting for its deployment protection rule, as GitHub names it. */
+export type ReviewState = "approved" | "rejected";

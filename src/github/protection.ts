@@ -1,3 +1,4 @@
+import type { ReviewState } from "../config/vocabulary.js";
 import { type GitHubClient, type RepoRef, statusOf } from "./client.js";
 
 /** The GitHub calls behind Shipline's custom deployment protection rule. */
@@ -22,12 +23,7 @@ export class ProtectionGateway {
   }
 
   /** Approves or rejects a waiting deploy job; `comment` is at most 1024 characters. */
-  async review(
-    runId: number,
-    environment: string,
-    state: "approved" | "rejected",
-    comment: string,
-  ): Promise<void> {
+  async review(runId: number, environment: string, state: ReviewState, comment: string): Promise<void> {
     await this.gh.request("POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule", {
       ...this.repo,
       run_id: runId,

@@ -3,7 +3,7 @@ import type { Config, Pipeline, ResolvedStage } from "../config/types.js";
 import type { Evaluation } from "../gates/types.js";
 import { encodeRecord, hasRecord } from "../records/codec.js";
 import { parseRunName, stageCheckName } from "./identity.js";
-import type { CheckRunState, Effect, Mode } from "./types.js";
+import type { CheckRunState, Effect, Mode, ReviewState } from "./types.js";
 
 /**
  * The deployment protection rule, decided here: which stage a waiting deploy job is (from its run-name, its
@@ -115,7 +115,7 @@ export function decideReview(
   const closed = evaluation.results.filter((r) => !r.ok);
   const base = (check?.summary ?? "").replace(/\n\n### Gates[\s\S]*$/, "");
   const table = `\n\n### Gates\n\n${evaluation.markdown}`;
-  const review = (state: "approved" | "rejected"): Effect => ({
+  const review = (state: ReviewState): Effect => ({
     kind: "review",
     runId: job.runId,
     environment: job.environment,

@@ -1,8 +1,8 @@
 /** Plain data the pipeline core decides from: read from GitHub by the shell, never fetched here. */
 
-import type { CheckConclusion, CheckStatus, Mode } from "../config/vocabulary.js";
+import type { CheckConclusion, CheckStatus, Mode, ReviewState } from "../config/vocabulary.js";
 
-export type { CheckConclusion, CheckStatus, Mode };
+export type { CheckConclusion, CheckStatus, Mode, ReviewState };
 
 export interface Uploader {
   login: string;
@@ -130,7 +130,7 @@ export type Effect =
     }
   | { kind: "lock"; environment: string; reason: string }
   /** The answer to a deploy job waiting for Shipline's deployment protection rule (github/apply-review.ts). */
-  | { kind: "review"; runId: number; environment: string; state: "approved" | "rejected"; comment: string }
+  | { kind: "review"; runId: number; environment: string; state: ReviewState; comment: string }
   /** Lists the stage among those waiting for a gate (a ref: the clock lists them in one request). */
   | { kind: "mark-waiting"; ref: string }
   | { kind: "clear-waiting"; ref: string };
