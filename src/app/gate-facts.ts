@@ -63,13 +63,14 @@ export async function evaluateStageGates(
   const reviewers = needsApprovals && pipeline.gates["github-reviewers"];
   const envProtection = reviewers ? await protection.environmentProtection(stage.environment) : undefined;
   const runApprovals = reviewers && q.run ? await readRunApprovals(client, gw.repo, q.run.id) : undefined;
-  const allChecks =
-    rollout && pipeline.gates["required-checks"].length ? await protection.commitChecks(q.release.sha) : [];
-  const lock = rollout ? await new EnvironmentLocks(client, gw.repo).read(stage.environment) : undefined;
-  const errorBudget = rollout ? await fetchErrorBudget(pipeline, stage, q.release.tag, deps) : undefined;
-  const running = rollout
-    ? activeRollouts(q.config, await activeRuns(client, gw.repo, pipeline.workflow), q.run?.id ?? 0)
-    : undefined;
+  // The gates' reads do not depend on each other: one round trip, not four, before the dispatch or review.
+  const [allChecks, lock, errorBudget, runs] = await Promise.all([
+    rollout && pipeline.gates["required-checks"].length ? protection.commitChecks(q.release.sha) : [],
+    rollout ? new EnvironmentLocks(client, gw.repo).read(stage.environment) : undefined,
+    rollout ? fetchErrorBudget(pipeline, stage, q.release.tag, deps) : undefined,
+    rollout ? activeRuns(client, gw.repo, pipeline.workflow) : undefined,
+  ]);
+  const running = runs ? activeRollouts(q.config, runs, q.run?.id ?? 0) : undefined;
   const releaseSummary = findCheck(snapshot, RELEASE_CHECK)?.summary ?? "";
   const trigger = decodeRecords("command", releaseSummary)
     .filter(

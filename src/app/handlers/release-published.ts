@@ -13,15 +13,18 @@ export function registerReleasePublished(app: Probot, deps: AppDeps): void {
   app.on("release.published", async (context) => {
     const gw = gatewayFor(context, deps);
     const tag = context.payload.release.tag_name;
-    const read = await readConfig(gw, tag);
+    // Independent reads run together (the delivery is answered after the handler: each round trip is latency).
+    const [read, sha] = await Promise.all([readConfig(gw, tag), gw.tagCommit(tag)]);
     if (!read) return void context.log.info(`no .github/shipline.yml at ${tag}: ignoring`);
     const config = read.result;
-    const sha = await gw.tagCommit(tag);
     const release = toRelease(context.payload.release, sha);
-    const snapshot = { release, checkRuns: await gw.shiplineChecks(sha) };
     // The Action's rule at publish: the checksum file must list every deployed asset with its hash.
     const sumsId = checksumAsset(config, release);
-    const checksums = sumsId === undefined ? undefined : await gw.assetText(sumsId);
+    const [checkRuns, checksums] = await Promise.all([
+      gw.shiplineChecks(sha),
+      sumsId === undefined ? undefined : gw.assetText(sumsId),
+    ]);
+    const snapshot = { release, checkRuns };
     const orgDefaults =
       read.orgDefaults === undefined
         ? undefined
