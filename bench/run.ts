@@ -1,5 +1,5 @@
 // `npm run bench`: Shipline's cost and speed, each figure beside a baseline measured in the same run.
-// Options: --quick (small artifact, fewer webhook events), --only=api,webhooks,artifacts,fanout,stats,serverless,
+// Options: --quick (small artifact, fewer webhook events), --only=api,minutes,webhooks,artifacts,fanout,stats,serverless,
 // --events=N (webhook long run), --sizes=256,1024 (artifact sizes in MiB). Writes bench/results/latest.json
 // (a partial run: latest-<sections>.json).
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -8,6 +8,7 @@ import { apiCost, formatTransitions } from "./api-cost.js";
 import { artifactsBench } from "./artifacts.js";
 import { fanOut, gates, mannWhitney } from "./compute.js";
 import { formatSection, machine, type Section } from "./report.js";
+import { runnerMinutes } from "./runner-minutes.js";
 import { serverlessBench } from "./serverless.js";
 import { webhookBench } from "./webhooks.js";
 import { ROOT } from "./world.js";
@@ -45,6 +46,7 @@ async function section(name: string, fn: () => Promise<Section> | Section, extra
 }
 
 await section("api", apiCost, formatTransitions);
+await section("minutes", runnerMinutes);
 await section("fanout", () => fanOut());
 await section("stats", mannWhitney);
 await section("stats", gates);
