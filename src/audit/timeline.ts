@@ -88,6 +88,13 @@ function describeRecord(r: RawRecord): {
       return { text: `paused by ${by(str(d.by))}`, actor: str(d.by) ?? "", ...extra };
     case "resume":
       return { text: `resumed by ${by(str(d.by))}`, actor: str(d.by) ?? "", ...extra };
+    case "held": {
+      const gates = Array.isArray(r.data.gates) ? (r.data.gates as unknown[]).join(", ") : str(r.data.gates);
+      return {
+        text: `held before ${stage ?? "the stage"}: ${gates ?? "a gate"} closed${str(r.data.until) ? `, until ${str(r.data.until)}` : ""}`,
+        ...extra,
+      };
+    }
     case "awaiting-approval":
       return { text: `waiting for approval${environment ? ` to deploy to ${environment}` : ""}`, ...extra };
     case "inconclusive":
@@ -109,8 +116,9 @@ function checkRunEntries(run: AuditCheckRun): TimelineEntry[] {
   const out: TimelineEntry[] = [];
   const started = at(run.startedAt);
   const completed = run.status === "completed" ? at(run.completedAt) : undefined;
-  // A stage's check run is created when the release is published, so its start time is not when the stage
-  // started: the dispatch record says that.
+  // A stage check run's start time is when it was written first (at publish, or at a hold), never when the
+  // stage started: its records (dispatched, held) say when things happened, so an unfinished stage adds no
+  // state entry of its own ("production queued" at publish time would read as production starting).
   if (completed)
     out.push({
       ...base,
@@ -118,7 +126,7 @@ function checkRunEntries(run: AuditCheckRun): TimelineEntry[] {
       kind: stage ? `stage.${run.conclusion ?? "completed"}` : `release.${run.conclusion ?? "completed"}`,
       text: `${stage ?? "release"} ${run.conclusion ?? "completed"}${run.title ? `: ${run.title}` : ""}`,
     });
-  else if (run.title)
+  else if (run.title && !stage)
     out.push({
       ...base,
       at: started ?? completed ?? "",

@@ -16,6 +16,8 @@ export interface ReleaseEvent {
   mode: Mode;
   outcome: NotifyOutcome;
   targets: string[];
+  /** How many targets the environment has, all its stages together (more than `targets` for a canary); Slack words a canary with it, the webhook body leaves it out. */
+  environment_targets?: number;
   at: string;
   run_url: string | null;
   /** Pipeline name ("default" for single-pipeline configs). */

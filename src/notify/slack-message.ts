@@ -24,17 +24,30 @@ export function slackEscape(text: string): string {
 export function headline(e: ReleaseEvent): string {
   const r = `\`${e.release}\``;
   const where = `*${e.stage}* (\`${e.environment}\`)`;
+  // A canary moves part of its environment: say which part, never "deployed to production".
+  const part =
+    e.environment_targets && e.targets.length > 0 && e.targets.length < e.environment_targets
+      ? `${e.targets.length} of ${e.environment_targets}`
+      : undefined;
   switch (e.event) {
     case "stage.started":
-      return `${r} is deploying to ${where}`;
+      return part
+        ? `${r} is deploying to ${part} \`${e.environment}\` hosts (*${e.stage}*)`
+        : `${r} is deploying to ${where}`;
     case "stage.succeeded":
-      return `${r} is deployed to ${where}`;
+      return part
+        ? `${r} is live on ${part} \`${e.environment}\` hosts (*${e.stage}*)`
+        : `${r} is deployed to ${where}`;
     case "stage.failed":
       return `${r} failed in ${where}`;
     case "rollback.started":
-      return `Rolling ${where} back to ${r}${e.from ? ` from \`${e.from}\`` : ""}`;
+      return part
+        ? `Rolling the *${e.stage}* hosts (${part} in \`${e.environment}\`) back to ${r}${e.from ? ` from \`${e.from}\`` : ""}`
+        : `Rolling ${where} back to ${r}${e.from ? ` from \`${e.from}\`` : ""}`;
     case "rollback.succeeded":
-      return `${where} is rolled back to ${r}${e.from ? ` from \`${e.from}\`` : ""}`;
+      return part
+        ? `The *${e.stage}* hosts (${part} in \`${e.environment}\`) run ${r} again${e.from ? ` instead of \`${e.from}\`` : ""}`
+        : `${where} is rolled back to ${r}${e.from ? ` from \`${e.from}\`` : ""}`;
     case "rollback.failed":
       return `Rollback of ${where} to ${r} failed: fix it by hand`;
     case "verify.started":

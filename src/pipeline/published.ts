@@ -6,7 +6,7 @@ import { encodeRecord, recordLines } from "../records/codec.js";
 import { checkDeployable } from "./deployable.js";
 import { CONFIG_CHECK, claimRef, publishedClaim, RELEASE_CHECK, stageCheckName } from "./identity.js";
 import { findCheck, stageViews } from "./state.js";
-import { pipelineMarkdown, withStageButtons, withStagePhase } from "./summary.js";
+import { pipelineMarkdown, releasingTitle, withStageButtons, withStagePhase } from "./summary.js";
 import type { Decision, Effect, Snapshot } from "./types.js";
 
 /**
@@ -130,7 +130,7 @@ function startPipeline(pipeline: Pipeline, snapshot: Snapshot, orgDefaults?: Org
       kind: "create-check",
       name: RELEASE_CHECK,
       status: "in_progress",
-      title: `Releasing ${snapshot.release.tag} through ${pipeline.stages.length} stage(s)`,
+      title: releasingTitle(pipeline, snapshot.release.tag),
       // Who published the release, for the four-eyes gate later (read back by releaseAuthor()).
       summary: `${overview}\n\n${encodeRecord("release", {
         tag: snapshot.release.tag,

@@ -1,5 +1,5 @@
 import type { Pipeline, ResolvedStage } from "../config/types.js";
-import { decodeInOrder, decodeRecord, hasRecord } from "../records/codec.js";
+import { decodeInOrder, decodeRecord, decodeRecords, hasRecord } from "../records/codec.js";
 import { RELEASE_CHECK, stageCheckName } from "./identity.js";
 import type { CheckRunState, Snapshot } from "./types.js";
 
@@ -38,12 +38,25 @@ export function releaseCheck(snapshot: Snapshot): CheckRunState | undefined {
 
 function phaseOf(check: CheckRunState | undefined): StagePhase {
   if (!check) return "pending";
-  if (check.status === "queued") return hasRecord("dispatched", check.summary) ? "dispatched" : "pending";
+  if (check.status === "queued") return heldSinceDispatch(check.summary) ? "pending" : "dispatched";
   if (check.status === "in_progress") return "running";
   if (check.conclusion === "success") return "succeeded";
   if (check.conclusion === "skipped" || check.conclusion === "cancelled") return "skipped";
   if (check.conclusion === "neutral" && hasRecord("rolled-back", check.summary)) return "rolled-back";
   return "failed";
+}
+
+/**
+ * Whether a queued stage check run is waiting rather than dispatched: no dispatch recorded, or a hold (a gate
+ * closed) recorded at or after its newest dispatch. Records carried over from an earlier attempt (a /retry of a
+ * failed stage) sit after the new text, so their times decide, not their places.
+ */
+function heldSinceDispatch(summary: string | null | undefined): boolean {
+  // An older dispatch record without a time counts as the oldest.
+  const newest = (times: (Date | undefined)[]) => Math.max(-Infinity, ...times.map((t) => t?.getTime() ?? 0));
+  const dispatched = newest(decodeRecords("dispatched", summary ?? "").map((r) => r.at));
+  if (dispatched === -Infinity) return true;
+  return newest(decodeRecords("held", summary ?? "").map((r) => r.at)) >= dispatched;
 }
 
 /** A release is paused while the last pause/resume record on its `shipline` check run is a pause. */

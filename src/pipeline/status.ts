@@ -11,12 +11,13 @@ import {
   roundInFlight,
   startBake,
 } from "./bake.js";
+import { liveText, rolledBackText, rollingBackText, stageWhere } from "./coverage.js";
 import { bakeWaitingRef } from "./hold.js";
 import { claimRef, RELEASE_CHECK, stageCheckName } from "./identity.js";
 import { upsertCheck } from "./published.js";
 import { stageSucceeded } from "./stage-success.js";
 import { findCheck, type StagePhase, stageViews } from "./state.js";
-import { pipelineMarkdown, releaseTimeline, withStageButtons } from "./summary.js";
+import { pipelineMarkdown, releaseTimeline, withReleaseTimeline, withStageButtons } from "./summary.js";
 import type { Decision, Effect, Snapshot, StageEvent } from "./types.js";
 
 const FAILED = new Set(["failure", "error"]);
@@ -93,12 +94,18 @@ export function onDeploymentStatus(
   const pipeline = pipelineForTag(config, tag);
   const index = pipeline?.stages.findIndex((s) => s.name === event.stage) ?? -1;
   if (!pipeline || index < 0) return { effects: [], reason: `no stage ${event.stage} for ${tag}` };
-  if (event.mode === "rollback") return onRollbackStatus(snapshot, event);
+  if (event.mode === "rollback") {
+    const rolledBack = onRollbackStatus(pipeline, snapshot, event, now);
+    return { ...rolledBack, effects: withReleaseTimeline(snapshot, rolledBack.effects, now) };
+  }
   const decision =
     event.mode === "verify"
       ? decideVerify(pipeline, snapshot, event, index, previous, now)
       : decideRollout(pipeline, snapshot, event, index, previous, now);
-  return { ...decision, effects: withStageButtons(pipeline, decision.effects) };
+  return {
+    ...decision,
+    effects: withReleaseTimeline(snapshot, withStageButtons(pipeline, decision.effects), now),
+  };
 }
 
 function decideRollout(
@@ -143,7 +150,7 @@ function decideRollout(
         upsertCheck(snapshot, {
           name,
           status: "in_progress",
-          title: `Deploying ${tag} to ${event.environment}`,
+          title: `Deploying ${tag} to ${stageWhere(pipeline, event.stage, tag, event.environment)}`,
           summary: pipelineMarkdown(pipeline, snapshot.release, phases) + links,
           ...(link ? { detailsUrl: link } : {}),
         }),
@@ -170,7 +177,7 @@ function decideRollout(
     return stageSucceeded(pipeline, snapshot, {
       stage: event.stage,
       environment: event.environment,
-      title: `${tag} is live in ${event.environment}`,
+      title: liveText(pipeline, event.stage, tag, event.environment),
       tail: links,
       ...(link ? { link } : {}),
     });
@@ -277,7 +284,7 @@ function onStageFailure(
   const stage = pipeline.stages[index]!;
   const rollback = pipeline.rollback.automatic
     ? previous
-      ? `Rolling ${stage.environment} back to \`${previous}\` automatically.`
+      ? `${capitalized(rollingBackText(pipeline, stage.name, tag, previous, stage.environment))} automatically.`
       : `No earlier successful release in ${stage.environment}: nothing to roll back to.`
     : "Automatic rollback is off: comment `/rollback` to restore the previous release.";
   const locked =
@@ -292,7 +299,7 @@ function onStageFailure(
       title:
         event.verification === "failed"
           ? `Verification of ${tag} failed in ${event.stage}`
-          : `Deploying ${tag} to ${event.environment} failed`,
+          : `Deploying ${tag} to ${stageWhere(pipeline, event.stage, tag, event.environment)} failed`,
       summary: `${overview}${why}\n\n${link ? `[Deploy job log](${link}) · ` : ""}${rollback}${locked}${verificationSection(event)}`,
       ...(link ? { detailsUrl: link } : {}),
     }),
@@ -349,12 +356,12 @@ function onStageFailure(
   };
 }
 
-function onRollbackStatus(snapshot: Snapshot, event: StageEvent): Decision {
+function onRollbackStatus(pipeline: Pipeline, snapshot: Snapshot, event: StageEvent, now: Date): Decision {
   if (!FAILED.has(event.state) && event.state !== "success")
     return { effects: [], reason: `rollback ${event.state}` };
   const ok = event.state === "success";
   const line = ok
-    ? `↩️ **Rolled back**: ${event.environment} runs \`${event.release}\` again (stage ${event.stage}).`
+    ? `↩️ **Rolled back**: ${rolledBackText(pipeline, event.stage, event.from, event.release, event.environment)} (stage ${event.stage}).`
     : `🚨 **Rollback to \`${event.release}\` failed** in ${event.environment}: act now.${event.logUrl ? ` [Log](${event.logUrl})` : ""}`;
   const current = findCheck(snapshot, RELEASE_CHECK);
   if (current?.summary?.includes(line)) return { effects: [], reason: "rollback already recorded" };
@@ -368,7 +375,7 @@ function onRollbackStatus(snapshot: Snapshot, event: StageEvent): Decision {
         title: ok
           ? `${event.from ?? "release"} rolled back to ${event.release}`
           : `Rollback to ${event.release} failed`,
-        summary: `${current?.summary ?? ""}\n\n${line}\n\n${encodeRecord(ok ? "rolled-back" : "rollback-failed", { to: event.release, stage: event.stage })}`,
+        summary: `${current?.summary ?? ""}\n\n${line}\n\n${encodeRecord(ok ? "rolled-back" : "rollback-failed", { to: event.release, stage: event.stage, at: now })}`,
       }),
     ],
   };
@@ -395,3 +402,5 @@ function notDispatchedByShipline(summary: string | null | undefined, event: Stag
   if (ACTIVE.has(event.state) && runs.length === 0 && !hasRecord("held", summary)) return undefined;
   return `workflow run ${event.runId} was not dispatched by Shipline for ${event.stage}: ${event.state} ignored`;
 }
+
+const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

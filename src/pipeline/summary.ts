@@ -2,9 +2,10 @@ import { timelineMarkdown } from "../audit/format.js";
 import { buildTimeline } from "../audit/timeline.js";
 import { stageButtons } from "../commands/buttons.js";
 import type { Pipeline, ResolvedStage } from "../config/types.js";
-import { CHECK_PREFIX } from "./identity.js";
+import { CHECK_PREFIX, RELEASE_CHECK } from "./identity.js";
+import { projectChecks } from "./project.js";
 import type { StagePhase } from "./state.js";
-import type { Release, Snapshot } from "./types.js";
+import type { Effect, Release, Snapshot } from "./types.js";
 
 const ICON: Record<StagePhase, string> = {
   pending: "⏳ pending",
@@ -25,6 +26,11 @@ const STYLE: Record<StagePhase, string> = {
   skipped: "fill:#eee,stroke:#999,stroke-dasharray: 4",
   "rolled-back": "fill:#fff8c5,stroke:#9a6700",
 };
+
+/** The title the release's `shipline` check run has while its stages run. */
+export function releasingTitle(pipeline: Pipeline, tag: string): string {
+  return `Releasing ${tag} through ${pipeline.stages.length} stage(s)`;
+}
 
 /** The whole pipeline as a Mermaid flowchart (check run Markdown renders it) plus a table. */
 export function pipelineMarkdown(
@@ -120,6 +126,38 @@ export function withStageButtons<T extends { kind: string; name?: string }>(
  * commands, hotfixes, pauses, rollbacks), for the `shipline` check run when the release ends.
  * `shipline audit <tag>` adds the deployments' statuses.
  */
+/** The timeline section `releaseTimeline` writes, to replace it with a newer one. */
+const TIMELINE_SECTION = /\n\n### Timeline\n\n[\s\S]*?`node shipline\.mjs audit [^`]*`\./g;
+
+/**
+ * Every write of the release's `shipline` check run in `effects` that ends the release (completed) carries the
+ * timeline as the decision leaves the pipeline: the stage outcome, rollback or lock this very decision writes
+ * included, in time order (an older timeline section in the text is replaced, never stacked).
+ */
+export function withReleaseTimeline<E extends Effect>(snapshot: Snapshot, effects: E[], now: Date): E[] {
+  const ends = (e: Effect) =>
+    (e.kind === "create-check" || e.kind === "update-check") &&
+    e.name === RELEASE_CHECK &&
+    e.status === "completed";
+  if (!effects.some(ends)) return effects;
+  const strip = (text: string) => text.replace(TIMELINE_SECTION, "");
+  const plain = effects.map((e) =>
+    ends(e) ? { ...e, summary: strip((e as { summary: string }).summary) } : e,
+  );
+  // Projected as still running under its old title: the timeline tells what led here, and starts with the
+  // release's own start; its end is the check run's conclusion itself.
+  const title = snapshot.checkRuns.find((c) => c.name === RELEASE_CHECK)?.title;
+  const running = plain.map((e) =>
+    ends(e)
+      ? { ...e, status: "in_progress" as const, conclusion: undefined, ...(title ? { title } : {}) }
+      : e,
+  );
+  const timeline = releaseTimeline(projectChecks(snapshot, running, now));
+  return plain.map((e) =>
+    ends(e) ? { ...e, summary: `${(e as { summary: string }).summary}${timeline}` } : e,
+  );
+}
+
 export function releaseTimeline(snapshot: Snapshot): string {
   const timeline = buildTimeline({
     release: {

@@ -62,8 +62,8 @@ const SCHEMAS = {
   /** On a stage's check run whose verification could not decide. */
   inconclusive: z.strictObject({ v: Version, stage: Name }),
   /** On the release's check run after a rollback of one of its stages. */
-  "rolled-back": z.strictObject({ v: Version, to: Tag, stage: Name }),
-  "rollback-failed": z.strictObject({ v: Version, to: Tag, stage: Name }),
+  "rolled-back": z.strictObject({ v: Version, to: Tag, stage: Name, at: Instant.optional() }),
+  "rollback-failed": z.strictObject({ v: Version, to: Tag, stage: Name, at: Instant.optional() }),
   /** On a stage's check run while a deploy job waits for approvals in the protection rule. */
   "awaiting-approval": z.strictObject({ v: Version, run: RunId, environment: Name }),
   /** On a stage's check run while its rollout waits for a closed gate (nothing was dispatched). */

@@ -4,6 +4,7 @@ import { postMarkers } from "../../../src/markers/send.js";
 import { eventName, type NotifyOutcome, type ReleaseEvent } from "../../../src/notify/event.js";
 import type { RetryOptions } from "../../../src/notify/retry.js";
 import { type Delivery, type Fetch, notify } from "../../../src/notify/send.js";
+import { stageCoverage } from "../../../src/pipeline/coverage.js";
 import { planStage } from "../../../src/rollout/plan.js";
 import type { ModeContext, ModeResult } from "../context.js";
 
@@ -96,6 +97,7 @@ export async function announce(
     mode: inputs.mode,
     outcome,
     targets,
+    environment_targets: stageCoverage(pipeline, stage, release).total,
     at: now().toISOString(),
     run_url: runUrl(env),
     pipeline: pipeline.name,
