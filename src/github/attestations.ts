@@ -8,6 +8,7 @@ import { type ProvenanceFinding, releaseTrust } from "../artifacts/trust.js";
 import { pipelineForTag } from "../config/index.js";
 import type { ConfigResult } from "../config/types.js";
 import type { Release } from "../pipeline/types.js";
+import { statusOf } from "./client.js";
 import type { GitHubGateway } from "./gateway.js";
 
 type Reader = Pick<GitHubGateway, "attestations" | "readFile">;
@@ -64,6 +65,23 @@ export async function releaseProvenance(
     }
   }
   const expect = { repositoryUrl, commit: release.sha, workflow: provenance.workflow };
-  const found = await checkProvenance(known, (sha) => gw.attestations(sha), expect, roots);
-  return [...unknown, ...found];
+  // A failed read (403 without the Attestations permission) refuses the asset with the reason, not the event.
+  const failures = new Map<string, string>();
+  const lookup = (sha: string) =>
+    gw.attestations(sha).catch((error: unknown) => {
+      const status = statusOf(error);
+      failures.set(
+        sha,
+        `reading its attestations failed: ${status ? `HTTP ${status}` : String(error)}${status === 403 ? " (the App needs the Attestations read permission)" : ""}`,
+      );
+      return [];
+    });
+  const found = await checkProvenance(known, lookup, expect, roots);
+  return [
+    ...unknown,
+    ...found.map((f) => {
+      const failure = failures.get(f.sha256.toLowerCase());
+      return failure ? { ...f, ok: false, detail: failure } : f;
+    }),
+  ];
 }

@@ -4,6 +4,9 @@ import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import type { Probot } from "probot";
 import { beforeEach, describe, expect, it } from "vitest";
+import { parseConfig } from "../../src/config/index.js";
+import { releaseProvenance } from "../../src/github/attestations.js";
+import { toRelease } from "../../src/github/gateway.js";
 import { type BuildIdentity, testSigstore } from "../fixtures/provenance/signer.js";
 import { type FakeGitHub, fakeGitHub } from "../support/fake-github.js";
 import { expectValidGitHubTraffic } from "../support/openapi.js";
@@ -167,5 +170,25 @@ describe("build provenance at publish (the App)", () => {
     expect(gh.check("shipline")!.output.summary).toContain(
       `the trusted root \`.github/sigstore-root.json\` is not in the repository at ${TAG}`,
     );
+  });
+
+  it("an App without the Attestations permission refuses with the reason, naming the asset", async () => {
+    const parsed = parseConfig(config("required"));
+    const release = toRelease(releasePublished().release, SHA);
+    const reader = {
+      readFile: async () => JSON.stringify(sigstore.trustedRoot),
+      attestations: async () => {
+        throw Object.assign(new Error("Resource not accessible by integration"), { status: 403 });
+      },
+    };
+    const found = await releaseProvenance(reader, parsed, release, SUMS_TEXT, CI.repositoryUrl);
+    expect(found).toEqual([
+      expect.objectContaining({
+        name: "app-1.2.0.tar.gz",
+        ok: false,
+        detail: "reading its attestations failed: HTTP 403 (the App needs the Attestations read permission)",
+      }),
+      expect.objectContaining({ name: "SHA256SUMS", ok: false }),
+    ]);
   });
 });
