@@ -70,7 +70,7 @@ export async function wakeStage(
       quietIfUnchanged: true,
     },
   );
-  if (kind === "bake") return `${tag} ${stage}: ${decision.reason}`;
+  if (kind === "bake") return decision.reason;
   return dispatched.length
     ? `${tag} ${stage}: gates open, dispatched`
     : held.length

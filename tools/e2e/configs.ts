@@ -124,3 +124,22 @@ export function threeStagesVerified(root: string, prometheusUrl: string): string
     "every-region: true, approvals: 0, verify: [error-rate] }",
   )}${errorRateCheck(prometheusUrl)}`;
 }
+
+/**
+ * A canary that bakes 48h with a verification round every 4h, then production, on two directory hosts. The one
+ * check is a command the test controls: it fails while `<root>/probe.fail` exists (every round runs it).
+ */
+export function bakedCanary(root: string): string {
+  return `workflow: shipline.yml
+artifacts: { assets: ["app-*.tar.gz"], checksums: SHA256SUMS }
+targets:
+  eu-west: [web-1, web-2]
+driver: { type: directory, path: "${root}/{target}", keep: 3 }
+rollback: { automatic: true, lock: true }
+stages:
+  - { name: canary, environment: production, percent: 50, bake: 48h, interval: 4h, verify: [probe], approvals: 0 }
+  - { name: production, approvals: 0 }
+checks:
+  probe: { command: { run: 'test ! -e "${root}/probe.fail"', every-round: true } }
+`;
+}

@@ -15,6 +15,7 @@ import type { Account, Comment, Environment, Release } from "../standin/state.js
 import { newId } from "../standin/state.js";
 import { ROOT, type RunningApp, startApp } from "./app.js";
 import { type Asset, releaseAssets } from "./assets.js";
+import { startInProcessApp } from "./in-process-app.js";
 import { stampTimes, type Timestamps } from "./timeline.js";
 
 export const CONFIG_PATH = ".github/shipline.yml";
@@ -44,6 +45,11 @@ export interface WorldOptions {
   secondaryLimits?: StandinOptions["secondaryLimits"];
   /** Extra environment for every App process (e.g. SHIPLINE_WRITE_BUDGET, REDIS_URL). */
   appEnv?: Record<string, string>;
+  /**
+   * The App's clock: with it, one App runs in this process (tools/e2e/in-process-app.ts: the production wiring with
+   * `deps.now` injected) instead of as `npm start` processes, so a test can move time (a 48h bake in seconds).
+   */
+  clock?: () => Date;
 }
 
 export interface World {
@@ -70,6 +76,8 @@ export interface World {
   current(target: string): string | null;
   /** Signs and POSTs a webhook to one App process (as GitHub would, bypassing the stand-in's queue). */
   deliverTo(app: RunningApp, event: string, payload: JsonObject, deliveryId?: string): Promise<number>;
+  /** Stops the first App and starts a fresh one of the same kind (nothing carries over but GitHub's records). */
+  restartApp(): Promise<void>;
   /** Stand-in violations other than its known gaps. */
   violations(): string[];
   log(): string;
@@ -120,17 +128,26 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     gh.standin.setEnvironment(name, settings);
 
   const apps: RunningApp[] = [];
-  try {
-    const count = options.apps ?? 1;
-    for (let i = 0; i < count; i++)
-      apps.push(
-        await startApp({
+  const clock = options.clock;
+  const launch = () =>
+    clock
+      ? startInProcessApp({
+          githubUrl: gh.url,
+          appId: APP_ID,
+          webhookSecret: SECRET,
+          now: clock,
+          // The same pacing code, tighter than production's 1 s, so 19 rounds of a bake take a minute or two.
+          writeSpacingMs: 100,
+        })
+      : startApp({
           githubUrl: gh.url,
           appId: APP_ID,
           webhookSecret: SECRET,
           ...(options.appEnv ? { env: options.appEnv } : {}),
-        }),
-      );
+        });
+  try {
+    const count = clock ? 1 : (options.apps ?? 1);
+    for (let i = 0; i < count; i++) apps.push(await launch());
   } catch (err) {
     await Promise.all(apps.map((a) => a.stop()));
     await gh.stop();
@@ -216,6 +233,12 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       });
       await response.arrayBuffer();
       return response.status;
+    },
+    async restartApp() {
+      await apps[0]?.stop();
+      const fresh = await launch();
+      apps[0] = fresh;
+      gh.standin.options.webhookUrl = fresh.webhookUrl;
     },
     violations() {
       return gh.violations.filter((v) => !KNOWN_GAPS.some((gap) => gap.test(v)));
