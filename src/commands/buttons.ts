@@ -1,3 +1,4 @@
+import type { Pipeline } from "../config/types.js";
 import type { Command } from "./types.js";
 
 /** A check-run button (`requested_action`): GitHub allows 3, label <= 20, description <= 40, identifier <= 20. */
@@ -43,4 +44,32 @@ export function buttonCommand(
     default:
       return undefined;
   }
+}
+
+/** The release tag a stage check run shows (`pipelineMarkdown` opens with "**Release** [`<tag>`](...)"). */
+const RELEASE_LINE = /\*\*Release\*\* \[`([A-Za-z0-9][A-Za-z0-9._/+-]{0,127})`\]/;
+
+/** The release a pressed check run belongs to, from its summary (the shell checks the tag points at its commit). */
+export function buttonRelease(summary: string | null | undefined): string | undefined {
+  return RELEASE_LINE.exec(summary ?? "")?.[1];
+}
+
+/** The command a press on a stage's check run stands for, in the pipeline of its release; undefined: ignored. */
+export function pressedCommand(
+  pipeline: Pipeline | undefined,
+  stageName: string,
+  tag: string,
+  identifier: string,
+): { command: Command } | { ignored: string } {
+  const index = pipeline?.stages.findIndex((s) => s.name === stageName) ?? -1;
+  const stage = pipeline?.stages[index];
+  if (!pipeline || !stage) return { ignored: `no stage ${stageName} for ${tag}` };
+  const next = pipeline.stages[index + 1];
+  const command = buttonCommand(identifier, {
+    tag,
+    stage: stage.name,
+    environment: stage.environment,
+    ...(next ? { nextStage: next.name } : {}),
+  });
+  return command ? { command } : { ignored: `unknown button ${identifier}` };
 }
