@@ -1,7 +1,7 @@
 // Workflows' state (enable/disable, as the App turns its tick workflow on and off) and the lists the App's
 // in-process clock reads: its installations and each installation's repositories (paginated as GitHub does).
 import type { Handler, Reply } from "../core.js";
-import { notFound, ok } from "../core.js";
+import { notFound, ok, paginate } from "../core.js";
 import { example, rebase, repoUrls, user } from "../shapes.js";
 import type { Standin } from "../standin.js";
 import type { RepoState } from "../state.js";
@@ -48,28 +48,6 @@ function workflowBody(s: Standin, repo: RepoState, file: string) {
   };
 }
 
-/** One page of a list, with GitHub's `Link` header when more pages follow. */
-function page<T>(
-  s: Standin,
-  path: string,
-  query: URLSearchParams,
-  items: T[],
-): { items: T[]; headers: Record<string, string> } {
-  const perPage = Math.min(100, Math.max(1, Number(query.get("per_page") ?? 30) || 30));
-  const at = Math.max(1, Number(query.get("page") ?? 1) || 1);
-  const last = Math.max(1, Math.ceil(items.length / perPage));
-  const link = (n: number, rel: string) =>
-    `<${s.urls.api}${path}?per_page=${perPage}&page=${n}>; rel="${rel}"`;
-  const links = [
-    ...(at < last ? [link(at + 1, "next"), link(last, "last")] : []),
-    ...(at > 1 ? [link(1, "first")] : []),
-  ];
-  return {
-    items: items.slice((at - 1) * perPage, at * perPage),
-    headers: links.length ? { link: links.join(", ") } : {},
-  };
-}
-
 function setState(state: WorkflowState): Handler<Standin> {
   return ({ s, repo, params }): Reply => {
     const file = workflowFile(s, repo, params.workflow_id ?? "");
@@ -88,13 +66,21 @@ export const workflowRoutes: Record<string, Handler<Standin>> = {
   "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable": setState("disabled_manually"),
 
   "GET /app/installations": ({ s, query }) => {
-    const base = example("installation");
+    // The example carries `client_id`, which the schema of this list does not declare.
+    const { client_id: _undeclared, ...base } = example("installation");
     const repo = s.repo();
-    const { items, headers } = page(s, "/app/installations", query, [
+    const installations = [
       {
         ...base,
         id: s.installationId,
-        account: user(s.urls, repo.owner),
+        // GitHub's description gives `account` as allOf [simple-user, enterprise]: it must carry both's keys.
+        account: {
+          ...user(s.urls, repo.owner),
+          name: repo.owner.login,
+          slug: repo.owner.login.toLowerCase(),
+          created_at: "2020-01-01T00:00:00Z",
+          updated_at: "2020-01-01T00:00:00Z",
+        },
         app_id: s.app.id,
         app_slug: s.app.slug,
         target_id: repo.owner.id,
@@ -103,13 +89,19 @@ export const workflowRoutes: Record<string, Handler<Standin>> = {
         suspended_at: null,
         suspended_by: null,
       },
-    ]);
-    return { ...ok(items), headers };
+    ];
+    return paginate(installations, query, `${s.urls.api}/app/installations`);
   },
 
   "GET /installation/repositories": ({ s, query }) => {
     const base = example("repository-paginated") as { repositories: Record<string, unknown>[] };
-    const template = base.repositories[0] ?? {};
+    // Keys the example carries that the schema of this list does not declare.
+    const {
+      template_repository: _t,
+      subscribers_count: _s,
+      network_count: _n,
+      ...template
+    } = base.repositories[0] ?? {};
     const all = [...s.repos.values()].map((repo) => {
       const r = repoUrls(s.urls, repo);
       return {
@@ -124,7 +116,9 @@ export const workflowRoutes: Record<string, Handler<Standin>> = {
         default_branch: repo.defaultBranch,
       };
     });
-    const { items, headers } = page(s, "/installation/repositories", query, all);
-    return { ...ok({ total_count: all.length, repositories: items }), headers };
+    return paginate(all, query, `${s.urls.api}/installation/repositories`, (page) => ({
+      total_count: all.length,
+      repositories: page,
+    }));
   },
 };
