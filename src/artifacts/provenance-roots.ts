@@ -7,6 +7,8 @@ import type { NamedTrustedRoot } from "./provenance.js";
 
 export const PUBLIC_GOOD_ROOT: NamedTrustedRoot = {
   name: "Sigstore public-good",
+  // As `gh attestation verify` for public repositories: a Rekor entry and an SCT, besides the timestamp.
+  require: { tlog: true, sct: true },
   json: {
     mediaType: "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
     tlogs: [

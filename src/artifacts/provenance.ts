@@ -22,6 +22,12 @@ export interface ProvenanceExpectation {
 export interface NamedTrustedRoot {
   name: string;
   json: unknown;
+  /**
+   * Evidence a bundle must carry besides one verified timestamp (a log's integrated time or a timestamp
+   * authority's): a transparency-log entry, an SCT in the certificate. Default none, as for GitHub's own root,
+   * which timestamps with its TSA; every log entry a bundle carries is verified all the same.
+   */
+  require?: { tlog?: boolean; sct?: boolean };
 }
 
 /** Who signed an attestation, from the GitHub extensions of its Fulcio certificate. */
@@ -60,13 +66,9 @@ interface PreparedRoot {
   verifier: Verifier;
 }
 
-/**
- * Verifiers, one per trusted root. Each demands every kind of evidence its root can check: a transparency-log
- * entry when it lists logs (the public-good Rekor), an SCT when it lists CT logs, and always a verified
- * timestamp (a log's integrated time or a timestamp authority's, as GitHub's own root uses).
- */
+/** Verifiers, one per trusted root, each with the evidence its root requires (NamedTrustedRoot.require). */
 export function prepareRoots(roots: readonly NamedTrustedRoot[]): PreparedRoot[] {
-  return roots.map(({ name, json }) => {
+  return roots.map(({ name, json, require }) => {
     let root: TrustedRoot;
     try {
       root = TrustedRoot.fromJSON(json);
@@ -76,8 +78,8 @@ export function prepareRoots(roots: readonly NamedTrustedRoot[]): PreparedRoot[]
     if (root.certificateAuthorities.length === 0)
       throw new Error(`the trusted root ${name} lists no certificate authority`);
     const options: VerifierOptions = {
-      tlogThreshold: root.tlogs.length > 0 ? 1 : 0,
-      ctlogThreshold: root.ctlogs.length > 0 ? 1 : 0,
+      tlogThreshold: require?.tlog ? 1 : 0,
+      ctlogThreshold: require?.sct ? 1 : 0,
       timestampThreshold: 1,
     };
     return { name, verifier: new Verifier(toTrustMaterial(root), options) };

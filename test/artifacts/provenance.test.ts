@@ -9,6 +9,7 @@ import {
 import { repositoryWebUrl } from "../../src/artifacts/provenance-fetch.js";
 import { PUBLIC_GOOD_ROOT } from "../../src/artifacts/provenance-roots.js";
 import { provenanceVerdict } from "../../src/artifacts/trust.js";
+import { parseConfig } from "../../src/config/index.js";
 import { testSigstore } from "../fixtures/provenance/signer.js";
 
 const sigstore = testSigstore();
@@ -99,6 +100,12 @@ describe("verifying a GitHub artifact attestation offline", () => {
     expect(finding).toMatchObject({ verdict: "invalid", reason: /its signature does not verify/ });
   });
 
+  it("refuses a bundle without a verified signing time (its log entry removed)", () => {
+    const bundle = sigstore.attest(subject, expected) as { verificationMaterial: { tlogEntries: unknown[] } };
+    bundle.verificationMaterial.tlogEntries = [];
+    expect(verdictOf(bundle)).toMatchObject({ verdict: "invalid", reason: /expected 1 timestamps, got 0/ });
+  });
+
   it("refuses an attestation from a Sigstore the verifier does not trust", () => {
     const stranger = testSigstore("stranger");
     const finding = verdictOf(stranger.attest(subject, expected));
@@ -169,6 +176,25 @@ describe("the provenance rule (App and Action)", () => {
 });
 
 describe("trusted roots and URLs", () => {
+  it("the config names a workflow file of the repository, with a clear error otherwise", () => {
+    const config = (workflow: string) =>
+      parseConfig(`artifacts: { provenance: { workflow: ${workflow} } }
+targets: { eu: [a] }
+stages: [{ name: production }]
+`);
+    const ok = config(".github/workflows/release.yml");
+    expect(ok.ok && ok.config.pipelines[0]!.artifacts.provenance).toEqual({
+      workflow: ".github/workflows/release.yml",
+      mode: "required",
+    });
+    const bad = config("release.yml");
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.problems[0]).toMatchObject({
+      path: "artifacts.provenance.workflow",
+      message: expect.stringContaining("expected the path of a workflow file in this repository"),
+    });
+  });
+
   it("ships the Sigstore public-good root and refuses a file that is not a trusted root", () => {
     expect(() => prepareRoots([PUBLIC_GOOD_ROOT])).not.toThrow();
     expect(() => parseTrustedRoot("roots/github.json", "{nope")).toThrow(
