@@ -68,7 +68,7 @@ describe("a canary verified against Prometheus", () => {
     for (const host of touched) expect(world.current(host), host).toBe("v1.0.0");
   });
 
-  // The canary bakes inside its deploy job, so the bake gate lets production through once the canary succeeded.
+  // The canary has no bake (bakes run on the App's clock: test/e2e/bake.test.ts), so production follows its success.
   it("... and reaches production, fully deployed", () => {
     const release = world.repo.releases.find((r) => r.tag === "v1.0.0");
     expect(world.check("shipline / production", release?.sha ?? "")).toMatchObject({ conclusion: "success" });

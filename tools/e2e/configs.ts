@@ -86,8 +86,9 @@ ${extra}`;
 }
 
 /**
- * canary (one host per region, verified against Prometheus during a short bake) -> production. The check is
- * the error ratio of the release's own traffic (`version="{version}"`), at most 5%.
+ * canary (one host per region, verified against Prometheus right after its rollout: one round) -> production. The
+ * check is the error ratio of the release's own traffic (`version="{version}"`), at most 5%. (A bake would run on the
+ * App's clock, which these App processes' real time and no tick never move: bakes are test/e2e/bake.test.ts's.)
  */
 export function verifiedCanary(root: string, prometheusUrl: string): string {
   return `workflow: shipline.yml
@@ -97,7 +98,7 @@ targets:
   us-east: [web-3, web-4]
 driver: { type: directory, path: "${root}/{target}", keep: 3 }
 stages:
-  - { name: canary, environment: production, targets: [eu-west, us-east], percent: 25, every-region: true, approvals: 0, verify: [error-rate], bake: 6s, interval: 2s }
+  - { name: canary, environment: production, targets: [eu-west, us-east], percent: 25, every-region: true, approvals: 0, verify: [error-rate] }
   - { name: production, targets: [eu-west, us-east], waves: [50, 100], approvals: 0 }
 ${errorRateCheck(prometheusUrl)}`;
 }
@@ -116,7 +117,7 @@ rollback: { automatic: true, lock: true }
 
 /**
  * `threeStagesCommand` whose canary is verified against Prometheus (`errorRateCheck`) right after its rollout:
- * one round, no bake (a canary bake currently also blocks production through the bake gate; see the e2e tests).
+ * one round, no bake (a bake runs on the App's clock: see test/e2e/bake.test.ts).
  */
 export function threeStagesVerified(root: string, prometheusUrl: string): string {
   return `${threeStagesCommand(root).replace(
