@@ -236,6 +236,24 @@ export async function webhookBench(events: number, concurrency = 4): Promise<Sec
       againS.push(await drive(shipline.url, redelivered, publishedRuns, concurrency));
       trim();
     }
+    // Where a new release's time goes, one delivery at a time (nothing queued behind another delivery): the
+    // delivery's latency beside the time at least one GitHub request of the App was in flight.
+    const serial = fresh("v7.0", 30);
+    const criticalPath: { ms: number; requests: number; githubMs: number }[] = [];
+    for (const d of serial) {
+      const before = world.calls.length;
+      const t0 = performance.now();
+      await drive(shipline.url, [d], 1, 1);
+      const ms = performance.now() - t0;
+      // The bench's own Shipline server answers no stand-in delivery, and the world is settled: every App
+      // request in this window is this delivery's.
+      const own = world.calls
+        .slice(before)
+        .filter((c) => c.caller === "app" && (c.start ?? 0) >= t0 && (c.end ?? 0) <= t0 + ms);
+      criticalPath.push({ ms, requests: own.length, githubMs: inFlight(own) });
+      await world.settle();
+    }
+    trim();
     const mixProfile = await profile(async () => {
       await drive(shipline.url, mix, Math.min(4_000, sample), concurrency);
     });
@@ -297,6 +315,22 @@ export async function webhookBench(events: number, concurrency = 4): Promise<Sec
           baselineLabel: "empty Probot app",
         }),
         row({
+          name: "release.published (new release), one at a time: p50 latency",
+          value: median(criticalPath.map((c) => c.ms)),
+          unit: "ms",
+          note: "no other delivery in flight",
+        }),
+        row({
+          name: "  of which a GitHub request of the App was in flight",
+          value: median(criticalPath.map((c) => c.githubMs)),
+          unit: "ms",
+        }),
+        row({
+          name: "  GitHub requests of the App per new release",
+          value: median(criticalPath.map((c) => c.requests)),
+          unit: "req",
+        }),
+        row({
           name: "p99 latency, release.published redelivered (claim taken)",
           value: median(againS.map((r) => r.p99)),
           unit: "ms",
@@ -330,7 +364,7 @@ export async function webhookBench(events: number, concurrency = 4): Promise<Sec
         emptyBlocks: e,
         heapSamples,
         longRunSeconds: longSeconds,
-        releasePublished: { runs: publishedRuns, newS, newE, againS, againE },
+        releasePublished: { runs: publishedRuns, newS, newE, againS, againE, criticalPath },
         profile: { releasePublished: newProfile, mix: mixProfile },
       },
       notes: [
@@ -352,4 +386,24 @@ export async function webhookBench(events: number, concurrency = 4): Promise<Sec
     await world.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** How long at least one of these requests was in flight (the union of their intervals), in ms. */
+export function inFlight(calls: readonly { start?: number; end?: number }[]): number {
+  const spans = calls
+    .filter((c) => c.start !== undefined && c.end !== undefined)
+    .map((c) => [c.start!, c.end!] as const)
+    .sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let from = -Infinity;
+  let to = -Infinity;
+  for (const [s, e] of spans) {
+    if (s > to) {
+      if (to > from) total += to - from;
+      from = s;
+      to = e;
+    } else to = Math.max(to, e);
+  }
+  if (to > from) total += to - from;
+  return total;
 }

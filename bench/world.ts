@@ -34,6 +34,9 @@ export interface Call {
   status: number;
   /** What the caller was doing: the webhook delivery the App was handling, or the Action run. */
   during: string;
+  /** When the stand-in's front received the request and finished answering it (performance.now(), ms). */
+  start?: number;
+  end?: number;
 }
 
 let key: string | undefined;
@@ -192,7 +195,10 @@ export async function startCountingWorld(options: WorldOptions): Promise<Countin
           ? lastActionLabel
           : appDuring;
     if (caller === "action") lastActionLabel = during;
-    res.on("finish", () => calls.push({ caller, method, endpoint, status: res.statusCode, during }));
+    const start = performance.now();
+    res.on("finish", () =>
+      calls.push({ caller, method, endpoint, status: res.statusCode, during, start, end: performance.now() }),
+    );
     handle(standin, req, res).catch((err: unknown) => {
       standin.violation(`stand-in crashed: ${String(err)}`);
       if (!res.headersSent) res.writeHead(500).end();
