@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/index.js";
 import type { Config } from "../../src/config/types.js";
 import { bakeGate } from "../../src/gates/bake.js";
-import { decideBake, parseRoundReason } from "../../src/pipeline/bake.js";
+import { bakeTimes, decideBake, laterRoundChecks, parseRoundReason } from "../../src/pipeline/bake.js";
 import { gateContext } from "../../src/pipeline/gate-context.js";
 import { bakeWaitingRef, parseWaitingRef } from "../../src/pipeline/hold.js";
 import { onDeploymentStatus, onReleasePublished } from "../../src/pipeline/index.js";
@@ -303,6 +303,20 @@ stages:
     expect(r.problems[0]!.path).toContain("bake");
     expect(r.problems[0]!.message).toContain("at most 13d");
     expect(parseConfig("stages:\n  - { name: canary, bake: 13d }\n").ok).toBe(true);
+  });
+
+  it("later rounds run every check except tests that run once; a stage of run-once tests just waits", () => {
+    const checks = `checks:
+  smoke: { smoke: { url: 'http://{target}/health' } }
+  suite: { command: { run: "npm test" } }
+  soak: { command: { run: "npm run soak", every-round: true } }`;
+    const both = configOf("", checks.replace("verify: [smoke]", ""));
+    const stage = { ...pipeline(both).stages[0]!, verify: ["smoke", "suite", "soak"] };
+    expect(laterRoundChecks(pipeline(both), stage)).toEqual(["smoke", "soak"]);
+    expect(bakeTimes(pipeline(both), stage)).toMatchObject({ total: 12 });
+    const once = { ...stage, verify: ["suite"] };
+    expect(laterRoundChecks(pipeline(both), once)).toEqual([]);
+    expect(bakeTimes(pipeline(both), once)).toMatchObject({ total: 0 });
   });
 
   it("names bake waiting refs and verify rounds so the clock and the Action read them back", () => {
