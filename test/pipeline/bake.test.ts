@@ -8,6 +8,7 @@ import { bakeTimes, decideBake, laterRoundChecks, parseRoundReason } from "../..
 import { gateContext } from "../../src/pipeline/gate-context.js";
 import { bakeWaitingRef, parseWaitingRef } from "../../src/pipeline/hold.js";
 import { onDeploymentStatus, onReleasePublished } from "../../src/pipeline/index.js";
+import { previousGoodRelease } from "../../src/pipeline/previous-release.js";
 import type { Decision, Effect, Snapshot, StageEvent } from "../../src/pipeline/types.js";
 import { encodeRecord } from "../../src/records/codec.js";
 
@@ -317,6 +318,30 @@ stages:
     const once = { ...stage, verify: ["suite"] };
     expect(laterRoundChecks(pipeline(both), once)).toEqual([]);
     expect(bakeTimes(pipeline(both), once)).toMatchObject({ total: 0 });
+  });
+
+  it("a verify job's failed deployment makes its release no previous good release, despite earlier passes", async () => {
+    // Newest first: v1.2.0's round 7 failed, its round 6 passed (then inactive), v1.1.0 is the release before.
+    const deployments = [
+      { id: 9, ref: "v1.2.0", createdAt: "2026-12-02T14:00:00Z", statuses: [{ state: "failure" }] },
+      {
+        id: 8,
+        ref: "v1.2.0",
+        createdAt: "2026-12-02T10:00:00Z",
+        statuses: [{ state: "inactive" }, { state: "success" }],
+      },
+      {
+        id: 5,
+        ref: "v1.1.0",
+        createdAt: "2026-11-30T10:00:00Z",
+        statuses: [{ state: "inactive" }, { state: "success" }],
+      },
+    ];
+    const history = {
+      deployments: async (_env: string, page: number) => (page === 1 ? deployments : []),
+      statuses: async (id: number) => deployments.find((d) => d.id === id)!.statuses,
+    };
+    expect(await previousGoodRelease(history, "production", ["v1.3.0"])).toBe("v1.1.0");
   });
 
   it("names bake waiting refs and verify rounds so the clock and the Action read them back", () => {
