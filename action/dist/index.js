@@ -54670,8 +54670,8 @@ var SCHEMAS = {
   /** On a stage's check run whose verification could not decide. */
   inconclusive: external_exports.strictObject({ v: Version, stage: Name2 }),
   /** On the release's check run after a rollback of one of its stages. */
-  "rolled-back": external_exports.strictObject({ v: Version, to: Tag, stage: Name2 }),
-  "rollback-failed": external_exports.strictObject({ v: Version, to: Tag, stage: Name2 }),
+  "rolled-back": external_exports.strictObject({ v: Version, to: Tag, stage: Name2, at: Instant.optional() }),
+  "rollback-failed": external_exports.strictObject({ v: Version, to: Tag, stage: Name2, at: Instant.optional() }),
   /** On a stage's check run while a deploy job waits for approvals in the protection rule. */
   "awaiting-approval": external_exports.strictObject({ v: Version, run: RunId, environment: Name2 }),
   /** On a stage's check run while its rollout waits for a closed gate (nothing was dispatched). */
@@ -59813,7 +59813,7 @@ var FULCIO_OID = {
   buildConfigUri: "1.3.6.1.4.1.57264.1.18"
 };
 function prepareRoots(roots) {
-  return roots.map(({ name, json: json2 }) => {
+  return roots.map(({ name, json: json2, require: require2 }) => {
     let root;
     try {
       root = import_protobuf_specs.TrustedRoot.fromJSON(json2);
@@ -59823,8 +59823,8 @@ function prepareRoots(roots) {
     if (root.certificateAuthorities.length === 0)
       throw new Error(`the trusted root ${name} lists no certificate authority`);
     const options2 = {
-      tlogThreshold: root.tlogs.length > 0 ? 1 : 0,
-      ctlogThreshold: root.ctlogs.length > 0 ? 1 : 0,
+      tlogThreshold: require2?.tlog ? 1 : 0,
+      ctlogThreshold: require2?.sct ? 1 : 0,
       timestampThreshold: 1
     };
     return { name, verifier: new import_verify.Verifier((0, import_verify.toTrustMaterial)(root), options2) };
@@ -59991,6 +59991,8 @@ function parseTrustedRoot(name, text) {
 // src/artifacts/provenance-roots.ts
 var PUBLIC_GOOD_ROOT = {
   name: "Sigstore public-good",
+  // As `gh attestation verify` for public repositories: a Rekor entry and an SCT, besides the timestamp.
+  require: { tlog: true, sct: true },
   json: {
     mediaType: "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
     tlogs: [

@@ -27394,8 +27394,8 @@ var SCHEMAS = {
   /** On a stage's check run whose verification could not decide. */
   inconclusive: external_exports.strictObject({ v: Version, stage: Name }),
   /** On the release's check run after a rollback of one of its stages. */
-  "rolled-back": external_exports.strictObject({ v: Version, to: Tag, stage: Name }),
-  "rollback-failed": external_exports.strictObject({ v: Version, to: Tag, stage: Name }),
+  "rolled-back": external_exports.strictObject({ v: Version, to: Tag, stage: Name, at: Instant.optional() }),
+  "rollback-failed": external_exports.strictObject({ v: Version, to: Tag, stage: Name, at: Instant.optional() }),
   /** On a stage's check run while a deploy job waits for approvals in the protection rule. */
   "awaiting-approval": external_exports.strictObject({ v: Version, run: RunId, environment: Name }),
   /** On a stage's check run while its rollout waits for a closed gate (nothing was dispatched). */
@@ -33424,19 +33424,6 @@ function claimRef(tag, stage, mode, key = "1") {
   return `refs/shipline/${safe(tag)}/${safe(stage)}-${mode}-${safe(key)}`;
 }
 
-// src/commands/buttons.ts
-function stageButtons(stage, nextStage) {
-  const buttons = [];
-  if (nextStage)
-    buttons.push({ label: "Promote", description: clip(`Promote to ${nextStage}`), identifier: "promote" });
-  buttons.push({ label: "Rollback", description: clip(`Roll ${stage} back`), identifier: "rollback" });
-  buttons.push({ label: "Pause", description: clip(`Pause the rollout of ${stage}`), identifier: "pause" });
-  return buttons;
-}
-function clip(text) {
-  return text.length <= 40 ? text : `${text.slice(0, 39)}\u2026`;
-}
-
 // src/config/match.ts
 function globToRegExp(glob) {
   const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
@@ -33551,6 +33538,9 @@ function rowLine(s2, phase) {
   ].filter(Boolean).join("; ");
   return `| ${s2.name} | \`${s2.environment}\` | ${how} | ${gates || "\u2014"} | ${ICON[phase]} |`;
 }
+function pauseHint(tag, stage, next) {
+  return next ? `To stop ${tag} before ${next} starts, comment \`/pause\` on an issue or pull request (\`/resume\` goes on). Buttons appear on this check run once ${stage} completes.` : `Buttons appear on this check run once ${stage} completes; to roll back now, comment \`/rollback\` on an issue or pull request.`;
+}
 
 // src/pipeline/published.ts
 function dispatchEffect(pipeline, tag, index, summary) {
@@ -33563,8 +33553,10 @@ function dispatchEffect(pipeline, tag, index, summary) {
     check: {
       name: stageCheckName(stage.name),
       summary,
-      deploying: withStagePhase(pipeline, summary, stage.name, "running"),
-      actions: stageButtons(stage.name, pipeline.stages[index + 1]?.name)
+      // In progress: GitHub shows no buttons yet, so the summary names the comment that pauses the release.
+      deploying: `${withStagePhase(pipeline, summary, stage.name, "running")}
+
+${pauseHint(tag, stage.name, pipeline.stages[index + 1]?.name)}`
     },
     inputs: {
       release: tag,

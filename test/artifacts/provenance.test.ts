@@ -100,6 +100,32 @@ describe("verifying a GitHub artifact attestation offline", () => {
     expect(finding).toMatchObject({ verdict: "invalid", reason: /its signature does not verify/ });
   });
 
+  it("accepts a bundle timestamped by a TSA and logged nowhere (GitHub's own Sigstore, private repositories)", () => {
+    const github = testSigstore("github-like", "tsa");
+    const bundle = github.attest(subject, expected) as { verificationMaterial: { tlogEntries: unknown[] } };
+    expect(bundle.verificationMaterial.tlogEntries).toEqual([]);
+    const asTrustedRoot = prepareRoots([PUBLIC_GOOD_ROOT, { name: "github", json: github.trustedRoot }]);
+    expect(verifyAttestation(bundle, SHA, expected, asTrustedRoot).verdict).toBe("valid");
+    // A root that requires a transparency-log entry (as the public-good one does) refuses it.
+    const strict = prepareRoots([{ name: "strict", json: github.trustedRoot, require: { tlog: true } }]);
+    expect(verifyAttestation(bundle, SHA, expected, strict)).toMatchObject({
+      verdict: "invalid",
+      reason: /expected 1 tlog entries, got 0/,
+    });
+    // A timestamp by a TSA the root does not list is no signing time.
+    const other = testSigstore("other", "tsa");
+    const foreignTsa = prepareRoots([
+      {
+        name: "mixed",
+        json: {
+          ...(github.trustedRoot as object),
+          timestampAuthorities: (other.trustedRoot as { timestampAuthorities: unknown }).timestampAuthorities,
+        },
+      },
+    ]);
+    expect(verifyAttestation(bundle, SHA, expected, foreignTsa).verdict).toBe("invalid");
+  });
+
   it("refuses a bundle without a verified signing time (its log entry removed)", () => {
     const bundle = sigstore.attest(subject, expected) as { verificationMaterial: { tlogEntries: unknown[] } };
     bundle.verificationMaterial.tlogEntries = [];
