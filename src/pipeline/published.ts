@@ -1,12 +1,11 @@
 import type { ProvenanceFinding } from "../artifacts/trust.js";
-import { stageButtons } from "../commands/buttons.js";
 import { formatProblems, pipelineForTag } from "../config/index.js";
 import type { ConfigResult, Pipeline } from "../config/types.js";
 import { encodeRecord, recordLines } from "../records/codec.js";
 import { checkDeployable } from "./deployable.js";
 import { CONFIG_CHECK, claimRef, publishedClaim, RELEASE_CHECK, stageCheckName } from "./identity.js";
 import { findCheck, stageViews } from "./state.js";
-import { pipelineMarkdown, releasingTitle, withStageButtons, withStagePhase } from "./summary.js";
+import { pauseHint, pipelineMarkdown, releasingTitle, withStageButtons, withStagePhase } from "./summary.js";
 import type { Decision, Effect, Snapshot } from "./types.js";
 
 /**
@@ -183,8 +182,8 @@ export function dispatchEffect(pipeline: Pipeline, tag: string, index: number, s
     check: {
       name: stageCheckName(stage.name),
       summary,
-      deploying: withStagePhase(pipeline, summary, stage.name, "running"),
-      actions: stageButtons(stage.name, pipeline.stages[index + 1]?.name),
+      // In progress: GitHub shows no buttons yet, so the summary names the comment that pauses the release.
+      deploying: `${withStagePhase(pipeline, summary, stage.name, "running")}\n\n${pauseHint(tag, stage.name, pipeline.stages[index + 1]?.name)}`,
     },
     inputs: {
       release: tag,

@@ -17,7 +17,13 @@ import { claimRef, RELEASE_CHECK, stageCheckName } from "./identity.js";
 import { upsertCheck } from "./published.js";
 import { stageSucceeded } from "./stage-success.js";
 import { findCheck, type StagePhase, stageViews } from "./state.js";
-import { pipelineMarkdown, releaseTimeline, withReleaseTimeline, withStageButtons } from "./summary.js";
+import {
+  pauseHint,
+  pipelineMarkdown,
+  releaseTimeline,
+  withReleaseTimeline,
+  withStageButtons,
+} from "./summary.js";
 import type { Decision, Effect, Snapshot, StageEvent } from "./types.js";
 
 const FAILED = new Set(["failure", "error"]);
@@ -151,7 +157,7 @@ function decideRollout(
           name,
           status: "in_progress",
           title: `Deploying ${tag} to ${stageWhere(pipeline, event.stage, tag, event.environment)}`,
-          summary: pipelineMarkdown(pipeline, snapshot.release, phases) + links,
+          summary: `${pipelineMarkdown(pipeline, snapshot.release, phases)}\n\n${pauseHint(tag, event.stage, pipeline.stages[index + 1]?.name)}${links}`,
           ...(link ? { detailsUrl: link } : {}),
         }),
       ],

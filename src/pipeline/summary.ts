@@ -101,24 +101,66 @@ function rowLine(s: ResolvedStage, phase: StagePhase): string {
   return `| ${s.name} | \`${s.environment}\` | ${how} | ${gates || "—"} | ${ICON[phase]} |`;
 }
 
-/** Promote / Rollback / Pause on every stage check run (Promote only where a next stage exists). */
-export function withStageButtons<T extends { kind: string; name?: string }>(
+type CheckWriteLike = {
+  kind: string;
+  name?: string;
+  status?: string;
+  conclusion?: string;
+  actions?: unknown;
+  check?: { actions?: unknown };
+};
+
+/**
+ * Buttons where GitHub shows them: only on a completed check run (GitHub displays a check run's buttons once it
+ * has completed, never while it is queued or in progress). A stage that succeeded carries Promote (when the next
+ * stage waits for `/promote`), Rollback, and Pause (while a next stage may still start); a failed or inconclusive
+ * stage carries Rollback (and Promote after an inconclusive verification). Writes of unfinished check runs, and
+ * the check run a dispatch writes in progress, carry none: their summary names the comment instead.
+ */
+export function stageActions(
   pipeline: Pipeline,
-  effects: T[],
-): T[] {
+  stageName: string,
+  status: string | undefined,
+  conclusion: string | undefined,
+): ReturnType<typeof stageButtons> {
+  if (status !== "completed") return [];
+  const index = pipeline.stages.findIndex((s) => s.name === stageName);
+  const stage = pipeline.stages[index];
+  if (!stage) return [];
+  const next = pipeline.stages[index + 1];
+  const all = stageButtons(stage.name, next?.name);
+  const keep = (ids: string[]) => all.filter((b) => ids.includes(b.identifier));
+  if (conclusion === "success")
+    return keep([...(next?.promote === "manual" ? ["promote"] : []), "rollback", ...(next ? ["pause"] : [])]);
+  if (conclusion === "action_required") return keep(["promote", "rollback"]);
+  if (conclusion === "failure") return keep(["rollback"]);
+  return [];
+}
+
+export function withStageButtons<T extends CheckWriteLike>(pipeline: Pipeline, effects: T[]): T[] {
   return effects.map((effect) => {
+    if (effect.kind === "dispatch" && effect.check?.actions) {
+      const { actions: _none, ...check } = effect.check;
+      return { ...effect, check };
+    }
     if (
       (effect.kind !== "create-check" && effect.kind !== "update-check") ||
       !effect.name?.startsWith(CHECK_PREFIX)
     )
       return effect;
-    const index = pipeline.stages.findIndex((s) => `${CHECK_PREFIX}${s.name}` === effect.name);
-    if (index < 0) return effect;
-    return {
-      ...effect,
-      actions: stageButtons(pipeline.stages[index]!.name, pipeline.stages[index + 1]?.name),
-    };
+    const stage = pipeline.stages.find((s) => `${CHECK_PREFIX}${s.name}` === effect.name);
+    if (!stage) return effect;
+    const { actions: _old, ...rest } = effect;
+    const actions = stageActions(pipeline, stage.name, effect.status, effect.conclusion);
+    return (actions.length ? { ...rest, actions } : rest) as T;
   });
+}
+
+/** What an unfinished stage's check run says instead of a Pause button GitHub would not show yet. */
+export function pauseHint(tag: string, stage: string, next: string | undefined): string {
+  return next
+    ? `To stop ${tag} before ${next} starts, comment \`/pause\` on an issue or pull request (\`/resume\` goes on). Buttons appear on this check run once ${stage} completes.`
+    : `Buttons appear on this check run once ${stage} completes; to roll back now, comment \`/rollback\` on an issue or pull request.`;
 }
 
 /**

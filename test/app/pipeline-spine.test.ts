@@ -113,10 +113,16 @@ describe("the pipeline spine: a published release flows through its stages", () 
     expect(gh.check("shipline / staging")!.output.summary).toContain("```mermaid\nflowchart LR");
     expect(gh.check("shipline / staging")!.output.summary).toContain("staging<br/>🔄 deploying");
     expect(gh.check("shipline")!.output.summary).toContain("production<br/>⏳ pending");
-    // Promote / Rollback / Pause buttons on every stage; the last stage has nothing to promote to.
+    // GitHub shows a check run's buttons only once it completes: none while staging deploys, whose summary
+    // names the comment that pauses the release instead (issue 12).
     const buttons = (name: string) =>
-      (gh.check(name) as unknown as { actions: { identifier: string }[] }).actions.map((a) => a.identifier);
-    expect(buttons("shipline / staging")).toEqual(["promote", "rollback", "pause"]);
+      ((gh.check(name) as unknown as { actions?: { identifier: string }[] }).actions ?? []).map(
+        (a) => a.identifier,
+      );
+    expect(buttons("shipline / staging")).toEqual([]);
+    expect(gh.check("shipline / staging")!.output.summary).toContain(
+      "To stop v1.2.0 before canary starts, comment `/pause`",
+    );
     expect(gh.dispatches).toEqual([
       {
         workflow: "shipline.yml",
@@ -158,7 +164,9 @@ describe("the pipeline spine: a published release flows through its stages", () 
 
     await send("deployment_status", deploymentStatus("production", "success", "production"));
     expect(gh.dispatches).toHaveLength(3);
-    expect(buttons("shipline / production")).toEqual(["rollback", "pause"]);
+    // Completed: Rollback and, while a next stage may still start, Pause; the last stage has nothing to pause.
+    expect(buttons("shipline / staging")).toEqual(["rollback", "pause"]);
+    expect(buttons("shipline / production")).toEqual(["rollback"]);
     expect(gh.check("shipline")).toMatchObject({
       status: "completed",
       conclusion: "success",
