@@ -129,7 +129,10 @@ describe("a sweep", () => {
       env: { APP_ID: String(APP_ID) },
       dispatchLookupsMs: [20],
     };
-    return { gh, probot, deps, at: (iso: string) => void (now = new Date(iso)) };
+    const at = (iso: string) => {
+      now = new Date(iso);
+    };
+    return { gh, probot, deps, at };
   }
 
   /** The App's installations and repositories as GitHub pages them (2 installations, one suspended; 3 repositories). */
