@@ -138,7 +138,7 @@ describe("a sweep", () => {
   /** The App's installations and repositories as GitHub pages them (2 installations, one suspended; 3 repositories). */
   function installations() {
     const requests: string[] = [];
-    const page = (items: object[], next?: string) => (next ? { link: `<${API}${next}>; rel="next"` } : {});
+    const next = (path: string) => ({ link: `<${API}${path}>; rel="next"` });
     nock(API)
       .persist()
       .get("/app/installations")
@@ -148,7 +148,7 @@ describe("a sweep", () => {
         requests.push(url.pathname + url.search);
         return url.searchParams.get("page") === "2"
           ? [200, [{ id: 2, suspended_at: "2026-11-01T00:00:00Z" }]]
-          : [200, [{ id: 1, suspended_at: null }], page([], "/app/installations?per_page=100&page=2")];
+          : [200, [{ id: 1, suspended_at: null }], next("/app/installations?per_page=100&page=2")];
       })
       .get("/installation/repositories")
       .query(true)
@@ -161,7 +161,7 @@ describe("a sweep", () => {
           : [
               200,
               { total_count: 3, repositories: [repo(REPO), repo("Quiet")] },
-              page([], "/installation/repositories?per_page=100&page=2"),
+              next("/installation/repositories?per_page=100&page=2"),
             ];
       })
       .get(/^\/repos\/Codertocat\/Quiet\/git\/matching-refs\//)
@@ -231,7 +231,7 @@ describe("a sweep", () => {
       installations: async () => [1],
       installation: async () => ({
         octokit: {
-          request: async (route: string, params: { repo: string }) => {
+          request: async (_route: string, params: { repo: string }) => {
             if (params.repo === "Broken") throw Object.assign(new Error("Server Error"), { status: 500 });
             return { status: 200, data: [], headers: {} };
           },
