@@ -5,7 +5,7 @@ import { bakeWaitingRef } from "./hold.js";
 import { claimRef, stageCheckName } from "./identity.js";
 import { upsertCheck } from "./published.js";
 import { releaseHotfix, stageSucceeded } from "./stage-success.js";
-import { type StagePhase, stageViews } from "./state.js";
+import { releaseCheck, type StagePhase, stageViews } from "./state.js";
 import { pipelineMarkdown, withStageButtons } from "./summary.js";
 import type { CheckRunState, Decision, Effect, Snapshot } from "./types.js";
 
@@ -233,6 +233,8 @@ export function decideBake(pipeline: Pipeline, snapshot: Snapshot, stageName: st
       claim: `${ref}-cleared`,
     };
   const stage = view.stage;
+  const back = rolledBackTo(snapshot, stageName);
+  if (back) return endRolledBack(pipeline, snapshot, stage, bake, now, back);
   if (bakeDone(bake, now)) {
     return {
       ...bakedSuccess(pipeline, snapshot, stage, bake, now),
@@ -270,6 +272,39 @@ export function decideBake(pipeline: Pipeline, snapshot: Snapshot, stageName: st
           reason: `round ${k} of ${bake.total}`,
         },
       },
+    ],
+  };
+}
+
+/** Where a rollback of this stage took the environment while it baked (a `/rollback`), if one did. */
+export function rolledBackTo(snapshot: Snapshot, stage: string): string | undefined {
+  return decodeRecords("rolled-back", releaseCheck(snapshot)?.summary)
+    .filter((r) => r.stage === stage)
+    .at(-1)?.to;
+}
+
+/** A bake whose stage was rolled back ends there: no more rounds, nothing promoted. */
+function endRolledBack(
+  pipeline: Pipeline,
+  snapshot: Snapshot,
+  stage: ResolvedStage,
+  bake: Bake,
+  now: Date,
+  to: string,
+): Decision {
+  const tag = snapshot.release.tag;
+  return {
+    claim: claimRef(tag, stage.name, "verify", "rolled-back"),
+    reason: `${tag} ${stage.name}: rolled back to ${to} while baking; the bake ends`,
+    effects: [
+      upsertCheck(snapshot, {
+        name: stageCheckName(stage.name),
+        status: "completed",
+        conclusion: "neutral",
+        title: `Bake of ${tag} in ${stage.name} ended: rolled back to ${to}`,
+        summary: `${overview(pipeline, snapshot, stage.name, "rolled-back")}\n\n${bakeMarkdown(bake, now)}\n\n${encodeRecord("rolled-back", { to, stage: stage.name })}`,
+      }),
+      { kind: "clear-waiting", ref: bakeWaitingRef(tag, stage.name) },
     ],
   };
 }

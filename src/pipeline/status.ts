@@ -8,6 +8,7 @@ import {
   bakeOf,
   bakesOnClock,
   recordRound,
+  rolledBackTo,
   roundInFlight,
   startBake,
 } from "./bake.js";
@@ -226,7 +227,7 @@ function decideVerify(
       ...bake,
       records: [...bake.records, { k: round.k, outcome: "passed" as const, at: now }],
     };
-    if (bakeDone(passed, now)) {
+    if (bakeDone(passed, now) && !rolledBackTo(snapshot, stage.name)) {
       const done = bakedSuccess(pipeline, snapshot, stage, passed, now, `${tail}\n\n${marker("passed")}`);
       return { ...done, claim: claimRef(tag, stage.name, "verify", "baked") };
     }

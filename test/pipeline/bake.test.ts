@@ -219,6 +219,24 @@ describe("a 48h canary bake on the App's clock", () => {
     ]);
   });
 
+  it("a /rollback while baking ends the bake: no more rounds, nothing promoted", () => {
+    const config = configOf();
+    const gh = baking(config);
+    tick(gh, config, hours(4));
+    gh.apply(onDeploymentStatus(config, gh.snapshot, event("verify", "success"), undefined, hours(4.1)));
+    gh.check("shipline").summary += `\n${encodeRecord("rolled-back", { to: "v1.1.0", stage: "canary" })}`;
+    tick(gh, config, hours(8));
+    expect(gh.check("shipline / canary")).toMatchObject({
+      status: "completed",
+      conclusion: "neutral",
+      title: "Bake of v1.2.0 in canary ended: rolled back to v1.1.0",
+    });
+    expect(verifyJobs(gh)).toHaveLength(1);
+    tick(gh, config, hours(49));
+    expect(gh.dispatches.filter((d) => d.inputs.stage === "production")).toEqual([]);
+    expect(gh.waiting.size).toBe(0);
+  });
+
   it("a verify run nobody dispatched (no round in flight) changes nothing", () => {
     const config = configOf();
     const gh = baking(config);
