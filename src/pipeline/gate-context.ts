@@ -22,7 +22,8 @@ export function activeRollouts(
 ): ActiveRollout[] {
   return runs.flatMap((run) => {
     const id = parseRunName(run.displayTitle);
-    if (!id || run.id === except) return [];
+    // A bake's verify job deploys nothing: it never holds another rollout of its environment.
+    if (!id || run.id === except || id.mode === "verify") return [];
     const stage = pipelineForTag(
       config,
       id.mode === "rollback" && id.from ? id.from : id.release,
