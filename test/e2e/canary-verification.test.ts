@@ -65,6 +65,8 @@ describe("a canary verified against Prometheus", () => {
     expect(canaryJob?.result.summary).toMatch(/error-rate/);
     const touched = canaryHosts("v1.0.0");
     expect(touched).toHaveLength(2);
+    // The canary's title says what it covers, never "live in production".
+    expect(canary?.output.title).toBe("v1.0.0 is live on 2 of 4 production hosts (canary)");
     for (const host of touched) expect(world.current(host), host).toBe("v1.0.0");
   });
 
@@ -109,6 +111,11 @@ describe("a canary verified against Prometheus", () => {
     expect(touched).toHaveLength(2);
     for (const host of touched) expect(world.current(host), host).toBe("v1.0.0");
     for (const host of HOSTS) expect(world.current(host), host).not.toBe("v1.1.0");
+    // Only the canary moved, and only the canary moved back: the release's check run says so.
+    const fate = world.check("shipline", release.sha)?.output.summary ?? "";
+    expect(fate, world.log()).toContain("Rolling the canary hosts back to `v1.0.0` automatically.");
+    expect(fate).toContain("the canary hosts (2 of 4 in production) run `v1.0.0` again");
+    expect(fate).not.toMatch(/production runs `?v1\.0\.0`? again|live in production/);
   });
 
   it("a release with no traffic is inconclusive: the pipeline waits for /promote or /rollback", {
