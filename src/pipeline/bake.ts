@@ -6,7 +6,7 @@ import { claimRef, stageCheckName } from "./identity.js";
 import { upsertCheck } from "./published.js";
 import { releaseHotfix, stageSucceeded } from "./stage-success.js";
 import { releaseCheck, type StagePhase, stageViews } from "./state.js";
-import { pipelineMarkdown, withStageButtons } from "./summary.js";
+import { pipelineMarkdown, withReleaseTimeline, withStageButtons } from "./summary.js";
 import type { CheckRunState, Decision, Effect, Snapshot } from "./types.js";
 
 /**
@@ -122,10 +122,19 @@ export function bakeMarkdown(bake: Bake, now: Date): string {
     lines.push("", "| round | due | outcome | at |", "| --- | --- | --- | --- |");
     const latest = new Map<number, RecordOf<"round">>();
     for (const r of done) latest.set(r.k, r);
-    for (const [k, r] of [...latest].sort((a, b) => a[0] - b[0]))
+    // Rounds the clock passed over (it came later than a whole interval) show as not run.
+    const last = Math.max(...latest.keys());
+    for (let k = 1; k <= last; k++) {
+      const r = latest.get(k);
+      const outcome = !r
+        ? "not run (the clock came late)"
+        : r.outcome === "dispatched"
+          ? "running"
+          : r.outcome;
       lines.push(
-        `| ${k} of ${bake.total} | ${iso(new Date(bake.since.getTime() + k * bake.intervalMs))} | ${r.outcome === "dispatched" ? "running" : r.outcome} | ${iso(r.at)} |`,
+        `| ${k} of ${bake.total} | ${iso(new Date(bake.since.getTime() + k * bake.intervalMs))} | ${outcome} | ${r ? iso(r.at) : ""} |`,
       );
+    }
   }
   return lines.join("\n");
 }
@@ -211,7 +220,11 @@ export function bakedSuccess(
   });
   return {
     ...decision,
-    effects: [...decision.effects, { kind: "clear-waiting" as const, ref: bakeWaitingRef(tag, stage.name) }],
+    // The release's timeline, when this ends it, includes the bake's end (the clock's path, not only a job's).
+    effects: [
+      ...withReleaseTimeline(snapshot, decision.effects, now),
+      { kind: "clear-waiting" as const, ref: bakeWaitingRef(tag, stage.name) },
+    ],
   };
 }
 

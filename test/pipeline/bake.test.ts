@@ -209,6 +209,9 @@ describe("a 48h canary bake on the App's clock", () => {
     const gh = baking(config);
     tick(gh, config, hours(21));
     expect(verifyJobs(gh).map((d) => d.inputs.reason)).toEqual(["round 5 of 12"]);
+    expect(gh.check("shipline / canary").summary).toContain(
+      "| 4 of 12 | 2026-12-02T02:00:00Z | not run (the clock came late) |  |",
+    );
     tick(gh, config, hours(21.9));
     expect(verifyJobs(gh)).toHaveLength(1);
     // Round 5's job never reported; an hour later (the 4h interval is longer) round 6 is due and dispatched.
