@@ -45,6 +45,9 @@ export function laterRoundChecks(pipeline: Pipeline, stage: ResolvedStage): stri
   });
 }
 
+/** The most verification rounds a bake on the App's clock runs after round 0. */
+export const MAX_BAKE_ROUNDS = 48;
+
 /** The bake time and interval of a stage in milliseconds, and N (undefined: the stage has no bake). */
 export function bakeTimes(
   pipeline: Pipeline,
@@ -52,7 +55,10 @@ export function bakeTimes(
 ): { bakeMs: number; intervalMs: number; total: number } | undefined {
   const bakeMs = stage.bake ? parseDuration(stage.bake) : undefined;
   if (!bakeMs) return undefined;
-  const intervalMs = Math.max(1_000, parseDuration(stage.interval ?? "1m") ?? 60_000);
+  // Every round leaves records on the stage's check run, whose summary GitHub bounds (65,535 characters): a long
+  // bake with a short interval spreads its rounds instead, at most MAX_BAKE_ROUNDS of them.
+  const configured = Math.max(1_000, parseDuration(stage.interval ?? "1m") ?? 60_000);
+  const intervalMs = Math.max(configured, Math.ceil(bakeMs / MAX_BAKE_ROUNDS));
   const total = laterRoundChecks(pipeline, stage).length ? Math.floor(bakeMs / intervalMs) : 0;
   return { bakeMs, intervalMs, total };
 }

@@ -336,6 +336,12 @@ stages:
     const stage = { ...pipeline(both).stages[0]!, verify: ["smoke", "suite", "soak"] };
     expect(laterRoundChecks(pipeline(both), stage)).toEqual(["smoke", "soak"]);
     expect(bakeTimes(pipeline(both), stage)).toMatchObject({ total: 12 });
+    // A 13-day bake with a 5-minute interval spreads 48 rounds over it (the check run's summary is bounded).
+    expect(bakeTimes(pipeline(both), { ...stage, bake: "13d", interval: "5m" })).toEqual({
+      bakeMs: 13 * 86_400_000,
+      intervalMs: 6.5 * 3_600_000,
+      total: 48,
+    });
     const once = { ...stage, verify: ["suite"] };
     expect(laterRoundChecks(pipeline(both), once)).toEqual([]);
     expect(bakeTimes(pipeline(both), once)).toMatchObject({ total: 0 });
