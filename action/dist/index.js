@@ -60972,6 +60972,23 @@ function rolloutThenVerified(deployed, verified) {
   return [head, verified.summary].filter(Boolean).join("\n\n");
 }
 
+// src/pipeline/coverage.ts
+function stageCoverage(pipeline3, stage, release) {
+  const hosts = new Set(
+    planStage(pipeline3, stage, release).waves.flatMap((w2) => w2.targets.map((t) => t.name))
+  );
+  const all = new Set(
+    pipeline3.stages.filter((s3) => s3.environment === stage.environment).flatMap((s3) => stagePool(pipeline3, s3).map((t) => t.name))
+  );
+  return {
+    stage: stage.name,
+    environment: stage.environment,
+    hosts: hosts.size,
+    total: all.size,
+    partial: hosts.size < all.size
+  };
+}
+
 // src/pipeline/bake.ts
 function laterRoundChecks(pipeline3, stage) {
   return stage.verify.filter((name) => {
@@ -63311,23 +63328,6 @@ async function notify(config2, event, deps) {
     );
   });
   return Promise.all(jobs);
-}
-
-// src/pipeline/coverage.ts
-function stageCoverage(pipeline3, stage, release) {
-  const hosts = new Set(
-    planStage(pipeline3, stage, release).waves.flatMap((w2) => w2.targets.map((t) => t.name))
-  );
-  const all = new Set(
-    pipeline3.stages.filter((s3) => s3.environment === stage.environment).flatMap((s3) => stagePool(pipeline3, s3).map((t) => t.name))
-  );
-  return {
-    stage: stage.name,
-    environment: stage.environment,
-    hosts: hosts.size,
-    total: all.size,
-    partial: hosts.size < all.size
-  };
 }
 
 // action/src/report/announce.ts
