@@ -54810,6 +54810,12 @@ function restClient(apiUrl, repository, token, fetchImpl) {
   };
 }
 
+// src/config/vocabulary.ts
+var MODES = ["rollout", "rollback", "verify"];
+function isMode(value) {
+  return MODES.includes(value);
+}
+
 // action/src/io.ts
 var Input = {
   release: "release",
@@ -54823,10 +54829,6 @@ var Input = {
   workDir: "work-dir",
   clearance: "clearance"
 };
-var MODES = ["rollout", "rollback", "verify"];
-function isMode(value) {
-  return MODES.includes(value);
-}
 
 // src/config/match.ts
 function globToRegExp(glob) {

@@ -18,9 +18,4 @@ export const Output = {
   previousVersion: "previous-version",
 } as const;
 
-export const MODES = ["rollout", "rollback", "verify"] as const;
-export type Mode = (typeof MODES)[number];
-
-export function isMode(value: string): value is Mode {
-  return (MODES as readonly string[]).includes(value);
-}
+export { isMode, MODES, type Mode } from "../../src/config/vocabulary.js";

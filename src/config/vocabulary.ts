@@ -4,7 +4,12 @@
  */
 
 /** What a deploy job does: install a release (rollout), go back to an earlier one (rollback), or only verify. */
-export type Mode = "rollout" | "rollback" | "verify";
+export const MODES = ["rollout", "rollback", "verify"] as const;
+export type Mode = (typeof MODES)[number];
+
+export function isMode(value: string): value is Mode {
+  return (MODES as readonly string[]).includes(value);
+}
 /** A deploy that moves a target to a release: a rollout or a rollback (verify-only jobs install nothing). */
 export type InstallMode = Exclude<Mode, "verify">;
 
