@@ -37,7 +37,7 @@ export function dispatchedCheck(
   return {
     name: effect.check.name,
     status: "in_progress",
-    title: `Deploying ${inputs.release} to ${inputs.environment}`,
+    title: effect.check.title ?? `Deploying ${inputs.release} to ${inputs.environment}`,
     summary: `${effect.check.deploying ?? effect.check.summary}\n\n${where}${kept.length ? `\n\n${kept.join("\n")}` : ""}\n\n${encodeRecord("dispatched", { ...(run.runId ? { run: run.runId } : {}), at: now.toISOString() })}`,
     ...(run.runUrl ? { detailsUrl: run.runUrl } : {}),
     ...(effect.check.actions ? { actions: effect.check.actions } : {}),

@@ -2,6 +2,7 @@ import type { ProvenanceFinding } from "../artifacts/trust.js";
 import { formatProblems, pipelineForTag } from "../config/index.js";
 import type { ConfigResult, Pipeline } from "../config/types.js";
 import { encodeRecord, recordLines } from "../records/codec.js";
+import { stageWhere } from "./coverage.js";
 import { checkDeployable } from "./deployable.js";
 import { CONFIG_CHECK, claimRef, publishedClaim, RELEASE_CHECK, stageCheckName } from "./identity.js";
 import { findCheck, stageViews } from "./state.js";
@@ -182,6 +183,7 @@ export function dispatchEffect(pipeline: Pipeline, tag: string, index: number, s
     check: {
       name: stageCheckName(stage.name),
       summary,
+      title: `Deploying ${tag} to ${stageWhere(pipeline, stage.name, tag, stage.environment)}`,
       // In progress: GitHub shows no buttons yet, so the summary names the comment that pauses the release.
       deploying: `${withStagePhase(pipeline, summary, stage.name, "running")}\n\n${pauseHint(tag, stage.name, pipeline.stages[index + 1]?.name)}`,
     },

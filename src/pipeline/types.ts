@@ -125,6 +125,8 @@ export type Effect =
         summary: string;
         /** The summary once GitHub started the run: the same overview, this stage deploying. */
         deploying?: string;
+        /** The title once GitHub started the run ("Deploying v1.2.0 to the canary hosts of production (2 of 8)"). */
+        title?: string;
         actions?: CheckAction[];
       };
     }

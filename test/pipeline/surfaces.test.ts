@@ -6,6 +6,7 @@ import type { Config } from "../../src/config/types.js";
 import type { GateResult } from "../../src/gates/types.js";
 import type { ReleaseEvent } from "../../src/notify/event.js";
 import { headline } from "../../src/notify/slack-message.js";
+import { dispatchedCheck } from "../../src/pipeline/dispatch-outcome.js";
 import { holdDispatch } from "../../src/pipeline/hold.js";
 import { projectChecks } from "../../src/pipeline/project.js";
 import { dispatchEffect } from "../../src/pipeline/published.js";
@@ -316,6 +317,21 @@ describe("a canary's texts say what it covers", () => {
     expect(writes(whole.effects, "shipline")[0]?.summary).toContain(
       "Rolling production back to `v1.1.0` automatically.",
     );
+  });
+
+  it("while the canary deploys, its check run says so", () => {
+    const pipeline = config().pipelines[0]!;
+    const dispatch = dispatchEffect(pipeline, "v1.2.0", 1, "overview") as Extract<
+      Effect,
+      { kind: "dispatch" }
+    >;
+    const written = dispatchedCheck({ ...dispatch, check: dispatch.check! }, { runId: 12 }, new Date(T(3)));
+    expect(written).toMatchObject({
+      status: "in_progress",
+      title: "Deploying v1.2.0 to the canary hosts of production (2 of 4)",
+    });
+    expect(written.summary).toContain("To stop v1.2.0 before production starts, comment `/pause`");
+    expect(written.actions).toBeUndefined();
   });
 
   it("Slack says how many hosts a canary moved", () => {
