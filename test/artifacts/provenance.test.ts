@@ -6,7 +6,7 @@ import {
   prepareRoots,
   verifyAttestation,
 } from "../../src/artifacts/provenance.js";
-import { repositoryWebUrl } from "../../src/artifacts/provenance-fetch.js";
+import { attestationLookup, repositoryWebUrl, tagCommit } from "../../src/artifacts/provenance-fetch.js";
 import { PUBLIC_GOOD_ROOT } from "../../src/artifacts/provenance-roots.js";
 import { provenanceVerdict } from "../../src/artifacts/trust.js";
 import { parseConfig } from "../../src/config/index.js";
@@ -238,5 +238,31 @@ stages: [{ name: production }]
     );
     expect(repositoryWebUrl("https://api.octo.ghe.com", "acme/shop")).toBe("https://octo.ghe.com/acme/shop");
     expect(repositoryWebUrl("http://127.0.0.1:8080", "acme/shop")).toBe("http://127.0.0.1:8080/acme/shop");
+  });
+
+  it("the Action follows an annotated tag to its commit, and says which permission a 403 lacks", async () => {
+    const seen: string[] = [];
+    const answers: Record<string, [number, unknown]> = {
+      "/repos/acme/shop/git/ref/tags/v1": [200, { object: { type: "tag", sha: "7".repeat(40) } }],
+      [`/repos/acme/shop/git/tags/${"7".repeat(40)}`]: [200, { object: { type: "commit", sha: COMMIT } }],
+      [`/repos/acme/shop/attestations/sha256:${SHA}`]: [403, { message: "Resource not accessible" }],
+    };
+    const endpoint = {
+      apiUrl: "https://api.github.com",
+      repository: "acme/shop",
+      token: "t",
+      fetch: (async (url: string) => {
+        const path = new URL(url).pathname;
+        seen.push(path);
+        const [status, body] = answers[path] ?? [404, {}];
+        return new Response(JSON.stringify(body), { status });
+      }) as typeof fetch,
+    };
+    expect(await tagCommit(endpoint, "v1")).toBe(COMMIT);
+    await expect(attestationLookup(endpoint)(SHA)).rejects.toThrow(
+      `reading the attestations of sha256 ${SHA} failed: HTTP 403 (the job token needs \`permissions: attestations: read\`); nothing was deployed.`,
+    );
+    expect(await attestationLookup(endpoint)("00".repeat(32))).toEqual([]);
+    expect(seen).toContain(`/repos/acme/shop/git/tags/${"7".repeat(40)}`);
   });
 });
