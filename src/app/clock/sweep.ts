@@ -5,6 +5,7 @@ import { GitHubGateway } from "../../github/gateway.js";
 import type { AppDeps } from "../deps.js";
 import { clientOf, type Shell } from "../shell.js";
 import { wakeRepo } from "../wake.js";
+import { failureText } from "./failure-text.js";
 
 /** Where the clock finds the repositories to look at: the App's installations, each with its client. */
 export interface ClockSource {
@@ -73,7 +74,7 @@ export async function sweep(
     try {
       installation = await source.installation(id);
     } catch (error) {
-      report.failures.push(`installation ${id}: ${(error as Error).message}`);
+      report.failures.push(`installation ${id}: ${failureText(error)}`);
       continue;
     }
     const perHour = Math.round(((installation.repositories.length + 1) * 3_600_000) / intervalMs);
@@ -91,7 +92,7 @@ export async function sweep(
         for (const o of await wakeRepo(shell, deps, gw))
           report.outcomes.push(`${repo.owner}/${repo.repo} ${o}`);
       } catch (error) {
-        report.failures.push(`${repo.owner}/${repo.repo}: ${(error as Error).message}`);
+        report.failures.push(`${repo.owner}/${repo.repo}: ${failureText(error)}`);
       }
     }
   }

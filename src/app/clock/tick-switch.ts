@@ -1,5 +1,6 @@
 import type { Log } from "../../github/apply.js";
 import { type GitHubClient, type RepoRef, statusOf } from "../../github/client.js";
+import { failureText } from "./failure-text.js";
 import { clockInterval } from "./timer-state.js";
 
 /** The tick workflow's file name (examples/workflows/shipline-tick.yml): its completed runs wake the App. */
@@ -30,7 +31,7 @@ export async function tickState(client: GitHubClient, repo: RepoRef, log: Log): 
       }
       return "missing";
     }
-    log.warn(`could not read the state of ${TICK_WORKFLOW}: ${(error as Error).message}`);
+    log.warn(`could not read the state of ${TICK_WORKFLOW}: ${failureText(error)}`);
     return "unknown";
   }
 }
@@ -44,7 +45,7 @@ async function setTick(client: GitHubClient, repo: RepoRef, log: Log, on: boolea
     });
     log.info(`${verb}d ${TICK_WORKFLOW}: ${on ? "a stage waits" : "nothing waits any more"}`);
   } catch (error) {
-    if (statusOf(error) !== 404) log.warn(`could not ${verb} ${TICK_WORKFLOW}: ${(error as Error).message}`);
+    if (statusOf(error) !== 404) log.warn(`could not ${verb} ${TICK_WORKFLOW}: ${failureText(error)}`);
   }
 }
 
@@ -93,7 +94,7 @@ export async function tickOffWhenIdle(
     await setTick(client, repo, log, false);
     if ((await waitingCount(client, repo)) > 0) await setTick(client, repo, log, true);
   } catch (error) {
-    log.warn(`could not tell whether anything still waits: ${(error as Error).message}`);
+    log.warn(`could not tell whether anything still waits: ${failureText(error)}`);
   }
 }
 

@@ -1,5 +1,6 @@
 import { formatDuration, parseDuration } from "../../config/duration.js";
 import type { Log } from "../../github/apply.js";
+import { failureText } from "./failure-text.js";
 import { setClockInterval } from "./timer-state.js";
 
 /** The timer's period when SHIPLINE_CLOCK_INTERVAL is not set: one minute. */
@@ -65,7 +66,7 @@ export function startClock(options: {
   const tick = () => {
     running = options.sweep().then(
       () => undefined,
-      (error: unknown) => options.log.error(`clock: sweep failed: ${(error as Error)?.message ?? error}`),
+      (error: unknown) => options.log.error(`clock: sweep failed: ${failureText(error)}`),
     );
     void running.then(() => {
       running = undefined;

@@ -2,6 +2,7 @@
 // repositories, each one's waiting stages), so a restart loses nothing, and two replicas' timers dispatch once.
 import nock from "nock";
 import { describe, expect, it } from "vitest";
+import { failureText } from "../../../src/app/clock/failure-text.js";
 import { type ClockSource, probotSource, sweep } from "../../../src/app/clock/sweep.js";
 import { clockIntervalFrom, startClock, type Timers } from "../../../src/app/clock/timer.js";
 import type { AppDeps } from "../../../src/app/deps.js";
@@ -49,6 +50,17 @@ describe("SHIPLINE_CLOCK_INTERVAL", () => {
     const short = clockIntervalFrom("2s");
     expect(short.ok).toBe(false);
     expect(!short.ok && short.error).toContain("shorter than 10 s");
+  });
+});
+
+describe("what the clock logs of a failure", () => {
+  it("is the status and the first line of the message, never a token", () => {
+    const nockish = new Error('Nock: No match for request {\n  "authorization": "token ghs_SECRET123"\n}');
+    expect(failureText(nockish)).toBe("Nock: No match for request {");
+    const inline = Object.assign(new Error("Bad credentials for ghs_abc123 and github_pat_XYZ_9"), {
+      status: 401,
+    });
+    expect(failureText(inline)).toBe("401 Bad credentials for ghs_… and github_pat_…");
   });
 });
 
@@ -244,8 +256,12 @@ describe("a sweep", () => {
     };
     const log = captureLog();
     const report = await sweep(source, { now: () => new Date(), fetch, env: {} }, log, 60_000);
-    expect(report).toEqual({ repositories: 2, outcomes: [], failures: [`${OWNER}/Broken: Server Error`] });
-    expect(log.lines).toContain(`warn clock: ${OWNER}/Broken: Server Error`);
+    expect(report).toEqual({
+      repositories: 2,
+      outcomes: [],
+      failures: [`${OWNER}/Broken: 500 Server Error`],
+    });
+    expect(log.lines).toContain(`warn clock: ${OWNER}/Broken: 500 Server Error`);
   });
 
   it("warns once when looking every interval would spend much of an installation's request budget", async () => {
