@@ -65,7 +65,7 @@ export async function applyDecision(
       created.set(check.name, await gw.createCheck(snapshot.release.sha, check));
     },
   };
-  for (const effect of coalesceChecks(decision.effects)) {
+  for (const effect of coalesceChecks(decision.effects, new Set(snapshot.checkRuns.map((c) => c.id)))) {
     if (effect.kind === "create-check") {
       created.set(effect.name, await gw.createCheck(snapshot.release.sha, effect));
     } else if (effect.kind === "update-check") {
@@ -104,7 +104,10 @@ type Step = Exclude<Effect, Dispatch> | (Dispatch & { before?: CheckEffect });
  * write the dispatch makes once GitHub answers (a create stays a create). Nothing a user sees at the end of the
  * decision changes; only intermediate states, visible for the milliseconds between two writes, are not written.
  */
-export function coalesceChecks(effects: readonly Effect[]): Step[] {
+export function coalesceChecks(
+  effects: readonly Effect[],
+  existing: ReadonlySet<number> = new Set(),
+): Step[] {
   const out: (Step | undefined)[] = [];
   const pending = new Map<string, number>();
   for (const effect of effects) {
@@ -116,7 +119,7 @@ export function coalesceChecks(effects: readonly Effect[]): Step[] {
         earlier &&
         (earlier.kind === "create-check" || earlier.kind === "update-check")
       ) {
-        const merged = mergeWrites(earlier, effect);
+        const merged = mergeWrites(earlier, effect, existing);
         if (merged) {
           out[at] = undefined;
           pending.set(effect.name, out.push(merged) - 1);
@@ -141,8 +144,18 @@ export function coalesceChecks(effects: readonly Effect[]): Step[] {
   return out.filter((e): e is Step => e !== undefined);
 }
 
-function mergeWrites(earlier: CheckEffect, later: CheckEffect): CheckEffect | undefined {
+/** Two writes of one check run as one, or undefined when they are writes of two check runs of that name. */
+function mergeWrites(
+  earlier: CheckEffect,
+  later: CheckEffect,
+  existing: ReadonlySet<number>,
+): CheckEffect | undefined {
   if (earlier.kind === "update-check" && later.kind === "create-check") return undefined;
+  if (earlier.kind === "update-check" && later.kind === "update-check" && earlier.id !== later.id)
+    return undefined;
+  // A fresh check run created here, then an update of an older one of the same name: two check runs.
+  if (earlier.kind === "create-check" && later.kind === "update-check" && existing.has(later.id))
+    return undefined;
   const kept = recordLines(earlier.summary).filter((line) => !later.summary.includes(line));
   const summary = kept.length ? `${later.summary}\n\n${kept.join("\n")}` : later.summary;
   const detailsUrl = later.detailsUrl ?? earlier.detailsUrl;

@@ -183,6 +183,37 @@ describe("applyDecision's writes", () => {
     ]);
   });
 
+  it("keeps a fresh check run and an update of an older one of the same name apart", async () => {
+    const { gw, writes } = fakeGateway();
+    await applyDecision(
+      gw,
+      snapshot([check(3, "shipline / canary", "old")]),
+      {
+        reason: "test",
+        claim: "refs/shipline/v1.0.0/x",
+        effects: [
+          { kind: "create-check", name: "shipline / canary", status: "queued", title: "Fresh", summary: "s" },
+          {
+            kind: "update-check",
+            id: 3,
+            name: "shipline / canary",
+            status: "completed",
+            conclusion: "skipped",
+            title: "Old",
+            summary: "o",
+          },
+        ],
+      },
+      log,
+      undefined,
+      timing,
+    );
+    expect(writes.map((w) => [w.method, w.title])).toEqual([
+      ["POST", "Fresh"],
+      ["PATCH", "Old"],
+    ]);
+  });
+
   it("creates a stage's check run when its dispatch is answered: in progress, with the run, the record and the buttons", async () => {
     const { gw, writes, dispatches } = fakeGateway();
     await applyDecision(
