@@ -164,7 +164,8 @@ export function runnerMinutes(): Section {
   const hourly = simulateRelease("1h", MODEL.tickEveryMinutes);
   const hourlyTimer = simulateRelease("1h", 1);
   const four = simulateRelease("4h", MODEL.tickEveryMinutes);
-  for (const sim of [hourly, hourlyTimer, four])
+  const byDefault = simulateRelease("1m", MODEL.tickEveryMinutes);
+  for (const sim of [hourly, hourlyTimer, four, byDefault])
     if (sim.production !== "success") throw new Error(`production ended ${sim.production}`);
   const rollouts = hourly.jobs.filter((j) => j.mode === "rollout").length;
   const rounds = (s: Simulation) => s.jobs.filter((j) => j.mode === "verify").length;
@@ -199,6 +200,13 @@ export function runnerMinutes(): Section {
         baselineLabel: "today: bake in the job",
       }),
       row({
+        name: `tick workflow, interval 1m (the default; at most 48 rounds): ${rounds(byDefault)} verify jobs`,
+        value: bill(byDefault, true).total,
+        unit: "min",
+        baseline: today,
+        baselineLabel: "today: bake in the job",
+      }),
+      row({
         name: "publish to production succeeded (interval 1h, tick)",
         value: hourly.releaseMinutes / 60,
         unit: "h",
@@ -212,7 +220,7 @@ export function runnerMinutes(): Section {
     notes: [
       `simulated through onReleasePublished, onDeploymentStatus and decideBake with a fake clock; jobs modelled as rollout ${MODEL.rolloutMinutes} min, verify ${MODEL.verifyMinutes} min, tick ${MODEL.tickMinutes} min, each billed rounded up to the minute (at least 1)`,
       `the tick workflow runs every ${MODEL.tickEveryMinutes} min while something waits (the App enables it when a stage starts waiting, disables it when nothing does): ${Math.ceil(hourly.waitingMinutes / MODEL.tickEveryMinutes)} runs over ${(hourly.waitingMinutes / 60).toFixed(1)} h of waiting`,
-      "a 24h bake wants an interval of hours: with the default interval (1m) it would be 1,440 verify jobs, no fewer minutes than today",
+      "a bake runs at most 48 rounds after round 0 (pipeline/bake.ts), so a short interval on a long bake is spread out: the default 1m on 24h runs a round every 30 min",
       "today's figure: 3 rollout jobs, the canary's holding a runner for the whole 24h bake (a GitHub-hosted job is stopped after 6 h, so today a 24h bake cannot finish there at all); public repositories pay no minutes on GitHub-hosted runners",
     ],
     detail: {
@@ -221,6 +229,7 @@ export function runnerMinutes(): Section {
       tick1h: tick,
       timer1h: timer,
       tick4h: bill(four, true),
+      tick1m: bill(byDefault, true),
     },
   };
 }
