@@ -1,4 +1,5 @@
 import type { Probot } from "probot";
+import { formatDuration } from "../../config/duration.js";
 import type { Log } from "../../github/apply.js";
 import type { RepoRef } from "../../github/client.js";
 import { GitHubGateway } from "../../github/gateway.js";
@@ -53,7 +54,25 @@ export interface SweepReport {
   failures: string[];
 }
 
-/** Installations whose request cost was warned about already (once per process). */
+/**
+ * The share of an installation's 5,000 requests an hour the timer may spend on looking (one request for the
+ * repositories and one per repository each sweep): a tenth, so the deploys themselves never run short.
+ */
+export const CLOCK_REQUESTS_PER_HOUR = 500;
+
+/** How long an installation with `repositories` repositories waits between two looks, at the least. */
+export function installationGapMs(repositories: number): number {
+  return Math.ceil(((repositories + 1) * 3_600_000) / CLOCK_REQUESTS_PER_HOUR);
+}
+
+/**
+ * When each installation was last looked at, and how many repositories it had: only to pace the looks (a
+ * restart forgets it and looks once more at once; what waits is always read from GitHub).
+ */
+export type Pacing = Map<number, { at: number; repositories: number }>;
+const PACING: Pacing = new Map();
+
+/** Installations whose slower pace was logged already (once per process). */
 const warned = new Set<number>();
 
 /**
@@ -66,10 +85,14 @@ export async function sweep(
   deps: AppDeps,
   log: Log,
   intervalMs: number,
+  pacing: Pacing = PACING,
 ): Promise<SweepReport> {
   const report: SweepReport = { repositories: 0, outcomes: [], failures: [] };
   const appId = Number(deps.env.APP_ID) || undefined;
+  const now = deps.now().getTime();
   for (const id of await source.installations()) {
+    const last = pacing.get(id);
+    if (last && now - last.at < installationGapMs(last.repositories)) continue;
     let installation: Awaited<ReturnType<ClockSource["installation"]>>;
     try {
       installation = await source.installation(id);
@@ -77,11 +100,13 @@ export async function sweep(
       report.failures.push(`installation ${id}: ${failureText(error)}`);
       continue;
     }
-    const perHour = Math.round(((installation.repositories.length + 1) * 3_600_000) / intervalMs);
-    if (perHour > 1_000 && !warned.has(id)) {
+    const count = installation.repositories.length;
+    pacing.set(id, { at: now, repositories: count });
+    const gapMs = installationGapMs(count);
+    if (gapMs > intervalMs && !warned.has(id)) {
       warned.add(id);
       log.warn(
-        `clock: installation ${id} has ${installation.repositories.length} repositories: looking every ${intervalMs / 1000} s costs ${perHour} of its 5,000 requests an hour; raise SHIPLINE_CLOCK_INTERVAL (or set it to 0 and use the tick workflow)`,
+        `clock: installation ${id} has ${count} repositories: it is looked at every ${formatDuration(gapMs)}, not every ${formatDuration(intervalMs)}, to spend at most ${CLOCK_REQUESTS_PER_HOUR} of its 5,000 requests an hour on looking; the tick workflow in a repository wakes that repository's stages sooner`,
       );
     }
     const shell: Shell = { octokit: installation.octokit, log };

@@ -3,7 +3,14 @@
 import nock from "nock";
 import { describe, expect, it } from "vitest";
 import { failureText } from "../../../src/app/clock/failure-text.js";
-import { type ClockSource, probotSource, sweep } from "../../../src/app/clock/sweep.js";
+import {
+  CLOCK_REQUESTS_PER_HOUR,
+  type ClockSource,
+  installationGapMs,
+  type Pacing,
+  probotSource,
+  sweep,
+} from "../../../src/app/clock/sweep.js";
 import { clockIntervalFrom, startClock, type Timers } from "../../../src/app/clock/timer.js";
 import type { AppDeps } from "../../../src/app/deps.js";
 import { fakeConversation, releasePublishedPayload, seedRelease } from "../../support/fake-conversation.js";
@@ -198,7 +205,7 @@ describe("a sweep", () => {
     w.at("2026-12-01T18:00:00Z");
     const writes = w.gh.calls.filter((c) => c.method !== "GET").length;
     const log = captureLog();
-    const quiet = await sweep(probotSource(w.probot), w.deps, log, 60_000);
+    const quiet = await sweep(probotSource(w.probot), w.deps, log, 60_000, new Map());
     expect(quiet).toEqual({
       repositories: 2,
       outcomes: [`${OWNER}/${REPO} ${TAG} staging: still waiting`],
@@ -214,7 +221,7 @@ describe("a sweep", () => {
     ]);
 
     w.at("2026-12-01T22:00:30Z");
-    const open = await sweep(probotSource(w.probot), w.deps, log, 60_000);
+    const open = await sweep(probotSource(w.probot), w.deps, log, 60_000, new Map());
     expect(open.outcomes).toEqual([`${OWNER}/${REPO} ${TAG} staging: gates open, dispatched`]);
     expect(w.gh.dispatches.map((d) => d.inputs.stage)).toEqual(["staging"]);
     expect(w.gh.refs.has(`refs/shipline-wait/${TAG}/staging-rollout-waiting`)).toBe(false);
@@ -232,8 +239,8 @@ describe("a sweep", () => {
     // A second replica: its own Probot, same App, same GitHub.
     const other = testProbot({ now: () => new Date("2026-12-01T22:00:30Z") });
     await Promise.all([
-      sweep(probotSource(w.probot), w.deps, captureLog(), 60_000),
-      sweep(probotSource(other), w.deps, captureLog(), 60_000),
+      sweep(probotSource(w.probot), w.deps, captureLog(), 60_000, new Map()),
+      sweep(probotSource(other), w.deps, captureLog(), 60_000, new Map()),
     ]);
     expect(w.gh.dispatches.map((d) => d.inputs.stage)).toEqual(["staging"]);
   });
@@ -255,7 +262,7 @@ describe("a sweep", () => {
       }),
     };
     const log = captureLog();
-    const report = await sweep(source, { now: () => new Date(), fetch, env: {} }, log, 60_000);
+    const report = await sweep(source, { now: () => new Date(), fetch, env: {} }, log, 60_000, new Map());
     expect(report).toEqual({
       repositories: 2,
       outcomes: [],
@@ -264,20 +271,57 @@ describe("a sweep", () => {
     expect(log.lines).toContain(`warn clock: ${OWNER}/Broken: 500 Server Error`);
   });
 
-  it("warns once when looking every interval would spend much of an installation's request budget", async () => {
+  it("paces an installation with many repositories to a tenth of its request budget, and says so once", async () => {
     const repositories = Array.from({ length: 30 }, (_, i) => ({ owner: OWNER, repo: `r${i}` }));
+    const looked: string[] = [];
     const source: ClockSource = {
       installations: async () => [77],
       installation: async () => ({
-        octokit: { request: async () => ({ status: 200, data: [], headers: {} }) },
+        octokit: {
+          request: async (_route: string, params: { repo: string }) => {
+            looked.push(params.repo);
+            return { status: 200, data: [], headers: {} };
+          },
+        },
         repositories,
       }),
     };
     const log = captureLog();
-    await sweep(source, { now: () => new Date(), fetch, env: {} }, log, 60_000);
-    await sweep(source, { now: () => new Date(), fetch, env: {} }, log, 60_000);
+    let now = Date.parse("2026-12-01T10:00:00Z");
+    const deps = { now: () => new Date(now), fetch, env: {} };
+    const pacing: Pacing = new Map();
+    // 31 requests a look, at most 500 an hour: one look every 3 min 43 s, however short the interval.
+    expect(installationGapMs(30)).toBe(223_200);
+    for (let minute = 0; minute < 60; minute++) {
+      await sweep(source, deps, log, 60_000, pacing);
+      now += 60_000;
+    }
+    const looks = looked.length / 30;
+    expect(looks).toBe(15); // minutes 0, 4, 8, ... 56
+    expect(looks * 31).toBeLessThanOrEqual(CLOCK_REQUESTS_PER_HOUR);
     expect(log.lines.filter((l) => l.startsWith("warn"))).toEqual([
-      "warn clock: installation 77 has 30 repositories: looking every 60 s costs 1860 of its 5,000 requests an hour; raise SHIPLINE_CLOCK_INTERVAL (or set it to 0 and use the tick workflow)",
+      "warn clock: installation 77 has 30 repositories: it is looked at every 3m43s, not every 1m, to spend at most 500 of its 5,000 requests an hour on looking; the tick workflow in a repository wakes that repository's stages sooner",
     ]);
+  });
+
+  it("looks at a small installation every interval", async () => {
+    let lists = 0;
+    const source: ClockSource = {
+      installations: async () => [5],
+      installation: async () => {
+        lists++;
+        return {
+          octokit: { request: async () => ({ status: 200, data: [], headers: {} }) },
+          repositories: [{ owner: OWNER, repo: REPO }],
+        };
+      },
+    };
+    let now = Date.parse("2026-12-01T10:00:00Z");
+    const pacing: Pacing = new Map();
+    for (let minute = 0; minute < 10; minute++) {
+      await sweep(source, { now: () => new Date(now), fetch, env: {} }, captureLog(), 60_000, pacing);
+      now += 60_000;
+    }
+    expect(lists).toBe(10);
   });
 });
