@@ -43,6 +43,14 @@ describe("architecture", () => {
     expect(offenders).toEqual([]);
   });
 
+  it("gives the core no clock of its own: the time is always passed in", () => {
+    const AMBIENT = /\bDate\.now\(\)|\bnew Date\(\)|\bperformance\.now\(\)/;
+    const offenders = PURE.flatMap(files)
+      .filter((f) => AMBIENT.test(readFileSync(f, "utf8").replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "")))
+      .map((f) => relative(root, f));
+    expect(offenders).toEqual([]);
+  });
+
   /**
    * Imports point inwards: shells (the Probot app, the Action, the CLI) may use the I/O adapters and the core;
    * adapters may use the core; the core uses neither; no shell uses another shell.

@@ -93,9 +93,9 @@ export function onDeploymentStatus(
   config: Config,
   snapshot: Snapshot,
   event: StageEvent,
-  previous?: string,
+  previous: string | undefined,
   /** The App's clock: a bake that starts now is measured from it. */
-  now: Date = new Date(),
+  now: Date,
 ): Decision {
   const tag = event.mode === "rollback" ? (event.from ?? event.release) : event.release;
   const pipeline = pipelineForTag(config, tag);

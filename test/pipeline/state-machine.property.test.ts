@@ -111,7 +111,12 @@ describe("the pipeline state machine (property-based)", () => {
               deploymentId: 1,
             };
             for (let r = 0; r < e.repeat; r++)
-              apply(world, onDeploymentStatus(cfg, world.snapshot, event, "v1").effects, names);
+              apply(
+                world,
+                onDeploymentStatus(cfg, world.snapshot, event, "v1", new Date("2026-11-20T10:00:00Z"))
+                  .effects,
+                names,
+              );
           }
           const rollouts = world.dispatches.filter((d) => d.mode === "rollout");
           // Each stage is rolled out at most once.
