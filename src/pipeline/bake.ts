@@ -6,7 +6,7 @@ import { claimRef, stageCheckName } from "./identity.js";
 import { upsertCheck } from "./published.js";
 import { releaseHotfix, stageSucceeded } from "./stage-success.js";
 import { releaseCheck, type StagePhase, stageViews } from "./state.js";
-import { pipelineMarkdown, withReleaseTimeline, withStageButtons } from "./summary.js";
+import { pauseHint, pipelineMarkdown, withReleaseTimeline, withStageButtons } from "./summary.js";
 import type { CheckRunState, Decision, Effect, Snapshot } from "./types.js";
 
 /**
@@ -171,7 +171,7 @@ export function startBake(
       name: stageCheckName(stage.name),
       status: "in_progress",
       title: bakingTitle(tag, stage.name, bake, now, round0),
-      summary: `${overview(pipeline, snapshot, stage.name, "running")}\n\n${bakeMarkdown(bake, now)}${job.tail}\n\n${encodeRecord("baking", { since: now.toISOString() })}`,
+      summary: `${overview(pipeline, snapshot, stage.name, "running")}\n\n${bakeMarkdown(bake, now)}\n\n${hint(pipeline, tag, stage.name)}${job.tail}\n\n${encodeRecord("baking", { since: now.toISOString() })}`,
       ...(job.link ? { detailsUrl: job.link } : {}),
     }),
     { kind: "mark-waiting", ref: bakeWaitingRef(tag, stage.name) },
@@ -196,8 +196,14 @@ export function recordRound(
     name: stageCheckName(stage.name),
     status: "in_progress",
     title: bakingTitle(snapshot.release.tag, stage.name, after, now, `round ${k} of ${bake.total} ${word}`),
-    summary: `${overview(pipeline, snapshot, stage.name, "running")}\n\n${bakeMarkdown(after, now)}${tail}\n\n${encodeRecord("round", { k, outcome, at: now.toISOString() })}`,
+    summary: `${overview(pipeline, snapshot, stage.name, "running")}\n\n${bakeMarkdown(after, now)}\n\n${hint(pipeline, snapshot.release.tag, stage.name)}${tail}\n\n${encodeRecord("round", { k, outcome, at: now.toISOString() })}`,
   });
+}
+
+/** What to comment to stop the release before the next stage, while the stage bakes (no buttons until it completes). */
+function hint(pipeline: Pipeline, tag: string, stage: string): string {
+  const index = pipeline.stages.findIndex((s) => s.name === stage);
+  return pauseHint(tag, stage, pipeline.stages[index + 1]?.name);
 }
 
 /** Whether the bake is over: its time has passed and its last round passed. */

@@ -116,6 +116,8 @@ describe("a 48h canary bake on the App's clock", () => {
     expect(canary.title).toBe("Baking v1.2.0 in canary: round 0 passed, 2d left");
     expect(canary.summary).toContain(encodeRecord("baking", { since: T0.toISOString() }));
     expect(canary.summary).toContain("12 rounds after the rollout's");
+    // No button shows on an in-progress check run: the summary says how to stop the release before production.
+    expect(canary.summary).toContain("To stop v1.2.0 before production starts, comment `/pause`");
     expect(gh.waiting).toEqual(new Set([bakeWaitingRef(TAG, "canary")]));
     expect(gh.dispatches.filter((d) => d.inputs.stage === "production")).toEqual([]);
     // A redelivered success starts no second bake.
