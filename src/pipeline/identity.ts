@@ -1,7 +1,7 @@
 import type { DispatchInputs, Mode } from "./types.js";
 
 /**
- * How a deploy job is tied back to its release, stage and mode (docs/architecture.md explains the choice):
+ * How a deploy job is tied back to its release, stage and mode (docs/exactly-once.md explains the choice):
  * the App dispatches the workflow on the release tag, so the Deployment GitHub creates has ref = tag and
  * sha = release commit; the workflow's `run-name` carries stage and mode, and GitHub puts it in every
  * deployment_status event as `workflow_run.display_title`.

@@ -5,7 +5,7 @@ import { setClockInterval } from "./timer-state.js";
 
 /** The timer's period when SHIPLINE_CLOCK_INTERVAL is not set: one minute. */
 export const DEFAULT_CLOCK_MS = 60_000;
-/** Shorter periods would spend an installation's request budget on looking (docs/architecture.md, the clock). */
+/** Shorter periods would spend an installation's request budget on looking (docs/clock.md). */
 export const MIN_CLOCK_MS = 10_000;
 
 /**
