@@ -32835,9 +32835,12 @@ permissions:
   contents: read       # release assets and the config
   deployments: read    # previous successful release of the environment (rollbacks)
   checks: read         # Shipline's clearance of this run and the resolved config, on its check runs
+  attestations: read   # artifacts.provenance: the build attestations of the assets (used only with it)
 
 concurrency:
-  group: shipline-\${{ inputs.pipeline }}-\${{ inputs.environment }}   # never two rollouts in one environment
+  # never two rollouts in one environment; a bake's verification round (mode verify) queues per stage on its
+  # own, so it never waits behind, or cancels, a pending rollout or rollback of the environment
+  group: shipline-\${{ inputs.pipeline }}-\${{ inputs.environment }}\${{ inputs.mode == 'verify' && format('-verify-{0}', inputs.stage) || '' }}
   cancel-in-progress: false
 
 jobs:
