@@ -8,6 +8,7 @@ import type { Probot } from "probot";
 import { describe, expect, it } from "vitest";
 import { runName } from "../../src/pipeline/identity.js";
 import { VERIFY_FAILED } from "../../src/verify/outcome.js";
+import { deliver, tickPayload } from "../support/deliver.js";
 import {
   type FakeConversation,
   fakeConversation,
@@ -17,7 +18,6 @@ import {
 } from "../support/fake-conversation.js";
 import { API, dispatchedRunId } from "../support/fake-github.js";
 import { testProbot } from "../support/probot.js";
-import { examplePayload } from "../support/webhooks.js";
 
 const OWNER = "Codertocat";
 const REPO = "Hello-World";
@@ -41,20 +41,8 @@ describe("a bake on the App's clock", () => {
   let gh: FakeConversation;
   let now: Date;
   let probot: Probot;
-  const send = (name: string, payload: object) =>
-    probot.receive({
-      id: Math.random().toString(16).slice(2),
-      name: name as "release",
-      payload: payload as never,
-    });
-  const tick = () => {
-    // biome-ignore lint/suspicious/noExplicitAny: a real payload, edited.
-    const payload = examplePayload("workflow_run", "completed") as any;
-    payload.installation = { id: 1, node_id: "x" };
-    payload.repository = releasePublishedPayload(TAG, "alice").repository;
-    payload.workflow_run.path = ".github/workflows/shipline-tick.yml";
-    return send("workflow_run", payload);
-  };
+  const send = (name: string, payload: object) => deliver(probot, name, payload);
+  const tick = () => send("workflow_run", tickPayload(TAG));
   const status = (mode: "rollout" | "verify", state: string, job?: number) => {
     const payload = stageStatusPayload(TAG, SHA, "canary", state, "production", OWNER, REPO);
     payload.workflow_run.display_title = runName({ release: TAG, stage: "canary", mode });

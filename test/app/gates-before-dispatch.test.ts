@@ -4,6 +4,7 @@
 import type { Probot } from "probot";
 import { describe, expect, it } from "vitest";
 import { encodeLock } from "../../src/records/codec.js";
+import { deliver, tickPayload } from "../support/deliver.js";
 import {
   type FakeConversation,
   fakeConversation,
@@ -11,7 +12,6 @@ import {
   seedRelease,
 } from "../support/fake-conversation.js";
 import { testProbot } from "../support/probot.js";
-import { examplePayload } from "../support/webhooks.js";
 
 const OWNER = "Codertocat";
 const REPO = "Hello-World";
@@ -31,20 +31,8 @@ describe("gates before every dispatch, and a clock that needs no runner", () => 
   let gh: FakeConversation;
   let now: Date;
   let probot: Probot;
-  const send = (name: string, payload: object) =>
-    probot.receive({
-      id: Math.random().toString(16).slice(2),
-      name: name as "release",
-      payload: payload as never,
-    });
-  const tick = () => {
-    // biome-ignore lint/suspicious/noExplicitAny: a real payload, edited.
-    const payload = examplePayload("workflow_run", "completed") as any;
-    payload.installation = { id: 1, node_id: "x" };
-    payload.repository = releasePublishedPayload(TAG, "alice").repository;
-    payload.workflow_run.path = ".github/workflows/shipline-tick.yml";
-    return send("workflow_run", payload);
-  };
+  const send = (name: string, payload: object) => deliver(probot, name, payload);
+  const tick = () => send("workflow_run", tickPayload(TAG));
   const stages = () => gh.dispatches.map((d) => d.inputs.stage);
 
   function start(gates: string, at: string) {
