@@ -1,5 +1,5 @@
 import { decodeRecord, encodeApproval } from "../records/codec.js";
-import type { CommandSpec } from "./spec.js";
+import { type CommandSpec, TAG_TO_STAGE } from "./spec.js";
 import { appendTo, awaitingApproval, namedStage, refuse, stageCheck } from "./stages.js";
 
 export type ApproveCommand = { name: "approve"; tag?: string; stage?: string };
@@ -14,10 +14,7 @@ export const approve: CommandSpec<ApproveCommand> = {
   usage: "/approve [<tag>] [to <stage>]",
   description: "Approve a release for a stage (four-eyes: not the author nor whoever triggered it).",
   grammar: {
-    slots: [
-      { key: "tag", kind: "tag" },
-      { key: "stage", kind: "stage", keyword: "to" },
-    ],
+    slots: TAG_TO_STAGE,
     required: [],
     reason: "no",
   },

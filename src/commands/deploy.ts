@@ -1,4 +1,4 @@
-import type { CommandSpec } from "./spec.js";
+import { type CommandSpec, TAG_TO_STAGE } from "./spec.js";
 import { namedStage, refuse, startStage } from "./stages.js";
 
 export type DeployCommand = { name: "deploy"; tag: string; stage?: string };
@@ -9,10 +9,7 @@ export const deploy: CommandSpec<DeployCommand> = {
   usage: "/deploy <tag> [to <stage>]",
   description: "Deploy a release to a stage (default: the first stage).",
   grammar: {
-    slots: [
-      { key: "tag", kind: "tag" },
-      { key: "stage", kind: "stage", keyword: "to" },
-    ],
+    slots: TAG_TO_STAGE,
     required: ["tag"],
     reason: "no",
   },

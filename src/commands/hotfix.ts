@@ -1,5 +1,5 @@
 import { encodeHotfix } from "../records/codec.js";
-import type { CommandSpec } from "./spec.js";
+import { type CommandSpec, TAG_TO_STAGE } from "./spec.js";
 import { namedStage, notes, refuse, startStage } from "./stages.js";
 
 export type HotfixCommand = { name: "hotfix"; tag: string; stage?: string; reason: string };
@@ -13,10 +13,7 @@ export const hotfix: CommandSpec<HotfixCommand> = {
   usage: "/hotfix <tag> [to <stage>] -- reason",
   description: "Record a hotfix: skips bake times, never other validations; needs a reason.",
   grammar: {
-    slots: [
-      { key: "tag", kind: "tag" },
-      { key: "stage", kind: "stage", keyword: "to" },
-    ],
+    slots: TAG_TO_STAGE,
     required: ["tag"],
     reason: "required",
   },

@@ -1,6 +1,6 @@
 import { dispatchEffect } from "../pipeline/published.js";
 import { pausedBy } from "../pipeline/state.js";
-import type { CommandDraft, CommandFacts, CommandSpec } from "./spec.js";
+import { type CommandDraft, type CommandFacts, type CommandSpec, TAG_TO_STAGE } from "./spec.js";
 import { describeStages, namedStage, overview, refuse, waitingStage, whyNotStartable } from "./stages.js";
 
 export type PromoteCommand = { name: "promote"; tag?: string; stage?: string };
@@ -11,10 +11,7 @@ export const promote: CommandSpec<PromoteCommand> = {
   usage: "/promote [<tag>] [to <stage>]",
   description: "Promote the release to the next stage once its gates are open.",
   grammar: {
-    slots: [
-      { key: "tag", kind: "tag" },
-      { key: "stage", kind: "stage", keyword: "to" },
-    ],
+    slots: TAG_TO_STAGE,
     required: [],
     reason: "no",
   },

@@ -1,7 +1,7 @@
 import { claimRef, stageCheckName } from "../pipeline/identity.js";
 import { dispatchEffect } from "../pipeline/published.js";
 import { pausedBy } from "../pipeline/state.js";
-import type { CommandSpec } from "./spec.js";
+import { type CommandSpec, TAG_TO_STAGE } from "./spec.js";
 import { describeStages, namedStage, overview, refuse } from "./stages.js";
 
 export type RetryCommand = { name: "retry"; tag?: string; stage?: string };
@@ -16,10 +16,7 @@ export const retry: CommandSpec<RetryCommand> = {
   usage: "/retry [<tag>] [to <stage>]",
   description: "Start a stage again whose deploy workflow could not be started or failed.",
   grammar: {
-    slots: [
-      { key: "tag", kind: "tag" },
-      { key: "stage", kind: "stage", keyword: "to" },
-    ],
+    slots: TAG_TO_STAGE,
     required: [],
     reason: "no",
   },

@@ -51,6 +51,12 @@ export interface Grammar {
   reason: "no" | "optional" | "required";
 }
 
+/** `[<tag>] [to <stage>]`, the slots of every command that acts on a release's stage. */
+export const TAG_TO_STAGE: readonly Slot[] = [
+  { key: "tag", kind: "tag" },
+  { key: "stage", kind: "stage", keyword: "to" },
+];
+
 /** What the shell reads for a command before deciding (nothing else is read). */
 export interface CommandNeeds {
   /** The actor's permission on the repository. */
