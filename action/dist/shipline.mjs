@@ -33416,6 +33416,12 @@ var releasesCommand = {
   }
 };
 
+// src/commands/spec.ts
+var TAG_TO_STAGE = [
+  { key: "tag", kind: "tag" },
+  { key: "stage", kind: "stage", keyword: "to" }
+];
+
 // src/pipeline/identity.ts
 var CHECK_PREFIX = "shipline / ";
 var RELEASE_CHECK2 = "shipline";
@@ -33796,10 +33802,7 @@ var approve = {
   usage: "/approve [<tag>] [to <stage>]",
   description: "Approve a release for a stage (four-eyes: not the author nor whoever triggered it).",
   grammar: {
-    slots: [
-      { key: "tag", kind: "tag" },
-      { key: "stage", kind: "stage", keyword: "to" }
-    ],
+    slots: TAG_TO_STAGE,
     required: [],
     reason: "no"
   },
@@ -33840,10 +33843,7 @@ var deploy = {
   usage: "/deploy <tag> [to <stage>]",
   description: "Deploy a release to a stage (default: the first stage).",
   grammar: {
-    slots: [
-      { key: "tag", kind: "tag" },
-      { key: "stage", kind: "stage", keyword: "to" }
-    ],
+    slots: TAG_TO_STAGE,
     required: ["tag"],
     reason: "no"
   },
@@ -33912,10 +33912,7 @@ var hotfix = {
   usage: "/hotfix <tag> [to <stage>] -- reason",
   description: "Record a hotfix: skips bake times, never other validations; needs a reason.",
   grammar: {
-    slots: [
-      { key: "tag", kind: "tag" },
-      { key: "stage", kind: "stage", keyword: "to" }
-    ],
+    slots: TAG_TO_STAGE,
     required: ["tag"],
     reason: "required"
   },
@@ -34010,10 +34007,7 @@ var promote = {
   usage: "/promote [<tag>] [to <stage>]",
   description: "Promote the release to the next stage once its gates are open.",
   grammar: {
-    slots: [
-      { key: "tag", kind: "tag" },
-      { key: "stage", kind: "stage", keyword: "to" }
-    ],
+    slots: TAG_TO_STAGE,
     required: [],
     reason: "no"
   },
@@ -34076,10 +34070,7 @@ var retry = {
   usage: "/retry [<tag>] [to <stage>]",
   description: "Start a stage again whose deploy workflow could not be started or failed.",
   grammar: {
-    slots: [
-      { key: "tag", kind: "tag" },
-      { key: "stage", kind: "stage", keyword: "to" }
-    ],
+    slots: TAG_TO_STAGE,
     required: [],
     reason: "no"
   },
