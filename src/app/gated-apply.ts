@@ -2,7 +2,14 @@ import { pipelineForTag } from "../config/index.js";
 import type { Config } from "../config/types.js";
 import { applyDecision, type LockContext, type Log } from "../github/apply.js";
 import type { GitHubGateway } from "../github/gateway.js";
-import { holdClaim, holdDispatch, mergeHold, parseWaitingRef, waitingRef } from "../pipeline/hold.js";
+import {
+  holdClaim,
+  holdDispatch,
+  mergeHold,
+  parseWaitingRef,
+  reholdKey,
+  waitingRef,
+} from "../pipeline/hold.js";
 import { stageCheckName } from "../pipeline/identity.js";
 import { projectChecks } from "../pipeline/project.js";
 import { releaseUnheld } from "../pipeline/release-check.js";
@@ -84,7 +91,8 @@ export async function applyWithGates(
       continue;
     }
     // The hold replaces the dispatch; if the dispatch's claim guarded the decision, a hold claim does now.
-    if (effect.claim === guard && !decision.claim) claim = holdClaim(effect, options.holdKey);
+    if (effect.claim === guard && !decision.claim)
+      claim = holdClaim(effect, options.holdKey ?? reholdKey(closedNow, before));
     effects = mergeHold(effects, holdDispatch(pipeline, snapshot, effect, evaluation, deps.now(), projected));
     held.push(effect);
     log.info(

@@ -24,6 +24,15 @@ export function bakeWaitingRef(tag: string, stage: string): string {
 }
 
 /** The claim that makes one hold of a stage happen once (a redelivery of the same event finds it taken). */
+/**
+ * The key of a hold that the clock writes again because the closed gates changed (a window opened into a
+ * freeze): the same on every replica looking at the same records (the gates now closed and the hold they
+ * replace), new for every change, so each change is written once and none is lost to an earlier hold's claim.
+ */
+export function reholdKey(closed: readonly string[], previous: { at: Date } | undefined): string {
+  return `${closed.join("-") || "none"}-after-${previous ? previous.at.getTime() : 0}`;
+}
+
 export function holdClaim(dispatch: Dispatch, key = "1"): string {
   return claimRef(dispatch.inputs.release, dispatch.inputs.stage, "rollout", `held-${key}`);
 }
