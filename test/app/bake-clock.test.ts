@@ -4,20 +4,12 @@
 // dispatched only after 48h and 12 passed rounds; a failed round rolls the canary back. A fresh Probot instance (a
 // restarted App) picks up in the middle from GitHub's records alone.
 import nock from "nock";
-import type { Probot } from "probot";
 import { describe, expect, it } from "vitest";
 import { runName } from "../../src/pipeline/identity.js";
 import { VERIFY_FAILED } from "../../src/verify/outcome.js";
-import { deliver, tickPayload } from "../support/deliver.js";
-import {
-  type FakeConversation,
-  fakeConversation,
-  releasePublishedPayload,
-  seedRelease,
-  stageStatusPayload,
-} from "../support/fake-conversation.js";
+import { type FakeConversation, stageStatusPayload } from "../support/fake-conversation.js";
 import { API, dispatchedRunId } from "../support/fake-github.js";
-import { testProbot } from "../support/probot.js";
+import { type ReleaseScenario, releaseScenario } from "../support/scenario.js";
 
 const OWNER = "Codertocat";
 const REPO = "Hello-World";
@@ -38,18 +30,16 @@ checks:
 `;
 
 describe("a bake on the App's clock", () => {
+  let app: ReleaseScenario;
   let gh: FakeConversation;
   let now: Date;
-  let probot: Probot;
-  const send = (name: string, payload: object) => deliver(probot, name, payload);
-  const tick = () => send("workflow_run", tickPayload(TAG));
   const status = (mode: "rollout" | "verify", state: string, job?: number) => {
     const payload = stageStatusPayload(TAG, SHA, "canary", state, "production", OWNER, REPO);
     payload.workflow_run.display_title = runName({ release: TAG, stage: "canary", mode });
     payload.workflow_run.id = dispatchedRunId("canary", mode) ?? payload.workflow_run.id;
     if (job) payload.check_run = { ...(payload.check_run ?? {}), id: job };
     else delete payload.check_run;
-    return send("deployment_status", payload);
+    return app.send("deployment_status", payload);
   };
   const jobs = () =>
     gh.dispatches.map(
@@ -58,11 +48,17 @@ describe("a bake on the App's clock", () => {
   const canary = () => gh.check("shipline / canary")!;
 
   async function bakingCanary() {
-    gh = fakeConversation(OWNER, REPO);
-    seedRelease(gh, { owner: OWNER, repo: REPO, tag: TAG, sha: SHA, config: CONFIG });
     now = T0;
-    probot = testProbot({ now: () => now });
-    await send("release", releasePublishedPayload(TAG, "alice"));
+    app = releaseScenario({
+      owner: OWNER,
+      repo: REPO,
+      tag: TAG,
+      sha: SHA,
+      config: CONFIG,
+      deps: { now: () => now },
+    });
+    gh = app.gh;
+    await app.publish();
     expect(jobs()).toEqual(["canary/rollout"]);
     await status("rollout", "success");
   }
@@ -77,19 +73,19 @@ describe("a bake on the App's clock", () => {
     // A tick before round 1 is due writes nothing.
     now = at(3);
     const writes = gh.calls.filter((c) => c.method !== "GET").length;
-    await tick();
+    await app.tick();
     expect(gh.calls.filter((c) => c.method !== "GET").length).toBe(writes);
 
     for (let k = 1; k <= 12; k++) {
       now = at(4 * k + 0.05);
       // Two ticks at once (two replicas) dispatch the round once.
-      await Promise.all([tick(), tick()]);
+      await Promise.all([app.tick(), app.tick()]);
       expect(jobs().at(-1)).toBe(`canary/verify (round ${k} of 12)`);
       expect(gh.refs.has(`refs/shipline/${TAG}/canary-verify-${k}`)).toBe(true);
       expect(canary().output.title).toMatch(new RegExp(`round ${k} of 12 running`));
       if (k === 6) {
         // The App restarts mid-bake: a fresh Probot with fresh deps reads everything back from GitHub.
-        probot = testProbot({ now: () => now });
+        app.restart();
       }
       now = at(4 * k + 0.2);
       await status("verify", "success");
@@ -107,11 +103,11 @@ describe("a bake on the App's clock", () => {
     gh.deployments.push({ id: 40, ref: "v1.1.0", environment: "production", statuses: ["success"] });
     for (let k = 1; k <= 6; k++) {
       now = at(4 * k);
-      await tick();
+      await app.tick();
       await status("verify", "success");
     }
     now = at(28.1);
-    await tick();
+    await app.tick();
     expect(jobs().at(-1)).toBe("canary/verify (round 7 of 12)");
     nock(API).get("/app").reply(200, { id: 12345, slug: "shipline", name: "Shipline" });
     nock(API)
@@ -128,7 +124,7 @@ describe("a bake on the App's clock", () => {
     expect(gh.variables.get("production:SHIPLINE_LOCK")).toContain("automatic rollback");
     // Later ticks dispatch nothing more.
     now = at(49);
-    await tick();
+    await app.tick();
     expect(jobs().filter((j) => j.startsWith("production"))).toEqual([]);
   });
 });

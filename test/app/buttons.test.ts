@@ -1,60 +1,42 @@
 import { readFileSync } from "node:fs";
-import type { Probot } from "probot";
 import { beforeEach, describe, expect, it } from "vitest";
 import { decodeRecords } from "../../src/records/codec.js";
-import {
-  buttonPayload,
-  type FakeConversation,
-  fakeConversation,
-  releasePublishedPayload,
-  seedRelease,
-  stageStatusPayload,
-} from "../support/fake-conversation.js";
+import { buttonPayload, type FakeConversation } from "../support/fake-conversation.js";
 import { expectValidGitHubTraffic } from "../support/openapi.js";
-import { testProbot } from "../support/probot.js";
+import { type ReleaseScenario, releaseScenario } from "../support/scenario.js";
 
-const OWNER = "Codertocat";
-const REPO = "Hello-World";
 const TAG = "v1.2.0";
 const SHA = "a".repeat(40);
 const CONFIG = readFileSync(
   new URL("../fixtures/shipline-no-approvals.yml", import.meta.url),
   "utf8",
 ).replace("every-region: true,", "every-region: true, promote: manual,");
-const releasePublished = () => releasePublishedPayload(TAG, "alice");
-const deploymentStatus = (stage: string, state: string, environment: string) =>
-  stageStatusPayload(TAG, SHA, stage, state, environment);
 
 describe("check-run buttons", () => {
   const traffic = expectValidGitHubTraffic();
+  let app: ReleaseScenario;
   let gh: FakeConversation;
-  let probot: Probot;
-  const send = (name: string, payload: object, id = Math.random().toString(16).slice(2)) =>
-    probot.receive({ id, name: name as "check_run", payload: payload as never });
 
   const press = (checkName: string, identifier: string, login: string) =>
     buttonPayload(gh.check(checkName)!, identifier, login);
 
   beforeEach(async () => {
-    gh = fakeConversation(OWNER, REPO);
-    seedRelease(gh, {
-      owner: OWNER,
-      repo: REPO,
+    app = releaseScenario({
       tag: TAG,
       sha: SHA,
       config: CONFIG,
       permissions: { bob: "write", rita: "read" },
     });
-    probot = testProbot();
-    await send("release", releasePublished());
-    await send("deployment_status", deploymentStatus("staging", "success", "staging"));
+    gh = app.gh;
+    await app.publish();
+    await app.stageStatus("staging", "success", "staging");
     expect(gh.check("shipline / canary")!.output.title).toBe("Waiting for /promote");
   });
 
   it("Promote pressed by a writer dispatches the next stage once, and says so on the check run", async () => {
     const payload = press("shipline / staging", "promote", "bob");
-    await send("check_run", payload, "press-1");
-    await send("check_run", payload, "press-1");
+    await app.send("check_run", payload, "press-1");
+    await app.send("check_run", payload, "press-1");
     expect(gh.dispatches.slice(1)).toEqual([
       {
         workflow: "shipline.yml",
@@ -79,7 +61,7 @@ describe("check-run buttons", () => {
   });
 
   it("Promote pressed by a reader is refused on the check run, saying who may", async () => {
-    await send("check_run", press("shipline / staging", "promote", "rita"));
+    await app.send("check_run", press("shipline / staging", "promote", "rita"));
     expect(gh.dispatches).toHaveLength(1);
     expect(gh.check("shipline / staging")!.output.summary).toContain(
       "Sorry @rita, `/promote` needs write access to this repository and you have read access.",
@@ -87,14 +69,14 @@ describe("check-run buttons", () => {
   });
 
   it("Pause pressed by a writer pauses the release", async () => {
-    await send("check_run", press("shipline / staging", "pause", "bob"));
+    await app.send("check_run", press("shipline / staging", "pause", "bob"));
     expect(gh.check("shipline")!.output.summary).toContain('<!-- shipline:pause {"by":"bob"} -->');
   });
 
   it("ignores a press on a check run whose release does not point at its commit", async () => {
     const payload = press("shipline / staging", "promote", "bob");
     payload.check_run.head_sha = "b".repeat(40);
-    await send("check_run", payload);
+    await app.send("check_run", payload);
     expect(gh.dispatches).toHaveLength(1);
     await traffic.current().settle();
   });

@@ -1,18 +1,10 @@
 import { readFileSync } from "node:fs";
-import type { Probot } from "probot";
 import { beforeEach, describe, expect, it } from "vitest";
 import { runName } from "../../src/pipeline/identity.js";
 import { decodeApprovals, decodeLock, decodeRecords } from "../../src/records/codec.js";
-import {
-  commentPayload,
-  type FakeConversation,
-  fakeConversation,
-  releasePublishedPayload,
-  seedRelease,
-  stageStatusPayload,
-} from "../support/fake-conversation.js";
+import { commentPayload, type FakeConversation } from "../support/fake-conversation.js";
 import { expectValidGitHubTraffic } from "../support/openapi.js";
-import { testProbot } from "../support/probot.js";
+import { type ReleaseScenario, releaseScenario } from "../support/scenario.js";
 import { deploymentProtectionRulePayload } from "../support/webhooks.js";
 
 const OWNER = "Codertocat";
@@ -24,23 +16,15 @@ const CONFIG = readFileSync(new URL("../fixtures/shipline.yml", import.meta.url)
   "every-region: true }",
   "every-region: true, promote: manual }",
 );
-const releasePublished = () => releasePublishedPayload(TAG, "alice");
-const deploymentStatus = (stage: string, state: string, environment: string) =>
-  stageStatusPayload(TAG, SHA, stage, state, environment);
 
 describe("comment commands", () => {
   const traffic = expectValidGitHubTraffic();
+  let app: ReleaseScenario;
   let gh: FakeConversation;
-  let probot: Probot;
-  const send = (name: string, payload: object, id = Math.random().toString(16).slice(2)) =>
-    probot.receive({ id, name: name as "issue_comment", payload: payload as never });
-  const comment = (body: string, login: string, id?: string) =>
-    send("issue_comment", commentPayload(body, login), id);
   const lastReply = () => gh.replies().at(-1) ?? "";
 
   beforeEach(async () => {
-    gh = fakeConversation(OWNER, REPO);
-    seedRelease(gh, {
+    app = releaseScenario({
       owner: OWNER,
       repo: REPO,
       tag: TAG,
@@ -48,8 +32,8 @@ describe("comment commands", () => {
       config: CONFIG,
       permissions: { alice: "write", bob: "write", carol: "maintain", rita: "read" },
     });
-    probot = testProbot();
-    await send("release", releasePublished());
+    gh = app.gh;
+    await app.publish();
     expect(gh.dispatches.map((d) => d.inputs.stage)).toEqual(["staging"]);
   });
 
@@ -63,7 +47,7 @@ describe("comment commands", () => {
     "/lock production -- migrating",
     "/unlock production",
   ])("refuses %s from a reader, saying who may, and records the refusal", async (text) => {
-    await comment(text, "rita");
+    await app.comment(text, "rita");
     expect(gh.reactions.at(-1)).toMatchObject({ content: "eyes" });
     expect(lastReply()).toContain("@rita");
     expect(lastReply()).toContain("**not run**");
@@ -77,11 +61,11 @@ describe("comment commands", () => {
   });
 
   it("/deploy by a writer dispatches once with the right inputs, even when the delivery arrives twice", async () => {
-    await send("deployment_status", deploymentStatus("staging", "success", "staging"));
-    await comment("/approve v1.2.0 to canary", "carol");
+    await app.stageStatus("staging", "success", "staging");
+    await app.comment("/approve v1.2.0 to canary", "carol");
     const payload = commentPayload("/deploy v1.2.0 to canary", "bob");
-    await send("issue_comment", payload, "delivery-7");
-    await send("issue_comment", payload, "delivery-7");
+    await app.send("issue_comment", payload, "delivery-7");
+    await app.send("issue_comment", payload, "delivery-7");
     expect(gh.dispatches.slice(1)).toEqual([
       {
         workflow: "shipline.yml",
@@ -115,13 +99,13 @@ describe("comment commands", () => {
   });
 
   it("/promote dispatches the waiting stage exactly once", async () => {
-    await send("deployment_status", deploymentStatus("staging", "success", "staging"));
+    await app.stageStatus("staging", "success", "staging");
     expect(gh.dispatches).toHaveLength(1);
     expect(gh.check("shipline / canary")!.output.title).toBe("Waiting for /promote");
-    await comment("/approve", "carol");
+    await app.comment("/approve", "carol");
     const payload = commentPayload("/promote", "bob");
-    await Promise.all([send("issue_comment", payload, "d-1"), send("issue_comment", payload, "d-1")]);
-    await comment("/promote", "carol");
+    await Promise.all([app.send("issue_comment", payload, "d-1"), app.send("issue_comment", payload, "d-1")]);
+    await app.comment("/promote", "carol");
     expect(gh.dispatches.slice(1)).toEqual([
       {
         workflow: "shipline.yml",
@@ -140,7 +124,7 @@ describe("comment commands", () => {
   });
 
   it("/promote before the previous stage succeeded is refused, saying why", async () => {
-    await comment("/promote to canary", "bob");
+    await app.comment("/promote to canary", "bob");
     expect(lastReply()).toContain("staging has not succeeded yet");
     expect(gh.dispatches).toHaveLength(1);
   });
@@ -158,7 +142,7 @@ describe("comment commands", () => {
       environment: "production",
       statuses: ["in_progress", "failure"],
     });
-    await comment("/rollback production -- checkout errors", "carol");
+    await app.comment("/rollback production -- checkout errors", "carol");
     expect(gh.dispatches[1]).toEqual({
       workflow: "shipline.yml",
       ref: "v1.1.0",
@@ -176,7 +160,7 @@ describe("comment commands", () => {
   });
 
   it("/lock stores the lock on the environment, /unlock removes it", async () => {
-    await comment("/lock production for 2h -- db migration", "carol");
+    await app.comment("/lock production for 2h -- db migration", "carol");
     const lock = decodeLock(gh.variables.get("production:SHIPLINE_LOCK"));
     expect(lock).toMatchObject({
       environment: "production",
@@ -185,19 +169,19 @@ describe("comment commands", () => {
       expiresAt: new Date("2026-11-20T12:00:00Z"),
     });
     expect(lastReply()).toContain("Locked `production` until 2026-11-20T12:00:00.000Z");
-    await comment("/lock production -- mine", "bob");
+    await app.comment("/lock production -- mine", "bob");
     expect(lastReply()).toContain("already locked by @carol: db migration");
-    await comment("/unlock production", "bob");
+    await app.comment("/unlock production", "bob");
     expect(gh.variables.has("production:SHIPLINE_LOCK")).toBe(false);
     expect(lastReply()).toContain("Unlocked `production`");
   });
 
   it("/approve by the release's author is refused; by another writer it is recorded on the waiting stage", async () => {
-    await send("deployment_status", deploymentStatus("staging", "success", "staging"));
-    await comment("/approve", "alice");
+    await app.stageStatus("staging", "success", "staging");
+    await app.comment("/approve", "alice");
     expect(lastReply()).toContain("you published v1.2.0, and nobody approves their own deploy (four-eyes)");
     expect(decodeApprovals(gh.check("shipline / canary")!.output.summary)).toEqual([]);
-    await comment("/approve", "bob");
+    await app.comment("/approve", "bob");
     expect(lastReply()).toContain("**done**");
     expect(decodeApprovals(gh.check("shipline / canary")!.output.summary)).toEqual([
       { login: "bob", stage: "canary", release: TAG, at: new Date("2026-11-20T10:00:00Z") },
@@ -205,8 +189,8 @@ describe("comment commands", () => {
   });
 
   it("/promote without an approval holds the stage before any dispatch; /approve by another writer starts it", async () => {
-    await send("deployment_status", deploymentStatus("staging", "success", "staging"));
-    await comment("/promote", "carol");
+    await app.stageStatus("staging", "success", "staging");
+    await app.comment("/promote", "carol");
     // On every plan: nothing is dispatched while four-eyes is closed; the stage says why and what to do.
     expect(gh.dispatches.map((d) => d.inputs.stage)).toEqual(["staging"]);
     const held = gh.check("shipline / canary")!;
@@ -216,9 +200,9 @@ describe("comment commands", () => {
     expect(held.output.summary).toContain("/approve v1.2.0 to canary");
     expect(gh.refs.has(`refs/shipline-wait/${TAG}/canary-rollout-waiting`)).toBe(true);
     // carol asked for the deploy (her /promote is on record), so her own approval does not count.
-    await comment("/approve", "carol");
+    await app.comment("/approve", "carol");
     expect(gh.dispatches.map((d) => d.inputs.stage)).toEqual(["staging"]);
-    await comment("/approve", "bob");
+    await app.comment("/approve", "bob");
     expect(gh.dispatches.map((d) => d.inputs.stage)).toEqual(["staging", "canary"]);
     expect(gh.refs.has(`refs/shipline-wait/${TAG}/canary-rollout-waiting`)).toBe(false);
     // The approval stays on the stage's check run once dispatched, for the protection rule where it exists.
@@ -236,21 +220,21 @@ describe("comment commands", () => {
       deployment: { ref: TAG, sha: SHA, environment: "production" },
     });
     (request as Record<string, unknown>).installation = { id: 1, node_id: "x" };
-    await send("deployment_protection_rule", request, "dpr-1");
+    await app.send("deployment_protection_rule", request, "dpr-1");
     expect(gh.reviews).toEqual([
       expect.objectContaining({ runId: 9002, environment_name: "production", state: "approved" }),
     ]);
   });
 
   it("/pause holds the next stage, /resume dispatches it", async () => {
-    await comment("/pause", "bob");
+    await app.comment("/pause", "bob");
     expect(gh.check("shipline")!.output.summary).toContain('<!-- shipline:pause {"by":"bob"} -->');
-    await send("deployment_status", deploymentStatus("staging", "success", "staging"));
+    await app.stageStatus("staging", "success", "staging");
     expect(gh.check("shipline / canary")!.output.title).toBe("Paused by bob");
-    await comment("/promote", "carol");
+    await app.comment("/promote", "carol");
     expect(lastReply()).toContain("paused by @bob");
-    await comment("/approve v1.2.0 to canary", "bob");
-    await comment("/resume", "carol");
+    await app.comment("/approve v1.2.0 to canary", "bob");
+    await app.comment("/resume", "carol");
     expect(gh.dispatches.map((d) => d.inputs.stage)).toEqual(["staging", "canary"]);
     expect(gh.check("shipline")!.output.summary).toContain('<!-- shipline:resume {"by":"carol"} -->');
   });
@@ -263,12 +247,12 @@ describe("comment commands", () => {
     gh.permissions.set("dave", "write");
     gh.teams.set("acme/sre", ["dave"]);
     gh.deployments.push({ id: 10, ref: "v1.1.0", environment: "production", statuses: ["success"] });
-    await comment("/rollback production", "bob");
+    await app.comment("/rollback production", "bob");
     expect(lastReply()).toContain(
       "Sorry @bob, production actions are limited to @carol, @acme/sre (`gates.production-actors`). Please ask one of them to run `/rollback`.",
     );
     expect(gh.dispatches).toHaveLength(1);
-    await comment("/rollback production", "dave");
+    await app.comment("/rollback production", "dave");
     expect(gh.dispatches[1]).toMatchObject({
       ref: "v1.1.0",
       inputs: { mode: "rollback", stage: "production", from: TAG, reason: "requested by @dave" },
@@ -276,23 +260,23 @@ describe("comment commands", () => {
   });
 
   it("answers shell metacharacters with the parser's error and dispatches nothing", async () => {
-    await comment("/deploy v1;rm -rf / to canary", "bob");
+    await app.comment("/deploy v1;rm -rf / to canary", "bob");
     expect(lastReply()).toContain('`;` is not allowed in "v1;rm"');
     expect(gh.dispatches).toHaveLength(1);
     expect(gh.refs.size).toBe(1);
   });
 
   it("/status shows the pipeline table to anyone, /help lists the commands", async () => {
-    await comment("/status", "rita");
+    await app.comment("/status", "rita");
     expect(lastReply()).toContain("| staging | `staging` |");
-    await comment("/help", "rita");
+    await app.comment("/help", "rita");
     expect(lastReply()).toContain("**Shipline commands**");
   });
 
   it("ignores comments by bots and comments that are not commands", async () => {
     const calls = gh.calls.length;
-    await send("issue_comment", commentPayload("/deploy v1.2.0", "shipline[bot]", "Bot"));
-    await comment("thanks, looks good", "bob");
+    await app.send("issue_comment", commentPayload("/deploy v1.2.0", "shipline[bot]", "Bot"));
+    await app.comment("thanks, looks good", "bob");
     expect(gh.reactions).toEqual([]);
     expect(gh.comments).toEqual([]);
     expect(gh.calls.length).toBe(calls);

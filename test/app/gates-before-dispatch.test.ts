@@ -1,20 +1,11 @@
 // Gates on every plan: with no protection rule at all (a private repository on GitHub Team), the App checks a
 // stage's gates before it dispatches, holds what may not go, and the clock (the tick workflow's workflow_run)
 // dispatches it by itself once the gate opens, with no human coming back.
-import type { Probot } from "probot";
 import { describe, expect, it } from "vitest";
 import { encodeLock } from "../../src/records/codec.js";
-import { deliver, tickPayload } from "../support/deliver.js";
-import {
-  type FakeConversation,
-  fakeConversation,
-  releasePublishedPayload,
-  seedRelease,
-} from "../support/fake-conversation.js";
-import { testProbot } from "../support/probot.js";
+import type { FakeConversation } from "../support/fake-conversation.js";
+import { type ReleaseScenario, releaseScenario } from "../support/scenario.js";
 
-const OWNER = "Codertocat";
-const REPO = "Hello-World";
 const TAG = "v1.2.0";
 const SHA = "b".repeat(40);
 
@@ -28,23 +19,20 @@ ${gates}
 `;
 
 describe("gates before every dispatch, and a clock that needs no runner", () => {
+  let app: ReleaseScenario;
   let gh: FakeConversation;
   let now: Date;
-  let probot: Probot;
-  const send = (name: string, payload: object) => deliver(probot, name, payload);
-  const tick = () => send("workflow_run", tickPayload(TAG));
   const stages = () => gh.dispatches.map((d) => d.inputs.stage);
 
   function start(gates: string, at: string) {
-    gh = fakeConversation(OWNER, REPO);
-    seedRelease(gh, { owner: OWNER, repo: REPO, tag: TAG, sha: SHA, config: config(gates) });
     now = new Date(at);
-    probot = testProbot({ now: () => now });
+    app = releaseScenario({ tag: TAG, sha: SHA, config: config(gates), deps: { now: () => now } });
+    gh = app.gh;
   }
 
   it("a release published while the window is closed waits, then deploys by itself after the opening", async () => {
     start('gates: { windows: { timezone: UTC, allow: ["Mon-Sun 22:00-23:59"] } }', "2026-12-01T14:00:00Z");
-    await send("release", releasePublishedPayload(TAG, "alice"));
+    await app.publish();
     expect(stages()).toEqual([]);
     const staging = gh.check("shipline / staging")!;
     expect(staging.status).toBe("queued");
@@ -56,13 +44,13 @@ describe("gates before every dispatch, and a clock that needs no runner", () => 
     // A tick before the opening changes nothing and writes nothing.
     now = new Date("2026-12-01T18:00:00Z");
     const writes = gh.calls.filter((c) => c.method !== "GET").length;
-    await tick();
+    await app.tick();
     expect(stages()).toEqual([]);
     expect(gh.calls.filter((c) => c.method !== "GET").length).toBe(writes);
 
     // The first tick after 22:00 dispatches it; a second tick (another replica) does not again.
     now = new Date("2026-12-01T22:03:00Z");
-    await Promise.all([tick(), tick()]);
+    await Promise.all([app.tick(), app.tick()]);
     expect(stages()).toEqual(["staging"]);
     expect(gh.check("shipline / staging")!.output.summary).toContain("shipline:dispatched");
     expect(gh.refs.has(`refs/shipline-wait/${TAG}/staging-rollout-waiting`)).toBe(false);
@@ -73,11 +61,11 @@ describe("gates before every dispatch, and a clock that needs no runner", () => 
       'gates: { freezes: [{ from: "2026-12-01T00:00:00Z", until: "2026-12-02T00:00:00Z", reason: "year-end" }] }',
       "2026-12-01T14:00:00Z",
     );
-    await send("release", releasePublishedPayload(TAG, "alice"));
+    await app.publish();
     expect(stages()).toEqual([]);
     expect(gh.check("shipline / staging")!.output.title).toMatch(/^Waiting: freeze/);
     now = new Date("2026-12-02T00:04:00Z");
-    await tick();
+    await app.tick();
     expect(stages()).toEqual(["staging"]);
   });
 
@@ -93,11 +81,11 @@ describe("gates before every dispatch, and a clock that needs no runner", () => 
         expiresAt: new Date("2026-12-01T15:00:00Z"),
       }),
     );
-    await send("release", releasePublishedPayload(TAG, "alice"));
+    await app.publish();
     expect(stages()).toEqual([]);
     expect(gh.check("shipline / staging")!.output.title).toMatch(/^Waiting: lock/);
     now = new Date("2026-12-01T15:02:00Z");
-    await tick();
+    await app.tick();
     expect(stages()).toEqual(["staging"]);
   });
 });

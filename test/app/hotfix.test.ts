@@ -1,19 +1,9 @@
 import { readFileSync } from "node:fs";
-import type { Probot } from "probot";
 import { beforeEach, describe, expect, it } from "vitest";
 import { decodeRecords } from "../../src/records/codec.js";
-import {
-  commentPayload,
-  type FakeConversation,
-  fakeConversation,
-  releasePublishedPayload,
-  seedRelease,
-  stageStatusPayload,
-} from "../support/fake-conversation.js";
-import { testProbot } from "../support/probot.js";
+import type { FakeConversation } from "../support/fake-conversation.js";
+import { type ReleaseScenario, releaseScenario } from "../support/scenario.js";
 
-const OWNER = "Codertocat";
-const REPO = "Hello-World";
 const TAG = "v1.2.1";
 const SHA = "e".repeat(40);
 const CONFIG = readFileSync(
@@ -22,37 +12,28 @@ const CONFIG = readFileSync(
 ).replace("{ name: staging }", "{ name: staging, promote: manual }");
 
 describe("/hotfix", () => {
+  let app: ReleaseScenario;
   let gh: FakeConversation;
-  let probot: Probot;
-  const send = (name: string, payload: object) =>
-    probot.receive({
-      id: Math.random().toString(16).slice(2),
-      name: name as "issue_comment",
-      payload: payload as never,
-    });
 
   beforeEach(async () => {
-    gh = fakeConversation(OWNER, REPO);
-    seedRelease(gh, {
-      owner: OWNER,
-      repo: REPO,
+    app = releaseScenario({
       tag: TAG,
       sha: SHA,
       config: CONFIG,
       permissions: { bob: "write", rita: "read" },
     });
-    probot = testProbot();
-    await send("release", releasePublishedPayload(TAG, "alice"));
+    gh = app.gh;
+    await app.publish();
     expect(gh.dispatches).toEqual([]); // staging waits for a human
   });
 
   it("needs write access", async () => {
-    await send("issue_comment", commentPayload(`/hotfix ${TAG} -- checkout is down`, "rita"));
+    await app.comment(`/hotfix ${TAG} -- checkout is down`, "rita");
     expect(gh.dispatches).toEqual([]);
   });
 
   it("records the hotfix, marks it everywhere, and carries `hotfix:` to every later stage so bake times are skipped", async () => {
-    await send("issue_comment", commentPayload(`/hotfix ${TAG} -- checkout is down`, "bob"));
+    await app.comment(`/hotfix ${TAG} -- checkout is down`, "bob");
     expect(gh.dispatches).toHaveLength(1);
     expect(gh.dispatches[0]!.inputs).toMatchObject({
       release: TAG,
@@ -69,7 +50,7 @@ describe("/hotfix", () => {
     ]);
     expect(gh.replies().at(-1)).toContain("**Hotfix**");
 
-    await send("deployment_status", stageStatusPayload(TAG, SHA, "staging", "success", "staging"));
+    await app.stageStatus("staging", "success", "staging");
     expect(gh.dispatches[1]!.inputs).toMatchObject({ stage: "canary", reason: "hotfix: checkout is down" });
   });
 });

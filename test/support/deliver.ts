@@ -4,10 +4,15 @@ import type { Probot } from "probot";
 import { releasePublishedPayload } from "./fake-conversation.js";
 import { examplePayload } from "./webhooks.js";
 
-/** Delivers one event with a fresh delivery id. */
-export function deliver(probot: Probot, name: string, payload: object): Promise<void> {
+/** Delivers one event with a fresh delivery id, or `id` (a redelivery of the same event reuses its id). */
+export function deliver(
+  probot: Probot,
+  name: string,
+  payload: object,
+  id = Math.random().toString(16).slice(2),
+): Promise<void> {
   return probot.receive({
-    id: Math.random().toString(16).slice(2),
+    id,
     name: name as "release",
     payload: payload as never,
   });

@@ -1,17 +1,10 @@
 // The tick workflow runs only while something waits: the App enables it when a stage starts waiting, and disables
 // it when a tick finds nothing waiting any more; a repository without it is told so on the held stage.
 import nock from "nock";
-import type { Probot } from "probot";
 import { beforeEach, describe, expect, it } from "vitest";
-import { deliver, tickPayload } from "../../support/deliver.js";
-import {
-  type FakeConversation,
-  fakeConversation,
-  releasePublishedPayload,
-  seedRelease,
-} from "../../support/fake-conversation.js";
+import type { FakeConversation } from "../../support/fake-conversation.js";
 import { API } from "../../support/fake-github.js";
-import { testProbot } from "../../support/probot.js";
+import { type ReleaseScenario, releaseScenario } from "../../support/scenario.js";
 
 const OWNER = "Codertocat";
 const REPO = "Hello-World";
@@ -53,33 +46,30 @@ function tickWorkflow(installed: boolean, state: "active" | "disabled_manually")
 }
 
 describe("the tick workflow runs only while something waits", () => {
+  let app: ReleaseScenario;
   let gh: FakeConversation;
   let now: Date;
-  let probot: Probot;
-  const send = (name: string, payload: object) => deliver(probot, name, payload);
-  const tick = () => send("workflow_run", tickPayload(TAG));
 
   beforeEach(() => {
-    gh = fakeConversation(OWNER, REPO);
-    seedRelease(gh, { owner: OWNER, repo: REPO, tag: TAG, sha: "b".repeat(40), config });
     now = new Date("2026-12-01T14:00:00Z");
-    probot = testProbot({ now: () => now });
+    app = releaseScenario({ tag: TAG, sha: "b".repeat(40), config, deps: { now: () => now } });
+    gh = app.gh;
   });
 
   it("a hold enables the disabled tick workflow; the tick that dispatches the last waiting stage disables it", async () => {
     const workflow = tickWorkflow(true, "disabled_manually");
-    await send("release", releasePublishedPayload(TAG, "alice"));
+    await app.publish();
     expect(gh.check("shipline / staging")!.output.title).toBe("Waiting: window (opens 2026-12-01 22:00 UTC)");
     expect(workflow.switched).toEqual(["enable"]);
     expect(gh.check("shipline / staging")!.output.summary).not.toContain("has no `.github/workflows");
 
     // A tick while the window is still closed: the stage still waits, the workflow stays on.
     now = new Date("2026-12-01T18:00:00Z");
-    await tick();
+    await app.tick();
     expect(workflow.switched).toEqual(["enable"]);
 
     now = new Date("2026-12-01T22:01:00Z");
-    await tick();
+    await app.tick();
     expect(gh.dispatches.map((d) => d.inputs.stage)).toEqual(["staging"]);
     expect(workflow.switched).toEqual(["enable", "disable"]);
     expect(workflow.state).toBe("disabled_manually");
@@ -87,14 +77,14 @@ describe("the tick workflow runs only while something waits", () => {
 
   it("an active tick workflow is read, not written again, when a stage starts waiting", async () => {
     const workflow = tickWorkflow(true, "active");
-    await send("release", releasePublishedPayload(TAG, "alice"));
+    await app.publish();
     expect(gh.refs.has(`refs/shipline-wait/${TAG}/staging-rollout-waiting`)).toBe(true);
     expect(workflow.switched).toEqual([]);
   });
 
   it("a tick that finds nothing waiting turns the workflow off", async () => {
     const workflow = tickWorkflow(true, "active");
-    await tick();
+    await app.tick();
     expect(workflow.switched).toEqual(["disable"]);
   });
 
@@ -111,7 +101,7 @@ describe("the tick workflow runs only while something waits", () => {
         return [204];
       });
     const workflow = tickWorkflow(true, "active");
-    await tick();
+    await app.tick();
     expect(raced).toBe(true);
     expect(workflow.switched).toEqual(["disable", "enable"]);
     expect(workflow.state).toBe("active");
@@ -119,7 +109,7 @@ describe("the tick workflow runs only while something waits", () => {
 
   it("without a tick workflow the held stage says what wakes it, and nothing is enabled", async () => {
     const workflow = tickWorkflow(false, "active");
-    await send("release", releasePublishedPayload(TAG, "alice"));
+    await app.publish();
     const summary = gh.check("shipline / staging")!.output.summary;
     expect(summary).toContain("This repository has no `.github/workflows/shipline-tick.yml`");
     expect(summary).toContain("this App runs no in-process timer: nothing wakes a waiting stage by itself");
