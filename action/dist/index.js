@@ -54674,6 +54674,11 @@ var SCHEMAS = {
   "rollback-failed": external_exports.strictObject({ v: Version, to: Tag, stage: Name2, at: Instant.optional() }),
   /** On a stage's check run while a deploy job waits for approvals in the protection rule. */
   "awaiting-approval": external_exports.strictObject({ v: Version, run: RunId, environment: Name2 }),
+  /**
+   * On the release's check run while its first writes wait for the installation's write budget (GitHub's
+   * secondary limit): the pipeline has not started yet. Replaced when it starts.
+   */
+  "budget-wait": external_exports.strictObject({ v: Version, at: Instant, ahead: external_exports.number().int().min(0).max(1e6) }),
   /** On a stage's check run while its rollout waits for a closed gate (nothing was dispatched). */
   held: external_exports.strictObject({
     v: Version,
@@ -54699,6 +54704,13 @@ var SCHEMAS = {
     outcome: external_exports.enum(["dispatched", "passed", "failed", "inconclusive"]),
     at: Instant
   }),
+  /**
+   * The last line of a deploy job's verdict annotation (its last error, written by the Action): the environment
+   * and its previous good release as the job found it by the shared rule (pipeline/previous-release.ts), `null`
+   * when there is none, absent when the job did not look. The App takes the rollback target from here instead
+   * of reading the deployments again, after checking it (previous-release.ts `reportedTarget`).
+   */
+  verdict: external_exports.strictObject({ v: Version, environment: Name2, previous: Tag.nullable().optional() }),
   pause: external_exports.strictObject({ v: Version, by: Login }),
   resume: external_exports.strictObject({ v: Version, by: Login }),
   /**
@@ -54743,16 +54755,41 @@ function decodeRecords(kind, text) {
   return out;
 }
 
-// action/src/clearance.ts
+// action/src/commit-checks.ts
 var GITHUB_ACTIONS_APP = "github-actions";
+var MAX_PAGES = 10;
+function commitChecks(github, sha) {
+  let first;
+  const read2 = async () => {
+    const runs = [];
+    for (let page = 1; page <= MAX_PAGES; page++) {
+      const listed = await github.listCheckRuns(sha, page);
+      runs.push(...listed.runs);
+      if (!listed.runs.length || runs.length >= listed.total) break;
+    }
+    return runs;
+  };
+  return {
+    current: () => {
+      first ??= read2();
+      return first;
+    },
+    fresh: () => {
+      first = read2();
+      return first;
+    }
+  };
+}
 function shiplineChecks(runs, name) {
   return runs.filter((c) => c.name === name && c.app?.slug && c.app.slug !== GITHUB_ACTIONS_APP);
 }
-async function checkClearance(github, q2) {
+
+// action/src/clearance.ts
+async function checkClearance(checks, sha, q2) {
   const name = `shipline / ${q2.stage}`;
   const deadline = Date.now() + q2.waitMs;
-  for (; ; ) {
-    const runs = await github.listCheckRuns(q2.sha, name);
+  for (let attempt = 0; ; attempt++) {
+    const runs = (await (attempt ? checks.fresh() : checks.current())).filter((c) => c.name === name);
     const own2 = shiplineChecks(runs, name);
     const cleared = own2.some(
       (c) => decodeRecords("dispatched", c.output?.summary ?? "").some((r) => r.run === q2.runId)
@@ -54762,7 +54799,7 @@ async function checkClearance(github, q2) {
       const forged = runs.length > own2.length ? " (a check run of that name by GitHub Actions does not count)" : "";
       return {
         ok: false,
-        why: own2.length ? `Shipline did not dispatch workflow run ${q2.runId}: the check run "${name}" records no such dispatch${forged}.` : `there is no "${name}" check run by the Shipline App on ${q2.sha.slice(0, 7)}${forged}.`
+        why: own2.length ? `Shipline did not dispatch workflow run ${q2.runId}: the check run "${name}" records no such dispatch${forged}.` : `there is no "${name}" check run by the Shipline App on ${sha.slice(0, 7)}${forged}.`
       };
     }
     await q2.sleep(Math.min(2e3, Math.max(deadline - Date.now(), 0)));
@@ -54803,10 +54840,13 @@ function restClient(apiUrl, repository, token, fetchImpl) {
       `/deployments/${id}/statuses?per_page=100`,
       `statuses of deployment ${id}`
     ),
-    listCheckRuns: async (sha, name) => (await get(
-      `/commits/${encodeURIComponent(sha)}/check-runs?check_name=${encodeURIComponent(name)}&filter=all&per_page=100`,
-      `the "${name}" check runs of ${sha.slice(0, 7)}`
-    )).check_runs
+    listCheckRuns: async (sha, page = 1) => {
+      const data = await get(
+        `/commits/${encodeURIComponent(sha)}/check-runs?filter=all&per_page=100&page=${page}`,
+        `the check runs of ${sha.slice(0, 7)}`
+      );
+      return { total: data.total_count ?? data.check_runs.length, runs: data.check_runs };
+    }
   };
 }
 
@@ -54866,8 +54906,10 @@ function choosePipeline(config2, request) {
 }
 
 // action/src/job-config.ts
-async function resolveJobConfig(github, request) {
-  const orgDefaults = await resolvedOrgDefaults(github, request.sha);
+async function resolveJobConfig(github, request, checks) {
+  const { sha } = request;
+  const valid = sha !== void 0 && /^[0-9a-f]{40}$/.test(sha);
+  const orgDefaults = valid ? await resolvedOrgDefaults(checks ?? commitChecks(github, sha)) : void 0;
   const parsed = parseConfig(request.text, { file: request.file, ...orgDefaults ? { orgDefaults } : {} });
   if (!parsed.ok) throw new Error(`${request.file} is not valid:
 ${formatProblems(parsed.problems)}`);
@@ -54884,10 +54926,9 @@ ${formatProblems(parsed.problems)}`);
     );
   return { pipeline: pipeline3, stage };
 }
-async function resolvedOrgDefaults(github, sha) {
-  if (!sha || !/^[0-9a-f]{40}$/.test(sha)) return void 0;
+async function resolvedOrgDefaults(checks) {
   try {
-    const runs = shiplineChecks(await github.listCheckRuns(sha, "shipline"), "shipline");
+    const runs = shiplineChecks(await checks.current(), "shipline");
     const record2 = runs.flatMap((c) => decodeRecords("org-defaults", c.output?.summary ?? "")).at(-1);
     return record2 ? Buffer.from(record2.text, "base64").toString("utf8") : void 0;
   } catch {
@@ -56324,10 +56365,10 @@ function stillGood(statuses) {
   const latest = statuses[0]?.state;
   return (latest === "success" || latest === "inactive") && statuses.some((status) => status.state === "success");
 }
-var MAX_PAGES = 3;
+var MAX_PAGES2 = 3;
 async function previousGoodRelease(history, environment, exclude) {
   const judged = /* @__PURE__ */ new Set();
-  for (let page = 1; page <= MAX_PAGES; page++) {
+  for (let page = 1; page <= MAX_PAGES2; page++) {
     const deployments = await history.deployments(environment, page);
     if (deployments.length === 0) return null;
     const newestFirst = [...deployments].sort(
@@ -63491,14 +63532,19 @@ async function execute(deps) {
     );
   }
   const github = restClient(apiUrl, repository, inputs.token, deps.fetch);
-  const { pipeline: pipeline3, stage } = await resolveJobConfig(github, {
-    text,
-    file: inputs.config,
-    sha: env.GITHUB_SHA,
-    tag: inputs.release || inputs.from,
-    ...inputs.pipeline ? { pipeline: inputs.pipeline } : {},
-    stage: inputs.stage
-  });
+  const checks = commitChecks(github, env.GITHUB_SHA ?? "");
+  const { pipeline: pipeline3, stage } = await resolveJobConfig(
+    github,
+    {
+      text,
+      file: inputs.config,
+      sha: env.GITHUB_SHA,
+      tag: inputs.release || inputs.from,
+      ...inputs.pipeline ? { pipeline: inputs.pipeline } : {},
+      stage: inputs.stage
+    },
+    checks
+  );
   const context = {
     inputs,
     pipeline: pipeline3,
@@ -63510,7 +63556,7 @@ async function execute(deps) {
     env,
     log
   };
-  if (inputs.mode === "rollout" && inputs.clearance === "required") await requireClearance(context);
+  if (inputs.mode === "rollout" && inputs.clearance === "required") await requireClearance(context, checks);
   return announce(
     context,
     { fetch: deps.fetch, mask: setSecret },
@@ -63522,7 +63568,7 @@ function readClearance(value) {
   if (value === "off") return "off";
   throw new Error(`clearance "${value}" is not one of required, off`);
 }
-async function requireClearance(context) {
+async function requireClearance(context, checks) {
   const { env, inputs, stage } = context;
   const runId = Number(env.GITHUB_RUN_ID);
   const sha = env.GITHUB_SHA ?? "";
@@ -63532,8 +63578,7 @@ async function requireClearance(context) {
     throw new Error(
       `refusing to roll out ${what}: GITHUB_RUN_ID and GITHUB_SHA are not set, so Shipline's clearance cannot be checked. ${how}`
     );
-  const verdict = await checkClearance(context.github, {
-    sha,
+  const verdict = await checkClearance(checks, sha, {
     stage: stage.name,
     runId,
     waitMs: Number(env.SHIPLINE_CLEARANCE_WAIT_MS ?? 6e4),

@@ -27398,6 +27398,11 @@ var SCHEMAS = {
   "rollback-failed": external_exports.strictObject({ v: Version, to: Tag, stage: Name, at: Instant.optional() }),
   /** On a stage's check run while a deploy job waits for approvals in the protection rule. */
   "awaiting-approval": external_exports.strictObject({ v: Version, run: RunId, environment: Name }),
+  /**
+   * On the release's check run while its first writes wait for the installation's write budget (GitHub's
+   * secondary limit): the pipeline has not started yet. Replaced when it starts.
+   */
+  "budget-wait": external_exports.strictObject({ v: Version, at: Instant, ahead: external_exports.number().int().min(0).max(1e6) }),
   /** On a stage's check run while its rollout waits for a closed gate (nothing was dispatched). */
   held: external_exports.strictObject({
     v: Version,
@@ -27423,6 +27428,13 @@ var SCHEMAS = {
     outcome: external_exports.enum(["dispatched", "passed", "failed", "inconclusive"]),
     at: Instant
   }),
+  /**
+   * The last line of a deploy job's verdict annotation (its last error, written by the Action): the environment
+   * and its previous good release as the job found it by the shared rule (pipeline/previous-release.ts), `null`
+   * when there is none, absent when the job did not look. The App takes the rollback target from here instead
+   * of reading the deployments again, after checking it (previous-release.ts `reportedTarget`).
+   */
+  verdict: external_exports.strictObject({ v: Version, environment: Name, previous: Tag.nullable().optional() }),
   pause: external_exports.strictObject({ v: Version, by: Login }),
   resume: external_exports.strictObject({ v: Version, by: Login }),
   /**
@@ -33445,6 +33457,39 @@ function pipelineForTag(config2, tag) {
   return config2.pipelines.find((p) => matchesGlob(p.tags, tag));
 }
 
+// src/pipeline/state.ts
+function stageViews(pipeline, snapshot) {
+  return pipeline.stages.map((stage, index) => {
+    const check2 = findCheck(snapshot, stageCheckName(stage.name));
+    return { stage, index, ...check2 ? { check: check2 } : {}, phase: phaseOf(check2) };
+  });
+}
+function findCheck(snapshot, name) {
+  return snapshot.checkRuns.filter((c) => c.name === name).sort((a, b) => b.id - a.id)[0];
+}
+function releaseCheck(snapshot) {
+  return findCheck(snapshot, RELEASE_CHECK2);
+}
+function phaseOf(check2) {
+  if (!check2) return "pending";
+  if (check2.status === "queued") return heldSinceDispatch(check2.summary) ? "pending" : "dispatched";
+  if (check2.status === "in_progress") return "running";
+  if (check2.conclusion === "success") return "succeeded";
+  if (check2.conclusion === "skipped" || check2.conclusion === "cancelled") return "skipped";
+  if (check2.conclusion === "neutral" && hasRecord("rolled-back", check2.summary)) return "rolled-back";
+  return "failed";
+}
+function heldSinceDispatch(summary) {
+  const newest = (times) => Math.max(-Infinity, ...times.map((t) => t?.getTime() ?? 0));
+  const dispatched = newest(decodeRecords("dispatched", summary ?? "").map((r) => r.at));
+  if (dispatched === -Infinity) return true;
+  return newest(decodeRecords("held", summary ?? "").map((r) => r.at)) >= dispatched;
+}
+function pausedBy(snapshot) {
+  const last = decodeInOrder(["pause", "resume"], releaseCheck(snapshot)?.summary ?? "").pop();
+  return last?.kind === "pause" ? last.record.by : void 0;
+}
+
 // src/rollout/random.ts
 function hashSeed(text) {
   let hash2 = 2166136261;
@@ -33587,39 +33632,6 @@ function coverageOf(pipeline, stageName, release) {
 function stageWhere(pipeline, stageName, release, environment) {
   const c = coverageOf(pipeline, stageName, release);
   return c?.partial ? `the ${c.stage} hosts of ${c.environment} (${c.hosts} of ${c.total})` : environment;
-}
-
-// src/pipeline/state.ts
-function stageViews(pipeline, snapshot) {
-  return pipeline.stages.map((stage, index) => {
-    const check2 = findCheck(snapshot, stageCheckName(stage.name));
-    return { stage, index, ...check2 ? { check: check2 } : {}, phase: phaseOf(check2) };
-  });
-}
-function findCheck(snapshot, name) {
-  return snapshot.checkRuns.filter((c) => c.name === name).sort((a, b) => b.id - a.id)[0];
-}
-function releaseCheck(snapshot) {
-  return findCheck(snapshot, RELEASE_CHECK2);
-}
-function phaseOf(check2) {
-  if (!check2) return "pending";
-  if (check2.status === "queued") return heldSinceDispatch(check2.summary) ? "pending" : "dispatched";
-  if (check2.status === "in_progress") return "running";
-  if (check2.conclusion === "success") return "succeeded";
-  if (check2.conclusion === "skipped" || check2.conclusion === "cancelled") return "skipped";
-  if (check2.conclusion === "neutral" && hasRecord("rolled-back", check2.summary)) return "rolled-back";
-  return "failed";
-}
-function heldSinceDispatch(summary) {
-  const newest = (times) => Math.max(-Infinity, ...times.map((t) => t?.getTime() ?? 0));
-  const dispatched = newest(decodeRecords("dispatched", summary ?? "").map((r) => r.at));
-  if (dispatched === -Infinity) return true;
-  return newest(decodeRecords("held", summary ?? "").map((r) => r.at)) >= dispatched;
-}
-function pausedBy(snapshot) {
-  const last = decodeInOrder(["pause", "resume"], releaseCheck(snapshot)?.summary ?? "").pop();
-  return last?.kind === "pause" ? last.record.by : void 0;
 }
 
 // src/pipeline/summary.ts

@@ -28,8 +28,11 @@ export interface ShiplineGitHub {
   listDeployments(environment: string, page?: number): Promise<DeploymentRecord[]>;
   /** A deployment's statuses, newest first. */
   listDeploymentStatuses(deploymentId: number): Promise<DeploymentStatusRecord[]>;
-  /** The commit's check runs of that name, every attempt (needs `checks: read`). */
-  listCheckRuns(sha: string, name: string): Promise<ShiplineCheckRun[]>;
+  /**
+   * One page (from 1, 100 a page) of the commit's check runs, every App's and every attempt (needs
+   * `checks: read`), and how many there are in all.
+   */
+  listCheckRuns(sha: string, page?: number): Promise<{ total: number; runs: ShiplineCheckRun[] }>;
 }
 
 export class GitHubError extends Error {
@@ -78,12 +81,12 @@ export function restClient(
         `/deployments/${id}/statuses?per_page=100`,
         `statuses of deployment ${id}`,
       ),
-    listCheckRuns: async (sha, name) =>
-      (
-        await get<{ check_runs: ShiplineCheckRun[] }>(
-          `/commits/${encodeURIComponent(sha)}/check-runs?check_name=${encodeURIComponent(name)}&filter=all&per_page=100`,
-          `the "${name}" check runs of ${sha.slice(0, 7)}`,
-        )
-      ).check_runs,
+    listCheckRuns: async (sha, page = 1) => {
+      const data = await get<{ total_count?: number; check_runs: ShiplineCheckRun[] }>(
+        `/commits/${encodeURIComponent(sha)}/check-runs?filter=all&per_page=100&page=${page}`,
+        `the check runs of ${sha.slice(0, 7)}`,
+      );
+      return { total: data.total_count ?? data.check_runs.length, runs: data.check_runs };
+    },
   };
 }

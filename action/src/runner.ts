@@ -5,6 +5,7 @@ import * as core from "@actions/core";
 import type { Fetch } from "../../src/artifacts/download.js";
 import { CONFIG_PATH } from "../../src/config/parse.js";
 import { checkClearance } from "./clearance.js";
+import { type CommitChecks, commitChecks } from "./commit-checks.js";
 import type { ActionInputs, Log, ModeContext, ModeResult } from "./context.js";
 import { restClient } from "./github.js";
 import { Input, isMode, MODES } from "./io.js";
@@ -63,14 +64,20 @@ async function execute(deps: RunnerDeps): Promise<ModeResult> {
     );
   }
   const github = restClient(apiUrl, repository, inputs.token, deps.fetch);
-  const { pipeline, stage } = await resolveJobConfig(github, {
-    text,
-    file: inputs.config,
-    sha: env.GITHUB_SHA,
-    tag: inputs.release || inputs.from,
-    ...(inputs.pipeline ? { pipeline: inputs.pipeline } : {}),
-    stage: inputs.stage,
-  });
+  // One list of the commit's check runs serves the org defaults and the clearance.
+  const checks = commitChecks(github, env.GITHUB_SHA ?? "");
+  const { pipeline, stage } = await resolveJobConfig(
+    github,
+    {
+      text,
+      file: inputs.config,
+      sha: env.GITHUB_SHA,
+      tag: inputs.release || inputs.from,
+      ...(inputs.pipeline ? { pipeline: inputs.pipeline } : {}),
+      stage: inputs.stage,
+    },
+    checks,
+  );
   const context: ModeContext = {
     inputs,
     pipeline,
@@ -82,7 +89,7 @@ async function execute(deps: RunnerDeps): Promise<ModeResult> {
     env,
     log,
   };
-  if (inputs.mode === "rollout" && inputs.clearance === "required") await requireClearance(context);
+  if (inputs.mode === "rollout" && inputs.clearance === "required") await requireClearance(context, checks);
   return announce(context, { fetch: deps.fetch, mask: core.setSecret }, () =>
     MODE_RUNNERS[inputs.mode](context),
   );
@@ -99,7 +106,7 @@ function readClearance(value: string): "required" | "off" {
  * rolls out only a run Shipline dispatched after the stage's gates were open, and refuses any other before it
  * downloads or touches anything.
  */
-async function requireClearance(context: ModeContext): Promise<void> {
+async function requireClearance(context: ModeContext, checks: CommitChecks): Promise<void> {
   const { env, inputs, stage } = context;
   const runId = Number(env.GITHUB_RUN_ID);
   const sha = env.GITHUB_SHA ?? "";
@@ -109,8 +116,7 @@ async function requireClearance(context: ModeContext): Promise<void> {
     throw new Error(
       `refusing to roll out ${what}: GITHUB_RUN_ID and GITHUB_SHA are not set, so Shipline's clearance cannot be checked. ${how}`,
     );
-  const verdict = await checkClearance(context.github, {
-    sha,
+  const verdict = await checkClearance(checks, sha, {
     stage: stage.name,
     runId,
     waitMs: Number(env.SHIPLINE_CLEARANCE_WAIT_MS ?? 60_000),
