@@ -10,6 +10,7 @@ import {
 import {
   type CommandDecision,
   commandNeeds,
+  commandPipeline,
   decideCommand,
   parseForPipeline,
   previousReleaseMatters,
@@ -19,7 +20,6 @@ import {
 } from "../commands/decide.js";
 import type { ReplyOutcome } from "../commands/reply.js";
 import type { Command } from "../commands/types.js";
-import { pipelineForTag } from "../config/index.js";
 import type { Config } from "../config/types.js";
 import type { Log } from "../github/apply.js";
 import type { GitHubClient } from "../github/client.js";
@@ -103,11 +103,7 @@ export async function runCommand(io: CommandIO, req: CommandRequest): Promise<Co
         : undefined;
   // Without a release, the config on the default branch ("" reads the default branch).
   const config = await loadConfig(gw, release?.tag ?? "");
-  const pipeline = config?.ok
-    ? release
-      ? pipelineForTag(config.config, release.tag)
-      : config.config.pipelines[0]
-    : undefined;
+  const pipeline = config?.ok ? commandPipeline(config.config, release) : undefined;
   const refused = setupAnswer({
     actor: req.actor,
     command: req.command,
@@ -161,19 +157,14 @@ export async function runCommand(io: CommandIO, req: CommandRequest): Promise<Co
   }
   if (decision.lock) return applyLock(io, req.actor, command, decision);
   if (snapshot)
-    await io.apply(
-      config.config,
-      snapshot,
-      { effects: decision.effects, reason: `/${command.name} by ${req.actor}` },
-      req.key,
-    );
+    await io.apply(config.config, snapshot, { effects: decision.effects, reason: decision.reason }, req.key);
   if (decision.wake)
     io.log.info(
       `/approve woke ${decision.wake.stage}: ${await io.wake(decision.wake.tag, decision.wake.stage)}`,
     );
   if (decision.review)
     io.log.info(`/approve re-reviewed run ${decision.review.runId}: ${await io.review(decision.review)}`);
-  io.log.info(`/${command.name} by ${req.actor}: ${decision.outcome}`);
+  io.log.info(`${decision.reason}: ${decision.outcome}`);
 
   const linked = linkedStage(decision);
   const stageCheck =

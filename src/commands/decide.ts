@@ -1,4 +1,5 @@
-import type { Pipeline } from "../config/types.js";
+import { pipelineForTag } from "../config/match.js";
+import type { Config, Pipeline } from "../config/types.js";
 import { RELEASE_CHECK } from "../pipeline/identity.js";
 import { findCheck, stageViews } from "../pipeline/state.js";
 import type { Snapshot } from "../pipeline/types.js";
@@ -20,6 +21,14 @@ export function releaseWanted(command: Command, buttonRelease?: string): Release
   const tag = spec.release?.(command) ?? buttonRelease;
   if (tag) return { tag };
   return spec.standalone ? { none: true } : { latest: true };
+}
+
+/**
+ * The pipeline a command acts in: its release's (`config/match.ts`, the rule every part shares), or without a
+ * release (/lock or /unlock before anything is published, /help) the config's first.
+ */
+export function commandPipeline(config: Config, release?: { tag: string }): Pipeline | undefined {
+  return release ? pipelineForTag(config, release.tag) : config.pipelines[0];
 }
 
 /**
@@ -77,13 +86,16 @@ export interface CommandInput {
   currentLock?: LockRecord;
 }
 
+/** A command's decision with the line that says, in the log, who ran what (`/deploy by bob`). */
+export type DecidedCommand = CommandDecision & { reason: string };
+
 /**
  * What a comment command or a check-run button does, given the facts its needs asked for: who may (authorize),
  * which stage, and the effects (dispatches, check-run records). Every command that reaches a release leaves a
  * `shipline:command` record in the release's `shipline` check run.
  */
-export function decideCommand(input: CommandInput): CommandDecision {
-  return withAudit(input, decide(input));
+export function decideCommand(input: CommandInput): DecidedCommand {
+  return { ...withAudit(input, decide(input)), reason: `/${input.command.name} by ${input.actor}` };
 }
 
 function decide(input: CommandInput): CommandDraft {
