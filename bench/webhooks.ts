@@ -8,20 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { releaseAssets } from "../tools/e2e/assets.js";
-import { threeStages } from "../tools/e2e/configs.js";
-import { releasePayload } from "../tools/standin/payloads.js";
 import { type Breakdown, profile } from "./profile.js";
 import { median, percentile, row, type Section } from "./report.js";
-import {
-  benchProbot,
-  bundleAction,
-  deliveryId,
-  serveProbot,
-  shiplineApp,
-  sign,
-  startCountingWorld,
-} from "./world.js";
+import { benchProbot, bundleAction, deliveryId, serveProbot, shiplineApp, sign } from "./world.js";
+import { startWorldProcess } from "./world-process.js";
 
 type Json = Record<string, any>;
 interface Delivery {
@@ -105,8 +95,10 @@ async function drive(
 
 export async function webhookBench(events: number, concurrency = 4): Promise<Section> {
   const dir = mkdtempSync(join(tmpdir(), "shipline-bench-hooks-"));
-  const world = await startCountingWorld({
-    config: (t) => threeStages(t),
+  // The stand-in (and its OpenAPI validation, the runner, the App carrying its own deliveries) runs in a child
+  // process: this process holds the sender and the two apps measured, so neither is charged the stand-in's CPU.
+  const world = await startWorldProcess({
+    config: "threeStages",
     environments: { staging: { customRule: true }, production: { customRule: true } },
     bundle: await bundleAction(dir),
   });
@@ -114,7 +106,7 @@ export async function webhookBench(events: number, concurrency = 4): Promise<Sec
     // Real deliveries from a release going through three stages, then replayed (GitHub redelivers; replicas race).
     await world.publish("v1.0.0");
     await world.settle();
-    const seen = world.standin.deliveries.map((d) => ({ event: d.event, payload: d.payload as Json }));
+    const seen = await world.deliveries();
     const status = (state: string, stage: string) => {
       const d = seen.find(
         (s) =>
@@ -127,7 +119,7 @@ export async function webhookBench(events: number, concurrency = 4): Promise<Sec
     };
     const deployment = seen.find((s) => s.event === "deployment")?.payload;
     const repository = status("in_progress", "canary").repository;
-    const installation = { id: world.standin.installationId };
+    const installation = { id: world.installationId };
     const foreign = structuredClone(status("success", "staging"));
     foreign.workflow_run.display_title = "CI: build and test";
     const comment = example("issue_comment", "created");
@@ -163,17 +155,21 @@ export async function webhookBench(events: number, concurrency = 4): Promise<Sec
     const mix: Delivery[] = [];
     for (let round = 0; mix.length < 20; round++) for (const [w, d] of weighted) if (round < w) mix.push(d);
 
-    const empty = await serveProbot(benchProbot(world.standin.urls.api), () => undefined);
-    const shipline = await serveProbot(benchProbot(world.standin.urls.api), shiplineApp);
-    const trim = () => {
-      world.calls.length = 0;
-      world.standin.requests.length = 0;
-      world.standin.deliveries.length = 0;
-    };
+    const empty = await serveProbot(benchProbot(world.apiUrl), () => undefined);
+    const shipline = await serveProbot(benchProbot(world.apiUrl), shiplineApp);
+    const trim = () => world.trim();
     // Warm up both (JIT, token cache, keep-alive sockets).
     await drive(empty.url, mix, 500, concurrency);
     await drive(shipline.url, mix, 500, concurrency);
-    trim();
+    await trim();
+    // What each kind costs in GitHub requests, one delivery of each (warm: the file cache holds the config).
+    const perKind: { kind: string; requests: string[] }[] = [];
+    for (const [, d] of weighted) {
+      await drive(shipline.url, [d], 1, 1);
+      const calls = (await world.calls()).filter((c) => c.caller === "app");
+      perKind.push({ kind: d.kind, requests: calls.map((c) => `${c.endpoint} ${c.status}`) });
+      await trim();
+    }
     // Same-run comparison: interleave the two apps in blocks so neither gets a quieter machine.
     const blocks = 4;
     const sample = Math.min(events, 20_000);
@@ -182,37 +178,31 @@ export async function webhookBench(events: number, concurrency = 4): Promise<Sec
     let requestsPerEvent = 0;
     for (let b = 0; b < blocks; b++) {
       e.push(await drive(empty.url, mix, Math.floor(sample / blocks), concurrency));
-      const before = world.calls.length;
+      const before = await world.callCount();
       s.push(await drive(shipline.url, mix, Math.floor(sample / blocks), concurrency));
-      requestsPerEvent = (world.calls.length - before) / Math.floor(sample / blocks);
-      trim();
+      requestsPerEvent = ((await world.callCount()) - before) / Math.floor(sample / blocks);
+      await trim();
     }
     // release.published on its own: a new release each time (the first transition: config, tag, check runs,
     // claim, 4 check runs created, dispatch, one update), and the same delivery again (the claim is taken).
-    const bot = { login: "github-actions[bot]", id: 41898282, type: "Bot" as const };
-    // One set of real assets for all of them (tar once; the App reads names, uploaders and the checksum file).
-    const assets = releaseAssets(world.root, "v0.0.0");
-    const fresh = (prefix: string, n: number) =>
-      Array.from({ length: n }, (_, i) => {
-        const tag = `${prefix}-${i}`;
-        const release = world.standin.createRelease({
-          tag,
-          assets,
-          author: bot,
-        });
-        return deliveryOf(
-          "release.published",
-          "release",
-          releasePayload(world.standin.payloadContext(world.repo), "published", release, bot),
-        );
-      });
+    const fresh = async (prefix: string, n: number) => {
+      const out: Delivery[] = [];
+      for (let i = 0; i < n; i++)
+        out.push(deliveryOf("release.published", "release", await world.newRelease(`${prefix}-${i}`)));
+      return out;
+    };
     const publishedRuns = Math.max(100, Math.min(300, Math.floor(events / 100)));
     // Built before any is sent, so no pause between sends lets a kept-alive socket time out.
-    const lists = [0, 1].map((b) => ({
-      empty: fresh(`v9.${b}`, publishedRuns),
-      shipline: fresh(`v8.${b}`, publishedRuns),
+    const lists: { empty: Delivery[]; shipline: Delivery[] }[] = [];
+    for (const b of [0, 1])
+      lists.push({
+        empty: await fresh(`v9.${b}`, publishedRuns),
+        shipline: await fresh(`v8.${b}`, publishedRuns),
+      });
+    const redelivered = (await fresh("redeliver", 1)).map((d) => ({
+      ...d,
+      kind: "release.published (redelivered)",
     }));
-    const redelivered = fresh("redeliver", 1).map((d) => ({ ...d, kind: "release.published (redelivered)" }));
     await drive(shipline.url, redelivered, 1, 1); // starts that release: later deliveries find the claim taken
     const newE: Awaited<ReturnType<typeof drive>>[] = [];
     const newS: Awaited<ReturnType<typeof drive>>[] = [];
@@ -223,7 +213,7 @@ export async function webhookBench(events: number, concurrency = 4): Promise<Sec
       const list = lists[b]!.empty;
       newE.push(await drive(empty.url, list, list.length, concurrency));
       await world.settle();
-      trim();
+      await trim();
       const list2 = lists[b]!.shipline;
       if (b === 1) {
         newProfile = await profile(async () => {
@@ -231,28 +221,28 @@ export async function webhookBench(events: number, concurrency = 4): Promise<Sec
         });
       } else newS.push(await drive(shipline.url, list2, list2.length, concurrency));
       await world.settle();
-      trim();
+      await trim();
       againE.push(await drive(empty.url, redelivered, publishedRuns, concurrency));
       againS.push(await drive(shipline.url, redelivered, publishedRuns, concurrency));
-      trim();
+      await trim();
     }
     // Where a new release's time goes, one delivery at a time (nothing queued behind another delivery): the
     // delivery's latency beside the time at least one GitHub request of the App was in flight.
-    const serial = fresh("v7.0", 30);
+    const serial = await fresh("v7.0", 30);
     const criticalPath: { ms: number; requests: number; githubMs: number }[] = [];
     for (const d of serial) {
-      const before = world.calls.length;
+      const before = await world.callCount();
       const t0 = performance.now();
       await drive(shipline.url, [d], 1, 1);
       const ms = performance.now() - t0;
       // The bench's own Shipline server answers no stand-in delivery, and the world is settled: every App
-      // request in this window is this delivery's.
-      const own = world.calls
-        .slice(before)
-        .filter(
-          (c) =>
-            (c.caller === "app" || c.caller === "storage") && (c.start ?? 0) >= t0 && (c.end ?? 0) <= t0 + ms,
-        );
+      // request in this window is this delivery's (the child's clock is moved onto ours: 1 ms of slack).
+      const own = (await world.calls(before)).filter(
+        (c) =>
+          (c.caller === "app" || c.caller === "storage") &&
+          (c.start ?? 0) >= t0 - 1 &&
+          (c.end ?? 0) <= t0 + ms + 1,
+      );
       criticalPath.push({
         ms,
         requests: own.filter((c) => c.caller === "app").length,
@@ -260,18 +250,18 @@ export async function webhookBench(events: number, concurrency = 4): Promise<Sec
       });
       await world.settle();
     }
-    trim();
+    await trim();
     // The same, under the CPU profiler (apart: starting and stopping it per delivery would be the latency).
-    const profiled = fresh("v7.1", 10);
+    const profiled = await fresh("v7.1", 10);
     const serialProfile = await profile(async () => {
       for (const d of profiled) await drive(shipline.url, [d], 1, 1);
     });
     await world.settle();
-    trim();
+    await trim();
     const mixProfile = await profile(async () => {
       await drive(shipline.url, mix, Math.min(4_000, sample), concurrency);
     });
-    trim();
+    await trim();
 
     // Long run for memory: heap after warm-up vs after `events` more deliveries.
     const heapStart = heapMiB();
@@ -280,7 +270,7 @@ export async function webhookBench(events: number, concurrency = 4): Promise<Sec
     const longStart = performance.now();
     for (let done = 0; done < events; done += step) {
       await drive(shipline.url, mix, Math.min(step, events - done), concurrency);
-      trim();
+      await trim();
       heapSamples.push({ events: Math.min(done + step, events), heapMiB: heapMiB() });
     }
     const longSeconds = (performance.now() - longStart) / 1000;
@@ -294,7 +284,7 @@ export async function webhookBench(events: number, concurrency = 4): Promise<Sec
     shipline.server.closeAllConnections();
     shipline.server.close();
     return {
-      title: `Webhook handling (mix of ${weighted.length} kinds, ${concurrency} deliveries in flight, stand-in on loopback in the same process)`,
+      title: `Webhook handling (mix of ${weighted.length} kinds, ${concurrency} deliveries in flight, stand-in on loopback in a child process)`,
       rows: [
         row({
           name: "p50 latency",
@@ -374,6 +364,7 @@ export async function webhookBench(events: number, concurrency = 4): Promise<Sec
         concurrency,
         mix: weighted.map(([w, d]) => ({ weight: w, kind: d.kind })),
         githubRequestsPerEvent: requestsPerEvent,
+        requestsPerKind: perKind,
         shiplineBlocks: s,
         emptyBlocks: e,
         heapSamples,
@@ -391,7 +382,10 @@ export async function webhookBench(events: number, concurrency = 4): Promise<Sec
       },
       notes: [
         `latency is from the sender's POST to the App's answer (Probot answers after its handlers finish); ${requestsPerEvent.toFixed(2)} GitHub requests per event on average`,
-        "the stand-in validates every request and answer against GitHub's OpenAPI description in the same 2-core process, so Shipline's figures include that work",
+        ...perKind
+          .filter((k) => k.requests.length > 0)
+          .map((k) => `${k.kind}: ${k.requests.length} request(s): ${k.requests.join(", ")}`),
+        "the stand-in (which validates every request and answer against GitHub's OpenAPI description) runs in a child process, the same for both apps: this process holds the sender and the app measured",
         ...[
           ["release.published (new release)", newProfile],
           ["the mix", mixProfile],
