@@ -1,56 +1,34 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { checksumFile, tarball } from "./helpers/assets.js";
-import { buildBundle, runBundle } from "./helpers/bundle.js";
-import { FakeGitHub } from "./helpers/github.js";
+import { type BundleWorld, startBundleWorld } from "./helpers/world.js";
 
-let root: string;
-let github: FakeGitHub;
+let world: BundleWorld;
 
 // The deploy command records every call; web-6 refuses v2. Values arrive only as environment variables.
 const SCRIPT = `echo "$SHIPLINE_MODE $SHIPLINE_TARGET $SHIPLINE_VERSION wave=$SHIPLINE_WAVE token=\${INPUT_TOKEN:-none} artifact=$(basename "$SHIPLINE_ARTIFACT")" >> "$DEPLOY_LOG"; if [ "$SHIPLINE_TARGET" = web-6 ] && [ "$SHIPLINE_MODE" = rollout ]; then echo "disk full" >&2; exit 3; fi`;
 
 beforeAll(async () => {
-  buildBundle();
-  root = mkdtempSync(join(tmpdir(), "shipline-failed-wave-"));
-  mkdirSync(join(root, "ws/.github"), { recursive: true });
-  writeFileSync(join(root, "deploy.sh"), SCRIPT);
-  writeFileSync(
-    join(root, "ws/.github/shipline.yml"),
-    `artifacts: { assets: ["app-*.tar.gz"], checksums: SHA256SUMS }
+  world = await startBundleWorld({
+    name: "failed-wave",
+    config: (root) => `artifacts: { assets: ["app-*.tar.gz"], checksums: SHA256SUMS }
 targets: { eu: [web-1, web-2, web-3, web-4], us: [web-5, web-6, web-7, web-8] }
 driver: { type: command, run: "sh ${root}/deploy.sh" }
 stages: [{ name: production, by: region, concurrency: 1 }]
 `,
-  );
-  github = new FakeGitHub();
-  for (const v of ["v1", "v2"]) {
-    const asset = { name: `app-${v}.tar.gz`, data: tarball(root, { VERSION: v }) };
-    github.addRelease(v, [asset, { name: "SHA256SUMS", data: checksumFile([asset]) }]);
-  }
-  github.addDeployment({ ref: "v1", environment: "production", states: ["success"] });
-  await github.start();
+    releases: ["v1", "v2"],
+  });
+  writeFileSync(join(world.root, "deploy.sh"), SCRIPT);
+  world.github.addDeployment({ ref: "v1", environment: "production", states: ["success"] });
 }, 120_000);
 
 afterAll(async () => {
-  await github.stop();
-  rmSync(root, { recursive: true, force: true });
+  await world?.stop();
 });
 
 it("stops at the failed wave and rolls back exactly the targets it touched, with the previous release", async () => {
-  const log = join(root, "deploy.log");
-  const run = await runBundle(
-    root,
-    { release: "v2", stage: "production", token: "ghs_tok", "work-dir": join(root, "work") },
-    {
-      GITHUB_REPOSITORY: "acme/shop",
-      GITHUB_API_URL: github.url,
-      GITHUB_WORKSPACE: join(root, "ws"),
-      DEPLOY_LOG: log,
-    },
-  );
+  const log = join(world.root, "deploy.log");
+  const run = await world.run({ release: "v2", stage: "production" }, { DEPLOY_LOG: log });
   expect(run.code, run.stdout).toBe(1);
   expect(run.stdout).toContain(
     "::error::rollout of v2 to production failed: target web-6: the deploy command exited with code 3; rolled back 6 touched targets",
@@ -80,29 +58,13 @@ it("stops at the failed wave and rolls back exactly the targets it touched, with
 });
 
 it("fails the step with a clear error for an unknown stage", async () => {
-  const run = await runBundle(
-    root,
-    { release: "v2", stage: "prod", token: "t" },
-    {
-      GITHUB_REPOSITORY: "acme/shop",
-      GITHUB_API_URL: github.url,
-      GITHUB_WORKSPACE: join(root, "ws"),
-    },
-  );
+  const run = await world.run({ release: "v2", stage: "prod" });
   expect(run.code).toBe(1);
   expect(run.stdout).toContain('::error::pipeline "default" has no stage "prod" (stages: production)');
 });
 
 it("runs verify mode through the bundle: a stage without checks passes with nothing to verify", async () => {
-  const run = await runBundle(
-    root,
-    { release: "v2", stage: "production", mode: "verify", token: "t" },
-    {
-      GITHUB_REPOSITORY: "acme/shop",
-      GITHUB_API_URL: github.url,
-      GITHUB_WORKSPACE: join(root, "ws"),
-    },
-  );
+  const run = await world.run({ release: "v2", stage: "production", mode: "verify" });
   expect(run.code, run.stdout).toBe(0);
   expect(run.stdout).toContain("declares no verify checks");
   expect(JSON.parse(run.outputs.targets!)).toHaveLength(8);

@@ -1,20 +1,10 @@
-import { execFileSync, spawnSync } from "node:child_process";
-import {
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readlinkSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdirSync, readFileSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checksumFile, tarball } from "./helpers/assets.js";
-import { buildBundle, ROOT, runBundle } from "./helpers/bundle.js";
-import { FakeGitHub } from "./helpers/github.js";
+import { ROLLBACK_TOOLS, runOffline, toolDir } from "../support/offline.js";
+import { ROOT } from "./helpers/bundle.js";
+import { type BundleWorld, startBundleWorld } from "./helpers/world.js";
 
 /**
  * Issue 14, item 4, reproduced as users meet it: keep: 3, six releases rolled out by the built Action, then a
@@ -23,90 +13,52 @@ import { FakeGitHub } from "./helpers/github.js";
  * go forward to the release that was just rolled back.
  */
 
-let root: string;
-let github: FakeGitHub;
+let world: BundleWorld;
 /** The single-file CLI, copied out of the repository as a user copies it to a host (no node_modules beside it). */
 let cliFile: string;
 const VERSIONS = ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8"];
 const TARGETS = ["web-1", "web-2"];
 
-const dirOf = (target: string) => join(root, "srv", target);
+const dirOf = (target: string) => join(world.root, "srv", target);
 const current = (target: string) => readlinkSync(join(dirOf(target), "current"));
 const history = (target: string) =>
   readFileSync(join(dirOf(target), "shipline-history"), "utf8")
     .split("\n")
     .filter((l) => l && !l.startsWith("#"));
 
-const action = (inputs: Record<string, string>) =>
-  runBundle(
-    root,
-    { "work-dir": join(root, "work"), token: "ghs_tok", stage: "production", ...inputs },
-    { GITHUB_REPOSITORY: "acme/shop", GITHUB_API_URL: github.url, GITHUB_WORKSPACE: join(root, "ws") },
-  );
-
-const unshare = spawnSync("sh", ["-c", "command -v unshare"], { encoding: "utf8" }).stdout.trim();
-const canUnshare = unshare !== "" && spawnSync(unshare, ["-n", "true"]).status === 0;
+const action = (inputs: Record<string, string>) => world.run({ stage: "production", ...inputs });
 
 /** The copied CLI, run by whatever Node the host has (here this one), with no network (when unshare is allowed). */
-const cli = (args: string[]) => {
-  const [file, argv] = canUnshare
-    ? [unshare, ["-n", process.execPath, cliFile, ...args]]
-    : [process.execPath, [cliFile, ...args]];
-  const run = spawnSync(file, argv, {
-    encoding: "utf8",
-    env: { PATH: "/usr/bin:/bin" },
-    cwd: join(root, "host"),
-  });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-};
+const cli = (args: string[]) =>
+  runOffline([process.execPath, cliFile, ...args], { PATH: "/usr/bin:/bin" }, join(world.root, "host"));
 
 /** The target's own script, as an operator runs it: no network (when unshare is allowed), no node on PATH. */
 let bin: string;
-const script = (target: string, args: string[] = []) => {
-  const command = [join(bin, "sh"), join(dirOf(target), "shipline-rollback"), ...args];
-  const run = canUnshare
-    ? spawnSync(unshare, ["-n", ...command], { encoding: "utf8", env: { PATH: bin } })
-    : spawnSync(command[0]!, command.slice(1), { encoding: "utf8", env: { PATH: bin } });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-};
+const script = (target: string, args: string[] = []) =>
+  runOffline([join(bin, "sh"), join(dirOf(target), "shipline-rollback"), ...args], { PATH: bin });
 
 beforeAll(async () => {
-  buildBundle();
-  execFileSync("flock", ["/tmp/shipline-build-cli.lock", "npm", "run", "--silent", "build:cli"], {
-    cwd: ROOT,
-    stdio: "pipe",
-  });
-  root = mkdtempSync(join(tmpdir(), "shipline-offline-"));
-  mkdirSync(join(root, "host"));
-  cliFile = join(root, "host/shipline.mjs");
-  copyFileSync(join(ROOT, "action/dist/shipline.mjs"), cliFile);
-  bin = join(root, "bin");
-  mkdirSync(bin);
-  for (const tool of ["sh", "ls", "readlink", "ln", "mv", "rm", "date", "cat", "tr", "uname", "mkdir"])
-    symlinkSync(
-      spawnSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).stdout.trim(),
-      join(bin, tool),
-    );
-  mkdirSync(join(root, "ws/.github"), { recursive: true });
-  writeFileSync(
-    join(root, "ws/.github/shipline.yml"),
-    `artifacts: { assets: ["app-*.tar.gz"], checksums: SHA256SUMS }
+  world = await startBundleWorld({
+    name: "offline",
+    config: (root) => `artifacts: { assets: ["app-*.tar.gz"], checksums: SHA256SUMS }
 targets: { eu: [${TARGETS.join(", ")}] }
 driver: { type: directory, path: "${root}/srv/{target}", keep: 3 }
 stages: [{ name: production, environment: production }]
 `,
-  );
-  github = new FakeGitHub();
-  for (const v of VERSIONS) {
-    const asset = { name: `app-${v}.tar.gz`, data: tarball(root, { VERSION: v }) };
-    github.addRelease(v, [asset, { name: "SHA256SUMS", data: checksumFile([asset]) }]);
-  }
-  await github.start();
+    releases: VERSIONS,
+  });
+  execFileSync("flock", ["/tmp/shipline-build-cli.lock", "npm", "run", "--silent", "build:cli"], {
+    cwd: ROOT,
+    stdio: "pipe",
+  });
+  mkdirSync(join(world.root, "host"));
+  cliFile = join(world.root, "host/shipline.mjs");
+  copyFileSync(join(ROOT, "action/dist/shipline.mjs"), cliFile);
+  bin = toolDir(join(world.root, "bin"), ROLLBACK_TOOLS);
 }, 120_000);
 
 afterAll(async () => {
-  await github.stop();
-  rmSync(root, { recursive: true, force: true });
+  await world?.stop();
 });
 
 describe("offline rollback follows the deploy history the targets keep", () => {
@@ -114,7 +66,7 @@ describe("offline rollback follows the deploy history the targets keep", () => {
     for (const v of VERSIONS.slice(0, 6)) {
       const run = await action({ release: v });
       expect(run.code, run.stdout).toBe(0);
-      github.addDeployment({ ref: v, environment: "production", states: ["success"] });
+      world.github.addDeployment({ ref: v, environment: "production", states: ["success"] });
     }
     for (const t of TARGETS) {
       expect(current(t)).toBe("releases/v6");
@@ -131,10 +83,10 @@ describe("offline rollback follows the deploy history the targets keep", () => {
   });
 
   it("rolls back with the Action to v3, pruned, so downloaded again", async () => {
-    const before = github.downloads().length;
+    const before = world.github.downloads().length;
     const run = await action({ release: "v3", mode: "rollback", from: "v6", reason: "bad v6" });
     expect(run.code, run.stdout).toBe(0);
-    expect(github.downloads().length).toBeGreaterThan(before);
+    expect(world.github.downloads().length).toBeGreaterThan(before);
     for (const t of TARGETS) {
       expect(current(t)).toBe("releases/v3");
       expect(history(t).at(-1)).toMatch(/ rollback v3 v6 action$/);
@@ -163,7 +115,7 @@ describe("offline rollback follows the deploy history the targets keep", () => {
   it("after v7 goes out and is rolled back offline, both go back to v3, the release current before it", async () => {
     const run = await action({ release: "v7" });
     expect(run.code, run.stdout).toBe(0);
-    github.addDeployment({ ref: "v7", environment: "production", states: ["success"] });
+    world.github.addDeployment({ ref: "v7", environment: "production", states: ["success"] });
     const viaCli = cli(["rollback", "--dir", dirOf("web-1")]);
     expect(viaCli.code, viaCli.stderr).toBe(0);
     expect(viaCli.stdout).toContain(`${dirOf("web-1")}: current -> releases/v3 (was v7)`);
@@ -179,7 +131,7 @@ describe("offline rollback follows the deploy history the targets keep", () => {
     // GitHub still records v7 as the newest good release before v8: the offline rollback left no GitHub record
     const out = await action({ release: "v8" });
     expect(out.code, out.stdout).toBe(0);
-    github.addDeployment({ ref: "v8", environment: "production", states: ["success"] });
+    world.github.addDeployment({ ref: "v8", environment: "production", states: ["success"] });
     const back = await action({ release: "", mode: "rollback", from: "v8", reason: "bad v8" });
     expect(back.code, back.stdout).toBe(0);
     expect(back.stdout).toContain("the targets' deploy history: v3 was current before v8");

@@ -1,16 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/run.js";
 import { parseConfig } from "../../src/config/parse.js";
 import { configCheck } from "../../src/pipeline/config-check.js";
-import { checksumFile, tarball } from "./helpers/assets.js";
-import { buildBundle, runBundle } from "./helpers/bundle.js";
-import { FakeGitHub } from "./helpers/github.js";
+import { type BundleWorld, startBundleWorld } from "./helpers/world.js";
 
-let root: string;
-let github: FakeGitHub;
+let world: BundleWorld;
 
 const directoryConfig = (root: string) => `artifacts: { assets: ["app-*.tar.gz"], checksums: SHA256SUMS }
 targets: { eu: [web-1, slots/blue] }
@@ -21,37 +17,25 @@ const PROBLEM =
   /targets\.eu\[1\] \(line 2, column \d+\): target "slots\/blue" cannot be a folder name in driver\.path ".*\/targets\/\{target\}" \(directory driver\)/;
 
 beforeAll(async () => {
-  buildBundle();
-  root = mkdtempSync(join(tmpdir(), "shipline-target-names-"));
-  mkdirSync(join(root, "ws/.github"), { recursive: true });
-  writeFileSync(join(root, "ws/.github/shipline.yml"), directoryConfig(root));
-  github = new FakeGitHub();
-  const asset = { name: "app-v1.tar.gz", data: tarball(root, { VERSION: "v1" }) };
-  github.addRelease("v1", [asset, { name: "SHA256SUMS", data: checksumFile([asset]) }]);
-  await github.start();
+  world = await startBundleWorld({ name: "target-names", config: directoryConfig, releases: ["v1"] });
 }, 120_000);
 
 afterAll(async () => {
-  await github.stop();
-  rmSync(root, { recursive: true, force: true });
+  await world?.stop();
 });
 
 describe("target names that cannot work with the driver are refused at config time", () => {
   it("by the built Action, before any download or target", async () => {
-    const run = await runBundle(
-      root,
-      { release: "v1", stage: "production", token: "t", "work-dir": join(root, "work") },
-      { GITHUB_REPOSITORY: "acme/shop", GITHUB_API_URL: github.url, GITHUB_WORKSPACE: join(root, "ws") },
-    );
+    const run = await world.run({ release: "v1", stage: "production" });
     expect(run.code, run.stdout).toBe(1);
     expect(run.stdout).toMatch(PROBLEM);
-    expect(github.downloads()).toEqual([]);
-    expect(existsSync(join(root, "targets"))).toBe(false);
+    expect(world.github.downloads()).toEqual([]);
+    expect(existsSync(join(world.root, "targets"))).toBe(false);
   }, 30_000);
 
   it("by `shipline validate`", async () => {
     const out: string[] = [];
-    const code = await runCli(["validate", "--dir", join(root, "ws")], {
+    const code = await runCli(["validate", "--dir", world.workspace], {
       out: (l) => out.push(l),
       err: (l) => out.push(l),
     });

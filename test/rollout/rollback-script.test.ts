@@ -22,6 +22,14 @@ import { listReleases, readCurrent } from "../../src/rollout/drivers/release-dir
 import type { DeployContext } from "../../src/rollout/drivers/types.js";
 import { lazySource } from "../../src/rollout/source.js";
 import { runbookFor } from "../../src/runbook/current.js";
+import {
+  canUnshare,
+  type OfflineRun,
+  ROLLBACK_TOOLS,
+  runOffline,
+  toolDir,
+  which,
+} from "../support/offline.js";
 
 /**
  * The rollback program a target carries, run as an operator runs it when GitHub, CI and the network are down:
@@ -31,26 +39,10 @@ import { runbookFor } from "../../src/runbook/current.js";
 
 let root: string;
 let bin: string;
-const TOOLS = ["sh", "ls", "readlink", "ln", "mv", "rm", "date", "cat", "tr", "uname", "mkdir"];
-
-function which(tool: string): string {
-  return spawnSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).stdout.trim();
-}
-
-/** A PATH of symlinks to `tools` only. */
-function toolDir(name: string, tools: readonly string[]): string {
-  const dir = join(root, name);
-  mkdirSync(dir);
-  for (const tool of tools) symlinkSync(which(tool), join(dir, tool));
-  return dir;
-}
-
-const UNSHARE = which("unshare") || "unshare";
-const canUnshare = spawnSync(UNSHARE, ["-n", "true"]).status === 0;
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), "shipline-script-"));
-  bin = toolDir("bin", TOOLS);
+  bin = toolDir(join(root, "bin"), ROLLBACK_TOOLS);
   if (!canUnshare)
     console.warn(
       "unshare -n is not permitted here (needs root or user namespaces): running with the network up",
@@ -92,18 +84,9 @@ async function deploy(version: string, mode: DeployContext["mode"] = "rollout", 
   rmSync(tree, { recursive: true });
 }
 
-interface ScriptRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** `sh <target>/shipline-rollback ...` with no network and only `path` on PATH. */
-function script(args: string[] = [], path = bin, program = join(target, "shipline-rollback")): ScriptRun {
-  const command = [join(path, "sh"), program, ...args];
-  const [file, argv] = canUnshare ? [UNSHARE, ["-n", ...command]] : [command[0]!, command.slice(1)];
-  const run = spawnSync(file, argv, { env: { PATH: path, LC_ALL: "C" }, encoding: "utf8", cwd: root });
-  return { code: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
+function script(args: string[] = [], path = bin, program = join(target, "shipline-rollback")): OfflineRun {
+  return runOffline([join(path, "sh"), program, ...args], { PATH: path, LC_ALL: "C" }, root);
 }
 
 const current = () => readlinkSync(join(target, "current"));
@@ -114,15 +97,9 @@ const history = () =>
 
 describe("shipline-rollback, with no network and no node", () => {
   it("runs where node cannot be found and the network is down", () => {
-    const probe = spawnSync(
-      canUnshare ? UNSHARE : join(bin, "sh"),
-      [
-        ...(canUnshare ? ["-n", join(bin, "sh")] : []),
-        "-c",
-        "command -v node || echo no-node; cat /proc/net/dev",
-      ],
-      { env: { PATH: bin }, encoding: "utf8" },
-    );
+    const probe = runOffline([join(bin, "sh"), "-c", "command -v node || echo no-node; cat /proc/net/dev"], {
+      PATH: bin,
+    });
     expect(probe.stdout).toContain("no-node");
     // only the loopback device exists in the namespace
     if (canUnshare) expect([...probe.stdout.matchAll(/^\s*([\w.-]+):/gm)].map((m) => m[1])).toEqual(["lo"]);
@@ -219,8 +196,8 @@ describe("shipline-rollback, with no network and no node", () => {
   it("works without readlink (reads the link with ls) and with an mv that has neither -T nor -h", async () => {
     for (const v of ["v1", "v2", "v3"]) await deploy(v);
     const bare = toolDir(
-      `bare-${Date.now()}`,
-      TOOLS.filter((t) => t !== "readlink" && t !== "mv"),
+      join(root, `bare-${Date.now()}`),
+      ROLLBACK_TOOLS.filter((t) => t !== "readlink" && t !== "mv"),
     );
     // an mv that refuses options, like a minimal one
     writeFileSync(
