@@ -81,6 +81,8 @@ export function onReleasePublished(
   if (!config.ok) return configFailure(snapshot, config);
   const pipeline = pipelineForTag(config.config, release.tag);
   if (!pipeline) return { effects: [], reason: `tag ${release.tag} matches no pipeline's \`tags\`` };
+  const started = alreadyStarted(config, snapshot);
+  if (started) return { effects: [], reason: started };
 
   const deployable = checkDeployable(pipeline, release, checksums, provenance);
   if (!deployable.ok) {
@@ -105,6 +107,27 @@ export function onReleasePublished(
     };
   }
   return withWarnings(startPipeline(pipeline, snapshot, orgDefaults), deployable.warnings);
+}
+
+/**
+ * Why a release.published has nothing left to do, when the check runs show its work done (a redelivery, or a
+ * replica after another finished): the release's \`shipline\` check run is completed (deployed, refused, failed),
+ * or it and the first stage's check run both exist (the stage was dispatched, is held, or waits for /promote).
+ * The shell then reads nothing more (no checksum file, no attestations) and writes nothing: no claim is tried.
+ * When the list does not show that, the claim decides as before (two replicas racing), so this stays
+ * exactly-once.
+ */
+export function alreadyStarted(config: ConfigResult, snapshot: Snapshot): string | undefined {
+  const tag = snapshot.release.tag;
+  const release = findCheck(snapshot, RELEASE_CHECK);
+  if (!config.ok || !release) return undefined;
+  if (release.status === "completed")
+    return `release ${tag} already handled (${RELEASE_CHECK} ${release.conclusion}): nothing to do`;
+  const first = pipelineForTag(config.config, tag)?.stages[0];
+  const stage = first ? findCheck(snapshot, stageCheckName(first.name)) : undefined;
+  return stage
+    ? `release ${tag}: pipeline already started (${stage.name} ${stage.status}): nothing to do`
+    : undefined;
 }
 
 /** Findings that do not refuse the release (optional provenance), shown atop the new `shipline` check run. */
