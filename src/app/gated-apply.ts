@@ -1,6 +1,6 @@
 import { pipelineForTag } from "../config/index.js";
 import type { Config } from "../config/types.js";
-import { applyDecision, type LockContext, type Log } from "../github/apply.js";
+import { type Applied, applyDecision, type LockContext, type Log } from "../github/apply.js";
 import type { GitHubGateway } from "../github/gateway.js";
 import {
   holdClaim,
@@ -39,7 +39,7 @@ export async function applyWithGates(
   decision: Decision,
   log: Log,
   options: { locking?: LockContext; holdKey?: string; quietIfUnchanged?: boolean } = {},
-): Promise<{ dispatched: Dispatch[]; held: Dispatch[] }> {
+): Promise<Applied & { dispatched: Dispatch[]; held: Dispatch[] }> {
   let effects: Effect[] = [];
   const dispatched: Dispatch[] = [];
   const held: Dispatch[] = [];
@@ -106,7 +106,7 @@ export async function applyWithGates(
   const waits = effects.some((e) => e.kind === "mark-waiting");
   const tick: TickState | undefined = waits ? await tickState(clientOf(shell), gw.repo, log) : undefined;
   if (tick === "missing") effects = withNoTickNote(effects);
-  await applyDecision(
+  const applied = await applyDecision(
     gw,
     snapshot,
     { ...decision, effects, ...(claim ? { claim } : {}) },
@@ -115,7 +115,7 @@ export async function applyWithGates(
     applyTiming(deps),
   );
   if (tick) await tickOn(clientOf(shell), gw.repo, log, tick);
-  return { dispatched, held };
+  return { ...applied, dispatched, held };
 }
 
 /** The check runs of stages that start waiting say how they will be woken when no tick workflow exists. */

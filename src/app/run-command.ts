@@ -21,14 +21,14 @@ import {
 import type { ReplyOutcome } from "../commands/reply.js";
 import type { Command } from "../commands/types.js";
 import type { Config } from "../config/types.js";
-import type { Log } from "../github/apply.js";
+import { type Applied, checksAfter, type Log } from "../github/apply.js";
 import type { GitHubClient } from "../github/client.js";
 import { ConversationGateway } from "../github/conversation.js";
 import type { GitHubGateway } from "../github/gateway.js";
 import { EnvironmentLocks } from "../github/locks.js";
 import { ProtectionGateway } from "../github/protection.js";
 import { findCheck, stageCheckName } from "../pipeline/index.js";
-import type { Decision, Release, Snapshot } from "../pipeline/types.js";
+import type { CheckRunState, Decision, Release, Snapshot } from "../pipeline/types.js";
 import type { AppDeps } from "./deps.js";
 import { applyWithGates } from "./gated-apply.js";
 import { gatewayFor } from "./gateway-for.js";
@@ -44,7 +44,7 @@ export interface CommandIO {
   log: Log;
   now: () => Date;
   /** Carries a decision out with the stage gates checked before every rollout dispatch (gated-apply.ts). */
-  apply(config: Config, snapshot: Snapshot, decision: Decision, holdKey: string): Promise<unknown>;
+  apply(config: Config, snapshot: Snapshot, decision: Decision, holdKey: string): Promise<Applied>;
   /** Looks at a held stage again (after /approve): dispatched when its gates are open. */
   wake(tag: string, stage: string): Promise<string>;
   /** Reviews again a deploy job the protection rule left waiting (after /approve). */
@@ -86,6 +86,8 @@ export interface CommandRequest {
 export interface CommandResult {
   body: string;
   outcome: ReplyOutcome;
+  /** Shipline's check runs on the release as the command left them (as read, then as it wrote them). */
+  checkRuns?: CheckRunState[];
 }
 
 /**
@@ -156,8 +158,9 @@ export async function runCommand(io: CommandIO, req: CommandRequest): Promise<Co
     return undefined;
   }
   if (decision.lock) return applyLock(io, req.actor, command, decision);
-  if (snapshot)
-    await io.apply(config.config, snapshot, { effects: decision.effects, reason: decision.reason }, req.key);
+  const applied = snapshot
+    ? await io.apply(config.config, snapshot, { effects: decision.effects, reason: decision.reason }, req.key)
+    : undefined;
   if (decision.wake)
     io.log.info(
       `/approve woke ${decision.wake.stage}: ${await io.wake(decision.wake.tag, decision.wake.stage)}`,
@@ -166,12 +169,14 @@ export async function runCommand(io: CommandIO, req: CommandRequest): Promise<Co
     io.log.info(`/approve re-reviewed run ${decision.review.runId}: ${await io.review(decision.review)}`);
   io.log.info(`${decision.reason}: ${decision.outcome}`);
 
+  // What the effects wrote comes back from carrying them out: the check runs are not listed again.
+  const checkRuns = snapshot && applied ? checksAfter(snapshot, applied) : snapshot?.checkRuns;
   const linked = linkedStage(decision);
   const stageCheck =
-    linked && snapshot
-      ? findCheck({ ...snapshot, checkRuns: await conv.checks(snapshot.release.sha) }, stageCheckName(linked))
+    linked && snapshot && checkRuns
+      ? findCheck({ ...snapshot, checkRuns }, stageCheckName(linked))
       : undefined;
-  return finalAnswer({
+  const answer = finalAnswer({
     actor: req.actor,
     command,
     decision,
@@ -179,6 +184,7 @@ export async function runCommand(io: CommandIO, req: CommandRequest): Promise<Co
     ...(release ? { release } : {}),
     ...(stageCheck ? { stageCheck } : {}),
   });
+  return { ...answer, ...(checkRuns ? { checkRuns } : {}) };
 }
 
 /** The claim ref of one comment or button press (outside refs/shipline/<tag>/, so it never nests under a tag). */

@@ -1,7 +1,7 @@
 import { dispatchedCheck, dispatchFailedCheck } from "../pipeline/dispatch-outcome.js";
 import { runName } from "../pipeline/identity.js";
 import { findCheck } from "../pipeline/state.js";
-import type { Decision, Effect, Snapshot } from "../pipeline/types.js";
+import type { CheckRunState, Decision, Effect, Snapshot } from "../pipeline/types.js";
 import { recordLines } from "../records/codec.js";
 import { statusOf } from "./client.js";
 import type { CheckWrite, GitHubGateway } from "./gateway.js";
@@ -34,8 +34,16 @@ export interface ApplyTiming {
   lookups: readonly number[];
 }
 
+/** What carrying a decision out did, for the shell's reply: no second read of what it has just written. */
+export interface Applied {
+  /** False when the decision's claim was taken: another delivery or replica carries it out; nothing was written. */
+  claimed: boolean;
+  /** Each check run this decision wrote (or found already so), by name, as it now is on GitHub. */
+  checks: ReadonlyMap<string, CheckRunState>;
+}
+
 /**
- * Carries out the core's effects in order. A decision is guarded by one claim ref (`decision.claim`, else its
+ * Carries out the core's effects in order and returns what it wrote. A decision is guarded by one claim ref (`decision.claim`, else its
  * first dispatch's), created before anything is written: GitHub creates a ref for exactly one caller, so of the
  * replicas and redeliveries handling one event only the claimant writes check runs and dispatches. A caller
  * that finds the claim taken stops at once: it never guesses whether the claimant is still alive (a claimant
@@ -49,28 +57,32 @@ export async function applyDecision(
   log: Log,
   locking: LockContext | undefined,
   timing: ApplyTiming,
-): Promise<void> {
+): Promise<Applied> {
   const first = decision.effects.find((e): e is Dispatch => e.kind === "dispatch");
   const guard = decision.claim ?? first?.claim;
+  const written = new Map<string, CheckRunState>();
   if (guard && !(await gw.claim(guard, snapshot.release.sha))) {
     log.info(`${guard} is already claimed: another delivery or replica carries this transition out`);
-    return;
+    return { claimed: false, checks: written };
   }
 
   const created = new Map<string, number>();
   const checks: CheckWriter = {
     id: (name) => created.get(name) ?? findCheck(snapshot, name)?.id,
     write: async (id, check) => {
-      if (id !== undefined) return void (await gw.updateCheck(id, check));
-      created.set(check.name, await gw.createCheck(snapshot.release.sha, check));
+      if (id !== undefined) await gw.updateCheck(id, check);
+      else created.set(check.name, (id = await gw.createCheck(snapshot.release.sha, check)));
+      wrote(written, snapshot, id, check);
     },
   };
   for (const effect of coalesceChecks(decision.effects, new Set(snapshot.checkRuns.map((c) => c.id)))) {
     if (effect.kind === "create-check") {
-      created.set(effect.name, await gw.createCheck(snapshot.release.sha, effect));
+      const id = await gw.createCheck(snapshot.release.sha, effect);
+      created.set(effect.name, id);
+      wrote(written, snapshot, id, effect);
     } else if (effect.kind === "update-check") {
-      if (alreadyWritten(snapshot, effect)) continue;
-      await gw.updateCheck(effect.id, effect);
+      if (!alreadyWritten(snapshot, effect)) await gw.updateCheck(effect.id, effect);
+      wrote(written, snapshot, effect.id, effect);
     } else if (effect.kind === "lock") {
       await lock(effect, log, locking);
     } else if (effect.kind === "mark-waiting") {
@@ -86,6 +98,31 @@ export async function applyDecision(
       await dispatch(gw, snapshot, effect, checks, log, timing);
     }
   }
+  return { claimed: true, checks: written };
+}
+
+/** The snapshot's check runs as a decision left them: those it wrote as written, those it created added. */
+export function checksAfter(snapshot: Snapshot, applied: Applied): CheckRunState[] {
+  const written = [...applied.checks.values()];
+  const byId = new Map(written.map((c) => [c.id, c]));
+  const read = new Set(snapshot.checkRuns.map((c) => c.id));
+  return [...snapshot.checkRuns.map((c) => byId.get(c.id) ?? c), ...written.filter((c) => !read.has(c.id))];
+}
+
+/** A check run as GitHub keeps it after this write: the fields written, the others (details URL) as they were. */
+function wrote(written: Map<string, CheckRunState>, snapshot: Snapshot, id: number, check: CheckWrite): void {
+  const before =
+    [...written.values()].find((c) => c.id === id) ?? snapshot.checkRuns.find((c) => c.id === id);
+  written.set(check.name, {
+    ...before,
+    id,
+    name: check.name,
+    status: check.status,
+    conclusion: check.conclusion ?? null,
+    title: check.title,
+    summary: check.summary,
+    ...(check.detailsUrl ? { detailsUrl: check.detailsUrl } : {}),
+  });
 }
 
 /** How a dispatch writes its stage's check run: updates the one there (or created by this decision), else creates it. */
@@ -179,12 +216,9 @@ async function writeFolded(
   checks: CheckWriter,
   write: CheckEffect,
 ): Promise<void> {
-  if (write.kind === "update-check") {
-    if (!alreadyWritten(snapshot, write)) await gw.updateCheck(write.id, write);
-    return;
-  }
   const { kind: _kind, ...check } = write;
-  await checks.write(checks.id(check.name), check);
+  if (write.kind === "update-check" && alreadyWritten(snapshot, write)) return;
+  await checks.write(write.kind === "update-check" ? write.id : checks.id(check.name), check);
 }
 
 /** Never write what is already there: an update identical to the check run as read costs a write for nothing. */

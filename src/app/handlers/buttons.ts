@@ -39,7 +39,9 @@ export function registerButtons(app: Probot, deps: AppDeps): void {
       releaseTag: tag,
     });
     if (!result) return;
-    const check = (await io.conv.checks(run.head_sha)).find((c) => c.id === run.id);
+    // The pressed check run as the command left it (read for it, or written by it): read again only when the
+    // command stopped before reading the release's check runs (no valid config).
+    const check = (result.checkRuns ?? (await io.conv.checks(run.head_sha))).find((c) => c.id === run.id);
     if (!check) return;
     const answer = buttonAnswerEffect(check, result.body);
     await io.gw.updateCheck(answer.id, answer);
