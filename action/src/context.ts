@@ -63,4 +63,9 @@ export interface ModeResult {
    * failed rollout from failed or inconclusive verification (see VERIFY_FAILED / VERIFY_INCONCLUSIVE).
    */
   failureTitle?: string;
+  /**
+   * The environment's previous good release as this job found it (null: none), when it looked: a failed job's
+   * verdict carries it to the App, which rolls back there without reading the deployments again.
+   */
+  previous?: string | null;
 }

@@ -15,6 +15,7 @@ import { rollback } from "./modes/rollback.js";
 import { rollout } from "./modes/rollout.js";
 import { verify } from "./modes/verify.js";
 import { announce } from "./report/announce.js";
+import { type JobFacts, verdictAnnotation } from "./report/verdict.js";
 
 const MODE_RUNNERS = { rollout, rollback, verify } as const;
 
@@ -46,9 +47,10 @@ function readInputs(env: NodeJS.ProcessEnv): ActionInputs {
 const log: Log = jobLog;
 
 /** Reads inputs and the config (one parser with the App), picks pipeline and stage, and runs the mode. */
-async function execute(deps: RunnerDeps): Promise<ModeResult> {
+async function execute(deps: RunnerDeps, facts: JobFacts): Promise<ModeResult> {
   const { env } = deps;
   const inputs = readInputs(env);
+  facts.mode = inputs.mode;
   const repository = env.GITHUB_REPOSITORY;
   if (!repository)
     throw new Error("GITHUB_REPOSITORY is not set; run the Action in a GitHub Actions workflow");
@@ -78,6 +80,7 @@ async function execute(deps: RunnerDeps): Promise<ModeResult> {
     },
     checks,
   );
+  facts.environment = stage.environment;
   const context: ModeContext = {
     inputs,
     pipeline,
@@ -128,7 +131,7 @@ async function requireClearance(context: ModeContext, checks: CommitChecks): Pro
 }
 
 /** The one place the step ends: outputs, job summary, then success or failure (a thrown non-Error fails too). */
-async function finish(result: ModeResult): Promise<void> {
+async function finish(result: ModeResult, facts: JobFacts): Promise<void> {
   for (const [name, value] of Object.entries(result.outputs)) core.setOutput(name, value);
   if (result.summary) {
     try {
@@ -139,25 +142,25 @@ async function finish(result: ModeResult): Promise<void> {
       );
     }
   }
-  if (result.ok) core.info(printable(result.message));
-  else {
-    if (result.failureTitle) {
-      // setFailed without its untitled annotation: exactly one error, with the title the App looks for.
-      core.error(result.message, { title: result.failureTitle });
-      process.exitCode = 1;
-    } else core.setFailed(result.message);
-  }
+  if (result.ok) return void core.info(printable(result.message));
+  const verdict = verdictAnnotation(result, facts);
+  if (verdict) {
+    // setFailed without its untitled annotation: exactly one error, the verdict the App reads (report/verdict.ts).
+    core.error(verdict.message, { title: verdict.title });
+    process.exitCode = 1;
+  } else core.setFailed(result.message);
 }
 
 export async function run(deps: RunnerDeps = { env: process.env, fetch: globalThis.fetch }): Promise<void> {
   let result: ModeResult;
+  const facts: JobFacts = {};
   try {
-    result = await execute(deps);
+    result = await execute(deps, facts);
   } catch (error) {
     result = { ok: false, message: error instanceof Error ? error.message : String(error), outputs: {} };
   }
   try {
-    await finish(result);
+    await finish(result, facts);
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error));
   }

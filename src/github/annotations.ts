@@ -1,12 +1,20 @@
-import { VERIFY_FAILED, VERIFY_INCONCLUSIVE, VERIFY_REPORT } from "../verify/outcome.js";
+import type { ReportedPrevious } from "../pipeline/previous-release.js";
+import { decodeRecord, recordLines } from "../records/codec.js";
+import { ROLLOUT_FAILED, VERIFY_FAILED, VERIFY_INCONCLUSIVE, VERIFY_REPORT } from "../verify/outcome.js";
 import type { GitHubClient, RepoRef } from "./client.js";
 
 export interface JobVerification {
   /** Why the job failed, when verification (not the rollout) failed or could not decide. */
   verification?: "failed" | "inconclusive";
+  /** The verdict's text (the Action's error message, records left out). */
   description?: string;
   /** The verification report (rounds table and charts), for the stage's check run. */
   report?: string;
+  /**
+   * The environment's previous good release as the job found it, from the `verdict` record on the last line of
+   * the verdict; absent when the verdict carries none (an older Action, a job that failed before it looked).
+   */
+  previous?: ReportedPrevious;
 }
 
 /** An annotation as `GET .../check-runs/{id}/annotations` lists it (the fields read here). */
@@ -23,24 +31,48 @@ const MAX_PAGES = 30;
  * What the job's annotations say, trusting only what cannot be forged by text a step prints. Any line of a step's
  * output can raise an annotation with any title, so a title alone proves nothing. The Action writes its verdict
  * LAST (runner.ts `finish`, after everything it logs, and it neutralises workflow commands in what it prints),
- * so the verdict is the job's last error annotation, and it counts only when it carries a verification title:
- * an earlier "verification failed" is somebody's text, and a later untitled error (the step's own failure, or a
- * later step's) means the rollout failed. The report is the last notice with the report title, for the same
- * reason. Annotations are listed in the order the runner created them.
+ * so the verdict is the job's last error annotation, and it counts only when it carries a Shipline title
+ * (verification failed or inconclusive, or rollout failed): an earlier "verification failed" is somebody's text,
+ * and a later untitled error (a later step's failure, or an older Action's) means the rollout failed, with no
+ * previous release reported. The report is the last notice with the report title, for the same reason.
+ * Annotations are listed in the order the runner created them.
  */
 export function verificationFromAnnotations(annotations: readonly JobAnnotation[]): JobVerification {
   const found: JobVerification = {};
   const errors = annotations.filter((a) => a.annotation_level === "failure");
   const verdict = errors.at(-1);
-  if (verdict && (verdict.title === VERIFY_FAILED || verdict.title === VERIFY_INCONCLUSIVE)) {
-    found.verification = verdict.title === VERIFY_FAILED ? "failed" : "inconclusive";
-    if (verdict.message) found.description = verdict.message;
+  if (verdict?.title && VERDICTS.has(verdict.title)) {
+    const { text, previous } = verdictParts(verdict.message ?? "");
+    if (verdict.title !== ROLLOUT_FAILED)
+      found.verification = verdict.title === VERIFY_FAILED ? "failed" : "inconclusive";
+    if (text) found.description = text;
+    if (previous) found.previous = previous;
   }
   const report = annotations
     .filter((a) => a.annotation_level === "notice" && a.title === VERIFY_REPORT)
     .at(-1);
   if (report?.message) found.report = report.message;
   return found;
+}
+
+const VERDICTS: ReadonlySet<string> = new Set([VERIFY_FAILED, VERIFY_INCONCLUSIVE, ROLLOUT_FAILED]);
+
+/**
+ * A verdict's text and, from its LAST line only, the `verdict` record: the Action always ends the verdict with
+ * it, so a record some deploy command printed into the error text above it is never taken.
+ */
+function verdictParts(message: string): { text: string; previous?: ReportedPrevious } {
+  const lines = message.trimEnd().split("\n");
+  const last = lines.at(-1) ?? "";
+  const record = recordLines(last).length ? decodeRecord("verdict", last) : undefined;
+  // Records are for the App, not for the user reading the stage's check run.
+  const records = new Set(recordLines(message));
+  const text = lines
+    .filter((line) => !records.has(line))
+    .join("\n")
+    .trim();
+  if (record?.previous === undefined) return { text };
+  return { text, previous: { environment: record.environment, release: record.previous } };
 }
 
 /**

@@ -7,6 +7,8 @@
  * succeeds, so the release a rollback should return to is usually `inactive`). A deployment whose newest
  * status is `failure` or `error` (a release that was rolled back by a failed verification) does not count.
  */
+import { pipelineForTag } from "../config/match.js";
+import type { Config } from "../config/types.js";
 
 /** What the rule reads; the shells pass GitHub-backed readers (lists newest first, paged lazily). */
 export interface DeploymentHistory {
@@ -50,4 +52,55 @@ export async function previousGoodRelease(
     if (deployments.length < 100) return null;
   }
   return null;
+}
+
+/**
+ * The environment's previous good release as a failed deploy job reported it: the Action found it by the rule
+ * above before it rolled out, and its verdict annotation carries it (records codec, `verdict`), so the App does
+ * not read the deployments again.
+ */
+export interface ReportedPrevious {
+  environment: string;
+  /** null: the job found no earlier good release. */
+  release: string | null;
+}
+
+/** A reported previous release the App will not roll back to, and why (said on the check runs). */
+export interface RefusedTarget {
+  refused: string;
+}
+
+/** What a failed stage rolls back to: a release, nothing (there is none), or a reported one it refused. */
+export type RollbackTarget = string | undefined | RefusedTarget;
+
+export const isRefused = (target: RollbackTarget): target is RefusedTarget =>
+  typeof target === "object" && target !== null;
+
+/**
+ * Whether the release a failed job reported may be rolled back to. The report is only as trusted as the verdict
+ * it rides on (text any later step could print), so it must name the failed job's own environment and a release
+ * tag of the failed release's pipeline other than that release. Anything else is refused, never "corrected":
+ * the user is told and decides (`/rollback`).
+ */
+export function reportedTarget(
+  config: Config,
+  failed: { release: string; environment: string },
+  reported: ReportedPrevious,
+): string | null | RefusedTarget {
+  const { environment, release } = reported;
+  if (environment !== failed.environment)
+    return {
+      refused: `the deploy job reported the previous release of \`${environment}\`, not of \`${failed.environment}\``,
+    };
+  if (release === null) return null;
+  const pipeline = pipelineForTag(config, failed.release);
+  if (release === failed.release)
+    return {
+      refused: `the deploy job reported \`${release}\`, the failed release itself, as the one before it`,
+    };
+  if (!pipeline || pipelineForTag(config, release)?.name !== pipeline.name)
+    return {
+      refused: `the deploy job reported \`${release}\` as the previous release, which is not a release tag of pipeline \`${pipeline?.name ?? "?"}\``,
+    };
+  return release;
 }

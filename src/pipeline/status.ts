@@ -15,6 +15,7 @@ import {
 import { liveText, rolledBackText, rollingBackText, stageWhere } from "./coverage.js";
 import { bakeWaitingRef } from "./hold.js";
 import { claimRef, RELEASE_CHECK, stageCheckName } from "./identity.js";
+import { isRefused, type RollbackTarget } from "./previous-release.js";
 import { upsertCheck } from "./published.js";
 import { stageSucceeded } from "./stage-success.js";
 import { findCheck, type StagePhase, stageViews } from "./state.js";
@@ -87,13 +88,14 @@ function onInconclusive(
 /**
  * deployment_status for a stage's deploy job. The snapshot is of the release the check runs belong to
  * (for a rollback, the release rolled back *from*). `previous` is the environment's last successful
- * release other than this one, when `needsPreviousRelease` asked for it.
+ * release other than this one, when `needsPreviousRelease` asked for it (or the one the failed job reported,
+ * refused when it did not hold: previous-release.ts `reportedTarget`).
  */
 export function onDeploymentStatus(
   config: Config,
   snapshot: Snapshot,
   event: StageEvent,
-  previous: string | undefined,
+  previous: RollbackTarget,
   /** The App's clock: a bake that starts now is measured from it. */
   now: Date,
 ): Decision {
@@ -120,7 +122,7 @@ function decideRollout(
   snapshot: Snapshot,
   event: StageEvent,
   index: number,
-  previous: string | undefined,
+  previous: RollbackTarget,
   now: Date,
 ): Decision {
   const tag = event.release;
@@ -207,7 +209,7 @@ function decideVerify(
   snapshot: Snapshot,
   event: StageEvent,
   index: number,
-  previous: string | undefined,
+  previous: RollbackTarget,
   now: Date,
 ): Decision {
   const stage = pipeline.stages[index]!;
@@ -279,9 +281,10 @@ function onStageFailure(
   event: StageEvent,
   index: number,
   phases: Map<string, StagePhase>,
-  previous: string | undefined,
+  reported: RollbackTarget,
 ): Decision {
   const tag = event.release;
+  const previous = isRefused(reported) ? undefined : reported;
   const link = event.logUrl ?? event.runUrl;
   phases.set(event.stage, "failed");
   const later = pipeline.stages.slice(index + 1);
@@ -292,7 +295,9 @@ function onStageFailure(
   const rollback = pipeline.rollback.automatic
     ? previous
       ? `${capitalized(rollingBackText(pipeline, stage.name, tag, previous, stage.environment))} automatically.`
-      : `No earlier successful release in ${stage.environment}: nothing to roll back to.`
+      : isRefused(reported)
+        ? `Not rolling back automatically: ${reported.refused}. Nothing was dispatched; comment \`/rollback ${stage.environment}\` to roll ${stage.environment} back to its previous good release, or \`/rollback ${stage.environment} to <tag>\`.`
+        : `No earlier successful release in ${stage.environment}: nothing to roll back to.`
     : "Automatic rollback is off: comment `/rollback` to restore the previous release.";
   const locked =
     pipeline.rollback.automatic && previous && pipeline.rollback.lock
@@ -324,15 +329,18 @@ function onStageFailure(
       }),
     );
   }
-  effects.push(
-    upsertCheck(snapshot, {
-      name: RELEASE_CHECK,
-      status: "completed",
-      conclusion: "failure",
-      title: `${tag} failed in ${event.stage}`,
-      summary: `${overview}\n\n${rollback}${releaseTimeline(snapshot)}`,
-    }),
-  );
+  // With a rollback dispatched the release's fate is not known yet: its check run is completed once, when the
+  // rollback ends (onRollbackStatus), and until then the failed stage's check run says what is happening.
+  if (!(pipeline.rollback.automatic && previous))
+    effects.push(
+      upsertCheck(snapshot, {
+        name: RELEASE_CHECK,
+        status: "completed",
+        conclusion: "failure",
+        title: `${tag} failed in ${event.stage}`,
+        summary: `${overview}\n\n${rollback}${releaseTimeline(snapshot)}`,
+      }),
+    );
   if (pipeline.rollback.automatic && previous) {
     effects.push({
       kind: "dispatch",
@@ -359,7 +367,7 @@ function onStageFailure(
   }
   return {
     effects,
-    reason: `${event.stage} failed${pipeline.rollback.automatic && previous ? `; rolling back to ${previous}` : ""}`,
+    reason: `${event.stage} failed${pipeline.rollback.automatic && previous ? `; rolling back to ${previous}` : isRefused(reported) ? `; reported rollback target refused: ${reported.refused}` : ""}`,
   };
 }
 
@@ -372,6 +380,13 @@ function onRollbackStatus(pipeline: Pipeline, snapshot: Snapshot, event: StageEv
     : `🚨 **Rollback to \`${event.release}\` failed** in ${event.environment}: act now.${event.logUrl ? ` [Log](${event.logUrl})` : ""}`;
   const current = findCheck(snapshot, RELEASE_CHECK);
   if (current?.summary?.includes(line)) return { effects: [], reason: "rollback already recorded" };
+  // A failure that dispatched an automatic rollback left the release's check run in progress for this write
+  // (onStageFailure): it gets the pipeline as it is now and what failed, then the rollback's outcome.
+  const failed = findCheck(snapshot, stageCheckName(event.stage));
+  const before =
+    current?.status === "completed"
+      ? (current.summary ?? "")
+      : `${pipelineMarkdown(pipeline, snapshot.release, new Map(stageViews(pipeline, snapshot).map((v) => [v.stage.name, v.phase])))}${failed?.conclusion === "failure" && failed.title ? `\n\n❌ ${failed.title}.` : ""}`;
   return {
     reason: `rollback of ${event.stage} to ${event.release}: ${event.state}`,
     effects: [
@@ -382,7 +397,7 @@ function onRollbackStatus(pipeline: Pipeline, snapshot: Snapshot, event: StageEv
         title: ok
           ? `${event.from ?? "release"} rolled back to ${event.release}`
           : `Rollback to ${event.release} failed`,
-        summary: `${current?.summary ?? ""}\n\n${line}\n\n${encodeRecord(ok ? "rolled-back" : "rollback-failed", { to: event.release, stage: event.stage, at: now })}`,
+        summary: `${before}\n\n${line}\n\n${encodeRecord(ok ? "rolled-back" : "rollback-failed", { to: event.release, stage: event.stage, at: now })}`,
       }),
     ],
   };

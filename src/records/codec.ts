@@ -66,6 +66,11 @@ const SCHEMAS = {
   "rollback-failed": z.strictObject({ v: Version, to: Tag, stage: Name, at: Instant.optional() }),
   /** On a stage's check run while a deploy job waits for approvals in the protection rule. */
   "awaiting-approval": z.strictObject({ v: Version, run: RunId, environment: Name }),
+  /**
+   * On the release's check run while its first writes wait for the installation's write budget (GitHub's
+   * secondary limit): the pipeline has not started yet. Replaced when it starts.
+   */
+  "budget-wait": z.strictObject({ v: Version, at: Instant, ahead: z.number().int().min(0).max(1_000_000) }),
   /** On a stage's check run while its rollout waits for a closed gate (nothing was dispatched). */
   held: z.strictObject({
     v: Version,
@@ -91,6 +96,13 @@ const SCHEMAS = {
     outcome: z.enum(["dispatched", "passed", "failed", "inconclusive"]),
     at: Instant,
   }),
+  /**
+   * The last line of a deploy job's verdict annotation (its last error, written by the Action): the environment
+   * and its previous good release as the job found it by the shared rule (pipeline/previous-release.ts), `null`
+   * when there is none, absent when the job did not look. The App takes the rollback target from here instead
+   * of reading the deployments again, after checking it (previous-release.ts `reportedTarget`).
+   */
+  verdict: z.strictObject({ v: Version, environment: Name, previous: Tag.nullable().optional() }),
   pause: z.strictObject({ v: Version, by: Login }),
   resume: z.strictObject({ v: Version, by: Login }),
   /**

@@ -146,17 +146,17 @@ describe("the release's shipline check run ends with the release's fate", () => 
       "v1.1.0",
       new Date(T(5)),
     );
-    const [fate] = writes(failed.effects, "shipline");
-    expect(fate).toMatchObject({
+    // The failed stage says so at once, and where it goes back to; the release's own check run is not written
+    // now (its fate is the rollback's, not yet known) but once, when the rollback ends (issue 17: one write less).
+    expect(writes(failed.effects, "shipline")).toEqual([]);
+    const [stage] = writes(failed.effects, "shipline / canary");
+    expect(stage).toMatchObject({
       status: "completed",
       conclusion: "failure",
-      title: "v1.2.0 failed in canary",
+      title: "Verification of v1.2.0 failed in canary",
     });
-    expect(fate!.summary).toContain("Rolling the canary hosts back to `v1.1.0` automatically.");
-    expect(fate!.summary).not.toMatch(/Rolling production back/);
-    expect(timelineRows(fate!.summary).join("\n")).toContain(
-      "canary failure: Verification of v1.2.0 failed in canary",
-    );
+    expect(stage!.summary).toContain("Rolling the canary hosts back to `v1.1.0` automatically.");
+    expect(stage!.summary).not.toMatch(/Rolling production back/);
     const rollback = failed.effects.find((e) => e.kind === "dispatch");
     expect(rollback).toMatchObject({ inputs: { mode: "rollback", release: "v1.1.0", from: "v1.2.0" } });
 
@@ -175,6 +175,12 @@ describe("the release's shipline check run ends with the release's fate", () => 
       title: "v1.2.0 rolled back to v1.1.0",
     });
     expect(final!.summary).toContain("the canary hosts (2 of 4 in production) run `v1.1.0` again");
+    // What failed, and the pipeline as it is now (not as it was at publish), come with the fate.
+    expect(final!.summary).toContain("❌ Verification of v1.2.0 failed in canary.");
+    expect(final!.summary).toMatch(/canary<br\/>❌/);
+    expect(timelineRows(final!.summary).join("\n")).toContain(
+      "canary failure: Verification of v1.2.0 failed in canary",
+    );
     expect(final!.summary).not.toMatch(/production runs `?v1\.1\.0`? again/);
     expect(final!.summary.match(/### Timeline/g)).toHaveLength(1);
     const rows = timelineRows(final!.summary);
@@ -314,7 +320,7 @@ describe("a canary's texts say what it covers", () => {
     expect(writes(whole.effects, "shipline / production")[0]?.title).toBe(
       "Deploying v1.2.0 to production failed",
     );
-    expect(writes(whole.effects, "shipline")[0]?.summary).toContain(
+    expect(writes(whole.effects, "shipline / production")[0]?.summary).toContain(
       "Rolling production back to `v1.1.0` automatically.",
     );
   });

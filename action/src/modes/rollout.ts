@@ -16,14 +16,35 @@ export async function rollout(context: ModeContext): Promise<ModeResult> {
   if (!tag) throw new Error("the `release` input is required: the tag of the release to deploy");
   const release = await github.getReleaseByTag(tag);
   if (release.draft) throw new Error(`${tag} is a draft release; publish it before deploying`);
-  let previous: string | null = null;
+  // Unknown (undefined) when it cannot be read: the verdict then names none and the App reads it itself.
+  let found: { previous?: string | null } = {};
   try {
-    previous = await previousRelease(github, stage.environment, [tag]);
+    found = { previous: await previousRelease(github, stage.environment, [tag]) };
   } catch (error) {
     log.warning(
       `cannot tell which release ${stage.environment} ran before (${error instanceof Error ? error.message : error}); a failed command-driver rollout will not be rolled back`,
     );
   }
+  try {
+    return { ...(await rollOut(context, release, found.previous ?? null)), ...found };
+  } catch (error) {
+    // Still the job's verdict, with the previous release it found for the App's rollback.
+    return {
+      ok: false,
+      message: error instanceof Error ? error.message : String(error),
+      outputs: {},
+      ...found,
+    };
+  }
+}
+
+async function rollOut(
+  context: ModeContext,
+  release: Awaited<ReturnType<ModeContext["github"]["getReleaseByTag"]>>,
+  previous: string | null,
+): Promise<ModeResult> {
+  const { inputs, stage, log } = context;
+  const tag = inputs.release;
   const plan = planStage(context.pipeline, stage, tag);
   await inGroup(log, "Plan", async () => {
     log.info(`previous release of ${stage.environment}: ${previous ?? "none"}`);

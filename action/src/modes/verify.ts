@@ -10,6 +10,7 @@ import {
 import { runCommandCheck } from "../../../src/verify/providers/command.js";
 import { runWorkflowCheck } from "../../../src/verify/providers/workflow.js";
 import type { ModeContext, ModeResult } from "../context.js";
+import { previousRelease } from "../previous.js";
 
 /**
  * Verifies a stage after its rollout: the stage's `verify` checks, every `interval` for the stage's `bake` as the
@@ -67,7 +68,15 @@ export async function verify(context: ModeContext): Promise<ModeResult> {
   });
   // The rounds, for the stage's check run: the App reads this notice from the job's annotations.
   log.notice(result.summaryMarkdown.slice(0, MAX_REPORT_CHARS), VERIFY_REPORT);
+  // A bake's round that failed rolls the stage back: its verdict names where to (a rollout's names it already).
+  const previous =
+    one && result.outcome === "failed"
+      ? await previousRelease(context.github, context.stage.environment, [inputs.release]).catch(
+          () => undefined,
+        )
+      : undefined;
   return {
+    ...(previous !== undefined ? { previous } : {}),
     ok: result.outcome === "passed",
     ...(result.outcome === "inconclusive"
       ? { failureTitle: VERIFY_INCONCLUSIVE }

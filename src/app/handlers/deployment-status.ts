@@ -1,6 +1,8 @@
 import type { Probot } from "probot";
-import { jobVerification } from "../../github/annotations.js";
+import type { Config } from "../../config/types.js";
+import { type JobVerification, jobVerification } from "../../github/annotations.js";
 import type { GitHubClient } from "../../github/client.js";
+import type { GitHubGateway } from "../../github/gateway.js";
 import { EnvironmentLocks } from "../../github/locks.js";
 import { releaseOfDeployment, statusMatters, statusRelease } from "../../pipeline/deployment-facts.js";
 import {
@@ -9,6 +11,11 @@ import {
   onDeploymentStatus,
   parseRunName,
 } from "../../pipeline/index.js";
+import {
+  type ReportedPrevious,
+  type RollbackTarget,
+  reportedTarget,
+} from "../../pipeline/previous-release.js";
 import type { StageEvent } from "../../pipeline/types.js";
 import { appLogin } from "../app-login.js";
 import type { AppDeps } from "../deps.js";
@@ -49,16 +56,19 @@ export function registerDeploymentStatus(app: Probot, deps: AppDeps): void {
       ...(typeof run?.id === "number" ? { runId: run.id } : {}),
       ...(status.description ? { description: status.description } : {}),
     };
-    if (job?.id && needsJobReport(config.config, event)) {
-      Object.assign(
-        event,
-        await jobVerification(context.octokit as unknown as GitHubClient, gw.repo, job.id),
-      );
-    }
+    // The job's verdict and Shipline's check runs do not depend on each other: read together.
+    const [verdict, checkRuns] = await Promise.all([
+      job?.id && needsJobReport(config.config, event)
+        ? jobVerification(context.octokit as unknown as GitHubClient, gw.repo, job.id)
+        : ({} as JobVerification),
+      gw.shiplineChecks(sha),
+    ]);
+    const { previous: reported, ...found } = verdict;
+    Object.assign(event, found);
     const release = releaseOfDeployment(context.payload.repository.html_url, tag, sha);
-    const snapshot = { release, checkRuns: await gw.shiplineChecks(sha) };
+    const snapshot = { release, checkRuns };
     const previous = needsPreviousRelease(config.config, event)
-      ? await gw.previousSuccessfulRelease(deployment.environment, id.release)
+      ? await rollbackTarget(gw, config.config, event, reported)
       : undefined;
     const decision = onDeploymentStatus(config.config, snapshot, event, previous, deps.now());
     context.log.info(`deployment_status ${status.state} ${tag}/${id.stage} [${id.mode}]: ${decision.reason}`);
@@ -73,4 +83,19 @@ export function registerDeploymentStatus(app: Probot, deps: AppDeps): void {
       ...(locking ? { locking } : {}),
     });
   });
+}
+
+/**
+ * Where an automatic rollback goes: the previous good release the failed job reported in its verdict (it found it
+ * by the shared rule before rolling out), checked by the core; only when the verdict carries none (an older
+ * Action, a job that failed before it looked, a later step's error) does the App read the deployments itself.
+ */
+async function rollbackTarget(
+  gw: GitHubGateway,
+  config: Config,
+  event: StageEvent,
+  reported: ReportedPrevious | undefined,
+): Promise<RollbackTarget> {
+  if (!reported) return gw.previousSuccessfulRelease(event.environment, event.release);
+  return reportedTarget(config, event, reported) ?? undefined;
 }
