@@ -61,6 +61,8 @@ export interface GateFacts {
   lock?: LockFact;
   errorBudget?: ErrorBudgetFigures;
   activeRollouts?: ActiveRollout[];
+  /** The overlap gate is left to the protection rule's review at job start (no runs were read). */
+  overlapAtJobStart?: boolean;
   now: Date;
 }
 
@@ -84,7 +86,6 @@ export function gateContext(facts: GateFacts): GateContext {
       ...(baking ? { bakingSince: baking.since } : {}),
     };
   });
-  const stageCheck = findCheck(snapshot, stageCheckName(facts.stage.name));
   // Every check run of the stage on this commit: an approval outlives a /retry (a fresh check run) and counts
   // for its release and stage until the stage succeeds.
   const approvals = facts.shiplineChecks
@@ -115,6 +116,7 @@ export function gateContext(facts: GateFacts): GateContext {
     ...(facts.lock ? { lock: facts.lock } : {}),
     ...(facts.errorBudget ? { errorBudget: facts.errorBudget } : {}),
     ...(facts.activeRollouts ? { activeRollouts: facts.activeRollouts } : {}),
+    ...(facts.overlapAtJobStart ? { overlapAtJobStart: true } : {}),
     requiredChecks,
     now: facts.now,
   };

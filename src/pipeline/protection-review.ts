@@ -1,8 +1,8 @@
 import { pipelineForTag } from "../config/index.js";
 import type { Config, Pipeline, ResolvedStage } from "../config/types.js";
 import type { Evaluation } from "../gates/types.js";
-import { encodeRecord, hasRecord } from "../records/codec.js";
-import { parseRunName, stageCheckName } from "./identity.js";
+import { decodeRecords, encodeRecord, hasRecord } from "../records/codec.js";
+import { CHECK_PREFIX, parseRunName, runName, stageCheckName } from "./identity.js";
 import type { CheckRunState, Effect, Mode, ReviewState } from "./types.js";
 
 /**
@@ -17,6 +17,10 @@ export interface DeployJob {
   environment: string;
   ref: string;
   sha: string;
+  /** The account GitHub names as the request's sender (the one that triggered the job), when the request says. */
+  sender?: { login: string; type: string };
+  /** The run's page, when the shell can tell it without asking GitHub. */
+  runUrl?: string;
 }
 
 /** The job's workflow run as GitHub reports it. */
@@ -52,6 +56,32 @@ function reject(job: DeployJob, why: string): ReviewDecision {
       { kind: "review", runId: job.runId, environment: job.environment, state: "rejected", comment: why },
     ],
     outcome: `rejected: ${why}`,
+  };
+}
+
+/**
+ * The job's run as the App's own record knows it, so the review need not ask GitHub for it: a rollout the App
+ * dispatched on the job's ref records its run on the stage's check run (`dispatched {run}`, a check run only
+ * the App can write), and the request's sender is the App that triggered it. Undefined (the shell reads the run)
+ * when no record names this run (a run started by hand, a rollback or a verify round, or a request that came
+ * before the App's write) or when a person is the sender (a re-run: the person who re-ran it is the trigger).
+ */
+export function dispatchedRun(job: DeployJob, checkRuns: readonly CheckRunState[]): JobRun | undefined {
+  if (job.sender?.type !== "Bot" || !job.runUrl) return undefined;
+  const check = checkRuns.find(
+    (c) =>
+      c.name.startsWith(CHECK_PREFIX) &&
+      decodeRecords("dispatched", c.summary ?? "").some((r) => r.run === job.runId),
+  );
+  if (!check) return undefined;
+  return {
+    displayTitle: runName({
+      release: job.ref,
+      stage: check.name.slice(CHECK_PREFIX.length),
+      mode: "rollout",
+    }),
+    triggeringActor: job.sender.login,
+    htmlUrl: job.runUrl,
   };
 }
 

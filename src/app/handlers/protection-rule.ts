@@ -5,6 +5,7 @@ import { ProtectionGateway, runIdFromCallback } from "../../github/protection.js
 import {
   type DeployJob,
   decideReview,
+  dispatchedRun,
   isDecided,
   type ReviewDecision,
   reviewStage,
@@ -13,6 +14,7 @@ import {
 import type { AppDeps } from "../deps.js";
 import { evaluateStageGates } from "../gate-facts.js";
 import { gatewayFor } from "../gateway-for.js";
+import { rememberGuarded } from "../guarded-environments.js";
 import { loadConfig } from "../load-config.js";
 
 export type { DeployJob } from "../../pipeline/protection-review.js";
@@ -27,6 +29,7 @@ export function registerProtectionRule(app: Probot, deps: AppDeps): void {
     const payload = context.payload as typeof context.payload & {
       deployment_callback_url?: string;
       environment?: string;
+      sender?: { login?: string; type?: string };
     };
     const runId = runIdFromCallback(payload.deployment_callback_url ?? "");
     const environment = payload.environment ?? payload.deployment?.environment;
@@ -34,11 +37,16 @@ export function registerProtectionRule(app: Probot, deps: AppDeps): void {
       return void context.log.warn("protection rule request without a run or environment");
     const { owner, repo } = context.repo();
     const protection = new ProtectionGateway(context.octokit as unknown as GitHubClient, { owner, repo });
+    const { sender } = payload;
     const outcome = await reviewDeployJob(context, deps, protection, {
       runId,
       environment,
       ref: payload.deployment.ref,
       sha: payload.deployment.sha,
+      ...(sender?.login && sender.type ? { sender: { login: sender.login, type: sender.type } } : {}),
+      ...(payload.repository?.html_url
+        ? { runUrl: `${payload.repository.html_url}/actions/runs/${runId}` }
+        : {}),
     });
     context.log.info(`protection rule ${environment} run ${runId}: ${outcome}`);
   });
@@ -47,8 +55,10 @@ export function registerProtectionRule(app: Probot, deps: AppDeps): void {
 type Ctx = Parameters<typeof gatewayFor>[0];
 
 /**
- * Reviews one waiting deploy job: reads its run, the config at its tag, Shipline's check runs and the gates'
- * facts; the core (pipeline/protection-review.ts) decides; the answer and the check-run update are carried out.
+ * Reviews one waiting deploy job: reads Shipline's check runs, the job's run (only when no record of the App's
+ * names it: `dispatchedRun`), the config at its tag and the gates' facts; the core
+ * (pipeline/protection-review.ts) decides; the answer and the check-run update are carried out. The review
+ * leaves its environment remembered as guarded by the rule (`guarded-environments.ts`).
  */
 export async function reviewDeployJob(
   context: Ctx,
@@ -61,13 +71,15 @@ export async function reviewDeployJob(
     await applyReview(protection, gw, decision.effects);
     return decision.outcome;
   };
-  const run = await protection.workflowRun(job.runId);
+  rememberGuarded(gw.repo, job.environment, job.sha, deps.now());
+  // Shipline's check runs first: the App's own record of the dispatch names the run, which saves reading it.
+  const shiplineChecks = await gw.shiplineChecks(job.sha);
+  const run = dispatchedRun(job, shiplineChecks) ?? (await protection.workflowRun(job.runId));
   const id = reviewTarget(job, run);
   if (isDecided(id)) return carryOut(id);
   const config = await loadConfig(gw, job.ref);
   const target = reviewStage(job, id, config);
   if (isDecided(target)) return carryOut(target);
-  const shiplineChecks = await gw.shiplineChecks(job.sha);
   const evaluation = await evaluateStageGates(context, deps, gw, {
     config: target.config,
     pipeline: target.pipeline,
