@@ -54725,6 +54725,17 @@ var limitOf = (kind) => LARGE.has(kind) ? MAX_LARGE_RECORD : MAX_RECORD;
 var RECORD_KINDS = Object.keys(SCHEMAS);
 var PREFIX = "<!-- shipline:";
 var SUFFIX = " -->";
+function safeJson(value) {
+  return JSON.stringify(value, (_key, v2) => v2 instanceof Date ? v2.toISOString() : v2).replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/--/g, "-\\u002d").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+function encodeRecord(kind, record2) {
+  const plain = JSON.parse(JSON.stringify(record2));
+  SCHEMAS[kind].parse(plain);
+  const json2 = safeJson(plain);
+  if (json2.length > limitOf(kind))
+    throw new Error(`shipline:${kind} record is larger than ${limitOf(kind)} characters`);
+  return `${PREFIX}${kind} ${json2}${SUFFIX}`;
+}
 function decodeRecords(kind, text) {
   if (typeof text !== "string") return [];
   const hay = text.length > MAX_SCAN ? text.slice(0, MAX_SCAN) : text;
@@ -61004,6 +61015,7 @@ var unavailable = () => Promise.reject(new Error("a rollback does not redeploy t
 // src/verify/outcome.ts
 var VERIFY_FAILED = "shipline: verification failed";
 var VERIFY_INCONCLUSIVE = "shipline: verification inconclusive";
+var ROLLOUT_FAILED = "shipline: rollout failed";
 var VERIFY_REPORT = "shipline: verification report";
 var MAX_REPORT_CHARS = 6e4;
 
@@ -62901,7 +62913,11 @@ async function verify(context) {
     onRound: (round2) => log2.info(`verification round ${round2.index}: ${round2.results.length} results`)
   });
   log2.notice(result.summaryMarkdown.slice(0, MAX_REPORT_CHARS), VERIFY_REPORT);
+  const previous = one && result.outcome === "failed" ? await previousRelease(context.github, context.stage.environment, [inputs.release]).catch(
+    () => void 0
+  ) : void 0;
   return {
+    ...previous !== void 0 ? { previous } : {},
     ok: result.outcome === "passed",
     ...result.outcome === "inconclusive" ? { failureTitle: VERIFY_INCONCLUSIVE } : result.outcome === "passed" ? {} : { failureTitle: VERIFY_FAILED },
     message: `verification of ${inputs.release} in ${stage.name}: ${result.outcome}: ${result.reason}`,
@@ -62917,14 +62933,28 @@ async function rollout(context) {
   if (!tag) throw new Error("the `release` input is required: the tag of the release to deploy");
   const release = await github.getReleaseByTag(tag);
   if (release.draft) throw new Error(`${tag} is a draft release; publish it before deploying`);
-  let previous = null;
+  let found = {};
   try {
-    previous = await previousRelease(github, stage.environment, [tag]);
+    found = { previous: await previousRelease(github, stage.environment, [tag]) };
   } catch (error63) {
     log2.warning(
       `cannot tell which release ${stage.environment} ran before (${error63 instanceof Error ? error63.message : error63}); a failed command-driver rollout will not be rolled back`
     );
   }
+  try {
+    return { ...await rollOut(context, release, found.previous ?? null), ...found };
+  } catch (error63) {
+    return {
+      ok: false,
+      message: error63 instanceof Error ? error63.message : String(error63),
+      outputs: {},
+      ...found
+    };
+  }
+}
+async function rollOut(context, release, previous) {
+  const { inputs, stage, log: log2 } = context;
+  const tag = inputs.release;
   const plan2 = planStage(context.pipeline, stage, tag);
   await inGroup(log2, "Plan", async () => {
     log2.info(`previous release of ${stage.environment}: ${previous ?? "none"}`);
@@ -63492,6 +63522,24 @@ async function announce(context, deps, work) {
   return result;
 }
 
+// action/src/report/verdict.ts
+function verdictAnnotation(result, facts) {
+  const verdictMode = facts.mode === "rollout" || facts.mode === "verify";
+  if (!verdictMode && !result.failureTitle) return void 0;
+  const title = result.failureTitle ?? ROLLOUT_FAILED;
+  const record2 = verdictMode ? verdictRecord(facts.environment, result.previous) : void 0;
+  return { title, message: record2 ? `${result.message}
+${record2}` : result.message };
+}
+function verdictRecord(environment, previous) {
+  if (!environment) return void 0;
+  try {
+    return encodeRecord("verdict", { environment, ...previous !== void 0 ? { previous } : {} });
+  } catch {
+    return void 0;
+  }
+}
+
 // action/src/runner.ts
 var MODE_RUNNERS = { rollout, rollback, verify };
 function readInputs(env) {
@@ -63514,9 +63562,10 @@ function readInputs(env) {
   };
 }
 var log = jobLog;
-async function execute(deps) {
+async function execute(deps, facts) {
   const { env } = deps;
   const inputs = readInputs(env);
+  facts.mode = inputs.mode;
   const repository = env.GITHUB_REPOSITORY;
   if (!repository)
     throw new Error("GITHUB_REPOSITORY is not set; run the Action in a GitHub Actions workflow");
@@ -63545,6 +63594,7 @@ async function execute(deps) {
     },
     checks
   );
+  facts.environment = stage.environment;
   const context = {
     inputs,
     pipeline: pipeline3,
@@ -63588,7 +63638,7 @@ async function requireClearance(context, checks) {
     throw new Error(`refusing to roll out ${what}: ${verdict.why} Nothing was deployed. ${how}`);
   context.log.info(`Shipline cleared workflow run ${runId} for ${what}`);
 }
-async function finish(result) {
+async function finish(result, facts) {
   for (const [name, value] of Object.entries(result.outputs)) setOutput(name, value);
   if (result.summary) {
     try {
@@ -63599,23 +63649,23 @@ async function finish(result) {
       );
     }
   }
-  if (result.ok) info(printable(result.message));
-  else {
-    if (result.failureTitle) {
-      error(result.message, { title: result.failureTitle });
-      process.exitCode = 1;
-    } else setFailed(result.message);
-  }
+  if (result.ok) return void info(printable(result.message));
+  const verdict = verdictAnnotation(result, facts);
+  if (verdict) {
+    error(verdict.message, { title: verdict.title });
+    process.exitCode = 1;
+  } else setFailed(result.message);
 }
 async function run(deps = { env: process.env, fetch: globalThis.fetch }) {
   let result;
+  const facts = {};
   try {
-    result = await execute(deps);
+    result = await execute(deps, facts);
   } catch (error63) {
     result = { ok: false, message: error63 instanceof Error ? error63.message : String(error63), outputs: {} };
   }
   try {
-    await finish(result);
+    await finish(result, facts);
   } catch (error63) {
     setFailed(error63 instanceof Error ? error63.message : String(error63));
   }
