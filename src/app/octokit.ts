@@ -2,6 +2,7 @@ import { ProbotOctokit } from "probot";
 import {
   type BudgetStore,
   GITHUB_WRITE_BUDGET,
+  isPriorityWrite,
   MemoryBudget,
   parseSpacing,
   parseWriteBudget,
@@ -70,6 +71,20 @@ interface Pacing {
   rateLimitUnitMs: number;
   maxWaitS: number;
   retries: number;
+}
+
+/** What a handler may ask of its installation's write budget (on a paced client: `writeBudgetOf`). */
+export interface WriteBudgetView {
+  /**
+   * A handler that will make about `writes` writes soon: how many of this installation's writes are ahead of
+   * them in this process, and about how long they would wait. `end` when the handler is done.
+   */
+  announce(writes: number): { ahead(): number; expectedWait(): Promise<number>; end(): void };
+}
+
+/** The write budget of a client built by `shiplineOctokit`, or undefined when its writes are not paced. */
+export function writeBudgetOf(octokit: unknown): WriteBudgetView | undefined {
+  return (octokit as { shiplineBudget?: WriteBudgetView } | undefined)?.shiplineBudget;
 }
 
 /** A 403/429 that is GitHub's secondary limit (not the primary one, whose remaining count is 0). */
@@ -181,12 +196,13 @@ export function shiplineOctokit(tuning: ReliabilityTuning = {}): typeof ProbotOc
     const pacing = (options as { shiplinePacing?: Pacing }).shiplinePacing;
     if (!pacing?.pacer.enabled) return {};
     paced.add(octokit);
+    const budget: WriteBudgetView = { announce: (writes) => pacing.pacer.announce(pacing.key, writes) };
     octokit.hook.wrap("request", async (request, endpoint) => {
       const method = String(endpoint.method ?? "GET").toUpperCase();
       const url = String(endpoint.url ?? "");
       if (!WRITES.has(method) || isTokenRequest(url)) return request(endpoint);
       for (let attempt = 0; ; attempt++) {
-        const { waited, done } = await pacing.pacer.acquire(pacing.key);
+        const { waited, done } = await pacing.pacer.acquire(pacing.key, isPriorityWrite());
         if (waited >= 1_000)
           octokit.log.info(
             `write budget of installation ${pacing.key}: waited ${(waited / 1000).toFixed(1)} s before ${method} ${url}`,
@@ -212,7 +228,7 @@ export function shiplineOctokit(tuning: ReliabilityTuning = {}): typeof ProbotOc
         }
       }
     });
-    return {};
+    return { shiplineBudget: budget };
   }) as typeof ProbotOctokit;
 }
 

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 // GitHub's secondary limit on content-creating requests (POST, PATCH, PUT, DELETE): no more than 80 a minute
 // and 500 an hour per installation. The App paces its writes to stay under them instead of running into them:
 // each write first takes a place in a sliding log of the installation's recent writes (in Redis when the
@@ -78,6 +79,8 @@ export interface BudgetStore {
   answered(key: string, token: string): Promise<void>;
   /** No write for `key` before `ms` from now (GitHub answered a secondary limit with `retry-after`). */
   pause(key: string, ms: number): Promise<void>;
+  /** How many ms a write for `key` would wait now (0: it could go), recording nothing. */
+  peek(key: string, windows: readonly WriteWindow[], spacingMs: number): Promise<number>;
 }
 
 /**
@@ -121,10 +124,26 @@ export class MemoryBudget implements BudgetStore {
 
   async take(key: string, windows: readonly WriteWindow[], spacingMs: number) {
     const now = this.clock();
+    const wait = this.waitNow(key, windows, spacingMs, now);
+    if (wait > 0) return { wait };
+    const log = this.logs.get(key) ?? [];
+    const token = newToken();
+    log.push({ token, t: now + IN_FLIGHT_MS });
+    log.sort((a, b) => a.t - b.t);
+    this.lastSent.set(key, now);
+    this.logs.set(key, log);
+    return { wait: 0, token };
+  }
+
+  async peek(key: string, windows: readonly WriteWindow[], spacingMs: number): Promise<number> {
+    return this.waitNow(key, windows, spacingMs, this.clock());
+  }
+
+  private waitNow(key: string, windows: readonly WriteWindow[], spacingMs: number, now: number): number {
     const longest = Math.max(0, ...windows.map((w) => w.windowMs));
     const log = (this.logs.get(key) ?? []).filter((e) => e.t > now - longest);
     this.logs.set(key, log);
-    const wait = waitFor(
+    return waitFor(
       log.map((e) => e.t),
       now,
       windows,
@@ -132,12 +151,6 @@ export class MemoryBudget implements BudgetStore {
       this.lastSent.get(key),
       this.paused.get(key),
     );
-    if (wait > 0) return { wait };
-    const token = newToken();
-    log.push({ token, t: now + IN_FLIGHT_MS });
-    log.sort((a, b) => a.t - b.t);
-    this.lastSent.set(key, now);
-    return { wait: 0, token };
   }
 
   async answered(key: string, token: string): Promise<void> {
@@ -165,6 +178,7 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 
 // KEYS: the sorted set of writes (score = ms on Redis's clock, so every replica agrees), pause-until, last-sent.
 // ARGV: spacingMs, token, in-flight ms, then limit/windowMs pairs. Returns 0 (recorded) or the ms to wait.
+// A token of "" only asks (peek): it returns the wait and records nothing.
 const TAKE = `${NOW}
 local spacing = tonumber(ARGV[1])
 local longest = spacing
@@ -184,7 +198,7 @@ for i = 4, #ARGV, 2 do
     wait = math.max(wait, tonumber(e[2]) + window - now + 1)
   end
 end
-if wait > 0 then return wait end
+if wait > 0 or ARGV[2] == '' then return wait end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[2])
 redis.call('PEXPIRE', KEYS[1], longest + tonumber(ARGV[3]) + 1000)
 redis.call('SET', KEYS[3], now, 'PX', spacing + 1000)
@@ -220,6 +234,14 @@ export class RedisBudget implements BudgetStore {
     return wait > 0 ? { wait } : { wait: 0, token };
   }
 
+  async peek(key: string, windows: readonly WriteWindow[], spacingMs: number): Promise<number> {
+    const k = `${this.prefix}:${key}`;
+    const args = windows.flatMap((w) => [w.limit, w.windowMs]);
+    return Number(
+      await this.redis.eval(TAKE, 3, k, `${k}:paused`, `${k}:last`, spacingMs, "", IN_FLIGHT_MS, ...args),
+    );
+  }
+
   async answered(key: string, token: string): Promise<void> {
     await this.redis.eval(ANSWERED, 1, `${this.prefix}:${key}`, token);
   }
@@ -236,12 +258,36 @@ export interface PacerOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+type Turn = { waited: number; done: () => Promise<void> };
+interface Waiter {
+  first: boolean;
+  resolve(turn: Turn): void;
+  reject(error: unknown): void;
+}
+
+const priority = new AsyncLocalStorage<boolean>();
+
 /**
- * Queues each key's writes in order (within a process) and lets one go when the store says the budget has
- * room. Never fails for lack of budget: it waits.
+ * Runs `work` with its writes ahead of the queue: they wait for the budget like any write (the windows and
+ * the spacing still hold), but go before the writes queued in this process that are not first. For the few
+ * writes that show a user their release is waiting for the budget: without them the wait would be invisible.
+ */
+export function withWritePriority<T>(work: () => Promise<T>): Promise<T> {
+  return priority.run(true, work);
+}
+
+/** Whether the write being made now was asked for by `withWritePriority`. */
+export function isPriorityWrite(): boolean {
+  return priority.getStore() === true;
+}
+
+/**
+ * Queues each key's writes in order (within a process; `first` writes ahead of the others) and lets one go
+ * when the store says the budget has room. Never fails for lack of budget: it waits.
  */
 export class WritePacer {
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly lanes = new Map<string, { waiters: Waiter[]; running: boolean }>();
+  private readonly announced = new Map<string, { writes: number }[]>();
   private readonly sleep: (ms: number) => Promise<void>;
   /** Writes that had to wait, and for how long in total (ms): for logs and tests. */
   readonly stats = { writes: 0, waited: 0, waitedMs: 0 };
@@ -258,22 +304,93 @@ export class WritePacer {
    * Resolves once a write for `key` may be sent, with the ms waited and `done`, to call when GitHub has
    * answered it (from then on it counts at that time).
    */
-  acquire(key: string): Promise<{ waited: number; done: () => Promise<void> }> {
-    const previous = this.queues.get(key) ?? Promise.resolve();
-    const turn = previous.then(() => this.waitTurn(key));
-    const tail = turn.catch(() => undefined);
-    this.queues.set(key, tail);
-    void tail.then(() => {
-      if (this.queues.get(key) === tail) this.queues.delete(key);
+  acquire(key: string, first = false): Promise<Turn> {
+    let lane = this.lanes.get(key);
+    if (!lane) {
+      lane = { waiters: [], running: false };
+      this.lanes.set(key, lane);
+    }
+    const waiters = lane.waiters;
+    const turn = new Promise<Turn>((resolve, reject) => {
+      const waiter = { first, resolve, reject };
+      const at = first ? waiters.findIndex((w) => !w.first) : -1;
+      if (at >= 0) waiters.splice(at, 0, waiter);
+      else waiters.push(waiter);
     });
+    void this.drain(key, lane);
     return turn;
+  }
+
+  /**
+   * Says that a handler will make about `writes` writes for `key` soon (a release.published that has reads to do
+   * first): a burst's deliveries all arrive before any of them writes, so the queue alone would not show the
+   * wait. The ticket's `ahead` counts the writes announced before it (or queued, if more); `end` withdraws it.
+   */
+  announce(key: string, writes: number): { ahead(): number; expectedWait(): Promise<number>; end(): void } {
+    const tickets = this.announced.get(key) ?? [];
+    this.announced.set(key, tickets);
+    const ticket = { writes };
+    tickets.push(ticket);
+    const ahead = () => {
+      const earlier = tickets.slice(0, Math.max(0, tickets.indexOf(ticket)));
+      return Math.max(
+        this.queued(key),
+        earlier.reduce((n, t) => n + t.writes, 0),
+      );
+    };
+    return {
+      ahead,
+      expectedWait: () => this.expectedWait(key, ahead()),
+      end: () => {
+        const at = tickets.indexOf(ticket);
+        if (at >= 0) tickets.splice(at, 1);
+        if (tickets.length === 0 && this.announced.get(key) === tickets) this.announced.delete(key);
+      },
+    };
+  }
+
+  /** Writes for `key` queued in this process and not yet let go. */
+  queued(key: string): number {
+    const lane = this.lanes.get(key);
+    return lane ? lane.waiters.length + (lane.running ? 1 : 0) : 0;
+  }
+
+  /**
+   * About how long a write for `key` queued now would wait: what the store says for the next write, plus one
+   * step per write ahead of it in this process (`ahead`, default the queue) (the spacing, or the shortest window's even share).
+   * An estimate for what the App shows; the pacing itself never relies on it.
+   */
+  async expectedWait(key: string, ahead = this.queued(key)): Promise<number> {
+    const { windows, spacingMs, store } = this.options;
+    if (!this.enabled) return 0;
+    const share = Math.min(...windows.map((w) => w.windowMs / w.limit), Number.POSITIVE_INFINITY);
+    const step = Math.max(spacingMs, Number.isFinite(share) ? share : 0);
+    const next = await store.peek(key, windows, spacingMs);
+    return Math.round(next + ahead * step);
   }
 
   pause(key: string, ms: number): Promise<void> {
     return this.options.store.pause(key, ms);
   }
 
-  private async waitTurn(key: string): Promise<{ waited: number; done: () => Promise<void> }> {
+  private async drain(key: string, lane: { waiters: Waiter[]; running: boolean }): Promise<void> {
+    if (lane.running) return;
+    lane.running = true;
+    try {
+      for (let next = lane.waiters.shift(); next; next = lane.waiters.shift()) {
+        try {
+          next.resolve(await this.waitTurn(key));
+        } catch (error) {
+          next.reject(error);
+        }
+      }
+    } finally {
+      lane.running = false;
+      if (lane.waiters.length === 0 && this.lanes.get(key) === lane) this.lanes.delete(key);
+    }
+  }
+
+  private async waitTurn(key: string): Promise<Turn> {
     let waited = 0;
     let token: string | undefined;
     for (;;) {

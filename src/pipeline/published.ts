@@ -2,6 +2,7 @@ import type { ProvenanceFinding } from "../artifacts/trust.js";
 import { formatProblems, pipelineForTag } from "../config/index.js";
 import type { ConfigResult, Pipeline } from "../config/types.js";
 import { encodeRecord, recordLines } from "../records/codec.js";
+import { budgetPlaceholder } from "./budget-wait.js";
 import { stageWhere } from "./coverage.js";
 import { checkDeployable } from "./deployable.js";
 import { CONFIG_CHECK, claimRef, publishedClaim, RELEASE_CHECK, stageCheckName } from "./identity.js";
@@ -148,9 +149,13 @@ function startPipeline(pipeline: Pipeline, snapshot: Snapshot, orgDefaults?: Org
   const first = pipeline.stages[0]!;
   const overview = pipelineMarkdown(pipeline, snapshot.release, phases);
   const effects: Effect[] = [];
-  if (!findCheck(snapshot, RELEASE_CHECK)) {
+  // A release shown waiting for the write budget (budget-wait.ts) starts in that check run.
+  const placeholder = budgetPlaceholder(snapshot);
+  if (!findCheck(snapshot, RELEASE_CHECK) || placeholder) {
     effects.push({
-      kind: "create-check",
+      ...(placeholder
+        ? { kind: "update-check" as const, id: placeholder.id }
+        : { kind: "create-check" as const }),
       name: RELEASE_CHECK,
       status: "in_progress",
       title: releasingTitle(pipeline, snapshot.release.tag),

@@ -78,7 +78,10 @@ function expectFullyDispatched(w: World, tags: string[]): void {
     const claims = [...w.repo.refs.keys()].filter((r) =>
       r.startsWith(`refs/shipline/${encodeURIComponent(tag)}/`),
     );
-    expect(claims, tag).toHaveLength(1);
+    // Stage 1's dispatch, and for a release shown waiting for the budget the claim of showing it.
+    expect(claims.filter((r) => !r.endsWith("/_published-rollout-budget")), tag).toEqual([
+      `refs/shipline/${encodeURIComponent(tag)}/staging-rollout-1`,
+    ]);
   }
   // No rate-limit error reached anything a user reads.
   const shown = w.repo.checkRuns
@@ -88,6 +91,25 @@ function expectFullyDispatched(w: World, tags: string[]): void {
   expect(shown).not.toMatch(/rate limit|secondary|\b403\b|Could not start/i);
   expect(w.repo.comments).toEqual([]);
   expect(w.violations()).toEqual([]);
+}
+
+/**
+ * The releases whose writes queued longest were shown waiting for the budget first (their `shipline` check run,
+ * queued, saying why), and then started in that same check run: nothing still says waiting.
+ */
+function expectShownWaiting(w: World): void {
+  const waiting = /^Waiting for GitHub's write budget: \S+ starts in about \d+ s$/;
+  const release = w.repo.checkRuns.filter((c) => c.name === "shipline");
+  const shown = release.filter(
+    (c) => c.writes?.[0]?.status === "queued" && waiting.test(c.writes[0].title ?? ""),
+  );
+  expect(shown.length).toBeGreaterThan(0);
+  expect(shown.length).toBeLessThan(RELEASES);
+  for (const c of release) {
+    expect(c.status).toBe("in_progress");
+    expect(c.output.title ?? "").not.toMatch(/Waiting for GitHub/);
+  }
+  expect(w.log()).toMatch(/shown waiting \d+ ms for the write budget/);
 }
 
 describe("a burst of 30 releases within GitHub's write budget", () => {
@@ -120,6 +142,7 @@ describe("a burst of 30 releases within GitHub's write budget", () => {
     expect(limits.accepted.get(app)?.length).toBeGreaterThan(100);
     expect(redis.keys().some((k) => k.startsWith("shipline-writes:1234:"))).toBe(true);
     expect(world.log()).toMatch(/write budget of installation 1234:\d+: waited/);
+    expectShownWaiting(world);
   });
 
   it("a budget set too high meets GitHub's 403 + retry-after: waited out, all dispatched once", {

@@ -47,6 +47,8 @@ export interface CheckRun {
   owner?: "github-actions";
   /** Annotations (a job's from its `::error` / `::warning` / `::notice` workflow commands). */
   annotations?: Annotation[];
+  /** Every status and title it was written with, in order (for tests: what a user could have seen). */
+  writes?: { status: string; title: string | null }[];
 }
 
 export interface Annotation {

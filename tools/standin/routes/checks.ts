@@ -33,6 +33,7 @@ function applyFields(run: CheckRun, body: JsonObject | undefined): void {
       text: str(body.output, "text") ?? run.output.text,
     };
   }
+  run.writes = [...(run.writes ?? []), { status: run.status, title: run.output.title }];
   if (Array.isArray(body.actions)) {
     run.actions = body.actions.filter(isObject).map((a) => ({
       label: str(a, "label") ?? "",
