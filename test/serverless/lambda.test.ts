@@ -1,63 +1,41 @@
 // The AWS Lambda entry (lib/serverless/lambda.js, through @probot/adapter-aws-lambda-serverless) invoked as
 // Lambda invokes it, with API Gateway-shaped events carrying signed GitHub webhooks, against the GitHub
 // stand-in: the App's requests happen (check runs, the claim, the dispatch), a bad signature changes nothing.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { releaseAssets } from "../../tools/e2e/assets.js";
 import { threeStages } from "../../tools/e2e/configs.js";
-import { type RunningStandin, startStandin } from "../../tools/standin/index.js";
-import { releasePayload } from "../../tools/standin/payloads.js";
-import {
-  apiGatewayEvent,
-  buildServerless,
-  functionEnv,
-  httpApiEvent,
-  type RunningLambda,
-  sign,
-  startLambda,
-} from "./invoke.js";
+import { apiGatewayEvent, httpApiEvent, type RunningLambda, sign, startLambda } from "./invoke.js";
+import { type ServerlessWorld, startServerlessWorld } from "./world.js";
 
-const APP_ID = 1234;
-const SECRET = "lambda-webhook-secret";
-const BOT = { login: "github-actions[bot]", id: 41898282, type: "Bot" as const };
 // Once stage 1 is dispatched: the release's check run and stage 1's (later stages get theirs when they start).
 const STAGES = ["shipline", "shipline / staging"];
 
 describe("AWS Lambda entry", () => {
-  let gh: RunningStandin;
+  let world: ServerlessWorld;
   let lambda: RunningLambda;
-  let root: string;
 
   beforeAll(async () => {
-    buildServerless();
-    root = mkdtempSync(join(tmpdir(), "shipline-lambda-"));
-    gh = await startStandin({ repo: "acme/web", webhookSecret: SECRET, appId: APP_ID });
-    gh.standin.setFile(".github/shipline.yml", threeStages(join(root, "targets")));
-    lambda = await startLambda({ ...functionEnv(gh.url, APP_ID, SECRET), SHIPLINE_WRITE_SPACING_MS: "0" });
+    world = await startServerlessWorld({
+      name: "lambda",
+      secret: "lambda-webhook-secret",
+      config: (root) => threeStages(join(root, "targets")),
+    });
+    lambda = await startLambda({ ...world.env, SHIPLINE_WRITE_SPACING_MS: "0" });
   }, 60_000);
   afterAll(async () => {
     await lambda?.stop();
-    await gh?.stop();
-    if (root) rmSync(root, { recursive: true, force: true });
+    await world?.stop();
   });
 
-  const published = (tag: string) => {
-    const release = gh.standin.createRelease({ tag, assets: releaseAssets(root, tag), author: BOT });
-    const raw = JSON.stringify(
-      releasePayload(gh.standin.payloadContext(gh.standin.repo()), "published", release, BOT),
-    );
-    return { release, raw };
-  };
-  const repo = () => gh.standin.repo();
+  const published = (tag: string) => world.publish(tag);
+  const repo = () => world.gh.standin.repo();
 
   it("a REST API (v1) event: release.published creates the check runs and dispatches stage 1", {
     timeout: 60_000,
   }, async () => {
     expect(lambda.initError).toBeUndefined();
     const { release, raw } = published("v1.0.0");
-    const answer = await lambda.invoke(apiGatewayEvent("release", raw, sign(SECRET, raw)));
+    const answer = await lambda.invoke(apiGatewayEvent("release", raw, world.sign(raw)));
 
     expect(answer.result?.statusCode).toBe(200);
     expect(repo().dispatches.map((d) => [d.inputs.release, d.inputs.stage])).toEqual([["v1.0.0", "staging"]]);
@@ -68,17 +46,17 @@ describe("AWS Lambda entry", () => {
         .sort(),
     ).toEqual(STAGES);
     // It authenticated as the App installation: the token exchange went to the stand-in too.
-    expect(gh.standin.requests.some((r) => /\/app\/installations\/\d+\/access_tokens/.test(r.path))).toBe(
-      true,
-    );
-    gh.assertNoViolations();
+    expect(
+      world.gh.standin.requests.some((r) => /\/app\/installations\/\d+\/access_tokens/.test(r.path)),
+    ).toBe(true);
+    world.gh.assertNoViolations();
   });
 
   it("an HTTP API / function URL (v2) event with a base64 body works the same, warm", {
     timeout: 60_000,
   }, async () => {
     const { raw } = published("v1.1.0");
-    const answer = await lambda.invoke(httpApiEvent("release", raw, sign(SECRET, raw)));
+    const answer = await lambda.invoke(httpApiEvent("release", raw, world.sign(raw)));
     expect(answer.result?.statusCode).toBe(200);
     expect(
       repo()
@@ -89,7 +67,7 @@ describe("AWS Lambda entry", () => {
 
   it("a webhook signed with another secret is refused with 400 and changes nothing", async () => {
     const { release, raw } = published("v1.2.0");
-    const before = gh.standin.requests.length;
+    const before = world.gh.standin.requests.length;
     const answer = await lambda.invoke(apiGatewayEvent("release", raw, sign("not-the-secret", raw)));
 
     expect(answer.result?.statusCode).toBe(400);
@@ -97,13 +75,12 @@ describe("AWS Lambda entry", () => {
       error:
         "signature does not match the payload and WEBHOOK_SECRET (or the request is not a GitHub webhook)",
     });
-    expect(gh.standin.requests.length).toBe(before);
+    expect(world.gh.standin.requests.length).toBe(before);
     expect(repo().checkRuns.filter((c) => c.headSha === release.sha)).toEqual([]);
   });
 
   it("without credentials the function fails to start, naming what to set", async () => {
-    const env = functionEnv(gh.url, APP_ID, SECRET);
-    const broken = await startLambda({ ...env, APP_ID: "", WEBHOOK_SECRET: "" });
+    const broken = await startLambda({ ...world.env, APP_ID: "", WEBHOOK_SECRET: "" });
     try {
       expect(broken.initError).toBe(
         "Shipline cannot start: set APP_ID, WEBHOOK_SECRET in the function's environment (see docs/operations.md)",

@@ -1,21 +1,13 @@
 // Serverless hosts run no timer: the tick workflow's completed run (a webhook) wakes waiting stages there. The plain
 // Node handler in its own process, against the stand-in: a release held by a freeze is dispatched by the first
 // tick after the freeze ends, and that tick, finding nothing else waiting, turns the tick workflow off.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { releaseAssets } from "../../tools/e2e/assets.js";
 import { threeStages } from "../../tools/e2e/configs.js";
-import { type RunningStandin, startStandin } from "../../tools/standin/index.js";
-import { releasePayload } from "../../tools/standin/payloads.js";
 import { workflowState } from "../../tools/standin/routes/workflows.js";
 import { examplePayload } from "../support/webhooks.js";
-import { buildServerless, functionEnv, post, sign, startNodeHost } from "./invoke.js";
-
-const APP_ID = 1234;
-const SECRET = "node-webhook-secret";
-const BOT = { login: "github-actions[bot]", id: 41898282, type: "Bot" as const };
+import { post, startNodeHost } from "./invoke.js";
+import { type ServerlessWorld, startServerlessWorld } from "./world.js";
 
 async function until(what: string, done: () => boolean, log: () => string): Promise<void> {
   for (let waited = 0; waited < 60_000; waited += 200) {
@@ -26,45 +18,31 @@ async function until(what: string, done: () => boolean, log: () => string): Prom
 }
 
 describe("the tick workflow on a serverless host", () => {
-  let gh: RunningStandin;
+  let world: ServerlessWorld;
   let host: Awaited<ReturnType<typeof startNodeHost>>;
-  let root: string;
 
   beforeAll(async () => {
-    buildServerless();
-    root = mkdtempSync(join(tmpdir(), "shipline-tick-"));
-    gh = await startStandin({
-      repo: "acme/web",
-      webhookSecret: SECRET,
-      appId: APP_ID,
+    world = await startServerlessWorld({
+      name: "tick",
+      secret: "node-webhook-secret",
       workflows: ["shipline.yml", "shipline-tick.yml"],
     });
-    host = await startNodeHost(functionEnv(gh.url, APP_ID, SECRET));
+    host = await startNodeHost(world.env);
   }, 60_000);
   afterAll(async () => {
     await host?.stop();
-    await gh?.stop();
-    if (root) rmSync(root, { recursive: true, force: true });
+    await world?.stop();
   });
 
   it("a held stage is dispatched by the first tick after its gate opens; the tick workflow then goes off", {
     timeout: 120_000,
   }, async () => {
-    const repo = gh.standin.repo();
+    const repo = world.gh.standin.repo();
     const freezeEnds = new Date(Date.now() + 8_000);
     const freeze = `gates: { freezes: [{ from: "2026-01-01T00:00:00Z", until: "${freezeEnds.toISOString()}", reason: "maintenance" }] }\n`;
-    gh.standin.setFile(".github/shipline.yml", threeStages(join(root, "targets"), freeze));
-    const release = gh.standin.createRelease({
-      tag: "v1.0.0",
-      assets: releaseAssets(root, "v1.0.0"),
-      author: BOT,
-    });
-    const ctx = gh.standin.payloadContext(repo);
-    const published = releasePayload(ctx, "published", release, BOT);
-    const raw = JSON.stringify(published);
-    expect(await post(`${host.url}/api/github/webhooks`, "release", raw, sign(SECRET, raw))).toBeLessThan(
-      300,
-    );
+    world.gh.standin.setFile(".github/shipline.yml", threeStages(join(world.root, "targets"), freeze));
+    const { release, payload: published, raw } = world.publish("v1.0.0");
+    expect(await post(`${host.url}/api/github/webhooks`, "release", raw, world.sign(raw))).toBeLessThan(300);
     const staging = () =>
       repo.checkRuns.find((c) => c.headSha === release.sha && c.name === "shipline / staging");
     await until("the hold", () => !!staging()?.output.title?.startsWith("Waiting: freeze"), host.log);
@@ -78,7 +56,7 @@ describe("the tick workflow on a serverless host", () => {
       payload.installation = published.installation;
       payload.workflow_run.path = ".github/workflows/shipline-tick.yml";
       const body = JSON.stringify(payload);
-      return post(`${host.url}/api/github/webhooks`, "workflow_run", body, sign(SECRET, body));
+      return post(`${host.url}/api/github/webhooks`, "workflow_run", body, world.sign(body));
     };
     await until("the end of the freeze", () => Date.now() > freezeEnds.getTime() + 500, host.log);
     expect(await tick()).toBeLessThan(300);
@@ -89,6 +67,6 @@ describe("the tick workflow on a serverless host", () => {
       () => workflowState(repo, "shipline-tick.yml") === "disabled_manually",
       host.log,
     );
-    gh.assertNoViolations();
+    world.gh.assertNoViolations();
   });
 });
