@@ -4,7 +4,7 @@ import { runbookFor } from "../../src/runbook/current.js";
 import { type FakeGitHub, fakeGitHub } from "../support/fake-github.js";
 import { expectValidGitHubTraffic } from "../support/openapi.js";
 import { testProbot } from "../support/probot.js";
-import { examplePayload } from "../support/webhooks.js";
+import { pushedRepository, pushPayload } from "../support/push.js";
 
 function runbookText(config: string): string {
   const r = runbookFor(config);
@@ -17,32 +17,12 @@ const CONFIG = readFileSync(new URL("../../examples/shipline.yml", import.meta.u
 describe("a push that changes .github/shipline.yml", () => {
   expectValidGitHubTraffic();
   let gh: FakeGitHub;
-  let owner: string;
-  let repo: string;
-  let sha: string;
-
-  function push(files: string[]) {
-    // biome-ignore lint/suspicious/noExplicitAny: the example payload is edited freely here.
-    const payload = examplePayload("push") as unknown as Record<string, any>;
-    owner = payload.repository.owner.login ?? payload.repository.owner.name;
-    repo = payload.repository.name;
-    sha = "d".repeat(40);
-    payload.installation = { id: 1, node_id: "x" };
-    payload.deleted = false;
-    payload.head_commit = {
-      ...(payload.head_commit ?? {}),
-      id: sha,
-      added: [],
-      removed: [],
-      modified: files,
-    };
-    payload.commits = [{ ...(payload.commits?.[0] ?? {}), id: sha, added: [], removed: [], modified: files }];
-    return payload;
-  }
+  const sha = "d".repeat(40);
+  const push = (files: string[]) => pushPayload(sha, files);
+  const { owner, repo } = pushedRepository(push([]));
 
   beforeEach(() => {
-    const probe = push([]);
-    gh = fakeGitHub(probe.repository.owner.login ?? probe.repository.owner.name, probe.repository.name);
+    gh = fakeGitHub(owner, repo);
   });
 
   it("posts a failing `shipline / config` check run listing each problem with its line, and does nothing else", async () => {

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { API, type FakeGitHub, fakeGitHub } from "../support/fake-github.js";
 import { expectValidGitHubTraffic } from "../support/openapi.js";
 import { APP_ID, testProbot } from "../support/probot.js";
-import { examplePayload } from "../support/webhooks.js";
+import { pushedRepository, pushPayload } from "../support/push.js";
 
 const CONFIG = `
 workflow: shipline.yml
@@ -162,27 +162,14 @@ describe("environment sync on a push to the default branch", () => {
   expectValidGitHubTraffic();
   let gh: FakeGitHub;
   let envs: ReturnType<typeof fakeEnvironments>;
-  let owner: string;
-  let repo: string;
   const sha = "e".repeat(40);
 
   function push(opts: { branch?: string; files?: string[] } = {}) {
-    // biome-ignore lint/suspicious/noExplicitAny: the example payload is edited freely here.
-    const payload = examplePayload("push") as unknown as Record<string, any>;
-    const files = opts.files ?? [".github/shipline.yml"];
+    const payload = pushPayload(sha, opts.files ?? [".github/shipline.yml"]);
     payload.ref = `refs/heads/${opts.branch ?? payload.repository.default_branch}`;
-    payload.installation = { id: 1, node_id: "x" };
-    payload.deleted = false;
-    payload.head_commit = {
-      ...(payload.head_commit ?? {}),
-      id: sha,
-      added: [],
-      removed: [],
-      modified: files,
-    };
-    payload.commits = [{ ...(payload.commits?.[0] ?? {}), id: sha, added: [], removed: [], modified: files }];
     return payload;
   }
+  const { owner, repo } = pushedRepository(push());
 
   async function sync(payload = push(), id = "1") {
     await testProbot().receive({ id, name: "push", payload: payload as never });
@@ -191,9 +178,6 @@ describe("environment sync on a push to the default branch", () => {
   const envCheck = () => gh.check("shipline / environments");
 
   beforeEach(() => {
-    const probe = push();
-    owner = probe.repository.owner.login ?? probe.repository.owner.name;
-    repo = probe.repository.name;
     envs = fakeEnvironments(owner, repo);
     gh = fakeGitHub(owner, repo);
     gh.files.set(`${owner}/${repo}@${sha}:.github/shipline.yml`, CONFIG);
