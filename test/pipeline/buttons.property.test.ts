@@ -6,6 +6,7 @@ import { dispatchedCheck } from "../../src/pipeline/dispatch-outcome.js";
 import { holdDispatch } from "../../src/pipeline/hold.js";
 import { onDeploymentStatus, onReleasePublished } from "../../src/pipeline/index.js";
 import type { CheckAction, CheckRunState, Effect, Snapshot, StageEvent } from "../../src/pipeline/types.js";
+import { pipelineRelease } from "../support/pipeline-release.js";
 
 // GitHub shows a check run's buttons only once it has completed (issue 12): whatever happens to a release, no
 // decision ever writes buttons on a queued or in-progress check run, nor lets a dispatch write them on the
@@ -46,25 +47,7 @@ describe("buttons where GitHub shows them (property-based)", () => {
           if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
           const cfg = parsed.config;
           const pipeline = cfg.pipelines[0]!;
-          const release = {
-            id: 1,
-            tag: "v2",
-            sha: "a".repeat(40),
-            author: "alice",
-            draft: false,
-            prerelease: false,
-            htmlUrl: "",
-            assets: [
-              {
-                id: 1,
-                name: "a.tar.gz",
-                size: 1,
-                state: "uploaded",
-                digest: `sha256:${"0".repeat(64)}`,
-                uploader: { login: "github-actions[bot]", type: "Bot" },
-              },
-            ],
-          };
+          const release = pipelineRelease();
           const snapshot: Snapshot = { release, checkRuns: [] as CheckRunState[] };
           const written: Written[] = [];
           let nextId = 1;

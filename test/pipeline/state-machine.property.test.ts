@@ -4,6 +4,7 @@ import { parseConfig } from "../../src/config/index.js";
 import type { Config } from "../../src/config/types.js";
 import { onDeploymentStatus, onReleasePublished, stageCheckName } from "../../src/pipeline/index.js";
 import type { CheckRunState, Effect, Snapshot, StageEvent } from "../../src/pipeline/types.js";
+import { pipelineRelease } from "../support/pipeline-release.js";
 
 // The pipeline state machine under random, duplicated and out-of-order deployment_status events, with
 // effects applied to an in-memory GitHub (check runs and claim refs) the way the shell applies them.
@@ -73,25 +74,7 @@ describe("the pipeline state machine (property-based)", () => {
         (stages, events) => {
           const cfg = config(stages);
           const names = cfg.pipelines[0]!.stages.map((s) => s.name);
-          const release = {
-            id: 1,
-            tag: "v2",
-            sha: "a".repeat(40),
-            author: "alice",
-            draft: false,
-            prerelease: false,
-            htmlUrl: "",
-            assets: [
-              {
-                id: 1,
-                name: "a.tar.gz",
-                size: 1,
-                state: "uploaded",
-                digest: "sha256:00",
-                uploader: { login: "github-actions[bot]", type: "Bot" },
-              },
-            ],
-          };
+          const release = pipelineRelease();
           const world: World = {
             snapshot: { release, checkRuns: [] as CheckRunState[] },
             claims: new Set(),
