@@ -3,7 +3,7 @@ import { applyDecision } from "../../github/apply.js";
 import { releaseProvenance } from "../../github/attestations.js";
 import { toRelease } from "../../github/gateway.js";
 import { budgetWait, RELEASE_START_WRITES } from "../../pipeline/budget-wait.js";
-import { checksumAsset, onReleasePublished } from "../../pipeline/published.js";
+import { alreadyStarted, checksumAsset, onReleasePublished } from "../../pipeline/published.js";
 import { type AppDeps, applyTiming } from "../deps.js";
 import { applyWithGates } from "../gated-apply.js";
 import { gatewayFor } from "../gateway-for.js";
@@ -45,6 +45,9 @@ async function handlePublished(
     sumsId === undefined ? undefined : gw.assetText(sumsId),
   ]);
   const snapshot = { release, checkRuns };
+  // A redelivery, or a replica after another finished: nothing more to read (attestations, the write budget).
+  const started = alreadyStarted(config, snapshot);
+  if (started) return void context.log.info(`release.published ${tag}: ${started}`);
   const orgDefaults =
     read.orgDefaults === undefined
       ? undefined
