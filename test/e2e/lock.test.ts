@@ -1,10 +1,9 @@
 // `/lock production -- reason`: Shipline holds the next deploy into it before dispatching anything (on every
 // plan), saying who holds the lock and why; after `/unlock`, `/deploy` goes through.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../../tools/e2e/app.js";
-import { stagingProduction } from "../../tools/e2e/configs.js";
-import { startWorld, type World } from "../../tools/e2e/world.js";
+import type { World } from "../../tools/e2e/world.js";
 import type { Release } from "../../tools/standin/state.js";
+import { startGatedWorld } from "../support/gated-world.js";
 
 const PRODUCTION_HOSTS = ["web-1", "web-2", "web-3", "web-4"];
 
@@ -16,15 +15,8 @@ describe("a locked environment", () => {
   const replyAfter = (id: number) => world.repo.comments.find((c) => c.user.type === "Bot" && c.id > id);
 
   beforeAll(async () => {
-    buildApp();
-    world = await startWorld({
-      // No four-eyes here: the lock is the only gate in play.
-      config: (root) =>
-        stagingProduction(root).replace("waves: [50, 100] }", "waves: [50, 100], approvals: 0 }"),
-      environments: { staging: { customRule: true }, production: { customRule: true } },
-    });
-    world.gh.standin.setPermission("carol", "write");
-    world.gh.standin.setPermission("dave", "write");
+    // No four-eyes here: the lock is the only gate in play.
+    world = await startGatedWorld();
   }, 60_000);
   afterAll(async () => {
     await world?.stop();

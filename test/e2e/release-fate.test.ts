@@ -3,10 +3,9 @@
 // with a timeline of every stage's outcome and the hold, in time order. No check run shows buttons before it
 // completes (GitHub would not display them).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../../tools/e2e/app.js";
-import { stagingProduction } from "../../tools/e2e/configs.js";
-import { startWorld, type World } from "../../tools/e2e/world.js";
+import type { World } from "../../tools/e2e/world.js";
 import type { Release } from "../../tools/standin/state.js";
+import { startGatedWorld } from "../support/gated-world.js";
 
 describe("the release's check run ends with the release's fate", () => {
   let world: World;
@@ -14,14 +13,7 @@ describe("the release's check run ends with the release's fate", () => {
   const fate = () => world.check("shipline", release.sha);
 
   beforeAll(async () => {
-    buildApp();
-    world = await startWorld({
-      config: (root) =>
-        stagingProduction(root).replace("waves: [50, 100] }", "waves: [50, 100], approvals: 0 }"),
-      environments: { staging: { customRule: true }, production: { customRule: true } },
-    });
-    world.gh.standin.setPermission("carol", "write");
-    world.gh.standin.setPermission("dave", "write");
+    world = await startGatedWorld();
   }, 60_000);
   afterAll(async () => {
     await world?.stop();
