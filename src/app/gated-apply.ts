@@ -8,6 +8,7 @@ import {
   mergeHold,
   parseWaitingRef,
   reholdKey,
+  resumeClaim,
   waitingRef,
 } from "../pipeline/hold.js";
 import { stageCheckName } from "../pipeline/identity.js";
@@ -38,7 +39,12 @@ export async function applyWithGates(
   snapshot: Snapshot,
   decision: Decision,
   log: Log,
-  options: { locking?: LockContext; holdKey?: string; quietIfUnchanged?: boolean } = {},
+  options: {
+    locking?: LockContext;
+    /** The caller holds `decision.claim` already (a command's): it guards the holds too. */
+    claimed?: boolean;
+    quietIfUnchanged?: boolean;
+  } = {},
 ): Promise<Applied & { dispatched: Dispatch[]; held: Dispatch[] }> {
   let effects: Effect[] = [];
   const dispatched: Dispatch[] = [];
@@ -83,16 +89,19 @@ export async function applyWithGates(
       dispatched.push(effect);
       continue;
     }
-    // The clock looking again at a stage whose gates are closed for the same reasons writes nothing.
+    // Looking again at a held stage (the clock, or /approve waking it) whose gates are closed for the same
+    // reasons writes nothing.
     const closedNow = evaluation.results.filter((r) => !r.ok).map((r) => r.gate);
-    if (options.quietIfUnchanged && before && before.gates.join() === closedNow.join()) {
+    const again =
+      options.quietIfUnchanged ||
+      (before !== undefined && effect.claim === resumeClaim(effect.inputs.release, stage.name, before));
+    if (again && before && before.gates.join() === closedNow.join()) {
       held.push(effect);
       if (effect.claim === guard && !decision.claim) claim = undefined;
       continue;
     }
     // The hold replaces the dispatch; if the dispatch's claim guarded the decision, a hold claim does now.
-    if (effect.claim === guard && !decision.claim)
-      claim = holdClaim(effect, options.holdKey ?? reholdKey(closedNow, before));
+    if (effect.claim === guard && !decision.claim) claim = holdClaim(effect, reholdKey(closedNow, before));
     effects = mergeHold(effects, holdDispatch(pipeline, snapshot, effect, evaluation, deps.now(), projected));
     held.push(effect);
     log.info(
@@ -113,6 +122,7 @@ export async function applyWithGates(
     log,
     options.locking,
     applyTiming(deps),
+    options.claimed,
   );
   if (tick) await tickOn(clientOf(shell), gw.repo, log, tick);
   return { ...applied, dispatched, held };

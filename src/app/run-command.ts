@@ -34,7 +34,6 @@ import { applyWithGates } from "./gated-apply.js";
 import { gatewayFor } from "./gateway-for.js";
 import { reviewDeployJob } from "./handlers/protection-rule.js";
 import { loadConfig } from "./load-config.js";
-import { wakeStage } from "./wake.js";
 
 /** Everything a command needs from GitHub, for the repository an event is about. */
 export interface CommandIO {
@@ -43,10 +42,11 @@ export interface CommandIO {
   locks: EnvironmentLocks;
   log: Log;
   now: () => Date;
-  /** Carries a decision out with the stage gates checked before every rollout dispatch (gated-apply.ts). */
-  apply(config: Config, snapshot: Snapshot, decision: Decision, holdKey: string): Promise<Applied>;
-  /** Looks at a held stage again (after /approve): dispatched when its gates are open. */
-  wake(tag: string, stage: string): Promise<string>;
+  /**
+   * Carries a decision out with the stage gates checked before every rollout dispatch (gated-apply.ts); its
+   * claim, the command's, is already taken.
+   */
+  apply(config: Config, snapshot: Snapshot, decision: Decision): Promise<Applied>;
   /** Reviews again a deploy job the protection rule left waiting (after /approve). */
   review(job: WaitingJob): Promise<string>;
   /** https://github.com/<owner>/<repo>, for links. */
@@ -63,9 +63,8 @@ export function commandIO(context: Context, deps: AppDeps, repoUrl: string): Com
     locks: new EnvironmentLocks(client, gw.repo),
     log: context.log,
     now: deps.now,
-    apply: (config, snapshot, decision, holdKey) =>
-      applyWithGates(context, deps, gw, config, snapshot, decision, context.log, { holdKey }),
-    wake: (tag, stage) => wakeStage(context, deps, gw, tag, stage),
+    apply: (config, snapshot, decision) =>
+      applyWithGates(context, deps, gw, config, snapshot, decision, context.log, { claimed: true }),
     review: (job) => reviewDeployJob(context, deps, new ProtectionGateway(client, gw.repo), job),
     repoUrl,
   };
@@ -153,18 +152,18 @@ export async function runCommand(io: CommandIO, req: CommandRequest): Promise<Co
   });
 
   // One command, one outcome: a redelivered comment or button press finds its claim taken and stops here.
-  if (snapshot && !(await gw.claim(commandClaim(req.key), snapshot.release.sha))) {
+  if (snapshot && !(await gw.claim(decision.claim, snapshot.release.sha))) {
     io.log.info(`command ${req.key} was already handled`);
     return undefined;
   }
   if (decision.lock) return applyLock(io, req.actor, command, decision);
   const applied = snapshot
-    ? await io.apply(config.config, snapshot, { effects: decision.effects, reason: decision.reason }, req.key)
+    ? await io.apply(config.config, snapshot, {
+        effects: decision.effects,
+        reason: decision.reason,
+        claim: decision.claim,
+      })
     : undefined;
-  if (decision.wake)
-    io.log.info(
-      `/approve woke ${decision.wake.stage}: ${await io.wake(decision.wake.tag, decision.wake.stage)}`,
-    );
   if (decision.review)
     io.log.info(`/approve re-reviewed run ${decision.review.runId}: ${await io.review(decision.review)}`);
   io.log.info(`${decision.reason}: ${decision.outcome}`);
@@ -185,11 +184,6 @@ export async function runCommand(io: CommandIO, req: CommandRequest): Promise<Co
     ...(stageCheck ? { stageCheck } : {}),
   });
   return { ...answer, ...(checkRuns ? { checkRuns } : {}) };
-}
-
-/** The claim ref of one comment or button press (outside refs/shipline/<tag>/, so it never nests under a tag). */
-export function commandClaim(key: string): string {
-  return `refs/shipline-commands/${key.replace(/[^A-Za-z0-9._-]/g, "-")}`;
 }
 
 /** Creates or removes the lock the core decided on, and lets the core word what happened. */

@@ -1,3 +1,4 @@
+import { resumeHeld } from "../pipeline/hold.js";
 import { decodeRecord, encodeApproval } from "../records/codec.js";
 import { type CommandSpec, TAG_TO_STAGE } from "./spec.js";
 import { appendTo, awaitingApproval, namedStage, refuse, stageCheck } from "./stages.js";
@@ -5,9 +6,9 @@ import { appendTo, awaitingApproval, namedStage, refuse, stageCheck } from "./st
 export type ApproveCommand = { name: "approve"; tag?: string; stage?: string };
 
 /**
- * /approve [<tag>] [to <stage>]: records an approval on the stage's check run (four-eyes is authorize's), then
- * asks the shell to look at the stage again: a stage held before its dispatch is woken, and a deploy job the
- * protection rule left waiting is reviewed again.
+ * /approve [<tag>] [to <stage>]: records an approval on the stage's check run (four-eyes is authorize's). A stage
+ * held before its dispatch is woken in the same decision (its dispatch, which the shell gates on the state it has
+ * already read, with this approval counted); a deploy job the protection rule left waiting is reviewed again.
  */
 export const approve: CommandSpec<ApproveCommand> = {
   name: "approve",
@@ -30,13 +31,13 @@ export const approve: CommandSpec<ApproveCommand> = {
     const open = check.status !== "completed";
     const held = check.status === "queued" && decodeRecord("held", check.summary);
     const waiting = open ? decodeRecord("awaiting-approval", check.summary) : undefined;
+    const wake = held ? resumeHeld(facts.pipeline, facts.snapshot!, stage.name).effects : [];
     return {
-      effects: [appendTo(check, record)],
+      effects: [appendTo(check, record), ...wake],
       reply: `Recorded @${actor}'s approval of ${release.tag} for ${stage.name}.`,
       outcome: "done",
       stage: stage.name,
       environment: stage.environment,
-      ...(held ? { wake: { tag: release.tag, stage: stage.name } } : {}),
       ...(waiting
         ? {
             review: {

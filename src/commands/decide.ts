@@ -86,8 +86,16 @@ export interface CommandInput {
   currentLock?: LockRecord;
 }
 
-/** A command's decision with the line that says, in the log, who ran what (`/deploy by bob`). */
-export type DecidedCommand = CommandDecision & { reason: string };
+/**
+ * A command's decision with the line that says, in the log, who ran what (`/deploy by bob`), and the claim that
+ * makes it happen once (a redelivered comment or button press finds it taken): it guards every effect.
+ */
+export type DecidedCommand = CommandDecision & { reason: string; claim: string };
+
+/** The claim ref of one comment or button press (outside refs/shipline/<tag>/, so it never nests under a tag). */
+export function commandClaim(key: string): string {
+  return `refs/shipline-commands/${key.replace(/[^A-Za-z0-9._-]/g, "-")}`;
+}
 
 /**
  * What a comment command or a check-run button does, given the facts its needs asked for: who may (authorize),
@@ -95,7 +103,11 @@ export type DecidedCommand = CommandDecision & { reason: string };
  * `shipline:command` record in the release's `shipline` check run.
  */
 export function decideCommand(input: CommandInput): DecidedCommand {
-  return { ...withAudit(input, decide(input)), reason: `/${input.command.name} by ${input.actor}` };
+  return {
+    ...withAudit(input, decide(input)),
+    reason: `/${input.command.name} by ${input.actor}`,
+    claim: commandClaim(input.key),
+  };
 }
 
 function decide(input: CommandInput): CommandDraft {

@@ -116,8 +116,6 @@ export interface CommandDecision {
   environment?: string;
   /** An environment lock to create or remove (the shell reports back whether it could: lockReply). */
   lock?: LockChange;
-  /** A stage held before its dispatch that should be looked at again now (after /approve). */
-  wake?: { tag: string; stage: string };
   /** A deploy job waiting in the protection rule whose gates should be reviewed again (after /approve). */
   review?: WaitingJob;
 }

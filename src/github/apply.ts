@@ -57,11 +57,13 @@ export async function applyDecision(
   log: Log,
   locking: LockContext | undefined,
   timing: ApplyTiming,
+  /** The caller holds `decision.claim` already (a command's, taken before it decided): not claimed again. */
+  claimed = false,
 ): Promise<Applied> {
   const first = decision.effects.find((e): e is Dispatch => e.kind === "dispatch");
   const guard = decision.claim ?? first?.claim;
   const written = new Map<string, CheckRunState>();
-  if (guard && !(await gw.claim(guard, snapshot.release.sha))) {
+  if (guard && !(claimed && guard === decision.claim) && !(await gw.claim(guard, snapshot.release.sha))) {
     log.info(`${guard} is already claimed: another delivery or replica carries this transition out`);
     return { claimed: false, checks: written };
   }

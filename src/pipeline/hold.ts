@@ -139,11 +139,19 @@ export function resumeHeld(pipeline: Pipeline, snapshot: Snapshot, stageName: st
     effects: [
       {
         ...dispatch,
-        claim: claimRef(tag, stageName, "rollout", `w${hold.at.getTime()}`),
+        claim: resumeClaim(tag, stageName, hold),
         ...(hold.reason ? { inputs: { ...dispatch.inputs, reason: hold.reason } } : {}),
       },
     ],
   };
+}
+
+/**
+ * The claim of a held stage's wake-up: one per hold, so the clock's ticks, replicas and an /approve waking it
+ * together dispatch it once; a dispatch with this claim looks again at this very hold.
+ */
+export function resumeClaim(tag: string, stage: string, hold: { at: Date }): string {
+  return claimRef(tag, stage, "rollout", `w${hold.at.getTime()}`);
 }
 
 /** What a waiting ref names: a held stage (`<stage>-rollout-waiting`) or a baking one (`<stage>-bake-waiting`). */
