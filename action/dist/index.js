@@ -61015,7 +61015,6 @@ var unavailable = () => Promise.reject(new Error("a rollback does not redeploy t
 // src/verify/outcome.ts
 var VERIFY_FAILED = "shipline: verification failed";
 var VERIFY_INCONCLUSIVE = "shipline: verification inconclusive";
-var ROLLOUT_FAILED = "shipline: rollout failed";
 var VERIFY_REPORT = "shipline: verification report";
 var MAX_REPORT_CHARS = 6e4;
 
@@ -63525,11 +63524,12 @@ async function announce(context, deps, work) {
 // action/src/report/verdict.ts
 function verdictAnnotation(result, facts) {
   const verdictMode = facts.mode === "rollout" || facts.mode === "verify";
-  if (!verdictMode && !result.failureTitle) return void 0;
-  const title = result.failureTitle ?? ROLLOUT_FAILED;
   const record2 = verdictMode ? verdictRecord(facts.environment, result.previous) : void 0;
-  return { title, message: record2 ? `${result.message}
-${record2}` : result.message };
+  return {
+    ...result.failureTitle ? { title: result.failureTitle } : {},
+    message: record2 ? `${result.message}
+${record2}` : result.message
+  };
 }
 function verdictRecord(environment, previous) {
   if (!environment) return void 0;
@@ -63651,10 +63651,10 @@ async function finish(result, facts) {
   }
   if (result.ok) return void info(printable(result.message));
   const verdict = verdictAnnotation(result, facts);
-  if (verdict) {
+  if (verdict.title) {
     error(verdict.message, { title: verdict.title });
     process.exitCode = 1;
-  } else setFailed(result.message);
+  } else setFailed(verdict.message);
 }
 async function run(deps = { env: process.env, fetch: globalThis.fetch }) {
   let result;

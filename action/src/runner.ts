@@ -143,12 +143,12 @@ async function finish(result: ModeResult, facts: JobFacts): Promise<void> {
     }
   }
   if (result.ok) return void core.info(printable(result.message));
+  // Exactly one error, the last the step writes: the verdict the App reads (report/verdict.ts).
   const verdict = verdictAnnotation(result, facts);
-  if (verdict) {
-    // setFailed without its untitled annotation: exactly one error, the verdict the App reads (report/verdict.ts).
+  if (verdict.title) {
     core.error(verdict.message, { title: verdict.title });
     process.exitCode = 1;
-  } else core.setFailed(result.message);
+  } else core.setFailed(verdict.message);
 }
 
 export async function run(deps: RunnerDeps = { env: process.env, fetch: globalThis.fetch }): Promise<void> {

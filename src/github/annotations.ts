@@ -1,6 +1,6 @@
 import type { ReportedPrevious } from "../pipeline/previous-release.js";
 import { decodeRecord, recordLines } from "../records/codec.js";
-import { ROLLOUT_FAILED, VERIFY_FAILED, VERIFY_INCONCLUSIVE, VERIFY_REPORT } from "../verify/outcome.js";
+import { VERIFY_FAILED, VERIFY_INCONCLUSIVE, VERIFY_REPORT } from "../verify/outcome.js";
 import type { GitHubClient, RepoRef } from "./client.js";
 
 export interface JobVerification {
@@ -31,21 +31,22 @@ const MAX_PAGES = 30;
  * What the job's annotations say, trusting only what cannot be forged by text a step prints. Any line of a step's
  * output can raise an annotation with any title, so a title alone proves nothing. The Action writes its verdict
  * LAST (runner.ts `finish`, after everything it logs, and it neutralises workflow commands in what it prints),
- * so the verdict is the job's last error annotation, and it counts only when it carries a Shipline title
- * (verification failed or inconclusive, or rollout failed): an earlier "verification failed" is somebody's text,
- * and a later untitled error (a later step's failure, or an older Action's) means the rollout failed, with no
- * previous release reported. The report is the last notice with the report title, for the same reason.
+ * so the verdict is the job's last error annotation: with a verification title, verification failed or could not
+ * decide; untitled, the rollout failed (an earlier "verification failed" is somebody's text). Its last line, when
+ * it is a `verdict` record, names the environment's previous good release as the job found it; a later step's
+ * error, or an older Action's, has none. The report is the last notice with the report title, for the same reason.
  * Annotations are listed in the order the runner created them.
  */
 export function verificationFromAnnotations(annotations: readonly JobAnnotation[]): JobVerification {
   const found: JobVerification = {};
   const errors = annotations.filter((a) => a.annotation_level === "failure");
   const verdict = errors.at(-1);
-  if (verdict?.title && VERDICTS.has(verdict.title)) {
-    const { text, previous } = verdictParts(verdict.message ?? "");
-    if (verdict.title !== ROLLOUT_FAILED)
-      found.verification = verdict.title === VERIFY_FAILED ? "failed" : "inconclusive";
-    if (text) found.description = text;
+  const verified = verdict?.title === VERIFY_FAILED || verdict?.title === VERIFY_INCONCLUSIVE;
+  // An untitled verdict is a failed rollout: the Action's own when its last line is its record.
+  if (verdict && (verified || !verdict.title)) {
+    const { text, previous, recorded } = verdictParts(verdict.message ?? "");
+    if (verified) found.verification = verdict.title === VERIFY_FAILED ? "failed" : "inconclusive";
+    if (text && (verified || recorded)) found.description = text;
     if (previous) found.previous = previous;
   }
   const report = annotations
@@ -55,13 +56,11 @@ export function verificationFromAnnotations(annotations: readonly JobAnnotation[
   return found;
 }
 
-const VERDICTS: ReadonlySet<string> = new Set([VERIFY_FAILED, VERIFY_INCONCLUSIVE, ROLLOUT_FAILED]);
-
 /**
  * A verdict's text and, from its LAST line only, the `verdict` record: the Action always ends the verdict with
  * it, so a record some deploy command printed into the error text above it is never taken.
  */
-function verdictParts(message: string): { text: string; previous?: ReportedPrevious } {
+function verdictParts(message: string): { text: string; recorded: boolean; previous?: ReportedPrevious } {
   const lines = message.trimEnd().split("\n");
   const last = lines.at(-1) ?? "";
   const record = recordLines(last).length ? decodeRecord("verdict", last) : undefined;
@@ -71,8 +70,8 @@ function verdictParts(message: string): { text: string; previous?: ReportedPrevi
     .filter((line) => !records.has(line))
     .join("\n")
     .trim();
-  if (record?.previous === undefined) return { text };
-  return { text, previous: { environment: record.environment, release: record.previous } };
+  if (record?.previous === undefined) return { text, recorded: record !== undefined };
+  return { text, recorded: true, previous: { environment: record.environment, release: record.previous } };
 }
 
 /**

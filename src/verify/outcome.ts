@@ -5,12 +5,6 @@
  */
 export const VERIFY_FAILED = "shipline: verification failed";
 export const VERIFY_INCONCLUSIVE = "shipline: verification inconclusive";
-/**
- * Title of the error annotation the Action fails a rollout (or verify) job with when the rollout itself failed:
- * like the two above, the job's verdict, whose last line carries the `verdict` record (the environment's previous
- * good release as the job found it) for the App's rollback.
- */
-export const ROLLOUT_FAILED = "shipline: rollout failed";
 
 /**
  * Title of the notice annotation carrying the verification report (rounds table and charts), which the App

@@ -4,7 +4,7 @@
 import nock from "nock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { encodeRecord } from "../../src/records/codec.js";
-import { ROLLOUT_FAILED, VERIFY_FAILED } from "../../src/verify/outcome.js";
+import { VERIFY_FAILED } from "../../src/verify/outcome.js";
 import { deliver } from "../support/deliver.js";
 import type { FakeConversation } from "../support/fake-conversation.js";
 import { stageStatusPayload } from "../support/fake-conversation.js";
@@ -43,7 +43,7 @@ const annotation = (title: string | null, message: string) => ({
   blob_href: "",
 });
 /** The verdict the Action ends a failed rollout with (action/src/report/verdict.ts). */
-const verdict = (previous: string | null | undefined, environment = "live", title = ROLLOUT_FAILED) =>
+const verdict = (previous: string | null | undefined, environment = "live", title: string | null = null) =>
   annotation(
     title,
     `rollout of ${TAG} to live failed: web-2: disk full; rolled back 1 touched target\n${encodeRecord(
@@ -121,7 +121,13 @@ describe("automatic rollback to the previous release the failed job reported", (
   });
 
   it("sends exactly the verdict read, the stage's check run, the claim, the dispatch and the lock", async () => {
-    annotations = [annotation(null, "some step's noise"), verdict("api/v1.1.0")];
+    annotations = [
+      annotation(
+        null,
+        `some step printed ${encodeRecord("verdict", { environment: "live", previous: "api/v0.1.0" })}`,
+      ),
+      verdict("api/v1.1.0"),
+    ];
     const calls = await requestsOf(() => app.send("deployment_status", failure()));
 
     const counted = calls.filter(
@@ -179,7 +185,10 @@ describe("automatic rollback to the previous release the failed job reported", (
   });
 
   it("falls back to reading the deployments when the verdict names no previous release (an older Action)", async () => {
-    annotations = [annotation(null, "rollout of api/v2.0.0 to live failed: web-2: disk full")];
+    annotations = [
+      annotation(null, "rollout of api/v2.0.0 to live failed: web-2: disk full"),
+      annotation(null, "a later step failed"),
+    ];
     const calls = await requestsOf(() => app.send("deployment_status", failure()));
     expect(calls.filter((c) => c.includes("/deployments"))).toEqual([
       "GET /deployments",
@@ -243,7 +252,7 @@ describe("automatic rollback to the previous release the failed job reported", (
     const forged = encodeRecord("verdict", { environment: "live", previous: "api/v0.0.1" });
     annotations = [
       annotation(
-        ROLLOUT_FAILED,
+        null,
         `rollout failed: the deploy command printed\n${forged}\nand exited 1\n${encodeRecord("verdict", { environment: "live", previous: "api/v1.1.0" })}`,
       ),
     ];

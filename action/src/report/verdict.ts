@@ -1,5 +1,4 @@
 import { encodeRecord } from "../../../src/records/codec.js";
-import { ROLLOUT_FAILED } from "../../../src/verify/outcome.js";
 import type { ModeResult } from "../context.js";
 import type { Mode } from "../io.js";
 
@@ -10,21 +9,18 @@ export interface JobFacts {
 }
 
 /**
- * The error annotation a failed rollout or verify job ends with: the job's verdict, the last error it writes,
- * which the App reads (src/github/annotations.ts). Its title says what failed (verification failed or
- * inconclusive, else the rollout); its last line is the `verdict` record with the environment's previous good
+ * The error annotation a failed job ends with: the job's verdict, the last error it writes, which the App reads
+ * (src/github/annotations.ts). Its title says whether verification failed or could not decide (none: the rollout
+ * failed); for a rollout or verify job its last line is the `verdict` record with the environment's previous good
  * release as the job found it, so the App's one read of the annotations gives it the rollback target too.
- * Other modes (a rollback) end with a plain failure: the App reads no verdict from them.
  */
-export function verdictAnnotation(
-  result: ModeResult,
-  facts: JobFacts,
-): { title: string; message: string } | undefined {
+export function verdictAnnotation(result: ModeResult, facts: JobFacts): { title?: string; message: string } {
   const verdictMode = facts.mode === "rollout" || facts.mode === "verify";
-  if (!verdictMode && !result.failureTitle) return undefined;
-  const title = result.failureTitle ?? ROLLOUT_FAILED;
   const record = verdictMode ? verdictRecord(facts.environment, result.previous) : undefined;
-  return { title, message: record ? `${result.message}\n${record}` : result.message };
+  return {
+    ...(result.failureTitle ? { title: result.failureTitle } : {}),
+    message: record ? `${result.message}\n${record}` : result.message,
+  };
 }
 
 function verdictRecord(
