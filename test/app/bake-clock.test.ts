@@ -50,8 +50,6 @@ describe("a bake on the App's clock", () => {
   async function bakingCanary() {
     now = T0;
     app = releaseScenario({
-      owner: OWNER,
-      repo: REPO,
       tag: TAG,
       sha: SHA,
       config: CONFIG,

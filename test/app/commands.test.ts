@@ -25,8 +25,6 @@ describe("comment commands", () => {
 
   beforeEach(async () => {
     app = releaseScenario({
-      owner: OWNER,
-      repo: REPO,
       tag: TAG,
       sha: SHA,
       config: CONFIG,

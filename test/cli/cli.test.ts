@@ -6,9 +6,9 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { COMMANDS } from "../../src/cli/commands/index.js";
 import type { CliIO } from "../../src/cli/commands/types.js";
-import { runCli } from "../../src/cli/run.js";
 import { useColor } from "../../src/cli/style.js";
 import { parseConfig } from "../../src/config/parse.js";
+import { runCliCaptured } from "../support/cli.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
   version: string;
@@ -23,12 +23,7 @@ function emptyDir(): string {
   dirs.push(d);
   return d;
 }
-async function cli(argv: string[], extra: Partial<CliIO> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l), ...extra });
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
+const cli = (argv: string[], extra: Partial<CliIO> = {}) => runCliCaptured(argv, { io: extra });
 
 describe("every subcommand", () => {
   it.each(COMMANDS.map((c) => c.name))("`%s --help` prints its usage and exits 0", async (name) => {

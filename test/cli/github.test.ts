@@ -10,6 +10,7 @@ import type { Command } from "../../src/cli/commands/types.js";
 import { type CliEnv, repoFromRemote, resolveApiUrl } from "../../src/cli/github.js";
 import { runCli } from "../../src/cli/run.js";
 import { freePort } from "../../tools/e2e/app.js";
+import { runCliCaptured } from "../support/cli.js";
 
 const API = "https://api.github.com";
 const SHA = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
@@ -28,12 +29,7 @@ function deps(
   return { env, exec: () => undefined, sleep: async () => {}, ...extra };
 }
 
-async function cli(commands: Command[], argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, commands);
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
+const cli = (commands: Command[], argv: string[]) => runCliCaptured(argv, { commands });
 
 const run = (id: number, name: string, status: string, conclusion: string | null, title: string) => ({
   id,

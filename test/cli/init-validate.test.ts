@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/run.js";
 import { formatProblems, parseConfig } from "../../src/config/parse.js";
 import { EXAMPLE_WORKFLOW } from "../../src/runbook/templates.js";
+import { runCliCaptured } from "../support/cli.js";
 
 const root = new URL("../../", import.meta.url).pathname;
 let dirs: string[] = [];
@@ -18,12 +18,7 @@ function emptyDir(): string {
   dirs.push(d);
   return d;
 }
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
+const cli = (...argv: string[]) => runCliCaptured(argv);
 
 describe("shipline init, validate and runbook in an empty directory", () => {
   it("init writes a valid config with its schema, the deploy workflow and a current runbook", async () => {
