@@ -43,14 +43,15 @@ export async function readConfig(
   gw: GitHubGateway,
   ref: string,
 ): Promise<{ text: string; result: ConfigResult; orgDefaults?: string } | undefined> {
-  const text = await gw.readFile(CONFIG_PATH, ref || undefined);
-  if (text === undefined) return undefined;
-  const orgDefaults =
+  // Read together: one round trip, not two, for an organisation with defaults (a repeated read of either is a
+  // conditional request, free against the rate limit; a missing defaults file is remembered for a minute).
+  const [text, orgDefaults] = await Promise.all([
+    gw.readFile(CONFIG_PATH, ref || undefined),
     gw.repo.repo === ".github"
       ? undefined
-      : await gw
-          .readFile(CONFIG_PATH, undefined, { owner: gw.repo.owner, repo: ".github" })
-          .catch(() => undefined);
+      : gw.readFile(CONFIG_PATH, undefined, { owner: gw.repo.owner, repo: ".github" }).catch(() => undefined),
+  ]);
+  if (text === undefined) return undefined;
   return {
     text,
     result: parseCached(text, orgDefaults),
