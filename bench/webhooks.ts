@@ -226,6 +226,17 @@ export async function webhookBench(events: number, concurrency = 4): Promise<Sec
       againS.push(await drive(shipline.url, redelivered, publishedRuns, concurrency));
       await trim();
     }
+    // What a redelivery of a started release costs in GitHub requests (the world is settled: all are its own).
+    await world.settle();
+    await trim();
+    await drive(shipline.url, redelivered, 1, 1);
+    perKind.push({
+      kind: "release.published (redelivered: already started)",
+      requests: (await world.calls())
+        .filter((c) => c.caller === "app" || c.caller === "storage")
+        .map((c) => `${c.endpoint} ${c.status}`),
+    });
+    await trim();
     // Where a new release's time goes, one delivery at a time (nothing queued behind another delivery): the
     // delivery's latency beside the time at least one GitHub request of the App was in flight.
     const serial = await fresh("v7.0", 30);
