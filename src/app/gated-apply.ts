@@ -122,7 +122,7 @@ export async function applyWithGates(
     log,
     options.locking,
     applyTiming(deps),
-    options.claimed,
+    { ...(options.claimed ? { claimed: true } : {}) },
   );
   if (tick) await tickOn(clientOf(shell), gw.repo, log, tick);
   return { ...applied, dispatched, held };

@@ -1,11 +1,12 @@
 import { dispatchedCheck, dispatchFailedCheck } from "../pipeline/dispatch-outcome.js";
 import { runName } from "../pipeline/identity.js";
 import { findCheck } from "../pipeline/state.js";
-import type { CheckRunState, Decision, Effect, Snapshot } from "../pipeline/types.js";
+import type { CheckRunState, Decision, Effect, Release } from "../pipeline/types.js";
 import { recordLines } from "../records/codec.js";
 import { statusOf } from "./client.js";
 import type { CheckWrite, GitHubGateway } from "./gateway.js";
 import type { EnvironmentLocks } from "./locks.js";
+import type { ProtectionGateway } from "./protection.js";
 
 /** What lock effects need: where locks live, who the App is (the lock's owner), and the time. */
 export interface LockContext {
@@ -34,6 +35,17 @@ export interface ApplyTiming {
   lookups: readonly number[];
 }
 
+/** What a decision is carried out on: the release's commit and Shipline's check runs on it as read. */
+export type Commit = { release: Pick<Release, "sha">; checkRuns: CheckRunState[] };
+
+/** How a decision is carried out beyond its gateway, lock store and clock. */
+export interface ApplyOptions {
+  /** The caller holds `decision.claim` already (a command's, taken before it decided): not claimed again. */
+  claimed?: boolean;
+  /** Where `review` effects (the protection rule's answers) go; a decision with one needs it. */
+  protection?: ProtectionGateway;
+}
+
 /** What carrying a decision out did, for the shell's reply: no second read of what it has just written. */
 export interface Applied {
   /** False when the decision's claim was taken: another delivery or replica carries it out; nothing was written. */
@@ -52,18 +64,21 @@ export interface Applied {
  */
 export async function applyDecision(
   gw: GitHubGateway,
-  snapshot: Snapshot,
+  snapshot: Commit,
   decision: Decision,
   log: Log,
   locking: LockContext | undefined,
   timing: ApplyTiming,
-  /** The caller holds `decision.claim` already (a command's, taken before it decided): not claimed again. */
-  claimed = false,
+  options: ApplyOptions = {},
 ): Promise<Applied> {
+  const { protection } = options;
+  if (!protection && decision.effects.some((e) => e.kind === "review"))
+    throw new Error("a decision answering a protection rule needs the protection gateway");
   const first = decision.effects.find((e): e is Dispatch => e.kind === "dispatch");
   const guard = decision.claim ?? first?.claim;
   const written = new Map<string, CheckRunState>();
-  if (guard && !(claimed && guard === decision.claim) && !(await gw.claim(guard, snapshot.release.sha))) {
+  const held = options.claimed && guard === decision.claim;
+  if (guard && !held && !(await gw.claim(guard, snapshot.release.sha))) {
     log.info(`${guard} is already claimed: another delivery or replica carries this transition out`);
     return { claimed: false, checks: written };
   }
@@ -87,6 +102,8 @@ export async function applyDecision(
       wrote(written, snapshot, effect.id, effect);
     } else if (effect.kind === "lock") {
       await lock(effect, log, locking);
+    } else if (effect.kind === "review") {
+      await protection!.review(effect.runId, effect.environment, effect.state, effect.comment);
     } else if (effect.kind === "mark-waiting") {
       await gw.claim(effect.ref, snapshot.release.sha);
     } else if (effect.kind === "clear-waiting") {
@@ -104,7 +121,7 @@ export async function applyDecision(
 }
 
 /** The snapshot's check runs as a decision left them: those it wrote as written, those it created added. */
-export function checksAfter(snapshot: Snapshot, applied: Applied): CheckRunState[] {
+export function checksAfter(snapshot: Commit, applied: Applied): CheckRunState[] {
   const written = [...applied.checks.values()];
   const byId = new Map(written.map((c) => [c.id, c]));
   const read = new Set(snapshot.checkRuns.map((c) => c.id));
@@ -112,7 +129,7 @@ export function checksAfter(snapshot: Snapshot, applied: Applied): CheckRunState
 }
 
 /** A check run as GitHub keeps it after this write: the fields written, the others (details URL) as they were. */
-function wrote(written: Map<string, CheckRunState>, snapshot: Snapshot, id: number, check: CheckWrite): void {
+function wrote(written: Map<string, CheckRunState>, snapshot: Commit, id: number, check: CheckWrite): void {
   const before =
     [...written.values()].find((c) => c.id === id) ?? snapshot.checkRuns.find((c) => c.id === id);
   written.set(check.name, {
@@ -214,7 +231,7 @@ function mergeWrites(
 /** A folded write whose dispatch did not happen here (its claim was taken): written as it was. */
 async function writeFolded(
   gw: GitHubGateway,
-  snapshot: Snapshot,
+  snapshot: Commit,
   checks: CheckWriter,
   write: CheckEffect,
 ): Promise<void> {
@@ -224,7 +241,7 @@ async function writeFolded(
 }
 
 /** Never write what is already there: an update identical to the check run as read costs a write for nothing. */
-function alreadyWritten(snapshot: Snapshot, effect: CheckUpdate): boolean {
+function alreadyWritten(snapshot: Commit, effect: CheckUpdate): boolean {
   const current = snapshot.checkRuns.find((c) => c.id === effect.id);
   if (!current) return false;
   return (
@@ -272,7 +289,7 @@ const MAX_ATTEMPTS = 3;
  */
 async function dispatch(
   gw: GitHubGateway,
-  snapshot: Snapshot,
+  snapshot: Commit,
   effect: Dispatch & { before?: CheckEffect },
   checks: CheckWriter,
   log: Log,

@@ -27,7 +27,7 @@ export function stageViews(pipeline: Pipeline, snapshot: Snapshot): StageView[] 
   });
 }
 
-export function findCheck(snapshot: Snapshot, name: string): CheckRunState | undefined {
+export function findCheck(snapshot: Pick<Snapshot, "checkRuns">, name: string): CheckRunState | undefined {
   // Several runs may share a name (a re-run); the newest (highest id) is the current one.
   return snapshot.checkRuns.filter((c) => c.name === name).sort((a, b) => b.id - a.id)[0];
 }

@@ -131,7 +131,7 @@ export type Effect =
       };
     }
   | { kind: "lock"; environment: string; reason: string }
-  /** The answer to a deploy job waiting for Shipline's deployment protection rule (github/apply-review.ts). */
+  /** The answer to a deploy job waiting for Shipline's deployment protection rule (github/apply.ts). */
   | { kind: "review"; runId: number; environment: string; state: ReviewState; comment: string }
   /** Lists the stage among those waiting for a gate (a ref: the clock lists them in one request). */
   | { kind: "mark-waiting"; ref: string }
