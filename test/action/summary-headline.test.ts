@@ -1,34 +1,20 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type JsonEndpoint, startJsonEndpoint } from "../support/json-endpoint.js";
-import { type BundleWorld, startBundleWorld } from "./helpers/world.js";
+import { startVerifiedCanary, type VerifiedCanary } from "./helpers/verified-canary.js";
 
 // The job summary's headline is the job's outcome: a rollout whose verification failed is not "succeeded",
 // though every wave deployed. Run through the built bundle, as a runner runs it.
-let world: BundleWorld;
-let metrics: JsonEndpoint;
+let canary: VerifiedCanary;
 let body: unknown = { errorRate: 0.01 };
 
 beforeAll(async () => {
-  metrics = await startJsonEndpoint(() => body);
-  world = await startBundleWorld({
-    name: "headline",
-    config: () => `artifacts: { assets: ["app-*.tar.gz"], checksums: SHA256SUMS }
-targets: { eu: [web-1, web-2] }
-driver: { type: command, run: "true" }
-stages: [{ name: canary, verify: [errors] }]
-checks:
-  errors: { http: { url: "${metrics.url}/stats", path: errorRate }, max: 0.05 }
-`,
-    releases: ["v2"],
-  });
+  canary = await startVerifiedCanary({ name: "headline", body: () => body });
 }, 120_000);
 
 afterAll(async () => {
-  await world?.stop();
-  await metrics?.close();
+  await canary?.stop();
 });
 
-const deploy = () => world.run({ release: "v2", stage: "canary" });
+const deploy = () => canary.deploy();
 
 const headlines = (summary: string) => summary.split("\n").filter((l) => l.startsWith("## "));
 

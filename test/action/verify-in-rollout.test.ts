@@ -1,35 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type JsonEndpoint, startJsonEndpoint } from "../support/json-endpoint.js";
-import { type BundleWorld, startBundleWorld } from "./helpers/world.js";
+import { startVerifiedCanary, type VerifiedCanary } from "./helpers/verified-canary.js";
 
 // A rollout verifies the stage in the same job: the job succeeds only once its checks pass for the bake time,
 // and a failure says (in an annotation the App reads) whether verification failed or could not decide.
-let world: BundleWorld;
-let metrics: JsonEndpoint;
+let canary: VerifiedCanary;
 let body: unknown = { errorRate: 0.01 };
 
 beforeAll(async () => {
-  metrics = await startJsonEndpoint(() => body);
-  world = await startBundleWorld({
-    name: "verify",
-    config: () => `artifacts: { assets: ["app-*.tar.gz"], checksums: SHA256SUMS }
-targets: { eu: [web-1, web-2] }
-driver: { type: command, run: "true" }
-stages: [{ name: canary, verify: [errors], bake: 2s, interval: 1s }]
-checks:
-  errors: { http: { url: "${metrics.url}/stats", path: errorRate }, max: 0.05 }
-`,
-    releases: ["v2"],
-  });
+  canary = await startVerifiedCanary({ name: "verify", stage: "bake: 2s, interval: 1s", body: () => body });
 }, 120_000);
 
 afterAll(async () => {
-  await world?.stop();
-  await metrics?.close();
+  await canary?.stop();
 });
 
-const deploy = (extra: Record<string, string> = {}) =>
-  world.run({ release: "v2", stage: "canary", ...extra });
+const deploy = (extra: Record<string, string> = {}) => canary.deploy(extra);
 
 describe("a rollout with verification", () => {
   it("succeeds once the checks pass for the bake time, with each round in the job summary", async () => {
