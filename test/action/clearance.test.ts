@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { encodeRecord } from "../../src/records/codec.js";
-import { checksumFile, tarball } from "./helpers/assets.js";
 import { buildBundle, runBundle } from "./helpers/bundle.js";
 import { FakeGitHub } from "./helpers/github.js";
+import { tarballRelease } from "./helpers/world.js";
 
 const SHA = "c".repeat(40);
 const RUN = 4711;
@@ -52,8 +52,7 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), "shipline-clearance-"));
   github = new FakeGitHub();
   await github.start();
-  const assets = [{ name: "app-v1.0.0.tar.gz", data: tarball(root, { VERSION: "v1.0.0" }) }];
-  github.addRelease("v1.0.0", [...assets, { name: "SHA256SUMS", data: checksumFile(assets) }]);
+  github.addRelease("v1.0.0", tarballRelease(root, "v1.0.0"));
 });
 afterAll(async () => {
   await github?.stop();

@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { checksumFile, tarball } from "./helpers/assets.js";
 import { BUNDLE, buildBundle, runBundle, runnerNode } from "./helpers/bundle.js";
 import { FakeGitHub } from "./helpers/github.js";
+import { tarballRelease } from "./helpers/world.js";
 
 let root: string;
 let github: FakeGitHub;
@@ -47,8 +47,7 @@ beforeAll(async () => {
   buildBundle();
   root = mkdtempSync(join(tmpdir(), "shipline-timeout-"));
   github = new FakeGitHub();
-  const asset = { name: "app-v1.tar.gz", data: tarball(root, { VERSION: "v1" }) };
-  github.addRelease("v1", [asset, { name: "SHA256SUMS", data: checksumFile([asset]) }]);
+  github.addRelease("v1", tarballRelease(root, "v1"));
   await github.start();
 }, 120_000);
 
