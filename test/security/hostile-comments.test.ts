@@ -2,42 +2,22 @@
 // bidirectional characters and shell metacharacters reach the real handler (in-process Probot) and are refused
 // with a reply that says why; nothing is dispatched and no claim is taken.
 import { readFileSync } from "node:fs";
-import type { Probot } from "probot";
 import { beforeEach, describe, expect, it } from "vitest";
-import {
-  commentPayload,
-  type FakeConversation,
-  fakeConversation,
-  releasePublishedPayload,
-} from "../support/fake-conversation.js";
-import { testProbot } from "../support/probot.js";
+import type { FakeConversation } from "../support/fake-conversation.js";
+import { type ReleaseScenario, releaseScenario } from "../support/scenario.js";
 
 const TAG = "v1.2.0";
 const CONFIG = readFileSync(new URL("../fixtures/shipline.yml", import.meta.url), "utf8");
 
 describe("hostile comments", () => {
+  let app: ReleaseScenario;
   let gh: FakeConversation;
-  let probot: Probot;
-  const comment = (body: string, login = "bob") =>
-    probot.receive({
-      id: Math.random().toString(16).slice(2),
-      name: "issue_comment",
-      payload: commentPayload(body, login) as never,
-    });
+  const comment = (body: string, login = "bob") => app.comment(body, login);
 
   beforeEach(async () => {
-    gh = fakeConversation();
-    gh.files.set(`Codertocat/Hello-World@${TAG}:.github/shipline.yml`, CONFIG);
-    gh.files.set("Codertocat/Hello-World:.github/shipline.yml", CONFIG);
-    gh.tags.set(TAG, "a".repeat(40));
-    gh.releases.push({ tag: TAG, author: "alice" });
-    gh.permissions.set("bob", "write");
-    probot = testProbot();
-    await probot.receive({
-      id: "r",
-      name: "release",
-      payload: releasePublishedPayload(TAG, "alice") as never,
-    });
+    app = releaseScenario({ tag: TAG, sha: "a".repeat(40), config: CONFIG, permissions: { bob: "write" } });
+    gh = app.gh;
+    await app.publish();
     expect(gh.dispatches).toHaveLength(1);
   });
 
