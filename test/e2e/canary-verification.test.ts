@@ -112,8 +112,10 @@ describe("a canary verified against Prometheus", () => {
     for (const host of touched) expect(world.current(host), host).toBe("v1.0.0");
     for (const host of HOSTS) expect(world.current(host), host).not.toBe("v1.1.0");
     // Only the canary moved, and only the canary moved back: the release's check run says so.
+    // The failed stage said where it goes back to at once; the release's check run is written once, at the end.
+    expect(canary?.output.summary).toContain("Rolling the canary hosts back to `v1.0.0` automatically.");
     const fate = world.check("shipline", release.sha)?.output.summary ?? "";
-    expect(fate, world.log()).toContain("Rolling the canary hosts back to `v1.0.0` automatically.");
+    expect(fate, world.log()).toContain("❌ Verification of v1.1.0 failed in canary.");
     expect(fate).toContain("the canary hosts (2 of 4 in production) run `v1.0.0` again");
     expect(fate).not.toMatch(/production runs `?v1\.0\.0`? again|live in production/);
   });
