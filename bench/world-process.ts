@@ -1,7 +1,7 @@
 // The counting world (GitHub stand-in with its OpenAPI validation, the workflow runner, the App that carries the
 // stand-in's own deliveries) in a child process, so a latency bench's process holds only the sender and the app
 // under test: the stand-in's CPU is no longer charged to whichever app happens to be measured. The parent drives
-// it over IPC (`fork`); request records come back with wall-clock times comparable across the two processes.
+// it over IPC (`fork`); request records come back on the parent's clock.
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { releaseAssets } from "../tools/e2e/assets.js";
@@ -70,8 +70,19 @@ export async function startWorldProcess(options: WorldProcessOptions): Promise<R
       pending.set(id, { done, fail });
       child.send({ id, op, args } satisfies Request);
     });
-  // The child's clock, moved onto ours: both start from the wall clock, so timeOrigin bridges them.
-  const shift = (await call<number>("timeOrigin")) - performance.timeOrigin;
+  // The child's clock moved onto ours, NTP-style: its performance.now() against the middle of the quickest of
+  // 20 round trips (timeOrigin alone is only as good as the wall clock's millisecond at each start).
+  let shift = 0;
+  let best = Infinity;
+  for (let i = 0; i < 20; i++) {
+    const t0 = performance.now();
+    const theirs = await call<number>("now");
+    const t1 = performance.now();
+    if (t1 - t0 < best) {
+      best = t1 - t0;
+      shift = (t0 + t1) / 2 - theirs;
+    }
+  }
   const started = await call<{ apiUrl: string; installationId: number }>("start", options);
   return {
     ...started,
@@ -105,7 +116,7 @@ async function serve(): Promise<void> {
     return world;
   };
   const ops: Record<string, (...args: any[]) => unknown> = {
-    timeOrigin: () => performance.timeOrigin,
+    now: () => performance.now(),
     async start(o: WorldProcessOptions) {
       world = await startCountingWorld({
         config: CONFIGS[o.config],
