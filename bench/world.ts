@@ -169,7 +169,11 @@ export async function startCountingWorld(options: WorldOptions): Promise<Countin
       node: runnerNode(),
     });
     actionRuns.push({ job, exitCode: result.exitCode, output: `${result.stdout}${result.stderr}` });
-    return { conclusion: result.exitCode === 0 ? ("success" as const) : ("failure" as const) };
+    // The job's output too: the stand-in turns its workflow commands into the job's annotations (the verdict).
+    return {
+      conclusion: result.exitCode === 0 ? ("success" as const) : ("failure" as const),
+      output: result.stdout,
+    };
   };
 
   const standin = new Standin({
