@@ -1,7 +1,7 @@
 // A GitHub stand-in whose every HTTP request is recorded with who made it (the App's installation token, the App's
 // JWT, the Action's GITHUB_TOKEN, or nobody: asset storage), the real Shipline App running in-process behind
 // Probot's node middleware, and a workflow runner that runs the real Action bundle. Used by the API cost section.
-import { createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
+import { createHash, createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -37,6 +37,8 @@ export interface Call {
   /** When the stand-in's front received the request and finished answering it (performance.now(), ms). */
   start?: number;
   end?: number;
+  /** Which client made it: a short hash of its credential (two Probot instances hold two installation tokens). */
+  client?: string;
 }
 
 let key: string | undefined;
@@ -201,7 +203,16 @@ export async function startCountingWorld(options: WorldOptions): Promise<Countin
     if (caller === "action") lastActionLabel = during;
     const start = performance.now();
     res.on("finish", () =>
-      calls.push({ caller, method, endpoint, status: res.statusCode, during, start, end: performance.now() }),
+      calls.push({
+        caller,
+        method,
+        endpoint,
+        status: res.statusCode,
+        during,
+        start,
+        end: performance.now(),
+        client: createHash("sha256").update(credential).digest("hex").slice(0, 8),
+      }),
     );
     handle(standin, req, res).catch((err: unknown) => {
       standin.violation(`stand-in crashed: ${String(err)}`);
