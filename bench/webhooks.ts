@@ -244,7 +244,7 @@ export async function webhookBench(events: number, concurrency = 4): Promise<Sec
     // Where a new release's time goes, one delivery at a time (nothing queued behind another delivery): the
     // delivery's latency beside the time at least one GitHub request of the App was in flight.
     const serial = await fresh("v7.0", 30);
-    const criticalPath: { ms: number; requests: number; githubMs: number }[] = [];
+    const criticalPath: { ms: number; requests: number; githubMs: number; endpoints: string[] }[] = [];
     for (const d of serial) {
       const before = await world.callCount();
       const t0 = performance.now();
@@ -261,6 +261,7 @@ export async function webhookBench(events: number, concurrency = 4): Promise<Sec
       criticalPath.push({
         ms,
         requests: own.filter((c) => c.caller === "app").length,
+        endpoints: own.filter((c) => c.caller === "app").map((c) => `${c.endpoint} ${c.status}`),
         githubMs: inFlight(own),
       });
       await world.settle();
