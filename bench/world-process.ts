@@ -10,6 +10,7 @@ import { releasePayload } from "../tools/standin/payloads.js";
 import type { Environment } from "../tools/standin/state.js";
 import { type Call, type CountingWorld, startCountingWorld } from "./world.js";
 
+// biome-ignore lint/suspicious/noExplicitAny: webhook payloads, read freely by the bench.
 type Json = Record<string, any>;
 
 /** Configs the child can build (a function cannot cross the process boundary): name -> config for a targets dir. */
@@ -51,7 +52,7 @@ export async function startWorldProcess(options: WorldProcessOptions): Promise<R
     execArgv: ["--import", "tsx"],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
-  const pending = new Map<number, { done: (v: any) => void; fail: (e: Error) => void }>();
+  const pending = new Map<number, { done: (v: unknown) => void; fail: (e: Error) => void }>();
   let next = 0;
   child.on("message", (m: { id: number; result?: unknown; error?: string }) => {
     const p = pending.get(m.id);
@@ -67,7 +68,7 @@ export async function startWorldProcess(options: WorldProcessOptions): Promise<R
   const call = <T>(op: string, ...args: unknown[]) =>
     new Promise<T>((done, fail) => {
       const id = next++;
-      pending.set(id, { done, fail });
+      pending.set(id, { done: done as (v: unknown) => void, fail });
       child.send({ id, op, args } satisfies Request);
     });
   // The child's clock moved onto ours, NTP-style: its performance.now() against the middle of the quickest of
@@ -115,7 +116,7 @@ async function serve(): Promise<void> {
     if (!world) throw new Error("world not started");
     return world;
   };
-  const ops: Record<string, (...args: any[]) => unknown> = {
+  const ops: Record<string, (...args: never[]) => unknown> = {
     now: () => performance.now(),
     async start(o: WorldProcessOptions) {
       world = await startCountingWorld({
@@ -153,7 +154,7 @@ async function serve(): Promise<void> {
       try {
         const fn = ops[m.op];
         if (!fn) throw new Error(`unknown operation ${m.op}`);
-        process.send?.({ id: m.id, result: (await fn(...m.args)) ?? null });
+        process.send?.({ id: m.id, result: (await (fn as (...a: unknown[]) => unknown)(...m.args)) ?? null });
       } catch (error) {
         process.send?.({
           id: m.id,
