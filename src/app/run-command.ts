@@ -171,10 +171,7 @@ export async function runCommand(io: CommandIO, req: CommandRequest): Promise<Co
   // What the effects wrote comes back from carrying them out: the check runs are not listed again.
   const checkRuns = snapshot && applied ? checksAfter(snapshot, applied) : snapshot?.checkRuns;
   const linked = linkedStage(decision);
-  const stageCheck =
-    linked && snapshot && checkRuns
-      ? findCheck({ ...snapshot, checkRuns }, stageCheckName(linked))
-      : undefined;
+  const stageCheck = linked && checkRuns ? findCheck({ checkRuns }, stageCheckName(linked)) : undefined;
   const answer = finalAnswer({
     actor: req.actor,
     command,
