@@ -1,6 +1,12 @@
 import { pipelineForTag } from "../config/index.js";
 import type { Config } from "../config/types.js";
-import { type Applied, applyDecision, type LockContext, type Log } from "../github/apply.js";
+import {
+  type Applied,
+  type ApplyOptions,
+  applyDecision,
+  type LockContext,
+  type Log,
+} from "../github/apply.js";
 import type { GitHubGateway } from "../github/gateway.js";
 import {
   holdClaim,
@@ -44,6 +50,8 @@ export async function applyWithGates(
     /** The caller holds `decision.claim` already (a command's): it guards the holds too. */
     claimed?: boolean;
     quietIfUnchanged?: boolean;
+    /** A check run to show right after the claim, ahead of the queued writes (applyDecision's `first`). */
+    first?: ApplyOptions["first"];
   } = {},
 ): Promise<Applied & { dispatched: Dispatch[]; held: Dispatch[] }> {
   let effects: Effect[] = [];
@@ -122,7 +130,7 @@ export async function applyWithGates(
     log,
     options.locking,
     applyTiming(deps),
-    { ...(options.claimed ? { claimed: true } : {}) },
+    { ...(options.claimed ? { claimed: true } : {}), ...(options.first ? { first: options.first } : {}) },
   );
   if (tick) await tickOn(clientOf(shell), gw.repo, log, tick);
   return { ...applied, dispatched, held };

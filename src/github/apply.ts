@@ -44,6 +44,12 @@ export interface ApplyOptions {
   claimed?: boolean;
   /** Where `review` effects (the protection rule's answers) go; a decision with one needs it. */
   protection?: ProtectionGateway;
+  /**
+   * A check run to show first, right after the claim (a release waiting for the write budget): the claim and it
+   * are written through `priority` (ahead of the queued writes), and the decision's create of a check run of
+   * that name becomes an update of it. Only the claimant writes it, like everything else.
+   */
+  first?: { check: CheckWrite; priority<T>(work: () => Promise<T>): Promise<T> };
 }
 
 /** What carrying a decision out did, for the shell's reply: no second read of what it has just written. */
@@ -78,14 +84,22 @@ export async function applyDecision(
   const guard = decision.claim ?? first?.claim;
   const written = new Map<string, CheckRunState>();
   const held = options.claimed && guard === decision.claim;
-  if (guard && !held && !(await gw.claim(guard, snapshot.release.sha))) {
+  const upFront = options.first?.priority ?? (<T>(work: () => Promise<T>) => work());
+  if (guard && !held && !(await upFront(() => gw.claim(guard, snapshot.release.sha)))) {
     log.info(`${guard} is already claimed: another delivery or replica carries this transition out`);
     return { claimed: false, checks: written };
+  }
+  const shown = new Map<string, number>();
+  if (options.first) {
+    const check = options.first.check;
+    const id = await upFront(() => gw.createCheck(snapshot.release.sha, check));
+    shown.set(check.name, id);
+    wrote(written, snapshot, id, check);
   }
 
   const created = new Map<string, number>();
   const checks: CheckWriter = {
-    id: (name) => created.get(name) ?? findCheck(snapshot, name)?.id,
+    id: (name) => created.get(name) ?? shown.get(name) ?? findCheck(snapshot, name)?.id,
     write: async (id, check) => {
       if (id !== undefined) await gw.updateCheck(id, check);
       else created.set(check.name, (id = await gw.createCheck(snapshot.release.sha, check)));
@@ -93,7 +107,11 @@ export async function applyDecision(
     },
   };
   for (const effect of coalesceChecks(decision.effects, new Set(snapshot.checkRuns.map((c) => c.id)))) {
-    if (effect.kind === "create-check") {
+    if (effect.kind === "create-check" && shown.has(effect.name)) {
+      const id = shown.get(effect.name)!;
+      await gw.updateCheck(id, effect);
+      wrote(written, snapshot, id, effect);
+    } else if (effect.kind === "create-check") {
       const id = await gw.createCheck(snapshot.release.sha, effect);
       created.set(effect.name, id);
       wrote(written, snapshot, id, effect);

@@ -337,3 +337,56 @@ describe("applyDecision's writes", () => {
     expect(writes).toEqual([]);
   });
 });
+
+describe("a check run shown first (a release waiting for the write budget)", () => {
+  const waiting = {
+    name: "shipline",
+    status: "queued" as const,
+    title: "Waiting for GitHub's write budget: v1.0.0 starts in about 9 s",
+    summary: "queued",
+  };
+  const start: Decision = {
+    reason: "start",
+    effects: [
+      {
+        kind: "create-check",
+        name: "shipline",
+        status: "in_progress",
+        title: "Releasing",
+        summary: "overview",
+      },
+      dispatchOf("staging"),
+    ],
+  };
+
+  it("is written right after the claim, through the priority lane, and the pipeline starts in it", async () => {
+    const { gw, writes, dispatches } = fakeGateway();
+    const lane: string[] = [];
+    const priority = async <T>(work: () => Promise<T>) => {
+      lane.push(`before ${writes.length}`);
+      return work();
+    };
+    await applyDecision(gw, snapshot(), start, log, undefined, timing, {
+      first: { check: waiting, priority },
+    });
+    // The claim, then the placeholder, both up front; then the decision: shipline updated, not created again.
+    expect(lane).toEqual(["before 0", "before 0"]);
+    expect(writes.map((w) => `${w.method} ${w.name} ${w.status} ${w.title}`)).toEqual([
+      `POST shipline queued ${waiting.title}`,
+      "PATCH shipline in_progress Releasing",
+      "POST shipline / staging in_progress Deploying v1.0.0 to staging",
+    ]);
+    expect(writes[1]!.id).toBe(500);
+    expect(dispatches).toEqual(["shipline.yml"]);
+  });
+
+  it("is not written by a replica that finds the claim taken", async () => {
+    const { gw, writes, dispatches } = fakeGateway({ taken: ["refs/shipline/v1.0.0/staging-rollout-1"] });
+    const applied = await applyDecision(gw, snapshot(), start, log, undefined, timing, {
+      first: { check: waiting, priority: (work) => work() },
+    });
+    expect(applied.claimed).toBe(false);
+    expect(writes).toEqual([]);
+    expect(dispatches).toEqual([]);
+  });
+});

@@ -104,24 +104,24 @@ describe("the pacer's first lane", () => {
 });
 
 describe("a release waiting for the write budget", () => {
-  it("is shown queued with why and for how long, once, and starts in that same check run", () => {
+  it("is shown queued with why and for how long, and a redelivery starts it in that same check run", () => {
     const cfg = config();
     const snap = snapshot();
     const decision = onReleasePublished({ ok: true, config: cfg, problems: [] } as never, snap);
     expect(budgetWait(cfg, snap, decision, { waitMs: BUDGET_NOTICE_MS - 1, ahead: 3 }, NOW)).toBeUndefined();
     const wait = budgetWait(cfg, snap, decision, { waitMs: 42_400, ahead: 37 }, NOW)!;
-    expect(wait.claim).toBe("refs/shipline/v2.0.0/_published-rollout-budget");
-    expect(wait.check).toMatchObject({
+    expect(wait).toMatchObject({
       kind: "create-check",
       name: "shipline",
       status: "queued",
       title: "Waiting for GitHub's write budget: v2.0.0 starts in about 42 s",
     });
-    expect(wait.check.summary).toContain("37 writes ahead of [`v2.0.0`]");
-    expect(wait.check.summary).toContain("`staging` → `production`");
+    expect(wait.summary).toContain("37 writes ahead of [`v2.0.0`]");
+    expect(wait.summary).toContain("`staging` → `production`");
 
-    // Shown: the pipeline then starts in the placeholder, updating it (no second `shipline` check run).
-    const { kind: _k, ...shown } = wait.check;
+    // Shown, and the App stopped before starting it (a crash): a redelivery starts the pipeline in the
+    // placeholder, updating it (no second `shipline` check run).
+    const { kind: _k, ...shown } = wait;
     snap.checkRuns.push({ ...shown, id: 901, conclusion: null });
     expect(budgetPlaceholder(snap)?.id).toBe(901);
     const started = onReleasePublished({ ok: true, config: cfg, problems: [] } as never, snap);

@@ -55,26 +55,16 @@ async function handlePublished(
   // artifacts.provenance: every asset's attestation, read through the gateway and verified here, at publish.
   const repositoryUrl = String(context.payload.repository.html_url);
   const provenance = await releaseProvenance(gw, config, release, checksums, repositoryUrl);
-  let decision = onReleasePublished(config, snapshot, orgDefaults, checksums, provenance);
+  const decision = onReleasePublished(config, snapshot, orgDefaults, checksums, provenance);
   context.log.info(`release.published ${tag}: ${decision.reason}`);
-  if (config.ok && ticket) {
-    const expected = { waitMs: await ticket.expectedWait(), ahead: ticket.ahead() };
-    const wait = budgetWait(config.config, snapshot, decision, expected, deps.now());
-    if (wait) {
-      // Shown first (ahead of the queued writes), once: the replica that claims it starts the pipeline.
-      const shown = await withWritePriority(async () =>
-        (await gw.claim(wait.claim, sha)) ? gw.createCheck(sha, wait.check) : undefined,
-      );
-      if (shown === undefined)
-        return void context.log.info(
-          `${wait.claim} is already claimed: another delivery or replica starts ${tag}`,
-        );
-      context.log.info(`release.published ${tag}: shown waiting ${expected.waitMs} ms for the write budget`);
-      const { kind: _kind, ...check } = wait.check;
-      snapshot.checkRuns.push({ ...check, id: shown, conclusion: null });
-      decision = onReleasePublished(config, snapshot, orgDefaults, checksums, provenance);
-    }
-  }
-  if (config.ok) await applyWithGates(context, deps, gw, config.config, snapshot, decision, context.log);
-  else await applyDecision(gw, snapshot, decision, context.log, undefined, applyTiming(deps));
+  if (!config.ok)
+    return void (await applyDecision(gw, snapshot, decision, context.log, undefined, applyTiming(deps)));
+  const expected = ticket ? { waitMs: await ticket.expectedWait(), ahead: ticket.ahead() } : undefined;
+  const waiting = expected && budgetWait(config.config, snapshot, decision, expected, deps.now());
+  if (waiting)
+    context.log.info(`release.published ${tag}: shown waiting ${expected.waitMs} ms for the write budget`);
+  // Shown right after the claim, ahead of the queued writes; the pipeline then starts in that check run.
+  await applyWithGates(context, deps, gw, config.config, snapshot, decision, context.log, {
+    ...(waiting ? { first: { check: waiting, priority: withWritePriority } } : {}),
+  });
 }
