@@ -64,13 +64,17 @@ function reject(job: DeployJob, why: string): ReviewDecision {
  * dispatched on the job's ref records its run on the stage's check run (`dispatched {run}`, a check run only
  * the App can write), and the request's sender is the App that triggered it. Undefined (the shell reads the run)
  * when no record names this run (a run started by hand, a rollback or a verify round, or a request that came
- * before the App's write) or when a person is the sender (a re-run: the person who re-ran it is the trigger).
+ * before the App's write), when the stage's check run is completed (a re-run follows the end of a job), or when
+ * a person is the sender (a re-run: the person who re-ran it is the trigger).
  */
 export function dispatchedRun(job: DeployJob, checkRuns: readonly CheckRunState[]): JobRun | undefined {
   if (job.sender?.type !== "Bot" || !job.runUrl) return undefined;
+  // Still in progress from that dispatch: a re-run comes only after the job ended (its check run completed), and
+  // then the run is read, so whoever re-ran it is its trigger even if GitHub names a bot as the sender.
   const check = checkRuns.find(
     (c) =>
       c.name.startsWith(CHECK_PREFIX) &&
+      c.status !== "completed" &&
       decodeRecords("dispatched", c.summary ?? "").some((r) => r.run === job.runId),
   );
   if (!check) return undefined;

@@ -5,6 +5,7 @@ import type { Evaluation } from "../../src/gates/types.js";
 import { runName } from "../../src/pipeline/identity.js";
 import {
   decideReview,
+  dispatchedRun,
   isDecided,
   type ReviewTarget,
   reviewStage,
@@ -124,5 +125,39 @@ describe("the protection rule's decision", () => {
       title: "Blocked by four-eyes",
       summary: "table\n\n### Gates\n\n| gate | state |\n\nBlocked: four-eyes",
     });
+  });
+});
+
+describe("the run a review takes from the App's own record", () => {
+  const job = {
+    runId: 77,
+    environment: "production",
+    ref: "v1.2.0",
+    sha: "a".repeat(40),
+    sender: { login: "shipline[bot]", type: "Bot" },
+    runUrl: "https://github.com/o/r/actions/runs/77",
+  };
+  const stage = (status: "in_progress" | "completed") => ({
+    id: 3,
+    name: "shipline / production",
+    status,
+    conclusion: status === "completed" ? ("failure" as const) : null,
+    summary: encodeRecord("dispatched", { run: 77 }),
+  });
+
+  it("is the dispatched run while its stage is in progress", () => {
+    expect(dispatchedRun(job, [stage("in_progress")])).toEqual({
+      displayTitle: runName({ release: "v1.2.0", stage: "production", mode: "rollout" }),
+      triggeringActor: "shipline[bot]",
+      htmlUrl: job.runUrl,
+    });
+  });
+
+  it("is read from GitHub for a re-run (the stage's job ended), a person as sender, or another run", () => {
+    expect(dispatchedRun(job, [stage("completed")])).toBeUndefined();
+    expect(
+      dispatchedRun({ ...job, sender: { login: "carol", type: "User" } }, [stage("in_progress")]),
+    ).toBeUndefined();
+    expect(dispatchedRun({ ...job, runId: 78 }, [stage("in_progress")])).toBeUndefined();
   });
 });
