@@ -100,9 +100,13 @@ export async function applyDecision(
   const created = new Map<string, number>();
   const checks: CheckWriter = {
     id: (name) => created.get(name) ?? shown.get(name) ?? findCheck(snapshot, name)?.id,
-    write: async (id, check) => {
+    write: async (known, check) => {
+      let id = known;
       if (id !== undefined) await gw.updateCheck(id, check);
-      else created.set(check.name, (id = await gw.createCheck(snapshot.release.sha, check)));
+      else {
+        id = await gw.createCheck(snapshot.release.sha, check);
+        created.set(check.name, id);
+      }
       wrote(written, snapshot, id, check);
     },
   };
