@@ -369,6 +369,10 @@ async function dispatch(
   log.error(`dispatch of ${effect.workflow} on ${effect.ref} failed: ${why}`);
   await gw.release(effect.claim);
   if (check) await checks.write(id, dispatchFailedCheck({ ...effect, check }, why));
+  for (const { kind: _kind, ...write } of effect.ifRefused ?? []) {
+    const summary = `${write.summary}\n\n> GitHub refused the dispatch: ${why.replace(/\n/g, " ")}`;
+    await checks.write("id" in write ? write.id : checks.id(write.name), { ...write, summary });
+  }
 }
 
 function message(error: unknown): string {

@@ -342,8 +342,21 @@ function onStageFailure(
       }),
     );
   if (pipeline.rollback.automatic && previous) {
+    // If GitHub refuses the rollback's dispatch, the stage and the release say it did not start.
+    const notStarted = `The automatic rollback to \`${previous}\` could not be dispatched: comment \`/rollback ${stage.environment}\` to try again.`;
+    const failedStage = effects[0] as Extract<Effect, { kind: "create-check" | "update-check" }>;
     effects.push({
       kind: "dispatch",
+      ifRefused: [
+        { ...failedStage, summary: failedStage.summary.replace(rollback, notStarted) },
+        upsertCheck(snapshot, {
+          name: RELEASE_CHECK,
+          status: "completed",
+          conclusion: "failure",
+          title: `${tag} failed in ${event.stage}; the rollback did not start`,
+          summary: `${overview}\n\n${notStarted}${releaseTimeline(snapshot)}`,
+        }) as Extract<Effect, { kind: "create-check" | "update-check" }>,
+      ],
       claim: claimRef(tag, stage.name, "rollback"),
       workflow: pipeline.workflow,
       ref: previous,

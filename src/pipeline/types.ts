@@ -129,6 +129,11 @@ export type Effect =
         title?: string;
         actions?: CheckAction[];
       };
+      /**
+       * Check-run writes to make instead if GitHub refuses the dispatch (the one outcome a decision cannot
+       * foresee), each with GitHub's answer appended: an automatic rollback that did not start says so.
+       */
+      ifRefused?: Extract<Effect, { kind: "create-check" | "update-check" }>[];
     }
   | { kind: "lock"; environment: string; reason: string }
   /** The answer to a deploy job waiting for Shipline's deployment protection rule (github/apply.ts). */

@@ -165,6 +165,27 @@ describe("automatic rollback to the previous release the failed job reported", (
     expect(gh.check("shipline")).toMatchObject({ status: "in_progress", conclusion: null });
   });
 
+  it("says the rollback did not start when GitHub refuses its dispatch: the stage and the release, with why", async () => {
+    annotations = [verdict("api/v1.1.0")];
+    gh.failDispatch = 422;
+    await app.send("deployment_status", failure());
+    expect(gh.dispatches.filter((d) => d.inputs.mode === "rollback")).toEqual([]);
+    const live = gh.check("shipline / live")!;
+    expect(live).toMatchObject({ status: "completed", conclusion: "failure" });
+    expect(live.output.summary).not.toContain("automatically.");
+    expect(live.output.summary).toContain(
+      "The automatic rollback to `api/v1.1.0` could not be dispatched: comment `/rollback live` to try again.",
+    );
+    expect(live.output.summary).toContain(
+      "> GitHub refused the dispatch: Workflow does not have 'workflow_dispatch' trigger",
+    );
+    const release = gh.check("shipline")!;
+    expect(release).toMatchObject({ status: "completed", conclusion: "failure" });
+    expect(release.output.title).toBe(`${TAG} failed in live; the rollback did not start`);
+    // The claim is given back, so `/rollback` (or a redelivery) can take it.
+    expect([...gh.refs.keys()].some((r) => r.includes("live-rollback"))).toBe(false);
+  });
+
   it("completes the release's check run once, when the rollback ends, with the failure and the rollback", async () => {
     annotations = [verdict("api/v1.1.0")];
     await app.send("deployment_status", failure());
