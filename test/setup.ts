@@ -1,6 +1,5 @@
 import nock from "nock";
 import { afterEach, beforeAll, beforeEach } from "vitest";
-import { forgetGuarded } from "../src/app/guarded-environments.js";
 import { forgetAll } from "../src/github/file-cache.js";
 import {
   type GitHubTraffic,
@@ -21,7 +20,6 @@ beforeAll(() => {
 let traffic: GitHubTraffic | undefined;
 beforeEach(() => {
   forgetAll(); // the App's per-process file cache: each test starts cold
-  forgetGuarded(); // and the environments it saw its protection rule hold
   resetInvalidGitHubRequestsAllowed();
   traffic = recordGitHubRequests();
 });

@@ -12,7 +12,6 @@ import type { CheckRunState, Mode } from "../pipeline/types.js";
 import { decodeRecord, decodeRecords } from "../records/codec.js";
 import type { AppDeps } from "./deps.js";
 import { fetchErrorBudget } from "./error-budget.js";
-import { isGuarded } from "./guarded-environments.js";
 import { clientOf, type Shell } from "./shell.js";
 
 export interface GateQuestion {
@@ -64,16 +63,12 @@ export async function evaluateStageGates(
   const reviewers = needsApprovals && pipeline.gates["github-reviewers"];
   const envProtection = reviewers ? await protection.environmentProtection(stage.environment) : undefined;
   const runApprovals = reviewers && q.run ? await readRunApprovals(client, gw.repo, q.run.id) : undefined;
-  // Before a dispatch to an environment guarded by Shipline's protection rule, the review (seconds later, right
-  // before the job's steps) is the overlap gate's binding evaluation: the runs are listed there, not twice.
-  const overlapAtJobStart =
-    rollout && q.run === undefined && isGuarded(gw.repo, stage.environment, q.release.sha, deps.now());
   // The gates' reads do not depend on each other: one round trip, not four, before the dispatch or review.
   const [allChecks, lock, errorBudget, runs] = await Promise.all([
     rollout && pipeline.gates["required-checks"].length ? protection.commitChecks(q.release.sha) : [],
     rollout ? new EnvironmentLocks(client, gw.repo).read(stage.environment) : undefined,
     rollout ? fetchErrorBudget(pipeline, stage, q.release.tag, deps) : undefined,
-    rollout && !overlapAtJobStart ? activeRuns(client, gw.repo, pipeline.workflow) : undefined,
+    rollout ? activeRuns(client, gw.repo, pipeline.workflow) : undefined,
   ]);
   const running = runs ? activeRollouts(q.config, runs, q.run?.id ?? 0) : undefined;
   const releaseSummary = findCheck(snapshot, RELEASE_CHECK)?.summary ?? "";
@@ -109,7 +104,6 @@ export async function evaluateStageGates(
         : {}),
       ...(errorBudget ? { errorBudget } : {}),
       ...(running ? { activeRollouts: running } : {}),
-      ...(overlapAtJobStart ? { overlapAtJobStart } : {}),
       ...(releasePeople ? { releasePeople } : {}),
       ...(runApprovals ? { runApprovals } : {}),
       now: deps.now(),

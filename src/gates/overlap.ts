@@ -7,12 +7,6 @@ import type { GateContext, GateResult } from "./types.js";
  */
 export function overlapGate(ctx: GateContext): GateResult {
   const env = ctx.stage.environment;
-  if (ctx.overlapAtJobStart)
-    return {
-      gate: "overlap",
-      ok: true,
-      reason: `Checked when the job starts: Shipline's protection rule on ${env} rejects it while another rollout runs there.`,
-    };
   const busy = (ctx.activeRollouts ?? []).find((r) => r.environment === env);
   if (!busy) return { gate: "overlap", ok: true, reason: `No other rollout is running in ${env}.` };
   return {

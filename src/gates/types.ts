@@ -130,11 +130,6 @@ export interface GateContext {
   requiredChecks: CheckState[];
   /** Other Shipline deploy jobs running right now, anywhere in the repository (the overlap gate). */
   activeRollouts?: ActiveRollout[];
-  /**
-   * Before a dispatch to an environment guarded by Shipline's protection rule: the overlap gate is left to the
-   * review, which evaluates it when the job starts (`activeRollouts` was not read).
-   */
-  overlapAtJobStart?: boolean;
   now: Date;
 }
 

@@ -1,5 +1,6 @@
 import type { ReviewState } from "../config/vocabulary.js";
 import { type GitHubClient, type RepoRef, statusOf } from "./client.js";
+import { cached, remember } from "./file-cache.js";
 
 /** The GitHub calls behind Shipline's custom deployment protection rule. */
 export class ProtectionGateway {
@@ -95,17 +96,35 @@ export async function activeRuns(
   repo: RepoRef,
   workflow: string,
 ): Promise<{ id: number; displayTitle: string; htmlUrl: string }[]> {
-  const { data } = await gh.request("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs", {
-    ...repo,
-    workflow_id: workflow,
-    status: "in_progress",
-    per_page: 20,
-  });
-  return (data.workflow_runs as { id: number; display_title?: string; html_url?: string }[]).map((r) => ({
-    id: r.id,
-    displayTitle: String(r.display_title ?? ""),
-    htmlUrl: String(r.html_url ?? ""),
-  }));
+  // Conditional (ETag): the list read before a dispatch is read again by that job's protection review seconds
+  // later, and the new run is not in it (it waits, it is not in progress): GitHub answers 304, free.
+  const key = `runs:${repo.owner}/${repo.repo}:${workflow}:in_progress`;
+  const known = cached(key);
+  try {
+    const { data, headers } = await gh.request(
+      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
+      {
+        ...repo,
+        workflow_id: workflow,
+        status: "in_progress",
+        per_page: 20,
+        ...(known?.etag ? { headers: { "if-none-match": known.etag } } : {}),
+      },
+    );
+    const runs = (data.workflow_runs as { id: number; display_title?: string; html_url?: string }[]).map(
+      (r) => ({
+        id: r.id,
+        displayTitle: String(r.display_title ?? ""),
+        htmlUrl: String(r.html_url ?? ""),
+      }),
+    );
+    const etag = typeof headers.etag === "string" ? headers.etag : undefined;
+    if (etag) remember(key, { etag, text: JSON.stringify(runs) });
+    return runs;
+  } catch (error) {
+    if (statusOf(error) === 304 && known?.text !== undefined) return JSON.parse(known.text);
+    throw error;
+  }
 }
 
 /** The run id in a `deployment_callback_url` (…/actions/runs/<id>/deployment_protection_rule). */

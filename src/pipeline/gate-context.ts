@@ -61,8 +61,6 @@ export interface GateFacts {
   lock?: LockFact;
   errorBudget?: ErrorBudgetFigures;
   activeRollouts?: ActiveRollout[];
-  /** The overlap gate is left to the protection rule's review at job start (no runs were read). */
-  overlapAtJobStart?: boolean;
   now: Date;
 }
 
@@ -116,7 +114,6 @@ export function gateContext(facts: GateFacts): GateContext {
     ...(facts.lock ? { lock: facts.lock } : {}),
     ...(facts.errorBudget ? { errorBudget: facts.errorBudget } : {}),
     ...(facts.activeRollouts ? { activeRollouts: facts.activeRollouts } : {}),
-    ...(facts.overlapAtJobStart ? { overlapAtJobStart: true } : {}),
     requiredChecks,
     now: facts.now,
   };

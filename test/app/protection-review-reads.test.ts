@@ -1,9 +1,9 @@
 // What a protection review and the dispatch before it read, beside what they decide: the review takes the
-// job's run from the App's own `dispatched` record (no GET actions/runs/{id}) when the App triggered it, and a
-// later stage of the release to an environment whose protection rule held it is dispatched without listing
-// the deploy workflow's runs first: the review right before the job's steps evaluates the overlap gate, and
-// still rejects a job while another rollout runs there.
+// job's run from the App's own `dispatched` record (no GET actions/runs/{id}) when the App triggered it; the
+// overlap gate reads the running rollouts before every dispatch (an overlap holds the stage, which goes on by
+// itself), and the review's read of the same list seconds later is conditional (a 304, free).
 import { describe, expect, it } from "vitest";
+import { activeRuns } from "../../src/github/protection.js";
 import { dispatchedRunId } from "../support/fake-github.js";
 import { type ReleaseScenario, releaseScenario } from "../support/scenario.js";
 import { deploymentProtectionRulePayload } from "../support/webhooks.js";
@@ -106,36 +106,43 @@ describe("a protection review and the dispatch before it read each thing once", 
     expect(app.gh.reviews.find((r) => r.runId === runId)).toMatchObject({ state: "rejected" });
   });
 
-  it("dispatches the next stage to an environment the rule held without listing runs; its review still rejects an overlap", async () => {
-    const app = scenario();
-    await app.publish();
-    await review(app, "staging", "staging");
-    // production has not been seen guarded for this release: the runs are read before the dispatch.
-    const toCanary = await stageSucceeds(app, "staging", "staging");
-    expect(app.gh.dispatches.map((d) => d.inputs.stage)).toEqual(["staging", "canary"]);
-    expect(toCanary).toContain(`GET ${runsList}`);
-    expect((await review(app, "canary", "production")).answer).toMatchObject({ state: "approved" });
-
-    // The rule held this release's canary job in production: production's dispatch leaves overlap to its review.
-    const toProduction = await stageSucceeds(app, "canary", "production");
-    expect(app.gh.dispatches.map((d) => d.inputs.stage)).toEqual(["staging", "canary", "production"]);
-    expect(toProduction).not.toContain(`GET ${runsList}`);
-
-    // Another pipeline's rollout is running in production when the job waits: the review lists the runs and rejects.
-    app.gh.activeRuns.push({ id: 4242, display_title: `shipline: v9.9.9 to production [rollout]` });
-    const last = await review(app, "production", "production");
-    expect(last.calls).toContain(`GET ${runsList}`);
-    expect(last.answer).toMatchObject({ state: "rejected" });
-    expect(last.answer!.comment).toContain("v9.9.9 is still deploying to production");
-    expect(app.gh.check("shipline / production")!.output.title).toBe("Blocked by overlap");
-  });
-
-  it("an environment whose rule never held the release keeps the read before the dispatch", async () => {
+  it("an overlap before a rule-guarded environment's dispatch holds the stage there (read before, not left to the review)", async () => {
     const app = scenario();
     await app.publish();
     await stageSucceeds(app, "staging", "staging");
+    expect((await review(app, "canary", "production")).answer).toMatchObject({ state: "approved" });
+    // Another pipeline's rollout is running in production when canary succeeds: production waits, undispatched.
+    app.gh.activeRuns.push({ id: 4242, display_title: `shipline: v9.9.9 to production [rollout]` });
     const toProduction = await stageSucceeds(app, "canary", "production");
-    expect(app.gh.dispatches.map((d) => d.inputs.stage)).toEqual(["staging", "canary", "production"]);
     expect(toProduction).toContain(`GET ${runsList}`);
+    expect(app.gh.dispatches.map((d) => d.inputs.stage)).toEqual(["staging", "canary"]);
+    expect(app.gh.check("shipline / production")!.output.title).toBe("Waiting: overlap");
+  });
+});
+
+describe("the overlap gate's list of running rollouts", () => {
+  it("is read conditionally: the review's read right after the dispatch's is a 304 and gives the same runs", async () => {
+    const seen: (string | undefined)[] = [];
+    const client = {
+      async request(_route: string, params: { headers?: Record<string, string> }) {
+        const asked = params.headers?.["if-none-match"];
+        seen.push(asked);
+        if (asked === 'W/"runs-1"') throw Object.assign(new Error("Not Modified"), { status: 304 });
+        return {
+          status: 200,
+          headers: { etag: 'W/"runs-1"' },
+          data: {
+            total_count: 1,
+            workflow_runs: [{ id: 7, display_title: "shipline: v1 to live [rollout]", html_url: "u" }],
+          },
+        };
+      },
+    };
+    const repo = { owner: OWNER, repo: REPO };
+    const first = await activeRuns(client as never, repo, "shipline.yml");
+    const again = await activeRuns(client as never, repo, "shipline.yml");
+    expect(seen).toEqual([undefined, 'W/"runs-1"']);
+    expect(again).toEqual(first);
+    expect(first).toEqual([{ id: 7, displayTitle: "shipline: v1 to live [rollout]", htmlUrl: "u" }]);
   });
 });

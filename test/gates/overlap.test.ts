@@ -19,14 +19,4 @@ describe("overlap gate", () => {
     );
     expect(overlapGate(contextFor("staging", { activeRollouts: [busy] })).ok).toBe(true);
   });
-
-  it("before a dispatch to an environment guarded by Shipline's rule, says the review checks it at job start", () => {
-    const r = overlapGate(contextFor("production", { overlapAtJobStart: true }));
-    expect(r).toEqual({
-      gate: "overlap",
-      ok: true,
-      reason:
-        "Checked when the job starts: Shipline's protection rule on production rejects it while another rollout runs there.",
-    });
-  });
 });

@@ -14,7 +14,6 @@ import {
 import type { AppDeps } from "../deps.js";
 import { evaluateStageGates } from "../gate-facts.js";
 import { gatewayFor } from "../gateway-for.js";
-import { rememberGuarded } from "../guarded-environments.js";
 import { loadConfig } from "../load-config.js";
 
 export type { DeployJob } from "../../pipeline/protection-review.js";
@@ -57,8 +56,7 @@ type Ctx = Parameters<typeof gatewayFor>[0];
 /**
  * Reviews one waiting deploy job: reads Shipline's check runs, the job's run (only when no record of the App's
  * names it: `dispatchedRun`), the config at its tag and the gates' facts; the core
- * (pipeline/protection-review.ts) decides; the answer and the check-run update are carried out. The review
- * leaves its environment remembered as guarded by the rule (`guarded-environments.ts`).
+ * (pipeline/protection-review.ts) decides; the answer and the check-run update are carried out.
  */
 export async function reviewDeployJob(
   context: Ctx,
@@ -71,7 +69,6 @@ export async function reviewDeployJob(
     await applyReview(protection, gw, decision.effects);
     return decision.outcome;
   };
-  rememberGuarded(gw.repo, job.environment, job.sha, deps.now());
   // Shipline's check runs first: the App's own record of the dispatch names the run, which saves reading it.
   const shiplineChecks = await gw.shiplineChecks(job.sha);
   const run = dispatchedRun(job, shiplineChecks) ?? (await protection.workflowRun(job.runId));

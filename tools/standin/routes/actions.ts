@@ -1,6 +1,6 @@
 // Workflow dispatches, workflow runs, and the custom deployment protection rule review.
 import type { Handler } from "../core.js";
-import { error, notFound, ok, str, validationFailed } from "../core.js";
+import { conditional, error, notFound, ok, str, validationFailed } from "../core.js";
 import { isObject } from "../openapi/spec.js";
 import { repoUrls, workflowRun } from "../shapes.js";
 import type { Standin } from "../standin.js";
@@ -31,7 +31,7 @@ export const actionRoutes: Record<string, Handler<Standin>> = {
     });
   },
 
-  "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs": ({ s, repo, params, query }) => {
+  "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs": ({ s, repo, params, query, headers }) => {
     const headSha = query.get("head_sha");
     const event = query.get("event");
     const status = query.get("status");
@@ -42,7 +42,10 @@ export const actionRoutes: Record<string, Handler<Standin>> = {
       .filter(() => !event || event === "workflow_dispatch")
       .slice()
       .reverse();
-    return ok({ total_count: runs.length, workflow_runs: runs.map((r) => workflowRun(s.urls, repo, r)) });
+    return conditional(
+      ok({ total_count: runs.length, workflow_runs: runs.map((r) => workflowRun(s.urls, repo, r)) }),
+      headers,
+    );
   },
 
   "GET /repos/{owner}/{repo}/actions/runs/{run_id}": ({ s, repo, params }) => {
