@@ -42,10 +42,13 @@ export function registerDeploymentStatus(app: Probot, deps: AppDeps): void {
     const gw = gatewayFor(context, deps);
     const target = statusRelease(id, deployment.sha);
     const tag = target.tag;
-    const config = await loadConfig(gw, tag);
+    // The config, the commit and Shipline's check runs on it do not depend on each other: one round trip.
+    const commit = "sha" in target ? Promise.resolve(target.sha) : gw.tagCommit(target.commitOf);
+    const checks = commit.then((sha) => gw.shiplineChecks(sha));
+    checks.catch(() => undefined); // awaited below; not an unhandled rejection if the config stops us first
+    const [config, sha] = await Promise.all([loadConfig(gw, tag), commit]);
     if (!config?.ok)
       return void context.log.warn(`config at ${tag} missing or invalid: deployment_status ignored`);
-    const sha = "sha" in target ? target.sha : await gw.tagCommit(target.commitOf);
     const event: StageEvent = {
       ...id,
       state: status.state as StageEvent["state"],
@@ -56,12 +59,12 @@ export function registerDeploymentStatus(app: Probot, deps: AppDeps): void {
       ...(typeof run?.id === "number" ? { runId: run.id } : {}),
       ...(status.description ? { description: status.description } : {}),
     };
-    // The job's verdict and Shipline's check runs do not depend on each other: read together.
+    // The job's verdict is read beside the check runs (already on their way).
     const [verdict, checkRuns] = await Promise.all([
       job?.id && needsJobReport(config.config, event)
         ? jobVerification(context.octokit as unknown as GitHubClient, gw.repo, job.id)
         : ({} as JobVerification),
-      gw.shiplineChecks(sha),
+      checks,
     ]);
     const { previous: reported, ...found } = verdict;
     Object.assign(event, found);
