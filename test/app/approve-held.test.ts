@@ -22,11 +22,7 @@ const count = (calls: Call[], method: string, path: RegExp) =>
 describe("/approve of a held stage", () => {
   let app: ReleaseScenario;
   let gh: FakeConversation;
-  const requestsOf = async (run: () => Promise<void>) => {
-    const from = gh.calls.length;
-    await run();
-    return gh.calls.slice(from);
-  };
+  const requestsOf = (run: () => Promise<void>) => app.requestsOf(run);
 
   beforeEach(async () => {
     app = releaseScenario({

@@ -23,12 +23,7 @@ describe("the requests of a command that dispatches", () => {
   let app: ReleaseScenario;
   let gh: FakeConversation;
   const lastReply = () => gh.replies().at(-1) ?? "";
-  /** The requests `run` sends to GitHub's REST API (the fake's record). */
-  const requestsOf = async (run: () => Promise<void>) => {
-    const from = gh.calls.length;
-    await run();
-    return gh.calls.slice(from);
-  };
+  const requestsOf = (run: () => Promise<void>) => app.requestsOf(run);
 
   beforeEach(async () => {
     app = releaseScenario({

@@ -35,11 +35,7 @@ const reads = (calls: Call[]) =>
 describe("a redelivered event", () => {
   let app: ReleaseScenario;
   let gh: FakeConversation;
-  const requestsOf = async (run: () => Promise<void>) => {
-    const from = gh.calls.length;
-    await run();
-    return gh.calls.slice(from);
-  };
+  const requestsOf = (run: () => Promise<void>) => app.requestsOf(run);
 
   beforeEach(() => {
     app = releaseScenario({ tag: TAG, sha: SHA, config: CONFIG });

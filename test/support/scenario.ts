@@ -48,6 +48,8 @@ export interface ReleaseScenario {
   tick(): Promise<void>;
   /** A restarted App: a fresh Probot with fresh deps, reading everything back from GitHub. */
   restart(): void;
+  /** The REST requests `run` sends to GitHub (the fake's record of them, in order). */
+  requestsOf(run: () => Promise<void>): Promise<FakeConversation["calls"]>;
 }
 
 export function releaseScenario(options: ReleaseScenarioOptions): ReleaseScenario {
@@ -66,6 +68,11 @@ export function releaseScenario(options: ReleaseScenarioOptions): ReleaseScenari
     tag,
     sha,
     send,
+    requestsOf: async (run) => {
+      const from = gh.calls.length;
+      await run();
+      return gh.calls.slice(from);
+    },
     publish: () => send("release", releasePublishedPayload(tag, author, owner, repo)),
     stageStatus: (stage, state, environment) =>
       send("deployment_status", stageStatusPayload(tag, sha, stage, state, environment, owner, repo)),
