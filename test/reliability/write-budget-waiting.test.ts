@@ -7,34 +7,22 @@ import type { Config } from "../../src/config/types.js";
 import { BUDGET_NOTICE_MS, budgetPlaceholder, budgetWait } from "../../src/pipeline/budget-wait.js";
 import { onReleasePublished } from "../../src/pipeline/published.js";
 import type { Snapshot } from "../../src/pipeline/types.js";
+import { pipelineRelease } from "../support/pipeline-release.js";
 
 function config(): Config {
   const r = parseConfig(
-    'artifacts: { assets: ["app.tar.gz"] }\nstages:\n  - { name: staging }\n  - { name: production }\n',
+    'artifacts: { assets: ["a.tar.gz"] }\nstages:\n  - { name: staging }\n  - { name: production }\n',
   );
   if (!r.ok) throw new Error(JSON.stringify(r.problems));
   return r.config;
 }
 const snapshot = (): Snapshot => ({
-  release: {
+  release: pipelineRelease({
     id: 7,
     tag: "v2.0.0",
     sha: "b".repeat(40),
-    author: "alice",
-    draft: false,
-    prerelease: false,
     htmlUrl: "https://example.test/o/r/releases/tag/v2.0.0",
-    assets: [
-      {
-        id: 1,
-        name: "app.tar.gz",
-        size: 10,
-        state: "uploaded",
-        digest: `sha256:${"c".repeat(64)}`,
-        uploader: { login: "github-actions[bot]", type: "Bot" },
-      },
-    ] as never,
-  },
+  }),
   checkRuns: [],
 });
 const NOW = new Date("2026-12-01T17:00:00Z");

@@ -1,6 +1,7 @@
 // What the App handler tests share: a real Probot running Shipline's handlers, wired to the in-memory GitHub of
 // fake-conversation.ts with one release seeded (its config at the tag, the tag's commit, who may do what), and
 // the events a test delivers to it. The scenario's data (tag, commit, config, permissions, clock) stays in the test.
+import nock from "nock";
 import type { Probot } from "probot";
 import type { AppDeps } from "../../src/app/deps.js";
 import { deliver, tickPayload } from "./deliver.js";
@@ -12,6 +13,7 @@ import {
   seedRelease,
   stageStatusPayload,
 } from "./fake-conversation.js";
+import { API } from "./fake-github.js";
 import { testProbot } from "./probot.js";
 
 export interface ReleaseScenarioOptions {
@@ -26,6 +28,8 @@ export interface ReleaseScenarioOptions {
   permissions?: Record<string, string>;
   /** Deps the App runs with (e.g. `now` for a moved clock); kept for `restart()`. */
   deps?: Partial<AppDeps>;
+  /** Every deploy job's annotations read answers none (its verdict reported nothing about verification). */
+  noAnnotations?: boolean;
 }
 
 export interface ReleaseScenario {
@@ -56,6 +60,12 @@ export function releaseScenario(options: ReleaseScenarioOptions): ReleaseScenari
   const { tag, sha, config, owner = "Codertocat", repo = "Hello-World", author = "alice" } = options;
   const gh = fakeConversation(owner, repo);
   seedRelease(gh, { owner, repo, tag, sha, config, author, permissions: options.permissions });
+  if (options.noAnnotations)
+    nock(API)
+      .persist()
+      .get(/\/check-runs\/\d+\/annotations$/)
+      .query(true)
+      .reply(200, []);
   let probot = testProbot(options.deps);
   const send = (name: string, payload: object, id?: string) => deliver(probot, name, payload, id);
   return {
